@@ -1,0 +1,15 @@
+//! Schema migrations. Applied migrations are never edited: a change to the
+//! schema is a new migration file. Migrations do not import live entities, so
+//! they keep meaning what they meant when they were written.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_core;
+
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261126_000001_core::Migration)]
+    }
+}

@@ -1,0 +1,103 @@
+//! Who is calling: one bearer security scheme per token kind, so Swagger UI's
+//! Authorize button works for each role, and the checks that resolve a token
+//! to exactly what it grants.
+
+use poem::Request;
+use poem_openapi::{SecurityScheme, auth::Bearer};
+
+use super::error::Problem;
+use crate::domain::token::TokenKind;
+use crate::store::{Store, organisers::Organiser, responses::ResponseGrant};
+
+fn store(req: &Request) -> &Store {
+    req.data::<Store>().expect("the store is attached to every request")
+}
+
+fn check_kind(bearer: &Bearer, kind: TokenKind) -> poem::Result<()> {
+    if TokenKind::of(&bearer.token) == Some(kind) {
+        Ok(())
+    } else {
+        Err(Problem::new(
+            401,
+            format!("this operation takes a token starting with {}", kind.prefix()),
+        )
+        .into())
+    }
+}
+
+fn lookup_failed(err: crate::error::Error) -> poem::Error {
+    Problem::from(err).into()
+}
+
+/// An organiser's API token (`cvn_org_…`), from `convene token create`.
+#[derive(SecurityScheme)]
+#[oai(
+    rename = "OrganiserToken",
+    ty = "bearer",
+    bearer_format = "cvn_org_…",
+    checker = "organiser_checker"
+)]
+pub struct OrganiserToken(pub Organiser);
+
+async fn organiser_checker(req: &Request, bearer: Bearer) -> poem::Result<Organiser> {
+    check_kind(&bearer, TokenKind::Organiser)?;
+    store(req)
+        .organiser_by_token(&bearer.token)
+        .await
+        .map_err(lookup_failed)?
+        .ok_or_else(|| Problem::new(401, "unknown or revoked organiser token").into())
+}
+
+/// A response edit token (`cvn_rsp_…`), returned once when voting on an open poll.
+#[derive(SecurityScheme)]
+#[oai(
+    rename = "ResponseToken",
+    ty = "bearer",
+    bearer_format = "cvn_rsp_…",
+    checker = "response_checker"
+)]
+pub struct ResponseToken(pub ResponseGrant);
+
+async fn response_checker(req: &Request, bearer: Bearer) -> poem::Result<ResponseGrant> {
+    check_kind(&bearer, TokenKind::Response)?;
+    store(req)
+        .response_by_token(&bearer.token)
+        .await
+        .map_err(lookup_failed)?
+        .ok_or_else(|| Problem::new(401, "unknown response token, or the response was withdrawn").into())
+}
+
+/// Reading a poll, its results or its responses: open to anyone for open
+/// polls, with more granted to the poll's organiser and its respondents.
+#[derive(SecurityScheme)]
+pub enum ReaderAuth {
+    Organiser(OrganiserToken),
+    Respondent(ResponseToken),
+    #[oai(fallback)]
+    Anonymous,
+}
+
+/// The resolved caller of a read operation.
+#[derive(Debug, Clone)]
+pub enum Reader {
+    Organiser(Organiser),
+    Respondent(ResponseGrant),
+    Anonymous,
+}
+
+impl Reader {
+    /// A token that was sent but matched no scheme must not silently read as
+    /// anonymous: the caller meant to be someone.
+    pub fn resolve(auth: ReaderAuth, req: &Request) -> Result<Reader, crate::error::Error> {
+        Ok(match auth {
+            ReaderAuth::Organiser(OrganiserToken(o)) => Reader::Organiser(o),
+            ReaderAuth::Respondent(ResponseToken(r)) => Reader::Respondent(r),
+            ReaderAuth::Anonymous if req.headers().contains_key("authorization") => {
+                return Err(crate::error::Error::Unauthorized(
+                    "the token is not recognised: it may be revoked, withdrawn or mistyped".into(),
+                ));
+            }
+            ReaderAuth::Anonymous => Reader::Anonymous,
+        })
+    }
+}

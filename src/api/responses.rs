@@ -1,0 +1,335 @@
+//! Responses: voting, and reading, replacing or withdrawing one's own answer.
+
+use poem::Request;
+use poem::web::Data;
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi, param::{Path, Query}, payload::Json};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::auth::{Reader, ReaderAuth, ResponseToken};
+use super::body::JsonBody;
+use super::error::error_responses;
+use super::results::ensure_results_visible;
+use super::types::Instant;
+use super::{ApiTags, page_limit, parse_cursor};
+use crate::domain::poll::{self as dp, parse_comment, parse_person_name};
+use crate::domain::time::render_utc;
+use crate::domain::{FieldError, Violations};
+use crate::error::Error;
+use crate::store::Store;
+use crate::store::responses::{Ballot, StoredResponse};
+
+/// An answer for one option.
+#[derive(Enum, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum Choice {
+    Yes,
+    IfNeedBe,
+    No,
+}
+
+impl From<Choice> for dp::Choice {
+    fn from(c: Choice) -> Self {
+        match c {
+            Choice::Yes => dp::Choice::Yes,
+            Choice::IfNeedBe => dp::Choice::IfNeedBe,
+            Choice::No => dp::Choice::No,
+        }
+    }
+}
+
+impl From<dp::Choice> for Choice {
+    fn from(c: dp::Choice) -> Self {
+        match c {
+            dp::Choice::Yes => Choice::Yes,
+            dp::Choice::IfNeedBe => Choice::IfNeedBe,
+            dp::Choice::No => Choice::No,
+        }
+    }
+}
+
+/// A choice for one option.
+#[derive(Object, Deserialize, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+#[serde(deny_unknown_fields)]
+pub struct Vote {
+    pub option_id: Uuid,
+    pub choice: Choice,
+}
+
+/// An answer to a poll. Options left out count as "no answer".
+#[derive(Object, Deserialize, Debug, Clone)]
+#[oai(rename_all = "snake_case", example)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseInput {
+    /// Your name, as others will see it. Required for a new response to an
+    /// open poll; when replacing, leave it out to keep the current one.
+    pub name: Option<String>,
+    pub comment: Option<String>,
+    pub votes: Vec<Vote>,
+}
+
+impl poem_openapi::types::Example for ResponseInput {
+    fn example() -> Self {
+        ResponseInput {
+            name: Some("Bruna".into()),
+            comment: Some("I can join online if need be.".into()),
+            votes: vec![],
+        }
+    }
+}
+
+impl ResponseInput {
+    fn parse(self, name_required: bool) -> Result<Ballot, Vec<FieldError>> {
+        let mut v = Violations::default();
+        let name = match self.name.as_deref() {
+            Some(n) => v.check("name", parse_person_name(n)),
+            None if name_required => {
+                v.push("name", "a name is required to vote on an open poll");
+                None
+            }
+            None => None,
+        };
+        let comment = self.comment.as_deref().and_then(|c| v.check("comment", parse_comment(c)));
+        v.into_result()?;
+        Ok(Ballot {
+            name,
+            comment,
+            votes: self.votes.into_iter().map(|x| (x.option_id, x.choice.into())).collect(),
+        })
+    }
+}
+
+/// A response as its owner (or, per the poll's settings, others) see it.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct ResponseView {
+    pub id: Uuid,
+    pub poll_id: Uuid,
+    /// Absent when the poll hides voter names.
+    #[oai(skip_serializing_if_is_none)]
+    pub name: Option<String>,
+    pub comment: String,
+    pub votes: Vec<VoteView>,
+    /// 1 for the first answer, raised by each replacement.
+    pub revision: i32,
+    pub created_at: Instant,
+    pub updated_at: Instant,
+}
+
+/// A recorded choice.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct VoteView {
+    pub option_id: Uuid,
+    pub choice: Choice,
+}
+
+/// A new response and its edit token.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct CreatedResponse {
+    #[oai(flatten)]
+    pub response: ResponseView,
+    /// Shown only now: send it as a bearer token to read, replace or withdraw this response.
+    pub edit_token: String,
+}
+
+/// A page of responses, oldest first.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct ResponsePage {
+    pub items: Vec<ResponseView>,
+    #[oai(skip_serializing_if_is_none)]
+    pub next_cursor: Option<String>,
+}
+
+fn view(r: StoredResponse, show_name: bool) -> ResponseView {
+    ResponseView {
+        id: r.id,
+        poll_id: r.poll_id,
+        name: show_name.then_some(r.name),
+        comment: r.comment,
+        votes: r
+            .votes
+            .into_iter()
+            .map(|(option_id, c)| VoteView {
+                option_id,
+                choice: c.into(),
+            })
+            .collect(),
+        revision: r.revision,
+        created_at: Instant(render_utc(r.created_at)),
+        updated_at: Instant(render_utc(r.updated_at)),
+    }
+}
+
+error_responses!(SubmitError {
+    BadRequest = 400: "The body is not valid JSON.",
+    Unauthorized = 401: "A token was sent but is not valid.",
+    Forbidden = 403: "The poll is invite-only.",
+    NotFound = 404: "No such poll.",
+    Conflict = 409: "Voting is closed (closed, confirmed, cancelled, or past its deadline).",
+    PayloadTooLarge = 413: "The body is too large.",
+    UnsupportedMediaType = 415: "The body is not JSON.",
+    Unprocessable = 422: "A field is invalid; `errors` names each one.",
+});
+
+error_responses!(ListResponsesError {
+    BadRequest = 400: "A parameter is malformed.",
+    Unauthorized = 401: "A token was sent but is not valid.",
+    Forbidden = 403: "The poll's settings hide individual answers from this caller.",
+    NotFound = 404: "No such poll visible to the caller.",
+    Unprocessable = 422: "A parameter is invalid.",
+});
+
+error_responses!(MyResponseError {
+    BadRequest = 400: "The body or a parameter is malformed.",
+    Unauthorized = 401: "No valid response token.",
+    Forbidden = 403: "The token belongs to another poll.",
+    NotFound = 404: "No such response.",
+    Conflict = 409: "Voting is closed.",
+    PayloadTooLarge = 413: "The body is too large.",
+    UnsupportedMediaType = 415: "The body is not JSON.",
+    Unprocessable = 422: "A field is invalid.",
+});
+
+#[derive(ApiResponse)]
+pub enum Submitted {
+    /// The response was recorded. Keep the edit token to change it later.
+    #[oai(status = 201)]
+    Created(Json<CreatedResponse>, #[oai(header = "Location")] String),
+}
+
+#[derive(ApiResponse)]
+pub enum ResponseRead {
+    /// The response.
+    #[oai(status = 200)]
+    Ok(Json<ResponseView>),
+}
+
+#[derive(ApiResponse)]
+pub enum ResponseList {
+    /// A page of responses.
+    #[oai(status = 200)]
+    Ok(Json<ResponsePage>),
+}
+
+#[derive(ApiResponse)]
+pub enum Withdrawn {
+    /// The response was withdrawn and its token no longer works.
+    #[oai(status = 204)]
+    NoContent,
+}
+
+pub struct ResponsesApi;
+
+fn own_poll(token: &ResponseToken, poll_id: Uuid) -> Result<Uuid, Error> {
+    if token.0.poll_id == poll_id {
+        Ok(token.0.response_id)
+    } else {
+        Err(Error::Forbidden("this response token belongs to another poll".into()))
+    }
+}
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Responses")]
+impl ResponsesApi {
+    /// Vote
+    ///
+    /// Records a new response to an open-voting poll, with your name. The
+    /// answer carries an `edit_token`, shown only once, to change or withdraw
+    /// it until voting closes.
+    #[oai(path = "/polls/:poll_id/responses", method = "post", operation_id = "submitResponse")]
+    async fn submit_response(&self, store: Data<&Store>, poll_id: Path<Uuid>, body: JsonBody<ResponseInput>) -> Result<Submitted, SubmitError> {
+        let ballot = body.0.parse(true).map_err(Error::Invalid)?;
+        let (stored, token) = store.submit_response(poll_id.0, ballot).await?;
+        let location = format!("/api/v1/polls/{}/responses/me", stored.poll_id);
+        Ok(Submitted::Created(
+            Json(CreatedResponse {
+                response: view(stored, true),
+                edit_token: token,
+            }),
+            location,
+        ))
+    }
+
+    /// List responses
+    ///
+    /// Individual answers, oldest first, visible per the poll's results
+    /// setting. Never for aggregate-only polls; without names when the poll
+    /// hides them (except to its organiser).
+    #[oai(path = "/polls/:poll_id/responses", method = "get", operation_id = "listResponses")]
+    async fn list_responses(
+        &self,
+        store: Data<&Store>,
+        req: &Request,
+        auth: ReaderAuth,
+        poll_id: Path<Uuid>,
+        /// `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+        /// Page size, 1–500 (default 50).
+        limit: Query<Option<u32>>,
+    ) -> Result<ResponseList, ListResponsesError> {
+        let reader = Reader::resolve(auth, req)?;
+        let poll = store.poll(poll_id.0).await?.ok_or(Error::NotFound("poll"))?;
+        ensure_results_visible(&poll, &reader)?;
+        if poll.settings.aggregate_only {
+            return Err(Error::Forbidden("this poll publishes counts only: individual answers are never shown".into()).into());
+        }
+        let is_owner = matches!(&reader, Reader::Organiser(o) if o.id == poll.organiser_id);
+        let show_names = is_owner || poll.settings.show_voter_names;
+        let limit = page_limit(limit.0)?;
+        let after = parse_cursor(cursor.0.as_deref())?;
+        let mut rows = store.list_responses(poll.id, after, limit + 1).await?;
+        let next_cursor = if rows.len() as u64 > limit {
+            rows.truncate(limit as usize);
+            rows.last().map(|r| r.id.to_string())
+        } else {
+            None
+        };
+        Ok(ResponseList::Ok(Json(ResponsePage {
+            items: rows.into_iter().map(|r| view(r, show_names)).collect(),
+            next_cursor,
+        })))
+    }
+
+    /// Read my response
+    ///
+    /// The response that the bearer token belongs to.
+    #[oai(path = "/polls/:poll_id/responses/me", method = "get", operation_id = "getMyResponse")]
+    async fn get_my_response(&self, store: Data<&Store>, auth: ResponseToken, poll_id: Path<Uuid>) -> Result<ResponseRead, MyResponseError> {
+        let id = own_poll(&auth, poll_id.0)?;
+        let stored = store.response(id).await?.ok_or(Error::NotFound("response"))?;
+        Ok(ResponseRead::Ok(Json(view(stored, true))))
+    }
+
+    /// Replace my response
+    ///
+    /// Replaces the whole answer (options left out become "no answer") while
+    /// voting is open. The previous answer is kept in the poll's history.
+    #[oai(path = "/polls/:poll_id/responses/me", method = "put", operation_id = "replaceMyResponse")]
+    async fn replace_my_response(
+        &self,
+        store: Data<&Store>,
+        auth: ResponseToken,
+        poll_id: Path<Uuid>,
+        body: JsonBody<ResponseInput>,
+    ) -> Result<ResponseRead, MyResponseError> {
+        let id = own_poll(&auth, poll_id.0)?;
+        let ballot = body.0.parse(false).map_err(Error::Invalid)?;
+        let stored = store.replace_response(id, ballot).await?;
+        Ok(ResponseRead::Ok(Json(view(stored, true))))
+    }
+
+    /// Withdraw my response
+    ///
+    /// Removes the response from the counts while voting is open; its token
+    /// stops working. The history keeps what it said.
+    #[oai(path = "/polls/:poll_id/responses/me", method = "delete", operation_id = "withdrawMyResponse")]
+    async fn withdraw_my_response(&self, store: Data<&Store>, auth: ResponseToken, poll_id: Path<Uuid>) -> Result<Withdrawn, MyResponseError> {
+        let id = own_poll(&auth, poll_id.0)?;
+        store.withdraw_response(id).await?;
+        Ok(Withdrawn::NoContent)
+    }
+}

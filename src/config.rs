@@ -1,0 +1,73 @@
+//! Configuration: one typed set of settings, from flags or environment.
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "convene", version, about = "Scheduling polls across time zones, with calendar output")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the HTTP service (migrations are applied first).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Manage organiser API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Print the OpenAPI spec (JSON) to standard output.
+    Openapi(PublicUrlArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Print a new organiser token. For an existing organiser NAME this
+    /// re-issues the token: the old one stops working.
+    Create {
+        /// The organiser's name, e.g. "IGF Secretariat".
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+}
+
+#[derive(Args, Clone)]
+pub struct DatabaseArgs {
+    /// Database URL: sqlite://FILE (created if missing) or postgres://USER@HOST/DB.
+    #[arg(long, env = "CONVENE_DATABASE_URL", default_value = "sqlite://convene.db")]
+    pub database_url: String,
+}
+
+impl std::fmt::Debug for DatabaseArgs {
+    // The URL may carry a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DatabaseArgs")
+            .field("database_url", &crate::store::redact(&self.database_url))
+            .finish()
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PublicUrlArgs {
+    /// The URL clients use to reach the service (used in the spec and links).
+    /// Defaults to http:// plus the listen address.
+    #[arg(long, env = "CONVENE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Address and port to listen on.
+    #[arg(long, env = "CONVENE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    #[command(flatten)]
+    pub public: PublicUrlArgs,
+}

@@ -1,0 +1,17 @@
+//! Input limits, in one place so the API docs, the validators and the tests agree.
+
+/// Largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_DESCRIPTION_CHARS: usize = 10_000;
+pub const MAX_LOCATION_CHARS: usize = 500;
+pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_COMMENT_CHARS: usize = 2_000;
+/// Options per poll. The brief asks for at least 200; 500 leaves headroom for
+/// hour-by-hour polls over several days.
+pub const MAX_OPTIONS_PER_POLL: usize = 500;
+/// Longest span of a single option, in days.
+pub const MAX_OPTION_DAYS: i64 = 366;
+/// Page size bounds for cursor pagination.
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+pub const MAX_PAGE_SIZE: u32 = 500;

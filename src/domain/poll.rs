@@ -1,0 +1,218 @@
+//! Poll vocabulary: statuses, settings, choices, and the text rules for what
+//! organisers and respondents type.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::limits::*;
+use super::time::{Slot, Zone};
+
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// The stored and wire spelling.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($text => Some(Self::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// Where a poll is in its life. `Open` with a passed deadline reads as
+    /// `Closed` (see [`effective_status`]).
+    PollStatus { Open = "open", Closed = "closed", Confirmed = "confirmed", Cancelled = "cancelled" }
+);
+string_enum!(Voting { InviteOnly = "invite_only", Open = "open" });
+string_enum!(ResultsVisibility { Everyone = "everyone", AfterVoting = "after_voting", Organisers = "organisers" });
+string_enum!(Choice { Yes = "yes", IfNeedBe = "if_need_be", No = "no" });
+string_enum!(OptionKind { AllDay = "all_day", Timed = "timed" });
+
+/// The status a poll has right now. A deadline closes voting by itself, on
+/// every instance, because it is evaluated on each read rather than by a timer.
+pub fn effective_status(
+    stored: PollStatus,
+    deadline: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> PollStatus {
+    match (stored, deadline) {
+        (PollStatus::Open, Some(d)) if d <= now => PollStatus::Closed,
+        (s, _) => s,
+    }
+}
+
+/// Who may vote and who sees what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    pub voting: Voting,
+    pub allow_if_need_be: bool,
+    pub results_visibility: ResultsVisibility,
+    pub show_voter_names: bool,
+    /// Open consultations: counts are published, names and individual
+    /// answers never are, to anyone.
+    pub aggregate_only: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            voting: Voting::Open,
+            allow_if_need_be: true,
+            results_visibility: ResultsVisibility::Everyone,
+            show_voter_names: true,
+            aggregate_only: false,
+        }
+    }
+}
+
+/// A validated request to create a poll.
+#[derive(Debug, Clone)]
+pub struct NewPoll {
+    pub title: String,
+    pub description: String,
+    pub location: String,
+    pub zone: Zone,
+    pub deadline: Option<DateTime<Utc>>,
+    pub settings: Settings,
+    pub options: Vec<Slot>,
+}
+
+/// A validated partial update; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct PollPatch {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub location: Option<String>,
+    pub zone: Option<Zone>,
+    /// `Some(None)` removes the deadline.
+    pub deadline: Option<Option<DateTime<Utc>>>,
+    pub voting: Option<Voting>,
+    pub allow_if_need_be: Option<bool>,
+    pub results_visibility: Option<ResultsVisibility>,
+    pub show_voter_names: Option<bool>,
+    pub aggregate_only: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollOption {
+    pub id: Uuid,
+    pub position: i32,
+    pub slot: Slot,
+}
+
+/// A poll as stored, with its options in the organiser's order.
+#[derive(Debug, Clone)]
+pub struct Poll {
+    pub id: Uuid,
+    pub organiser_id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub location: String,
+    pub zone: Zone,
+    pub status: PollStatus,
+    pub deadline: Option<DateTime<Utc>>,
+    pub settings: Settings,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub options: Vec<PollOption>,
+}
+
+impl Poll {
+    pub fn status_at(&self, now: DateTime<Utc>) -> PollStatus {
+        effective_status(self.status, self.deadline, now)
+    }
+
+    /// Why a vote cannot be taken now, if it cannot.
+    pub fn voting_closed_reason(&self, now: DateTime<Utc>) -> Option<String> {
+        match self.status_at(now) {
+            PollStatus::Open => None,
+            PollStatus::Closed if self.status == PollStatus::Open => Some(format!(
+                "voting closed at the deadline, {}",
+                super::time::render_utc(self.deadline.unwrap_or(now))
+            )),
+            s => Some(format!("the poll is {}: voting is over", s.as_str())),
+        }
+    }
+}
+
+fn text(value: &str, max: usize, what: &str, required: bool) -> Result<String, String> {
+    let trimmed = value.trim();
+    if required && trimmed.is_empty() {
+        return Err(format!("{what} must not be empty"));
+    }
+    if trimmed.chars().count() > max {
+        return Err(format!("{what} must be at most {max} characters"));
+    }
+    if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        return Err(format!("{what} must not contain control characters"));
+    }
+    Ok(trimmed.to_string())
+}
+
+pub fn parse_title(s: &str) -> Result<String, String> {
+    text(s, MAX_TITLE_CHARS, "the title", true)
+}
+
+pub fn parse_description(s: &str) -> Result<String, String> {
+    text(s, MAX_DESCRIPTION_CHARS, "the description", false)
+}
+
+pub fn parse_location(s: &str) -> Result<String, String> {
+    text(s, MAX_LOCATION_CHARS, "the location", false)
+}
+
+pub fn parse_person_name(s: &str) -> Result<String, String> {
+    let name = text(s, MAX_NAME_CHARS, "the name", true)?;
+    if name.contains(['\n', '\r']) {
+        return Err("the name must be on one line".into());
+    }
+    Ok(name)
+}
+
+pub fn parse_comment(s: &str) -> Result<String, String> {
+    text(s, MAX_COMMENT_CHARS, "the comment", false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_passed_deadline_closes_an_open_poll_only() {
+        let now: DateTime<Utc> = "2026-07-01T00:00:00Z".parse().unwrap();
+        let past = Some("2026-06-30T00:00:00Z".parse().unwrap());
+        let future = Some("2026-07-02T00:00:00Z".parse().unwrap());
+        assert_eq!(effective_status(PollStatus::Open, past, now), PollStatus::Closed);
+        assert_eq!(effective_status(PollStatus::Open, future, now), PollStatus::Open);
+        assert_eq!(effective_status(PollStatus::Open, None, now), PollStatus::Open);
+        assert_eq!(effective_status(PollStatus::Confirmed, past, now), PollStatus::Confirmed);
+    }
+
+    #[test]
+    fn text_is_trimmed_bounded_and_free_of_control_characters() {
+        assert_eq!(parse_title("  MAG meeting ").unwrap(), "MAG meeting");
+        assert!(parse_title("   ").is_err());
+        assert!(parse_title(&"x".repeat(MAX_TITLE_CHARS + 1)).is_err());
+        assert!(parse_title(&"é".repeat(MAX_TITLE_CHARS)).is_ok());
+        assert!(parse_title("bell\u{7}").is_err());
+        assert!(parse_person_name("Bruna\nEvil").is_err());
+        assert_eq!(parse_description("").unwrap(), "");
+    }
+
+    #[test]
+    fn enums_round_trip_their_wire_spelling() {
+        for c in [Choice::Yes, Choice::IfNeedBe, Choice::No] {
+            assert_eq!(Choice::parse(c.as_str()), Some(c));
+        }
+        assert_eq!(Choice::parse("maybe"), None);
+    }
+}

@@ -1,0 +1,173 @@
+//! Ranking of options: deterministic, and explained, so nobody has to guess
+//! why an option leads.
+//!
+//! Order: options every required member can make (yes or if need be) first,
+//! then the most available (yes + if need be), then the most yes, then the
+//! earliest start, then the organiser's order.
+
+use std::cmp::Ordering;
+
+use chrono::NaiveDateTime;
+
+pub const RULE: &str = "Options every required member can make (yes or if need be) come first, \
+then the most available (yes + if need be), then the most yes, then the earliest start, \
+then the order the organiser listed them in.";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub yes: u64,
+    pub if_need_be: u64,
+    pub all_required_available: bool,
+    /// Start on the poll's wall clock.
+    pub start: NaiveDateTime,
+    /// The organiser's order.
+    pub position: i32,
+}
+
+impl Candidate {
+    fn available(&self) -> u64 {
+        self.yes + self.if_need_be
+    }
+
+    /// The first criterion on which `self` beats `other`, as words.
+    fn why_ahead_of(&self, other: &Candidate) -> String {
+        if self.all_required_available != other.all_required_available {
+            "every required member can make it".into()
+        } else if self.available() != other.available() {
+            format!("more available ({} vs {})", self.available(), other.available())
+        } else if self.yes != other.yes {
+            format!("same availability, more yes ({} vs {})", self.yes, other.yes)
+        } else if self.start != other.start {
+            "same counts, starts earlier".into()
+        } else {
+            "same counts and start, listed first".into()
+        }
+    }
+
+    /// Whether two options are equal on everything but start and order: a
+    /// tie that only the tie-breakers settle.
+    fn ties(&self, other: &Candidate) -> bool {
+        self.all_required_available == other.all_required_available
+            && self.available() == other.available()
+            && self.yes == other.yes
+    }
+}
+
+fn order(a: &Candidate, b: &Candidate) -> Ordering {
+    b.all_required_available
+        .cmp(&a.all_required_available)
+        .then(b.available().cmp(&a.available()))
+        .then(b.yes.cmp(&a.yes))
+        .then(a.start.cmp(&b.start))
+        .then(a.position.cmp(&b.position))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ranked {
+    /// 1 for the leader; every option has its own rank.
+    pub rank: u32,
+    /// Equal to another option on availability and yes: only the
+    /// tie-breakers (start, order) separate them.
+    pub tied: bool,
+    pub explanation: String,
+}
+
+/// Ranks the candidates; the result is in the same order as the input.
+pub fn rank(candidates: &[Candidate]) -> Vec<Ranked> {
+    let mut idx: Vec<usize> = (0..candidates.len()).collect();
+    idx.sort_by(|&a, &b| order(&candidates[a], &candidates[b]));
+    let mut out = vec![
+        Ranked {
+            rank: 0,
+            tied: false,
+            explanation: String::new(),
+        };
+        candidates.len()
+    ];
+    for (pos, &i) in idx.iter().enumerate() {
+        let me = &candidates[i];
+        let below = idx.get(pos + 1).map(|&j| &candidates[j]);
+        let above = pos.checked_sub(1).map(|p| &candidates[idx[p]]);
+        let tied = below.is_some_and(|o| me.ties(o)) || above.is_some_and(|o| me.ties(o));
+        let explanation = match (above, below) {
+            (_, Some(next)) => format!(
+                "{} available ({} yes, {} if need be); ahead of the next option: {}",
+                me.available(),
+                me.yes,
+                me.if_need_be,
+                me.why_ahead_of(next)
+            ),
+            (Some(prev), None) => format!(
+                "{} available ({} yes, {} if need be); behind the option above: {}",
+                me.available(),
+                me.yes,
+                me.if_need_be,
+                prev.why_ahead_of(me)
+            ),
+            (None, None) => format!(
+                "{} available ({} yes, {} if need be); the only option",
+                me.available(),
+                me.yes,
+                me.if_need_be
+            ),
+        };
+        out[i] = Ranked {
+            rank: pos as u32 + 1,
+            tied,
+            explanation,
+        };
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(yes: u64, inb: u64, all_req: bool, start: &str, position: i32) -> Candidate {
+        Candidate {
+            yes,
+            if_need_be: inb,
+            all_required_available: all_req,
+            start: format!("{start}T00:00:00").parse().unwrap(),
+            position,
+        }
+    }
+
+    fn ranks(cs: &[Candidate]) -> Vec<u32> {
+        rank(cs).into_iter().map(|r| r.rank).collect()
+    }
+
+    #[test]
+    fn required_members_outweigh_raw_availability() {
+        let cs = [c(10, 5, false, "2026-07-05", 0), c(3, 1, true, "2026-07-10", 1)];
+        assert_eq!(ranks(&cs), vec![2, 1]);
+        assert!(rank(&cs)[1].explanation.contains("every required member"));
+    }
+
+    #[test]
+    fn availability_then_yes_then_start_then_position() {
+        let cs = [
+            c(5, 5, true, "2026-07-05", 0), // 10 available, 5 yes
+            c(8, 1, true, "2026-07-05", 1), // 9 available
+            c(7, 3, true, "2026-07-05", 2), // 10 available, 7 yes
+            c(7, 3, true, "2026-07-04", 3), // same, earlier
+            c(7, 3, true, "2026-07-04", 4), // same again, listed later
+        ];
+        assert_eq!(ranks(&cs), vec![4, 5, 3, 1, 2]);
+        let r = rank(&cs);
+        assert!(r[3].tied && r[4].tied && r[2].tied);
+        assert!(!r[0].tied && !r[1].tied);
+        assert!(r[3].explanation.contains("starts earlier"), "{}", r[3].explanation);
+        assert!(r[4].explanation.contains("more yes (7 vs 5)") || r[4].explanation.contains("ahead"));
+    }
+
+    #[test]
+    fn ranking_is_deterministic_and_total() {
+        let cs = [c(0, 0, true, "2026-07-05", 1), c(0, 0, true, "2026-07-05", 0)];
+        assert_eq!(ranks(&cs), vec![2, 1]);
+        assert_eq!(rank(&cs), rank(&cs));
+        assert!(rank(&[]).is_empty());
+        assert!(rank(&cs[..1])[0].explanation.contains("only option"));
+    }
+}

@@ -1,0 +1,419 @@
+//! Time-zone rules: how a wall-clock time entered in a poll's zone becomes an
+//! instant, how instants are shown to each viewer, and how all-day ranges stay
+//! floating. Every conversion in the service goes through this file.
+
+use std::str::FromStr;
+
+use chrono::{
+    DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset, SecondsFormat,
+    TimeZone, Utc,
+};
+use chrono_tz::Tz;
+
+use super::limits::MAX_OPTION_DAYS;
+
+/// An IANA zone name that chrono-tz knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Zone(Tz);
+
+impl Zone {
+    pub fn parse(name: &str) -> Result<Self, String> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err("a time zone is required, e.g. Europe/Vienna".into());
+        }
+        Tz::from_str(name).map(Zone).map_err(|_| {
+            format!("unknown time zone \"{name}\": use an IANA name such as Europe/Vienna or Asia/Tokyo")
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        self.0.name()
+    }
+
+    pub fn tz(self) -> Tz {
+        self.0
+    }
+
+    /// The instant as this zone's wall clock, with its offset, e.g.
+    /// `2026-07-10T13:00:00+02:00`.
+    pub fn render(self, instant: DateTime<Utc>) -> String {
+        instant
+            .with_timezone(&self.0)
+            .fixed_offset()
+            .to_rfc3339_opts(SecondsFormat::Secs, false)
+    }
+
+    pub fn local(self, instant: DateTime<Utc>) -> NaiveDateTime {
+        instant.with_timezone(&self.0).naive_local()
+    }
+}
+
+/// An instant as RFC 3339 in UTC with a `Z`, the form clients compare on.
+pub fn render_utc(instant: DateTime<Utc>) -> String {
+    instant.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A wall-clock time as a person typed it: `2026-07-10T13:00`, with seconds or
+/// not, and optionally an offset to pick one side of a fall-back hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WallTime {
+    pub local: NaiveDateTime,
+    pub offset: Option<FixedOffset>,
+}
+
+impl WallTime {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let s = input.trim();
+        let bad = || {
+            format!(
+                "\"{s}\" is not a local date and time: use 2026-07-10T13:00 (seconds and an offset such as +02:00 are optional)"
+            )
+        };
+        if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+            return Ok(WallTime {
+                local: dt.naive_local(),
+                offset: Some(*dt.offset()),
+            });
+        }
+        for fmt in ["%Y-%m-%dT%H:%M%:z", "%Y-%m-%d %H:%M%:z"] {
+            if let Ok(dt) = DateTime::parse_from_str(s, fmt) {
+                return Ok(WallTime {
+                    local: dt.naive_local(),
+                    offset: Some(*dt.offset()),
+                });
+            }
+        }
+        if let Some(rest) = s.strip_suffix('Z').or_else(|| s.strip_suffix('z')) {
+            let local = parse_naive(rest).ok_or_else(bad)?;
+            return Ok(WallTime {
+                local,
+                offset: Some(FixedOffset::east_opt(0).expect("zero offset")),
+            });
+        }
+        let local = parse_naive(s).ok_or_else(bad)?;
+        Ok(WallTime {
+            local,
+            offset: None,
+        })
+    }
+
+    /// The instant this wall time denotes in `zone`. A time in the
+    /// spring-forward gap never happens and is refused; one in the fall-back
+    /// hour happens twice and is refused unless an offset says which.
+    pub fn resolve(self, zone: Zone) -> Result<DateTime<Utc>, String> {
+        let tz = zone.tz();
+        let shown = describe_local(self.local);
+        match tz.from_local_datetime(&self.local) {
+            LocalResult::Single(dt) => match self.offset {
+                Some(off) if dt.offset().fix() != off => Err(format!(
+                    "{shown} in {} has offset {}, not {}",
+                    zone.name(),
+                    dt.offset().fix(),
+                    off
+                )),
+                _ => Ok(dt.with_timezone(&Utc)),
+            },
+            LocalResult::Ambiguous(first, second) => {
+                let (a, b) = (first.offset().fix(), second.offset().fix());
+                match self.offset {
+                    Some(off) if off == a => Ok(first.with_timezone(&Utc)),
+                    Some(off) if off == b => Ok(second.with_timezone(&Utc)),
+                    Some(off) => Err(format!(
+                        "{shown} happens twice in {}, at offsets {a} and {b}; {off} is neither",
+                        zone.name()
+                    )),
+                    None => {
+                        let detail = transition_near(tz, self.local)
+                            .map(|(from, to)| format!(" (clocks go back from {from} to {to})"))
+                            .unwrap_or_default();
+                        Err(format!(
+                            "{shown} happens twice in {}{detail}: add the offset, {a} for the first or {b} for the second",
+                            zone.name()
+                        ))
+                    }
+                }
+            }
+            LocalResult::None => {
+                let detail = transition_near(tz, self.local)
+                    .map(|(from, to)| format!(": clocks go from {from} to {to}"))
+                    .unwrap_or_default();
+                Err(format!(
+                    "{shown} does not exist in {}{detail}",
+                    zone.name()
+                ))
+            }
+        }
+    }
+}
+
+fn parse_naive(s: &str) -> Option<NaiveDateTime> {
+    [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|fmt| NaiveDateTime::parse_from_str(s, fmt).ok())
+}
+
+/// "02:30 on 2026-03-29", the way people say it.
+fn describe_local(local: NaiveDateTime) -> String {
+    format!("{} on {}", clock(local), local.date())
+}
+
+fn clock(local: NaiveDateTime) -> String {
+    if local.and_utc().timestamp() % 60 == 0 {
+        local.format("%H:%M").to_string()
+    } else {
+        local.format("%H:%M:%S").to_string()
+    }
+}
+
+/// The wall-clock readings just before and just after the offset change
+/// nearest to `local`, found by bisecting UTC instants around it. Used only to
+/// explain a gap or an overlap, so it may return None for odd historic data.
+fn transition_near(tz: Tz, local: NaiveDateTime) -> Option<(String, String)> {
+    let guess = local.and_utc();
+    let mut lo = guess - Duration::hours(36);
+    let mut hi = guess + Duration::hours(36);
+    let offset_at = |t: DateTime<Utc>| tz.offset_from_utc_datetime(&t.naive_utc()).fix();
+    let (before, after) = (offset_at(lo), offset_at(hi));
+    if before == after {
+        return None;
+    }
+    while hi - lo > Duration::seconds(1) {
+        let mid = lo + (hi - lo) / 2;
+        if offset_at(mid) == before {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let from = hi.naive_utc() + Duration::seconds(before.local_minus_utc().into());
+    let to = hi.naive_utc() + Duration::seconds(after.local_minus_utc().into());
+    Some((clock(from), clock(to)))
+}
+
+/// A parsed calendar date (`2026-07-05`).
+pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("\"{input}\" is not a date: use YYYY-MM-DD, e.g. 2026-07-05"))
+        .and_then(check_year)
+}
+
+fn check_year(date: NaiveDate) -> Result<NaiveDate, String> {
+    use chrono::Datelike;
+    if (1900..=9999).contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(format!("{date} is outside the years 1900–9999"))
+    }
+}
+
+/// When an option takes place. All-day ranges are floating dates: 5–7 July is
+/// 5–7 July in every zone. Timed options are fixed instants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    AllDay { start: NaiveDate, end: NaiveDate },
+    Timed { start: DateTime<Utc>, end: DateTime<Utc> },
+}
+
+impl Slot {
+    pub fn all_day(start: NaiveDate, end: NaiveDate) -> Result<Self, (&'static str, String)> {
+        if end < start {
+            return Err((
+                "end_date",
+                format!("the range ends ({end}) before it starts ({start})"),
+            ));
+        }
+        if (end - start).num_days() >= MAX_OPTION_DAYS {
+            return Err((
+                "end_date",
+                format!("a range may span at most {MAX_OPTION_DAYS} days"),
+            ));
+        }
+        Ok(Slot::AllDay { start, end })
+    }
+
+    pub fn timed(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Self, (&'static str, String)> {
+        if end <= start {
+            return Err((
+                "end",
+                "the option must end after it starts".to_string(),
+            ));
+        }
+        if end - start > Duration::days(MAX_OPTION_DAYS) {
+            return Err((
+                "end",
+                format!("an option may last at most {MAX_OPTION_DAYS} days"),
+            ));
+        }
+        Ok(Slot::Timed { start, end })
+    }
+
+    /// A key that is equal exactly when two options denote the same slot; the
+    /// schema enforces uniqueness per poll on it.
+    pub fn key(&self) -> String {
+        match self {
+            Slot::AllDay { start, end } => format!("D{start}/{end}"),
+            Slot::Timed { start, end } => format!("T{}/{}", render_utc(*start), render_utc(*end)),
+        }
+    }
+
+    /// When the option starts on the poll's wall clock: the ranking's
+    /// "earliest start". All-day ranges start at midnight of their first day.
+    pub fn start_local(&self, zone: Zone) -> NaiveDateTime {
+        match self {
+            Slot::AllDay { start, .. } => start.and_hms_opt(0, 0, 0).expect("midnight exists"),
+            Slot::Timed { start, .. } => zone.local(*start),
+        }
+    }
+}
+
+impl Slot {
+    /// A short human label in the given zone: "Sun 5 Jul – Tue 7 Jul 2026",
+    /// "Fri 10 Jul 2026, 13:00–16:00 (Europe/Vienna)".
+    pub fn label(&self, zone: Zone) -> String {
+        match *self {
+            Slot::AllDay { start, end } if start == end => start.format("%a %-d %b %Y").to_string(),
+            Slot::AllDay { start, end } => {
+                use chrono::Datelike;
+                let first = if start.year() == end.year() { "%a %-d %b" } else { "%a %-d %b %Y" };
+                format!("{} – {}", start.format(first), end.format("%a %-d %b %Y"))
+            }
+            Slot::Timed { start, end } => {
+                let (s, e) = (zone.local(start), zone.local(end));
+                if s.date() == e.date() {
+                    format!("{}, {}–{} ({})", s.format("%a %-d %b %Y"), s.format("%H:%M"), e.format("%H:%M"), zone.name())
+                } else {
+                    format!("{} – {} ({})", s.format("%a %-d %b %Y %H:%M"), e.format("%a %-d %b %Y %H:%M"), zone.name())
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zone(name: &str) -> Zone {
+        Zone::parse(name).unwrap()
+    }
+
+    fn at(zone_name: &str, wall: &str) -> Result<String, String> {
+        WallTime::parse(wall)?
+            .resolve(zone(zone_name))
+            .map(render_utc)
+    }
+
+    #[test]
+    fn unknown_and_empty_zones_are_refused_with_a_hint() {
+        assert!(Zone::parse("Europe/Vienna").is_ok());
+        assert!(Zone::parse("Mars/Olympus").unwrap_err().contains("unknown time zone"));
+        assert!(Zone::parse(" ").unwrap_err().contains("required"));
+    }
+
+    #[test]
+    fn summer_time_in_vienna_is_two_hours_ahead_of_utc() {
+        assert_eq!(at("Europe/Vienna", "2026-07-10T13:00").unwrap(), "2026-07-10T11:00:00Z");
+        assert_eq!(at("Europe/Vienna", "2026-07-10T13:00:00").unwrap(), "2026-07-10T11:00:00Z");
+    }
+
+    #[test]
+    fn the_spring_forward_gap_is_refused_with_the_clock_change_named() {
+        let err = at("Europe/Vienna", "2026-03-29T02:30").unwrap_err();
+        assert_eq!(
+            err,
+            "02:30 on 2026-03-29 does not exist in Europe/Vienna: clocks go from 02:00 to 03:00"
+        );
+    }
+
+    #[test]
+    fn the_gap_in_new_york_and_in_sydney_is_refused() {
+        let ny = at("America/New_York", "2026-03-08T02:15").unwrap_err();
+        assert!(ny.contains("clocks go from 02:00 to 03:00"), "{ny}");
+        // Southern hemisphere: Sydney springs forward in October.
+        let syd = at("Australia/Sydney", "2026-10-04T02:30").unwrap_err();
+        assert!(syd.contains("clocks go from 02:00 to 03:00"), "{syd}");
+    }
+
+    #[test]
+    fn the_fall_back_hour_is_ambiguous_unless_an_offset_is_given() {
+        let err = at("Europe/Vienna", "2026-10-25T02:30").unwrap_err();
+        assert!(err.contains("happens twice in Europe/Vienna"), "{err}");
+        assert!(err.contains("clocks go back from 03:00 to 02:00"), "{err}");
+        assert!(err.contains("+02:00") && err.contains("+01:00"), "{err}");
+        assert_eq!(at("Europe/Vienna", "2026-10-25T02:30+02:00").unwrap(), "2026-10-25T00:30:00Z");
+        assert_eq!(at("Europe/Vienna", "2026-10-25T02:30+01:00").unwrap(), "2026-10-25T01:30:00Z");
+        assert!(at("Europe/Vienna", "2026-10-25T02:30+05:00").is_err());
+    }
+
+    #[test]
+    fn sydney_falls_back_in_april() {
+        assert!(at("Australia/Sydney", "2026-04-05T02:30").unwrap_err().contains("twice"));
+        assert_eq!(at("Australia/Sydney", "2026-04-05T02:30+11:00").unwrap(), "2026-04-04T15:30:00Z");
+    }
+
+    #[test]
+    fn half_hour_zones_without_dst_convert_exactly() {
+        assert_eq!(at("Asia/Kolkata", "2026-07-10T09:00").unwrap(), "2026-07-10T03:30:00Z");
+        assert_eq!(at("America/St_Johns", "2026-01-10T09:00").unwrap(), "2026-01-10T12:30:00Z");
+        assert_eq!(at("America/St_Johns", "2026-07-10T09:00").unwrap(), "2026-07-10T11:30:00Z");
+    }
+
+    #[test]
+    fn an_offset_that_does_not_apply_is_refused() {
+        let err = at("Asia/Tokyo", "2026-07-10T09:00+02:00").unwrap_err();
+        assert!(err.contains("has offset +09:00"), "{err}");
+        assert_eq!(at("Asia/Tokyo", "2026-07-10T09:00+09:00").unwrap(), "2026-07-10T00:00:00Z");
+    }
+
+    #[test]
+    fn rendering_carries_the_offset_of_each_viewer() {
+        let instant = at("Europe/Vienna", "2026-07-15T06:00").unwrap().parse().unwrap();
+        assert_eq!(zone("Asia/Tokyo").render(instant), "2026-07-15T13:00:00+09:00");
+        assert_eq!(zone("America/New_York").render(instant), "2026-07-15T00:00:00-04:00");
+        assert_eq!(zone("Europe/Vienna").render(instant), "2026-07-15T06:00:00+02:00");
+    }
+
+    #[test]
+    fn malformed_wall_times_and_dates_are_refused() {
+        assert!(WallTime::parse("tomorrow").is_err());
+        assert!(WallTime::parse("2026-13-01T10:00").is_err());
+        assert!(parse_date("2026-02-30").is_err());
+        assert!(parse_date("0001-01-01").is_err());
+        assert_eq!(parse_date("2026-07-05").unwrap().to_string(), "2026-07-05");
+    }
+
+    #[test]
+    fn reversed_ranges_are_refused_and_single_days_allowed() {
+        let d = |s| parse_date(s).unwrap();
+        assert!(Slot::all_day(d("2026-07-07"), d("2026-07-05")).is_err());
+        assert!(Slot::all_day(d("2026-07-05"), d("2026-07-05")).is_ok());
+        let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        assert!(Slot::timed(t("2026-07-10T11:00:00Z"), t("2026-07-10T11:00:00Z")).is_err());
+    }
+
+    #[test]
+    fn slot_keys_identify_equal_slots() {
+        let d = |s| parse_date(s).unwrap();
+        let a = Slot::all_day(d("2026-07-05"), d("2026-07-07")).unwrap();
+        assert_eq!(a.key(), "D2026-07-05/2026-07-07");
+        assert_eq!(a.start_local(zone("Asia/Tokyo")).to_string(), "2026-07-05 00:00:00");
+    }
+
+    #[test]
+    fn labels_read_like_a_calendar() {
+        let d = |s| parse_date(s).unwrap();
+        let vienna = zone("Europe/Vienna");
+        assert_eq!(Slot::all_day(d("2026-07-05"), d("2026-07-07")).unwrap().label(vienna), "Sun 5 Jul – Tue 7 Jul 2026");
+        assert_eq!(Slot::all_day(d("2026-07-05"), d("2026-07-05")).unwrap().label(vienna), "Sun 5 Jul 2026");
+        let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let slot = Slot::timed(t("2026-07-10T11:00:00Z"), t("2026-07-10T14:00:00Z")).unwrap();
+        assert_eq!(slot.label(vienna), "Fri 10 Jul 2026, 13:00–16:00 (Europe/Vienna)");
+    }
+}

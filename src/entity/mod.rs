@@ -1,0 +1,11 @@
+//! sea-orm entities, one file per table. The schema itself (constraints,
+//! indexes) lives in the `migration` crate; these mirror it for queries.
+
+pub mod option_tally;
+pub mod organiser;
+pub mod poll;
+pub mod poll_history;
+pub mod poll_option;
+pub mod poll_tally;
+pub mod response;
+pub mod vote;

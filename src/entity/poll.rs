@@ -1,0 +1,27 @@
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "poll")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub organiser_id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub location: String,
+    pub time_zone: String,
+    pub status: String,
+    pub deadline: Option<DateTimeUtc>,
+    pub voting: String,
+    pub allow_if_need_be: bool,
+    pub results_visibility: String,
+    pub show_voter_names: bool,
+    pub aggregate_only: bool,
+    /// Raised by every change to the poll or its options; the ETag.
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,15 @@
+use sea_orm::entity::prelude::*;
+
+/// Running count of responses per poll, sharded like `option_tally`.
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "poll_tally")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub poll_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub shard: i16,
+    pub responses: i64,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

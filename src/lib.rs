@@ -1,0 +1,13 @@
+//! Convene: scheduling polls across time zones.
+//!
+//! `domain` holds the rules (time zones, ranking, tokens), `store` every query,
+//! `entity` the tables, `api` the HTTP surface, `startup` the assembly.
+
+pub mod api;
+pub mod config;
+pub mod domain;
+pub mod entity;
+pub mod error;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,85 @@
+//! The `convene` binary: parse the command line and dispatch.
+
+use anyhow::Context;
+use clap::Parser;
+use convene::config::{Cli, Command, ServeArgs, TokenCommand};
+use convene::store::Store;
+use convene::{api, startup, telemetry};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Openapi(args) => {
+            let url = args.public_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
+            println!("{}", api::service(&url).spec());
+        }
+        Command::Migrate(db) => {
+            telemetry::init();
+            let store = Store::connect(&db.database_url).await?;
+            store.migrate().await?;
+            tracing::info!("migrations applied");
+        }
+        Command::Token {
+            command: TokenCommand::Create { name, db },
+        } => {
+            let store = Store::connect(&db.database_url).await?;
+            store.migrate().await?;
+            let name = convene::domain::poll::parse_person_name(&name)
+                .map_err(|m| anyhow::anyhow!("--name: {m}"))?;
+            let (organiser, token) = store
+                .issue_organiser_token(&name)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            eprintln!("Organiser token for {:?} (shown once; any earlier token of this organiser is revoked):", organiser.name);
+            println!("{token}");
+        }
+        Command::Serve(args) => serve(args).await?,
+    }
+    Ok(())
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    telemetry::init();
+    let store = Store::connect(&args.db.database_url).await?;
+    store.migrate().await?;
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    let local = listener.local_addr()?;
+    let public_url = args
+        .public
+        .public_url
+        .unwrap_or_else(|| format!("http://{local}"))
+        .trim_end_matches('/')
+        .to_string();
+    tracing::info!(database = %convene::store::redact(&args.db.database_url), listen = %local, "Convene is up");
+    eprintln!("Convene is listening on http://{local}");
+    eprintln!("Swagger UI: {public_url}/docs   OpenAPI spec: {public_url}/openapi.json");
+    if let Some(token) = store.bootstrap_organiser().await.map_err(|e| anyhow::anyhow!("{e:?}"))? {
+        eprintln!("First start on an empty database: an organiser token was created (shown only now):");
+        eprintln!("  {token}");
+        eprintln!("Authorise with it in Swagger UI, or send it as `Authorization: Bearer <token>`.");
+    }
+    startup::serve(listener, store, &public_url, shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

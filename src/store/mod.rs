@@ -1,0 +1,219 @@
+//! Storage: connections, migrations, and every query and transaction the
+//! service runs, over sea-orm. Handlers never build SQL; they call functions
+//! here, which return domain-shaped values.
+
+pub mod organisers;
+pub mod polls;
+pub mod responses;
+pub mod results;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, TransactionTrait,
+};
+
+use crate::error::{Error, Result};
+
+/// Number of tally shards per option. Concurrent voters on PostgreSQL update
+/// different rows unless they land on the same shard, so hot polls do not
+/// serialise on one row lock; reading results sums `options × SHARDS` rows.
+pub const SHARDS: i16 = 16;
+
+/// The database, as a pool for reads and one for writes.
+///
+/// SQLite allows one writer at a time; sharing a single write connection makes
+/// writers queue inside the process instead of failing with "database is
+/// locked" (a deferred transaction that upgrades to a write can fail at once,
+/// busy timeout or not). PostgreSQL uses one pool for both.
+#[derive(Clone)]
+pub struct Store {
+    read: DatabaseConnection,
+    write: DatabaseConnection,
+}
+
+impl Store {
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            let read = sqlite_pool(url, 8).await?;
+            let write = sqlite_pool(url, 1).await?;
+            Ok(Store { read, write })
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let mut opts = ConnectOptions::new(url);
+            opts.max_connections(24)
+                .min_connections(2)
+                .acquire_timeout(Duration::from_secs(10))
+                .sqlx_logging(false);
+            let pool = Database::connect(opts)
+                .await
+                .context("connecting to PostgreSQL")?;
+            Ok(Store {
+                read: pool.clone(),
+                write: pool,
+            })
+        } else {
+            anyhow::bail!(
+                "unsupported database URL {:?}: use sqlite://FILE or postgres://…",
+                redact(url)
+            )
+        }
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.write.get_database_backend()
+    }
+
+    pub fn read(&self) -> &DatabaseConnection {
+        &self.read
+    }
+
+    /// Applies pending migrations. On PostgreSQL an advisory lock makes
+    /// instances that start together take turns, so each migration runs once.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self.backend() {
+            DbBackend::Postgres => {
+                // The lock belongs to a session, so take it on one connection
+                // held for the whole run.
+                let txn = self.write.begin().await?;
+                txn.execute_unprepared("SELECT pg_advisory_xact_lock(7411)")
+                    .await
+                    .context("waiting for the migration lock")?;
+                Migrator::up(&txn, None).await.context("applying migrations")?;
+                txn.commit().await?;
+            }
+            _ => Migrator::up(&self.write, None)
+                .await
+                .context("applying migrations")?,
+        }
+        Ok(())
+    }
+
+    /// Whether the database answers and every migration is applied.
+    pub async fn ready(&self) -> anyhow::Result<()> {
+        let pending = Migrator::get_pending_migrations(&self.read).await?;
+        anyhow::ensure!(pending.is_empty(), "{} migrations pending", pending.len());
+        Ok(())
+    }
+
+    /// Starts a write transaction; use through [`transaction!`].
+    pub(crate) async fn begin(&self) -> Result<DatabaseTransaction> {
+        Ok(self.write.begin().await?)
+    }
+}
+
+/// What to do with a finished transaction body.
+pub(crate) enum Settled<T> {
+    Retry,
+    Done(Result<T>),
+}
+
+/// Commits on success, rolls back on failure. On PostgreSQL a deadlock or
+/// serialisation failure is worth a retry: it means another writer won, not
+/// that the request was wrong.
+pub(crate) async fn settle<T>(txn: DatabaseTransaction, outcome: Result<T>, attempt: u32) -> Settled<T> {
+    const ATTEMPTS: u32 = 4;
+    match outcome {
+        Ok(value) => match txn.commit().await {
+            Ok(()) => Settled::Done(Ok(value)),
+            Err(e) if attempt < ATTEMPTS && is_retryable(&e) => Settled::Retry,
+            Err(e) => Settled::Done(Err(e.into())),
+        },
+        Err(err) => {
+            txn.rollback().await.ok();
+            match err {
+                Error::Internal(e)
+                    if attempt < ATTEMPTS && e.downcast_ref::<DbErr>().is_some_and(is_retryable) =>
+                {
+                    Settled::Retry
+                }
+                other => Settled::Done(Err(other)),
+            }
+        }
+    }
+}
+
+/// Runs a block in one write transaction: `transaction!(store, txn => { … })`.
+/// The block is the body of an async block, so `?` inside it rolls back.
+/// (A macro rather than a closure-taking function: async closures borrowing
+/// the transaction are not yet `Send` for every lifetime, which poem needs.)
+macro_rules! transaction {
+    ($store:expr, $txn:ident => $body:block) => {{
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let owned = $store.begin().await?;
+            let $txn = &owned;
+            let outcome: $crate::error::Result<_> = async { $body }.await;
+            match $crate::store::settle(owned, outcome, attempt).await {
+                $crate::store::Settled::Retry => continue,
+                $crate::store::Settled::Done(result) => break result,
+            }
+        }
+    }};
+}
+pub(crate) use transaction;
+
+async fn sqlite_pool(url: &str, connections: u32) -> anyhow::Result<DatabaseConnection> {
+    use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+    let mut opts = ConnectOptions::new(url);
+    opts.max_connections(connections)
+        .min_connections(1)
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|o| {
+            // WAL lets readers run beside the writer. synchronous=NORMAL in
+            // WAL mode keeps every committed transaction across a crash of the
+            // process (only a power cut can lose the last commits).
+            o.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    Database::connect(opts)
+        .await
+        .with_context(|| format!("opening SQLite database {url}"))
+}
+
+fn is_retryable(err: &DbErr) -> bool {
+    let text = err.to_string();
+    // 40P01 deadlock_detected, 40001 serialization_failure.
+    text.contains("deadlock detected") || text.contains("could not serialize access")
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Whether a database error is a unique-constraint violation, the one
+/// constraint failure a client can cause and fix.
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(
+            super::redact("postgres://app:s3cret@db:5432/convene"),
+            "postgres://app:***@db:5432/convene"
+        );
+        assert_eq!(super::redact("sqlite://convene.db"), "sqlite://convene.db");
+    }
+}

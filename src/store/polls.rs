@@ -1,0 +1,612 @@
+//! Polls and their options: creation, reads, edits guarded by the poll's
+//! version, status changes, and the history entries each of them leaves.
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait,
+    QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{Store, transaction};
+use crate::domain::poll::{
+    NewPoll, Poll, PollOption, PollPatch, PollStatus, ResultsVisibility, Settings, Voting,
+};
+use crate::domain::time::{Slot, Zone};
+use crate::entity::{poll, poll_history, poll_option, poll_tally};
+use crate::error::{Error, Result};
+
+/// Who did something, for the history.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub kind: &'static str,
+    pub name: String,
+}
+
+impl Actor {
+    pub fn organiser(name: &str) -> Self {
+        Actor {
+            kind: "organiser",
+            name: name.to_string(),
+        }
+    }
+
+    pub fn respondent(name: &str) -> Self {
+        Actor {
+            kind: "respondent",
+            name: name.to_string(),
+        }
+    }
+}
+
+/// One row of `listPolls`.
+#[derive(Debug, Clone)]
+pub struct PollSummary {
+    pub poll: Poll,
+    pub responses: i64,
+}
+
+/// Which polls `listPolls` returns.
+#[derive(Debug, Clone, Copy)]
+pub struct PollFilter {
+    pub status: Option<PollStatus>,
+    pub after: Option<Uuid>,
+    pub limit: u64,
+}
+
+impl Store {
+    pub async fn create_poll(&self, organiser: Uuid, actor: &Actor, new: NewPoll) -> Result<Poll> {
+        let now = Utc::now();
+        let id = Uuid::now_v7();
+        transaction!(self, txn => {
+            poll::Entity::insert(poll::ActiveModel {
+                id: Set(id),
+                organiser_id: Set(organiser),
+                title: Set(new.title.clone()),
+                description: Set(new.description.clone()),
+                location: Set(new.location.clone()),
+                time_zone: Set(new.zone.name().to_string()),
+                status: Set(PollStatus::Open.as_str().to_string()),
+                deadline: Set(new.deadline),
+                voting: Set(new.settings.voting.as_str().to_string()),
+                allow_if_need_be: Set(new.settings.allow_if_need_be),
+                results_visibility: Set(new.settings.results_visibility.as_str().to_string()),
+                show_voter_names: Set(new.settings.show_voter_names),
+                aggregate_only: Set(new.settings.aggregate_only),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+            })
+            .exec_without_returning(txn)
+            .await?;
+            let options: Vec<_> = new
+                .options
+                .iter()
+                .enumerate()
+                .map(|(i, slot)| option_model(id, i as i32, slot, now))
+                .collect();
+            insert_options(txn, options).await?;
+            record(
+                txn,
+                id,
+                actor,
+                "poll_created",
+                None,
+                json!({ "title": new.title, "time_zone": new.zone.name(), "options": new.options.len() }),
+            )
+            .await?;
+            Ok(())
+        })?;
+        self.poll(id).await?.ok_or(Error::NotFound("poll"))
+    }
+
+    /// A poll with its options, whoever owns it.
+    pub async fn poll(&self, id: Uuid) -> Result<Option<Poll>> {
+        load_poll(&self.read, id).await
+    }
+
+    /// A poll owned by `organiser`; another organiser's poll is "not found".
+    pub async fn owned_poll(&self, organiser: Uuid, id: Uuid) -> Result<Poll> {
+        match self.poll(id).await? {
+            Some(p) if p.organiser_id == organiser => Ok(p),
+            _ => Err(Error::NotFound("poll")),
+        }
+    }
+
+    /// The organiser's polls, newest first, one page.
+    pub async fn list_polls(&self, organiser: Uuid, filter: PollFilter) -> Result<Vec<PollSummary>> {
+        let now = Utc::now();
+        let mut q = poll::Entity::find().filter(poll::Column::OrganiserId.eq(organiser));
+        if let Some(after) = filter.after {
+            q = q.filter(poll::Column::Id.lt(after));
+        }
+        // A passed deadline makes an open poll read as closed; filter on
+        // that, not on the stored word.
+        let deadline_passed = poll::Column::Deadline
+            .is_not_null()
+            .and(poll::Column::Deadline.lte(now));
+        let open = poll::Column::Status.eq("open");
+        q = match filter.status {
+            None => q,
+            Some(PollStatus::Open) => q.filter(open.and(deadline_passed.not())),
+            Some(PollStatus::Closed) => {
+                q.filter(poll::Column::Status.eq("closed").or(open.and(deadline_passed)))
+            }
+            Some(s) => q.filter(poll::Column::Status.eq(s.as_str())),
+        };
+        let models = q
+            .order_by_desc(poll::Column::Id)
+            .limit(filter.limit)
+            .all(&self.read)
+            .await?;
+        let ids: Vec<Uuid> = models.iter().map(|m| m.id).collect();
+        let counts: Vec<(Uuid, Option<i64>)> = poll_tally::Entity::find()
+            .select_only()
+            .column(poll_tally::Column::PollId)
+            .column_as(super::results::sum("responses"), "responses")
+            .filter(poll_tally::Column::PollId.is_in(ids.clone()))
+            .group_by(poll_tally::Column::PollId)
+            .into_tuple()
+            .all(&self.read)
+            .await?;
+        let options = poll_option::Entity::find()
+            .filter(poll_option::Column::PollId.is_in(ids))
+            .order_by_asc(poll_option::Column::Position)
+            .order_by_asc(poll_option::Column::Id)
+            .all(&self.read)
+            .await?;
+        models
+            .into_iter()
+            .map(|m| {
+                let responses = counts
+                    .iter()
+                    .find(|(id, _)| *id == m.id)
+                    .and_then(|(_, n)| *n)
+                    .unwrap_or(0);
+                let own: Vec<_> = options.iter().filter(|o| o.poll_id == m.id).cloned().collect();
+                Ok(PollSummary {
+                    poll: to_poll(m, own)?,
+                    responses,
+                })
+            })
+            .collect()
+    }
+
+    /// Applies an edit if the poll is still at `expected_version`.
+    pub async fn update_poll(
+        &self,
+        organiser: Uuid,
+        actor: &Actor,
+        id: Uuid,
+        expected_version: i32,
+        patch: PollPatch,
+    ) -> Result<Poll> {
+        transaction!(self, txn => {
+            let mut update = poll::Entity::update_many()
+                .col_expr(poll::Column::Version, Expr::col(poll::Column::Version).add(1))
+                .col_expr(poll::Column::UpdatedAt, Expr::value(Utc::now()));
+            if let Some(v) = &patch.title {
+                update = update.col_expr(poll::Column::Title, Expr::value(v.clone()));
+            }
+            if let Some(v) = &patch.description {
+                update = update.col_expr(poll::Column::Description, Expr::value(v.clone()));
+            }
+            if let Some(v) = &patch.location {
+                update = update.col_expr(poll::Column::Location, Expr::value(v.clone()));
+            }
+            if let Some(v) = patch.zone {
+                update = update.col_expr(poll::Column::TimeZone, Expr::value(v.name()));
+            }
+            if let Some(v) = patch.deadline {
+                update = update.col_expr(poll::Column::Deadline, Expr::value(v));
+            }
+            if let Some(v) = patch.voting {
+                update = update.col_expr(poll::Column::Voting, Expr::value(v.as_str()));
+            }
+            if let Some(v) = patch.allow_if_need_be {
+                update = update.col_expr(poll::Column::AllowIfNeedBe, Expr::value(v));
+            }
+            if let Some(v) = patch.results_visibility {
+                update = update.col_expr(poll::Column::ResultsVisibility, Expr::value(v.as_str()));
+            }
+            if let Some(v) = patch.show_voter_names {
+                update = update.col_expr(poll::Column::ShowVoterNames, Expr::value(v));
+            }
+            if let Some(v) = patch.aggregate_only {
+                update = update.col_expr(poll::Column::AggregateOnly, Expr::value(v));
+            }
+            let done = update
+                .filter(poll::Column::Id.eq(id))
+                .filter(poll::Column::OrganiserId.eq(organiser))
+                .filter(poll::Column::Version.eq(expected_version))
+                .exec(txn)
+                .await?;
+            if done.rows_affected == 0 {
+                return Err(version_mismatch(txn, organiser, id).await);
+            }
+            record(txn, id, actor, "poll_updated", None, patch_details(&patch)).await?;
+            Ok(())
+        })?;
+        self.poll(id).await?.ok_or(Error::NotFound("poll"))
+    }
+
+    pub async fn delete_poll(&self, organiser: Uuid, id: Uuid) -> Result<()> {
+        let done = poll::Entity::delete_many()
+            .filter(poll::Column::Id.eq(id))
+            .filter(poll::Column::OrganiserId.eq(organiser))
+            .exec(&self.write)
+            .await?;
+        if done.rows_affected == 0 {
+            return Err(Error::NotFound("poll"));
+        }
+        Ok(())
+    }
+
+    /// Moves a poll between statuses; `allowed_from` lists where it may come
+    /// from. Returns the poll after the change.
+    pub async fn set_status(
+        &self,
+        organiser: Uuid,
+        actor: &Actor,
+        id: Uuid,
+        allowed_from: &[PollStatus],
+        to: PollStatus,
+        clear_deadline: bool,
+    ) -> Result<Poll> {
+        let now = Utc::now();
+        transaction!(self, txn => {
+            let current = load_poll(txn, id)
+                .await?
+                .filter(|p| p.organiser_id == organiser)
+                .ok_or(Error::NotFound("poll"))?;
+            let status = current.status_at(now);
+            if !allowed_from.contains(&status) {
+                return Err(Error::Conflict(format!(
+                    "the poll is {}; it cannot become {}",
+                    status.as_str(),
+                    to.as_str()
+                )));
+            }
+            let mut update = poll::Entity::update_many()
+                .col_expr(poll::Column::Status, Expr::value(to.as_str()))
+                .col_expr(poll::Column::Version, Expr::col(poll::Column::Version).add(1))
+                .col_expr(poll::Column::UpdatedAt, Expr::value(now));
+            if clear_deadline {
+                update = update.col_expr(poll::Column::Deadline, Expr::value(None::<DateTime<Utc>>));
+            }
+            update
+                .filter(poll::Column::Id.eq(id))
+                .filter(poll::Column::Version.eq(current.version))
+                .exec(txn)
+                .await?;
+            let action = match to {
+                PollStatus::Open => "poll_reopened",
+                PollStatus::Closed => "poll_closed",
+                PollStatus::Confirmed => "poll_confirmed",
+                PollStatus::Cancelled => "poll_cancelled",
+            };
+            record(txn, id, actor, action, None, json!({ "from": status.as_str() })).await?;
+            Ok(())
+        })?;
+        self.poll(id).await?.ok_or(Error::NotFound("poll"))
+    }
+
+    pub async fn add_option(
+        &self,
+        organiser: Uuid,
+        actor: &Actor,
+        poll_id: Uuid,
+        expected_version: Option<i32>,
+        slot: Slot,
+    ) -> Result<(Poll, Uuid)> {
+        let option_id = Uuid::now_v7();
+        transaction!(self, txn => {
+            let poll = bump_version(txn, organiser, poll_id, expected_version).await?;
+            if poll.options.len() >= crate::domain::limits::MAX_OPTIONS_PER_POLL {
+                return Err(Error::Conflict(format!(
+                    "a poll may have at most {} options",
+                    crate::domain::limits::MAX_OPTIONS_PER_POLL
+                )));
+            }
+            ensure_slot_free(&poll, &slot, None)?;
+            let position = poll.options.iter().map(|o| o.position + 1).max().unwrap_or(0);
+            let mut model = option_model(poll_id, position, &slot, Utc::now());
+            model.id = Set(option_id);
+            insert_options(txn, vec![model]).await?;
+            record(txn, poll_id, actor, "option_added", None, json!({ "option_id": option_id, "slot": slot.key() })).await?;
+            Ok(())
+        })?;
+        let poll = self.poll(poll_id).await?.ok_or(Error::NotFound("poll"))?;
+        Ok((poll, option_id))
+    }
+
+    pub async fn update_option(
+        &self,
+        organiser: Uuid,
+        actor: &Actor,
+        poll_id: Uuid,
+        option_id: Uuid,
+        expected_version: Option<i32>,
+        slot: Slot,
+    ) -> Result<Poll> {
+        transaction!(self, txn => {
+            let poll = bump_version(txn, organiser, poll_id, expected_version).await?;
+            if !poll.options.iter().any(|o| o.id == option_id) {
+                return Err(Error::NotFound("option"));
+            }
+            ensure_slot_free(&poll, &slot, Some(option_id))?;
+            let fields = slot_fields(&slot);
+            poll_option::Entity::update_many()
+                .col_expr(poll_option::Column::Kind, Expr::value(fields.kind))
+                .col_expr(poll_option::Column::StartDate, Expr::value(fields.start_date))
+                .col_expr(poll_option::Column::EndDate, Expr::value(fields.end_date))
+                .col_expr(poll_option::Column::StartUtc, Expr::value(fields.start_utc))
+                .col_expr(poll_option::Column::EndUtc, Expr::value(fields.end_utc))
+                .col_expr(poll_option::Column::SlotKey, Expr::value(slot.key()))
+                .filter(poll_option::Column::Id.eq(option_id))
+                .exec(txn)
+                .await
+                .map_err(unique_to_conflict)?;
+            record(txn, poll_id, actor, "option_updated", None, json!({ "option_id": option_id, "slot": slot.key() })).await?;
+            Ok(())
+        })?;
+        self.poll(poll_id).await?.ok_or(Error::NotFound("poll"))
+    }
+
+    /// Removes an option; its votes and tallies go with it (the history keeps
+    /// what each respondent had said).
+    pub async fn delete_option(
+        &self,
+        organiser: Uuid,
+        actor: &Actor,
+        poll_id: Uuid,
+        option_id: Uuid,
+        expected_version: Option<i32>,
+    ) -> Result<Poll> {
+        transaction!(self, txn => {
+            let poll = bump_version(txn, organiser, poll_id, expected_version).await?;
+            if !poll.options.iter().any(|o| o.id == option_id) {
+                return Err(Error::NotFound("option"));
+            }
+            if poll.options.len() == 1 {
+                return Err(Error::Conflict("a poll needs at least one option: add another before removing this one".into()));
+            }
+            poll_option::Entity::delete_by_id(option_id).exec(txn).await?;
+            record(txn, poll_id, actor, "option_deleted", None, json!({ "option_id": option_id })).await?;
+            Ok(())
+        })?;
+        self.poll(poll_id).await?.ok_or(Error::NotFound("poll"))
+    }
+}
+
+/// Appends one history entry. Every write path calls this inside its own
+/// transaction, so an action and its record commit together.
+pub(super) async fn record(
+    txn: &DatabaseTransaction,
+    poll_id: Uuid,
+    actor: &Actor,
+    action: &str,
+    response_id: Option<Uuid>,
+    details: serde_json::Value,
+) -> Result<()> {
+    poll_history::Entity::insert(poll_history::ActiveModel {
+        poll_id: Set(poll_id),
+        at: Set(Utc::now()),
+        actor_kind: Set(actor.kind.to_string()),
+        actor_name: Set(actor.name.clone()),
+        action: Set(action.to_string()),
+        response_id: Set(response_id),
+        details: Set(details.to_string()),
+        ..Default::default()
+    })
+    .exec_without_returning(txn)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn load_poll(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Poll>> {
+    let Some(model) = poll::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let options = poll_option::Entity::find()
+        .filter(poll_option::Column::PollId.eq(id))
+        .order_by_asc(poll_option::Column::Position)
+        .order_by_asc(poll_option::Column::Id)
+        .all(db)
+        .await?;
+    to_poll(model, options).map(Some)
+}
+
+/// Raises the poll's version (checking it if the client sent one) and
+/// returns the poll as it was. Option edits go through here, so an ETag read
+/// before an option changed no longer matches.
+async fn bump_version(
+    txn: &DatabaseTransaction,
+    organiser: Uuid,
+    poll_id: Uuid,
+    expected: Option<i32>,
+) -> Result<Poll> {
+    let mut update = poll::Entity::update_many()
+        .col_expr(poll::Column::Version, Expr::col(poll::Column::Version).add(1))
+        .col_expr(poll::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(poll::Column::Id.eq(poll_id))
+        .filter(poll::Column::OrganiserId.eq(organiser));
+    if let Some(v) = expected {
+        update = update.filter(poll::Column::Version.eq(v));
+    }
+    if update.exec(txn).await?.rows_affected == 0 {
+        return Err(version_mismatch(txn, organiser, poll_id).await);
+    }
+    load_poll(txn, poll_id).await?.ok_or(Error::NotFound("poll"))
+}
+
+async fn version_mismatch(txn: &DatabaseTransaction, organiser: Uuid, id: Uuid) -> Error {
+    match load_poll(txn, id).await {
+        Ok(Some(p)) if p.organiser_id == organiser => Error::PreconditionFailed(format!(
+            "the poll has changed since you read it (now at version {}): read it again and retry",
+            p.version
+        )),
+        Ok(_) => Error::NotFound("poll"),
+        Err(e) => e,
+    }
+}
+
+fn ensure_slot_free(poll: &Poll, slot: &Slot, except: Option<Uuid>) -> Result<()> {
+    if poll
+        .options
+        .iter()
+        .any(|o| Some(o.id) != except && o.slot == *slot)
+    {
+        let field = match slot {
+            Slot::AllDay { .. } => "start_date",
+            Slot::Timed { .. } => "start",
+        };
+        return Err(Error::invalid(field, "the poll already has an option for exactly this slot"));
+    }
+    Ok(())
+}
+
+fn unique_to_conflict(e: sea_orm::DbErr) -> Error {
+    if super::is_unique_violation(&e) {
+        Error::Conflict("the poll already has an option for exactly this slot".into())
+    } else {
+        e.into()
+    }
+}
+
+async fn insert_options(txn: &DatabaseTransaction, options: Vec<poll_option::ActiveModel>) -> Result<()> {
+    if options.is_empty() {
+        return Ok(());
+    }
+    // Chunked so a 500-option poll stays under SQLite's bound-parameter limit.
+    for chunk in options.chunks(100) {
+        poll_option::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await
+            .map_err(unique_to_conflict)?;
+    }
+    Ok(())
+}
+
+struct SlotFields {
+    kind: &'static str,
+    start_date: Option<chrono::NaiveDate>,
+    end_date: Option<chrono::NaiveDate>,
+    start_utc: Option<DateTime<Utc>>,
+    end_utc: Option<DateTime<Utc>>,
+}
+
+fn slot_fields(slot: &Slot) -> SlotFields {
+    match *slot {
+        Slot::AllDay { start, end } => SlotFields {
+            kind: "all_day",
+            start_date: Some(start),
+            end_date: Some(end),
+            start_utc: None,
+            end_utc: None,
+        },
+        Slot::Timed { start, end } => SlotFields {
+            kind: "timed",
+            start_date: None,
+            end_date: None,
+            start_utc: Some(start),
+            end_utc: Some(end),
+        },
+    }
+}
+
+fn option_model(poll_id: Uuid, position: i32, slot: &Slot, now: DateTime<Utc>) -> poll_option::ActiveModel {
+    let f = slot_fields(slot);
+    poll_option::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        poll_id: Set(poll_id),
+        position: Set(position),
+        kind: Set(f.kind.to_string()),
+        start_date: Set(f.start_date),
+        end_date: Set(f.end_date),
+        start_utc: Set(f.start_utc),
+        end_utc: Set(f.end_utc),
+        slot_key: Set(slot.key()),
+        created_at: Set(now),
+    }
+}
+
+fn to_poll(m: poll::Model, options: Vec<poll_option::Model>) -> Result<Poll> {
+    let bad = |what: &str| anyhow::anyhow!("poll {} has an unreadable {what}", m.id);
+    let options = options
+        .into_iter()
+        .map(|o| {
+            let slot = match (o.kind.as_str(), o.start_date, o.end_date, o.start_utc, o.end_utc) {
+                ("all_day", Some(start), Some(end), _, _) => Slot::AllDay { start, end },
+                ("timed", _, _, Some(start), Some(end)) => Slot::Timed { start, end },
+                _ => return Err(anyhow::anyhow!("option {} has an unreadable slot", o.id)),
+            };
+            Ok(PollOption {
+                id: o.id,
+                position: o.position,
+                slot,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok::<_, anyhow::Error>(Poll {
+        zone: Zone::parse(&m.time_zone).map_err(|_| bad("time zone"))?,
+        status: PollStatus::parse(&m.status).ok_or_else(|| bad("status"))?,
+        settings: Settings {
+            voting: Voting::parse(&m.voting).ok_or_else(|| bad("voting mode"))?,
+            allow_if_need_be: m.allow_if_need_be,
+            results_visibility: ResultsVisibility::parse(&m.results_visibility)
+                .ok_or_else(|| bad("results visibility"))?,
+            show_voter_names: m.show_voter_names,
+            aggregate_only: m.aggregate_only,
+        },
+        id: m.id,
+        organiser_id: m.organiser_id,
+        title: m.title,
+        description: m.description,
+        location: m.location,
+        deadline: m.deadline,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        options,
+    })
+    .context("reading a poll")
+    .map_err(Error::Internal)
+}
+
+fn patch_details(p: &PollPatch) -> serde_json::Value {
+    let mut d = serde_json::Map::new();
+    if let Some(v) = &p.title {
+        d.insert("title".into(), json!(v));
+    }
+    if let Some(v) = &p.description {
+        d.insert("description".into(), json!(v));
+    }
+    if let Some(v) = &p.location {
+        d.insert("location".into(), json!(v));
+    }
+    if let Some(v) = p.zone {
+        d.insert("time_zone".into(), json!(v.name()));
+    }
+    if let Some(v) = p.deadline {
+        d.insert("deadline".into(), json!(v.map(crate::domain::time::render_utc)));
+    }
+    if let Some(v) = p.voting {
+        d.insert("voting".into(), json!(v.as_str()));
+    }
+    if let Some(v) = p.allow_if_need_be {
+        d.insert("allow_if_need_be".into(), json!(v));
+    }
+    if let Some(v) = p.results_visibility {
+        d.insert("results_visibility".into(), json!(v.as_str()));
+    }
+    if let Some(v) = p.show_voter_names {
+        d.insert("show_voter_names".into(), json!(v));
+    }
+    if let Some(v) = p.aggregate_only {
+        d.insert("aggregate_only".into(), json!(v));
+    }
+    serde_json::Value::Object(d)
+}

@@ -1,0 +1,406 @@
+//! Responses: the SQL that runs when someone votes, changes their answer or
+//! withdraws it. Each is one transaction that writes the response, its votes,
+//! the running tallies and the history entry together, so counts always match
+//! the votes and no answer is lost.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+    sea_query::{Expr, OnConflict},
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::polls::{Actor, load_poll, record};
+use super::{SHARDS, Store, transaction};
+use crate::domain::poll::{Choice, Poll, Voting};
+use crate::domain::token::{self, TokenKind};
+use crate::domain::{FieldError, Violations};
+use crate::entity::{option_tally, poll_tally, response, vote};
+use crate::error::{Error, Result};
+
+/// A respondent's answer as submitted, already checked for shape.
+#[derive(Debug, Clone)]
+pub struct Ballot {
+    /// `None` keeps the name a replaced response already has.
+    pub name: Option<String>,
+    pub comment: Option<String>,
+    pub votes: Vec<(Uuid, Choice)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoredResponse {
+    pub id: Uuid,
+    pub poll_id: Uuid,
+    pub name: String,
+    pub comment: String,
+    pub revision: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// In the poll's option order.
+    pub votes: Vec<(Uuid, Choice)>,
+}
+
+/// What a response edit token opens.
+#[derive(Debug, Clone, Copy)]
+pub struct ResponseGrant {
+    pub response_id: Uuid,
+    pub poll_id: Uuid,
+}
+
+impl Store {
+    /// Records a new response to an open poll and returns it with its edit
+    /// token, shown only this once.
+    pub async fn submit_response(&self, poll_id: Uuid, ballot: Ballot) -> Result<(StoredResponse, String)> {
+        let minted = token::generate(TokenKind::Response);
+        let id = Uuid::now_v7();
+        let shard = rand::rng().random_range(0..SHARDS);
+        let now = Utc::now();
+        let name = ballot.name.clone().unwrap_or_default();
+        transaction!(self, txn => {
+            let poll = load_poll(txn, poll_id).await?.ok_or(Error::NotFound("poll"))?;
+            if poll.settings.voting == Voting::InviteOnly {
+                return Err(Error::Forbidden(
+                    "this poll is invite-only: vote with your invitation token".into(),
+                ));
+            }
+            ensure_votable(&poll, &ballot.votes, now)?;
+            response::Entity::insert(response::ActiveModel {
+                id: Set(id),
+                poll_id: Set(poll_id),
+                name: Set(name.clone()),
+                comment: Set(ballot.comment.clone().unwrap_or_default()),
+                edit_token_hash: Set(Some(minted.hash.clone())),
+                shard: Set(shard),
+                revision: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+            })
+            .exec_without_returning(txn)
+            .await?;
+            insert_votes(txn, poll_id, id, &ballot.votes).await?;
+            adjust_tallies(txn, poll_id, shard, &deltas(&[], &ballot.votes), 1).await?;
+            record(
+                txn,
+                poll_id,
+                &Actor::respondent(&name),
+                "response_submitted",
+                Some(id),
+                answer_details(1, &name, ballot.comment.as_deref().unwrap_or(""), &ballot.votes),
+            )
+            .await?;
+            Ok(())
+        })?;
+        let stored = self.response(id).await?.ok_or(Error::NotFound("response"))?;
+        Ok((stored, minted.secret))
+    }
+
+    /// Replaces a response's answer while its poll is open. Concurrent
+    /// replacements of one response queue on its row, so the last one wins
+    /// whole and the tallies match it.
+    pub async fn replace_response(&self, response_id: Uuid, ballot: Ballot) -> Result<StoredResponse> {
+        let now = Utc::now();
+        transaction!(self, txn => {
+            let current = lock_response(txn, response_id, now).await?;
+            let poll = load_poll(txn, current.poll_id).await?.ok_or(Error::NotFound("poll"))?;
+            ensure_votable(&poll, &ballot.votes, now)?;
+            let name = ballot.name.clone().unwrap_or(current.name.clone());
+            let comment = ballot.comment.clone().unwrap_or(current.comment.clone());
+            response::Entity::update_many()
+                .col_expr(response::Column::Name, Expr::value(name.clone()))
+                .col_expr(response::Column::Comment, Expr::value(comment.clone()))
+                .filter(response::Column::Id.eq(response_id))
+                .exec(txn)
+                .await?;
+            let old = votes_of(txn, response_id).await?;
+            vote::Entity::delete_many()
+                .filter(vote::Column::ResponseId.eq(response_id))
+                .exec(txn)
+                .await?;
+            insert_votes(txn, current.poll_id, response_id, &ballot.votes).await?;
+            adjust_tallies(txn, current.poll_id, current.shard, &deltas(&old, &ballot.votes), 0).await?;
+            record(
+                txn,
+                current.poll_id,
+                &Actor::respondent(&name),
+                "response_replaced",
+                Some(response_id),
+                answer_details(current.revision, &name, &comment, &ballot.votes),
+            )
+            .await?;
+            Ok(())
+        })?;
+        self.response(response_id).await?.ok_or(Error::NotFound("response"))
+    }
+
+    /// Withdraws a response while its poll is open: it stops counting and its
+    /// token stops working; the history keeps what it said.
+    pub async fn withdraw_response(&self, response_id: Uuid) -> Result<()> {
+        let now = Utc::now();
+        transaction!(self, txn => {
+            let current = lock_response(txn, response_id, now).await?;
+            let poll = load_poll(txn, current.poll_id).await?.ok_or(Error::NotFound("poll"))?;
+            if let Some(reason) = poll.voting_closed_reason(now) {
+                return Err(Error::Conflict(reason));
+            }
+            let old = votes_of(txn, response_id).await?;
+            response::Entity::delete_by_id(response_id).exec(txn).await?;
+            adjust_tallies(txn, current.poll_id, current.shard, &deltas(&old, &[]), -1).await?;
+            record(
+                txn,
+                current.poll_id,
+                &Actor::respondent(&current.name),
+                "response_withdrawn",
+                Some(response_id),
+                json!({ "revision": current.revision }),
+            )
+            .await?;
+            Ok(())
+        })
+    }
+
+    pub async fn response_by_token(&self, secret: &str) -> Result<Option<ResponseGrant>> {
+        let found: Option<(Uuid, Uuid)> = response::Entity::find()
+            .select_only()
+            .column(response::Column::Id)
+            .column(response::Column::PollId)
+            .filter(response::Column::EditTokenHash.eq(token::hash(secret)))
+            .into_tuple()
+            .one(self.read())
+            .await?;
+        Ok(found.map(|(response_id, poll_id)| ResponseGrant {
+            response_id,
+            poll_id,
+        }))
+    }
+
+    pub async fn response(&self, id: Uuid) -> Result<Option<StoredResponse>> {
+        let Some(model) = response::Entity::find_by_id(id).one(self.read()).await? else {
+            return Ok(None);
+        };
+        let mut all = self.with_votes(vec![model]).await?;
+        Ok(all.pop())
+    }
+
+    /// One page of a poll's responses, oldest first.
+    pub async fn list_responses(&self, poll_id: Uuid, after: Option<Uuid>, limit: u64) -> Result<Vec<StoredResponse>> {
+        let mut q = response::Entity::find().filter(response::Column::PollId.eq(poll_id));
+        if let Some(after) = after {
+            q = q.filter(response::Column::Id.gt(after));
+        }
+        let models = q
+            .order_by_asc(response::Column::Id)
+            .limit(limit)
+            .all(self.read())
+            .await?;
+        self.with_votes(models).await
+    }
+
+    async fn with_votes(&self, models: Vec<response::Model>) -> Result<Vec<StoredResponse>> {
+        let ids: Vec<Uuid> = models.iter().map(|m| m.id).collect();
+        let votes = vote::Entity::find()
+            .filter(vote::Column::ResponseId.is_in(ids))
+            .all(self.read())
+            .await?;
+        let mut by_response: BTreeMap<Uuid, Vec<(Uuid, Choice)>> = BTreeMap::new();
+        for v in votes {
+            let choice = Choice::parse(&v.choice)
+                .ok_or_else(|| anyhow::anyhow!("vote with unknown choice {:?}", v.choice))?;
+            by_response.entry(v.response_id).or_default().push((v.option_id, choice));
+        }
+        Ok(models
+            .into_iter()
+            .map(|m| StoredResponse {
+                votes: by_response.remove(&m.id).unwrap_or_default(),
+                id: m.id,
+                poll_id: m.poll_id,
+                name: m.name,
+                comment: m.comment,
+                revision: m.revision,
+                created_at: m.created_at,
+                updated_at: m.updated_at,
+            })
+            .collect())
+    }
+}
+
+/// Checks that the poll takes votes now and that each vote names one of its
+/// options, once, with a choice the poll offers.
+fn ensure_votable(poll: &Poll, votes: &[(Uuid, Choice)], now: DateTime<Utc>) -> Result<()> {
+    if let Some(reason) = poll.voting_closed_reason(now) {
+        return Err(Error::Conflict(reason));
+    }
+    let mut v = Violations::default();
+    let mut seen = std::collections::HashSet::new();
+    for (i, (option_id, choice)) in votes.iter().enumerate() {
+        if !poll.options.iter().any(|o| o.id == *option_id) {
+            v.push(format!("votes[{i}].option_id"), "this poll has no option with this id");
+        } else if !seen.insert(*option_id) {
+            v.push(format!("votes[{i}].option_id"), "this option is voted on twice");
+        }
+        if *choice == Choice::IfNeedBe && !poll.settings.allow_if_need_be {
+            v.push(format!("votes[{i}].choice"), "this poll does not offer \"if need be\"");
+        }
+    }
+    v.into_result().map_err(|e: Vec<FieldError>| e.into())
+}
+
+/// Takes the response's row lock before anything is read, so a concurrent
+/// change of the same response waits and then sees this one's outcome.
+async fn lock_response(txn: &DatabaseTransaction, id: Uuid, now: DateTime<Utc>) -> Result<response::Model> {
+    let locked = response::Entity::update_many()
+        .col_expr(response::Column::Revision, Expr::col(response::Column::Revision).add(1))
+        .col_expr(response::Column::UpdatedAt, Expr::value(now))
+        .filter(response::Column::Id.eq(id))
+        .exec(txn)
+        .await?;
+    if locked.rows_affected == 0 {
+        return Err(Error::NotFound("response"));
+    }
+    response::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or(Error::NotFound("response"))
+}
+
+async fn votes_of(txn: &DatabaseTransaction, response_id: Uuid) -> Result<Vec<(Uuid, Choice)>> {
+    let rows = vote::Entity::find()
+        .filter(vote::Column::ResponseId.eq(response_id))
+        .all(txn)
+        .await?;
+    rows.into_iter()
+        .map(|v| {
+            Choice::parse(&v.choice)
+                .map(|c| (v.option_id, c))
+                .ok_or_else(|| anyhow::anyhow!("vote with unknown choice {:?}", v.choice).into())
+        })
+        .collect()
+}
+
+async fn insert_votes(txn: &DatabaseTransaction, poll_id: Uuid, response_id: Uuid, votes: &[(Uuid, Choice)]) -> Result<()> {
+    if votes.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<vote::ActiveModel> = votes
+        .iter()
+        .map(|(option_id, choice)| vote::ActiveModel {
+            response_id: Set(response_id),
+            option_id: Set(*option_id),
+            poll_id: Set(poll_id),
+            choice: Set(choice.as_str().to_string()),
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        vote::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Per option, the change in (yes, if need be, no) from `old` to `new`.
+fn deltas(old: &[(Uuid, Choice)], new: &[(Uuid, Choice)]) -> BTreeMap<Uuid, [i64; 3]> {
+    fn column(c: Choice) -> usize {
+        match c {
+            Choice::Yes => 0,
+            Choice::IfNeedBe => 1,
+            Choice::No => 2,
+        }
+    }
+    let mut d: BTreeMap<Uuid, [i64; 3]> = BTreeMap::new();
+    for (option, choice) in old {
+        d.entry(*option).or_default()[column(*choice)] -= 1;
+    }
+    for (option, choice) in new {
+        d.entry(*option).or_default()[column(*choice)] += 1;
+    }
+    d.retain(|_, v| v.iter().any(|x| *x != 0));
+    d
+}
+
+/// Adds the deltas to the response's tally shard with one upsert per table.
+/// Rows are written in option order, so two writers on one shard lock them
+/// in the same order and cannot deadlock.
+async fn adjust_tallies(
+    txn: &DatabaseTransaction,
+    poll_id: Uuid,
+    shard: i16,
+    deltas: &BTreeMap<Uuid, [i64; 3]>,
+    responses: i64,
+) -> Result<()> {
+    if !deltas.is_empty() {
+        let rows: Vec<option_tally::ActiveModel> = deltas
+            .iter()
+            .map(|(option_id, [yes, inb, no])| option_tally::ActiveModel {
+                option_id: Set(*option_id),
+                shard: Set(shard),
+                poll_id: Set(poll_id),
+                yes: Set(*yes),
+                if_need_be: Set(*inb),
+                no: Set(*no),
+            })
+            .collect();
+        for chunk in rows.chunks(200) {
+            option_tally::Entity::insert_many(chunk.to_vec())
+                .on_conflict(
+                    OnConflict::columns([option_tally::Column::OptionId, option_tally::Column::Shard])
+                        .value(option_tally::Column::Yes, Expr::cust(r#""option_tally"."yes" + "excluded"."yes""#))
+                        .value(
+                            option_tally::Column::IfNeedBe,
+                            Expr::cust(r#""option_tally"."if_need_be" + "excluded"."if_need_be""#),
+                        )
+                        .value(option_tally::Column::No, Expr::cust(r#""option_tally"."no" + "excluded"."no""#))
+                        .to_owned(),
+                )
+                .exec_without_returning(txn)
+                .await?;
+        }
+    }
+    if responses != 0 {
+        poll_tally::Entity::insert(poll_tally::ActiveModel {
+            poll_id: Set(poll_id),
+            shard: Set(shard),
+            responses: Set(responses),
+        })
+        .on_conflict(
+            OnConflict::columns([poll_tally::Column::PollId, poll_tally::Column::Shard])
+                .value(
+                    poll_tally::Column::Responses,
+                    Expr::cust(r#""poll_tally"."responses" + "excluded"."responses""#),
+                )
+                .to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+fn answer_details(revision: i32, name: &str, comment: &str, votes: &[(Uuid, Choice)]) -> serde_json::Value {
+    let votes: serde_json::Map<String, serde_json::Value> = votes
+        .iter()
+        .map(|(o, c)| (o.to_string(), json!(c.as_str())))
+        .collect();
+    json!({ "revision": revision, "name": name, "comment": comment, "votes": votes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deltas_cancel_unchanged_votes_and_move_changed_ones() {
+        let (a, b, c) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let old = [(a, Choice::Yes), (b, Choice::No)];
+        let new = [(a, Choice::Yes), (b, Choice::IfNeedBe), (c, Choice::No)];
+        let d = deltas(&old, &new);
+        assert!(!d.contains_key(&a));
+        assert_eq!(d[&b], [0, 1, -1]);
+        assert_eq!(d[&c], [0, 0, 1]);
+        assert_eq!(deltas(&new, &[])[&c], [0, 0, -1]);
+    }
+}
