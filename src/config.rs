@@ -3,7 +3,11 @@
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(name = "convene", version, about = "Scheduling polls across time zones, with calendar output")]
+#[command(
+    name = "convene",
+    version,
+    about = "Scheduling polls across time zones, with calendar output"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -40,7 +44,11 @@ pub enum TokenCommand {
 #[derive(Args, Clone)]
 pub struct DatabaseArgs {
     /// Database URL: sqlite://FILE (created if missing) or postgres://USER@HOST/DB.
-    #[arg(long, env = "CONVENE_DATABASE_URL", default_value = "sqlite://convene.db")]
+    #[arg(
+        long,
+        env = "CONVENE_DATABASE_URL",
+        default_value = "sqlite://convene.db"
+    )]
     pub database_url: String,
 }
 

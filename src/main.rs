@@ -11,7 +11,9 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Openapi(args) => {
-            let url = args.public_url.unwrap_or_else(|| "http://127.0.0.1:8080".into());
+            let url = args
+                .public_url
+                .unwrap_or_else(|| "http://127.0.0.1:8080".into());
             println!("{}", api::service(&url).spec());
         }
         Command::Migrate(db) => {
@@ -31,7 +33,10 @@ async fn main() -> anyhow::Result<()> {
                 .issue_organiser_token(&name)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            eprintln!("Organiser token for {:?} (shown once; any earlier token of this organiser is revoked):", organiser.name);
+            eprintln!(
+                "Organiser token for {:?} (shown once; any earlier token of this organiser is revoked):",
+                organiser.name
+            );
             println!("{token}");
         }
         Command::Serve(args) => serve(args).await?,
@@ -56,12 +61,20 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(database = %convene::store::redact(&args.db.database_url), listen = %local, "Convene is up");
     eprintln!("Convene is listening on http://{local}");
     eprintln!("Swagger UI: {public_url}/docs   OpenAPI spec: {public_url}/openapi.json");
-    if let Some(token) = store.bootstrap_organiser().await.map_err(|e| anyhow::anyhow!("{e:?}"))? {
-        eprintln!("First start on an empty database: an organiser token was created (shown only now):");
+    if let Some(token) = store
+        .bootstrap_organiser()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?
+    {
+        eprintln!(
+            "First start on an empty database: an organiser token was created (shown only now):"
+        );
         eprintln!("  {token}");
-        eprintln!("Authorise with it in Swagger UI, or send it as `Authorization: Bearer <token>`.");
+        eprintln!(
+            "Authorise with it in Swagger UI, or send it as `Authorization: Bearer <token>`."
+        );
     }
-    startup::serve(listener, store, &public_url, shutdown_signal()).await?;
+    startup::serve(listener, store, public_url, shutdown_signal()).await?;
     Ok(())
 }
 
@@ -71,7 +84,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -32,11 +32,15 @@ pub fn app(store: Store, public_url: &str) -> impl poem::Endpoint + 'static {
 pub async fn serve(
     listener: tokio::net::TcpListener,
     store: Store,
-    public_url: &str,
+    public_url: String,
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
     let acceptor = TcpAcceptor::from_tokio(listener)?;
     Server::new_with_acceptor(acceptor)
-        .run_with_graceful_shutdown(app(store, public_url), shutdown, Some(Duration::from_secs(20)))
+        .run_with_graceful_shutdown(
+            app(store, &public_url),
+            shutdown,
+            Some(Duration::from_secs(20)),
+        )
         .await
 }

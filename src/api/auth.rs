@@ -10,7 +10,8 @@ use crate::domain::token::TokenKind;
 use crate::store::{Store, organisers::Organiser, responses::ResponseGrant};
 
 fn store(req: &Request) -> &Store {
-    req.data::<Store>().expect("the store is attached to every request")
+    req.data::<Store>()
+        .expect("the store is attached to every request")
 }
 
 fn check_kind(bearer: &Bearer, kind: TokenKind) -> poem::Result<()> {
@@ -19,7 +20,10 @@ fn check_kind(bearer: &Bearer, kind: TokenKind) -> poem::Result<()> {
     } else {
         Err(Problem::new(
             401,
-            format!("this operation takes a token starting with {}", kind.prefix()),
+            format!(
+                "this operation takes a token starting with {}",
+                kind.prefix()
+            ),
         )
         .into())
     }
@@ -64,7 +68,9 @@ async fn response_checker(req: &Request, bearer: Bearer) -> poem::Result<Respons
         .response_by_token(&bearer.token)
         .await
         .map_err(lookup_failed)?
-        .ok_or_else(|| Problem::new(401, "unknown response token, or the response was withdrawn").into())
+        .ok_or_else(|| {
+            Problem::new(401, "unknown response token, or the response was withdrawn").into()
+        })
 }
 
 /// Reading a poll, its results or its responses: open to anyone for open

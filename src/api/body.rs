@@ -44,7 +44,10 @@ impl<T: Type + DeserializeOwned + Send> ParsePayload for JsonBody<T> {
             .into_bytes_limit(MAX_BODY_BYTES)
             .await
             .map_err(|_| {
-                Problem::new(413, format!("the request body is larger than {MAX_BODY_BYTES} bytes"))
+                Problem::new(
+                    413,
+                    format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+                )
             })?;
         if bytes.is_empty() {
             return Err(Problem::new(400, "a JSON request body is required").into());
@@ -61,7 +64,11 @@ impl<T: Type + DeserializeOwned + Send> ParsePayload for JsonBody<T> {
                     Err(Problem::new(400, format!("the body is not valid JSON: {message}")).into())
                 } else {
                     let field = if path == "." { String::new() } else { path };
-                    Err(Problem::invalid(vec![crate::domain::FieldError::new(field, strip_position(&message))]).into())
+                    Err(Problem::invalid(vec![crate::domain::FieldError::new(
+                        field,
+                        strip_position(&message),
+                    )])
+                    .into())
                 }
             }
         }
@@ -106,8 +113,16 @@ impl<'a, T: Type + DeserializeOwned + Send> ApiExtractor<'a> for JsonBody<T> {
             Some(ct) if Self::check_content_type(ct) => {
                 <Self as ParsePayload>::from_request(request, body).await
             }
-            Some(ct) => Err(Problem::new(415, format!("send the body as application/json, not {ct}")).into()),
-            None => Err(Problem::new(415, "send the body as application/json (Content-Type header missing)").into()),
+            Some(ct) => Err(Problem::new(
+                415,
+                format!("send the body as application/json, not {ct}"),
+            )
+            .into()),
+            None => Err(Problem::new(
+                415,
+                "send the body as application/json (Content-Type header missing)",
+            )
+            .into()),
         }
     }
 }

@@ -3,7 +3,10 @@
 //! handler, from request parsing, from routing — leaves through here.
 
 use poem::{Endpoint, IntoResponse, Response, error::ResponseError, http::StatusCode};
-use poem_openapi::{Object, error::{AuthorizationError, ParseParamError}};
+use poem_openapi::{
+    Object,
+    error::{AuthorizationError, ParseParamError},
+};
 
 use crate::domain::FieldError;
 use crate::error::Error;
@@ -79,7 +82,6 @@ impl Problem {
             ..Problem::new(422, detail)
         }
     }
-
 }
 
 impl std::fmt::Display for Problem {
@@ -107,7 +109,9 @@ impl ResponseError for Problem {
 impl From<Error> for Problem {
     fn from(err: Error) -> Self {
         match err {
-            Error::NotFound(what) => Problem::new(404, format!("no such {what}, or it is not yours to see")),
+            Error::NotFound(what) => {
+                Problem::new(404, format!("no such {what}, or it is not yours to see"))
+            }
             Error::Unauthorized(m) => Problem::new(401, m),
             Error::Forbidden(m) => Problem::new(403, m),
             Error::Conflict(m) => Problem::new(409, m),
@@ -126,7 +130,10 @@ pub fn internal(err: &anyhow::Error) -> Problem {
     tracing::error!(error.id = %id, error = ?err, "request failed");
     Problem {
         error_id: Some(id),
-        ..Problem::new(500, "the server failed to handle this request; it has been logged")
+        ..Problem::new(
+            500,
+            "the server failed to handle this request; it has been logged",
+        )
     }
 }
 
@@ -177,7 +184,10 @@ pub fn to_problem(err: poem::Error) -> Response {
                 field: e.name.to_string(),
                 message: e.reason.clone(),
             }],
-            ..Problem::new(400, format!("the parameter `{}` is invalid: {}", e.name, e.reason))
+            ..Problem::new(
+                400,
+                format!("the parameter `{}` is invalid: {}", e.name, e.reason),
+            )
         }
     } else if err.is::<AuthorizationError>() {
         Problem::new(401, "send a valid token as `Authorization: Bearer <token>`")
@@ -186,7 +196,10 @@ pub fn to_problem(err: poem::Error) -> Response {
         let detail = err.to_string();
         // Operation error enums arrive here as ready problem responses.
         let resp = err.into_response();
-        if resp.content_type().is_some_and(|ct| ct.starts_with(PROBLEM_JSON)) {
+        if resp
+            .content_type()
+            .is_some_and(|ct| ct.starts_with(PROBLEM_JSON))
+        {
             return resp;
         }
         if status.is_server_error() {
@@ -194,7 +207,9 @@ pub fn to_problem(err: poem::Error) -> Response {
         } else {
             let detail = match status {
                 StatusCode::NOT_FOUND => "no such resource".to_string(),
-                StatusCode::METHOD_NOT_ALLOWED => "this method is not allowed on this resource".to_string(),
+                StatusCode::METHOD_NOT_ALLOWED => {
+                    "this method is not allowed on this resource".to_string()
+                }
                 _ => detail,
             };
             Problem::new(status.as_u16(), detail)

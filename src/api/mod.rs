@@ -28,7 +28,12 @@ pub enum ApiTags {
     Operations,
 }
 
-pub type Apis = (polls::PollsApi, responses::ResponsesApi, results::ResultsApi, health::HealthApi);
+pub type Apis = (
+    polls::PollsApi,
+    responses::ResponsesApi,
+    results::ResultsApi,
+    health::HealthApi,
+);
 
 const DESCRIPTION: &str = "Convene is a scheduling-poll service for groups spread over many time zones. \
 An organiser proposes dates or times, members vote yes / if need be / no, and everybody sees each \
@@ -40,7 +45,12 @@ or a response edit token (`cvn_rsp_…`, returned when you vote). Errors are `ap
 /// The OpenAPI service; `server_url` is where clients reach it.
 pub fn service(server_url: &str) -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (polls::PollsApi, responses::ResponsesApi, results::ResultsApi, health::HealthApi),
+        (
+            polls::PollsApi,
+            responses::ResponsesApi,
+            results::ResultsApi,
+            health::HealthApi,
+        ),
         "Convene",
         env!("CARGO_PKG_VERSION"),
     )
@@ -54,13 +64,19 @@ pub fn page_limit(limit: Option<u32>) -> Result<u64, Error> {
     match limit {
         None => Ok(DEFAULT_PAGE_SIZE as u64),
         Some(n) if (1..=MAX_PAGE_SIZE).contains(&n) => Ok(n as u64),
-        Some(_) => Err(Error::invalid("limit", format!("must be between 1 and {MAX_PAGE_SIZE}"))),
+        Some(_) => Err(Error::invalid(
+            "limit",
+            format!("must be between 1 and {MAX_PAGE_SIZE}"),
+        )),
     }
 }
 
 /// Position from `?cursor=`: the id of the last item of the previous page.
 pub fn parse_cursor(cursor: Option<&str>) -> Result<Option<Uuid>, Error> {
     cursor
-        .map(|c| Uuid::parse_str(c).map_err(|_| Error::invalid("cursor", "not a cursor this API returned")))
+        .map(|c| {
+            Uuid::parse_str(c)
+                .map_err(|_| Error::invalid("cursor", "not a cursor this API returned"))
+        })
         .transpose()
 }

@@ -99,12 +99,21 @@ impl poem_openapi::types::Example for OptionInput {
 impl OptionInput {
     /// The slot this input denotes in `zone`, or the errors under `path`.
     fn parse(&self, zone: Zone, path: &str, v: &mut Violations) -> Option<Slot> {
-        let at = |f: &str| if path.is_empty() { f.to_string() } else { format!("{path}.{f}") };
+        let at = |f: &str| {
+            if path.is_empty() {
+                f.to_string()
+            } else {
+                format!("{path}.{f}")
+            }
+        };
         match self.kind {
             OptionKind::AllDay => {
                 for (f, given) in [("start", self.start.is_some()), ("end", self.end.is_some())] {
                     if given {
-                        v.push(at(f), "all-day options take start_date and end_date, not start and end");
+                        v.push(
+                            at(f),
+                            "all-day options take start_date and end_date, not start and end",
+                        );
                     }
                 }
                 let Some(start) = &self.start_date else {
@@ -116,12 +125,20 @@ impl OptionInput {
                     Some(e) => v.check(at("end_date"), time::parse_date(&e.0))?,
                     None => start,
                 };
-                Slot::all_day(start, end).map_err(|(f, m)| v.push(at(f), m)).ok()
+                Slot::all_day(start, end)
+                    .map_err(|(f, m)| v.push(at(f), m))
+                    .ok()
             }
             OptionKind::Timed => {
-                for (f, given) in [("start_date", self.start_date.is_some()), ("end_date", self.end_date.is_some())] {
+                for (f, given) in [
+                    ("start_date", self.start_date.is_some()),
+                    ("end_date", self.end_date.is_some()),
+                ] {
                     if given {
-                        v.push(at(f), "timed options take start and end, not start_date and end_date");
+                        v.push(
+                            at(f),
+                            "timed options take start and end, not start_date and end_date",
+                        );
                     }
                 }
                 let mut resolve = |f: &str, value: &Option<WallTime>| match value {
@@ -129,10 +146,15 @@ impl OptionInput {
                         v.push(at(f), format!("timed options need {f}"));
                         None
                     }
-                    Some(w) => v.check(at(f), time::WallTime::parse(&w.0).and_then(|w| w.resolve(zone))),
+                    Some(w) => v.check(
+                        at(f),
+                        time::WallTime::parse(&w.0).and_then(|w| w.resolve(zone)),
+                    ),
                 };
                 let (start, end) = (resolve("start", &self.start), resolve("end", &self.end));
-                Slot::timed(start?, end?).map_err(|(f, m)| v.push(at(f), m)).ok()
+                Slot::timed(start?, end?)
+                    .map_err(|(f, m)| v.push(at(f), m))
+                    .ok()
             }
         }
     }
@@ -175,7 +197,9 @@ impl poem_openapi::types::Example for CreatePollRequest {
         };
         CreatePollRequest {
             title: "Second Open Consultations and MAG Meeting".into(),
-            description: Some("Three days at the Vienna International Centre, online and onsite.".into()),
+            description: Some(
+                "Three days at the Vienna International Centre, online and onsite.".into(),
+            ),
             location: Some("Vienna International Centre".into()),
             time_zone: TimeZone("Europe/Vienna".into()),
             deadline: None,
@@ -204,27 +228,36 @@ impl CreatePollRequest {
     fn parse(self) -> Result<NewPoll, Vec<FieldError>> {
         let mut v = Violations::default();
         let title = v.check("title", dp::parse_title(&self.title));
-        let description = v.check("description", dp::parse_description(self.description.as_deref().unwrap_or("")));
-        let location = v.check("location", dp::parse_location(self.location.as_deref().unwrap_or("")));
+        let description = v.check(
+            "description",
+            dp::parse_description(self.description.as_deref().unwrap_or("")),
+        );
+        let location = v.check(
+            "location",
+            dp::parse_location(self.location.as_deref().unwrap_or("")),
+        );
         let zone = v.check("time_zone", Zone::parse(&self.time_zone.0));
         let deadline = match &self.deadline {
-            Some(d) => v.check("deadline", parse_instant(&d.0)).map(Some),
+            Some(d) => v.check("deadline", parse_deadline(&d.0)).map(Some),
             None => Some(None),
         };
         if self.options.is_empty() {
             v.push("options", "a poll needs at least one option");
         } else if self.options.len() > MAX_OPTIONS_PER_POLL {
-            v.push("options", format!("a poll may have at most {MAX_OPTIONS_PER_POLL} options"));
+            v.push(
+                "options",
+                format!("a poll may have at most {MAX_OPTIONS_PER_POLL} options"),
+            );
         }
         let mut slots = Vec::with_capacity(self.options.len());
         if let Some(zone) = zone {
             for (i, o) in self.options.iter().enumerate() {
                 let path = format!("options[{i}]");
                 if let Some(slot) = o.parse(zone, &path, &mut v) {
-                    if let Some(first) = slots.iter().position(|s| *s == slot) {
+                    if let Some((first, _)) = slots.iter().find(|(_, s)| *s == slot) {
                         v.push(path, format!("the same slot as options[{first}]"));
                     }
-                    slots.push(slot);
+                    slots.push((i, slot));
                 }
             }
         }
@@ -246,7 +279,7 @@ impl CreatePollRequest {
                 show_voter_names: self.show_voter_names.unwrap_or(defaults.show_voter_names),
                 aggregate_only: self.aggregate_only.unwrap_or(defaults.aggregate_only),
             },
-            options: slots,
+            options: slots.into_iter().map(|(_, s)| s).collect(),
         })
     }
 }
@@ -295,17 +328,19 @@ fn required<T: Clone>(f: &MaybeUndefined<T>, name: &str, v: &mut Violations) -> 
 impl UpdatePollRequest {
     fn parse(self) -> Result<PollPatch, Vec<FieldError>> {
         let mut v = Violations::default();
-        let mut text = |f: &MaybeUndefined<String>, name: &str, parse: fn(&str) -> Result<String, String>| {
-            required(f, name, &mut v).and_then(|s| v.check(name, parse(&s)))
-        };
+        let mut text =
+            |f: &MaybeUndefined<String>, name: &str, parse: fn(&str) -> Result<String, String>| {
+                required(f, name, &mut v).and_then(|s| v.check(name, parse(&s)))
+            };
         let title = text(&self.title, "title", dp::parse_title);
         let description = text(&self.description, "description", dp::parse_description);
         let location = text(&self.location, "location", dp::parse_location);
-        let zone = required(&self.time_zone, "time_zone", &mut v).and_then(|z| v.check("time_zone", Zone::parse(&z.0)));
+        let zone = required(&self.time_zone, "time_zone", &mut v)
+            .and_then(|z| v.check("time_zone", Zone::parse(&z.0)));
         let deadline = match &self.deadline {
             MaybeUndefined::Undefined => None,
             MaybeUndefined::Null => Some(None),
-            MaybeUndefined::Value(d) => v.check("deadline", parse_instant(&d.0)).map(Some),
+            MaybeUndefined::Value(d) => v.check("deadline", parse_deadline(&d.0)).map(Some),
         };
         let patch = PollPatch {
             title,
@@ -315,13 +350,26 @@ impl UpdatePollRequest {
             deadline,
             voting: required(&self.voting, "voting", &mut v).map(Into::into),
             allow_if_need_be: required(&self.allow_if_need_be, "allow_if_need_be", &mut v),
-            results_visibility: required(&self.results_visibility, "results_visibility", &mut v).map(Into::into),
+            results_visibility: required(&self.results_visibility, "results_visibility", &mut v)
+                .map(Into::into),
             show_voter_names: required(&self.show_voter_names, "show_voter_names", &mut v),
             aggregate_only: required(&self.aggregate_only, "aggregate_only", &mut v),
         };
         v.into_result()?;
         Ok(patch)
     }
+}
+
+/// A deadline must lie ahead: one in the past would close the poll at once,
+/// which `closePoll` says more plainly.
+fn parse_deadline(s: &str) -> Result<chrono::DateTime<Utc>, String> {
+    let d = parse_instant(s)?;
+    if d <= Utc::now() {
+        return Err(format!(
+            "{s} has already passed: to stop voting now, close the poll"
+        ));
+    }
+    Ok(d)
 }
 
 fn parse_instant(s: &str) -> Result<chrono::DateTime<Utc>, String> {
@@ -482,9 +530,12 @@ fn parse_if_match(value: &str) -> Result<Option<i32>, Error> {
         return Ok(None);
     }
     let v = v.trim_start_matches("W/").trim_matches('"');
-    v.parse::<i32>()
-        .map(Some)
-        .map_err(|_| Error::invalid("If-Match", format!("{value:?} is not an ETag of this API, such as \"3\"")))
+    v.parse::<i32>().map(Some).map_err(|_| {
+        Error::invalid(
+            "If-Match",
+            format!("{value:?} is not an ETag of this API, such as \"3\""),
+        )
+    })
 }
 
 /// The viewer's zone: `?tz=` if given, else the poll's.
@@ -689,10 +740,16 @@ impl PollsApi {
         tz: Query<Option<String>>,
     ) -> Result<PollRead, GetPollError> {
         let reader = Reader::resolve(auth, req)?;
-        let poll = store.poll(poll_id.0).await?.ok_or(Error::NotFound("poll"))?;
+        let poll = store
+            .poll(poll_id.0)
+            .await?
+            .ok_or(Error::NotFound("poll"))?;
         ensure_readable(&poll, &reader)?;
         let viewer = viewer_zone(tz.0.as_deref(), &poll)?;
-        Ok(PollRead::Ok(Json(poll_view(&poll, viewer)), etag(poll.version)))
+        Ok(PollRead::Ok(
+            Json(poll_view(&poll, viewer)),
+            etag(poll.version),
+        ))
     }
 
     /// Edit a poll
@@ -700,7 +757,11 @@ impl PollsApi {
     /// Changes the given fields. Send the poll's ETag as `If-Match`: if
     /// someone changed the poll since you read it, nothing is changed and the
     /// answer is 412.
-    #[oai(path = "/polls/:poll_id", method = "patch", operation_id = "updatePoll")]
+    #[oai(
+        path = "/polls/:poll_id",
+        method = "patch",
+        operation_id = "updatePoll"
+    )]
     async fn update_poll(
         &self,
         store: Data<&Store>,
@@ -727,16 +788,34 @@ impl PollsApi {
             None => store.owned_poll(organiser.id, poll_id.0).await?.version,
         };
         let poll = store
-            .update_poll(organiser.id, &Actor::organiser(&organiser.name), poll_id.0, expected, patch)
+            .update_poll(
+                organiser.id,
+                &Actor::organiser(&organiser.name),
+                poll_id.0,
+                expected,
+                patch,
+            )
             .await?;
-        Ok(PollRead::Ok(Json(poll_view(&poll, poll.zone)), etag(poll.version)))
+        Ok(PollRead::Ok(
+            Json(poll_view(&poll, poll.zone)),
+            etag(poll.version),
+        ))
     }
 
     /// Delete a poll
     ///
     /// Deletes the poll with its options, responses and history.
-    #[oai(path = "/polls/:poll_id", method = "delete", operation_id = "deletePoll")]
-    async fn delete_poll(&self, store: Data<&Store>, auth: OrganiserToken, poll_id: Path<Uuid>) -> Result<Deleted, OrganiserPollError> {
+    #[oai(
+        path = "/polls/:poll_id",
+        method = "delete",
+        operation_id = "deletePoll"
+    )]
+    async fn delete_poll(
+        &self,
+        store: Data<&Store>,
+        auth: OrganiserToken,
+        poll_id: Path<Uuid>,
+    ) -> Result<Deleted, OrganiserPollError> {
         store.delete_poll(auth.0.id, poll_id.0).await?;
         Ok(Deleted::NoContent)
     }
@@ -744,36 +823,78 @@ impl PollsApi {
     /// Close voting
     ///
     /// Stops voting now. Responses stay; the poll can be reopened.
-    #[oai(path = "/polls/:poll_id/close", method = "post", operation_id = "closePoll")]
-    async fn close_poll(&self, store: Data<&Store>, auth: OrganiserToken, poll_id: Path<Uuid>) -> Result<PollRead, OrganiserPollError> {
+    #[oai(
+        path = "/polls/:poll_id/close",
+        method = "post",
+        operation_id = "closePoll"
+    )]
+    async fn close_poll(
+        &self,
+        store: Data<&Store>,
+        auth: OrganiserToken,
+        poll_id: Path<Uuid>,
+    ) -> Result<PollRead, OrganiserPollError> {
         use dp::PollStatus as S;
         let o = auth.0;
         let poll = store
-            .set_status(o.id, &Actor::organiser(&o.name), poll_id.0, &[S::Open], S::Closed, false)
+            .set_status(
+                o.id,
+                &Actor::organiser(&o.name),
+                poll_id.0,
+                &[S::Open],
+                S::Closed,
+                false,
+            )
             .await?;
-        Ok(PollRead::Ok(Json(poll_view(&poll, poll.zone)), etag(poll.version)))
+        Ok(PollRead::Ok(
+            Json(poll_view(&poll, poll.zone)),
+            etag(poll.version),
+        ))
     }
 
     /// Reopen voting
     ///
     /// Opens a closed poll for voting again. A deadline that has passed is
     /// removed, since it would close the poll again at once.
-    #[oai(path = "/polls/:poll_id/reopen", method = "post", operation_id = "reopenPoll")]
-    async fn reopen_poll(&self, store: Data<&Store>, auth: OrganiserToken, poll_id: Path<Uuid>) -> Result<PollRead, OrganiserPollError> {
+    #[oai(
+        path = "/polls/:poll_id/reopen",
+        method = "post",
+        operation_id = "reopenPoll"
+    )]
+    async fn reopen_poll(
+        &self,
+        store: Data<&Store>,
+        auth: OrganiserToken,
+        poll_id: Path<Uuid>,
+    ) -> Result<PollRead, OrganiserPollError> {
         use dp::PollStatus as S;
         let o = auth.0;
         let current = store.owned_poll(o.id, poll_id.0).await?;
         let deadline_passed = current.deadline.is_some_and(|d| d <= Utc::now());
         let poll = store
-            .set_status(o.id, &Actor::organiser(&o.name), poll_id.0, &[S::Closed], S::Open, deadline_passed)
+            .set_status(
+                o.id,
+                &Actor::organiser(&o.name),
+                poll_id.0,
+                &[S::Closed],
+                S::Open,
+                deadline_passed,
+            )
             .await?;
-        Ok(PollRead::Ok(Json(poll_view(&poll, poll.zone)), etag(poll.version)))
+        Ok(PollRead::Ok(
+            Json(poll_view(&poll, poll.zone)),
+            etag(poll.version),
+        ))
     }
 
     /// Add an option
     ///
     /// Adds a candidate at the end of the poll's list. `If-Match` is optional here.
-    #[oai(path = "/polls/:poll_id/options", method = "post", operation_id = "addOption")]
+    #[oai(
+        path = "/polls/:poll_id/options",
+        method = "post",
+        operation_id = "addOption"
+    )]
     async fn add_option(
         &self,
         store: Data<&Store>,
@@ -785,7 +906,12 @@ impl PollsApi {
         body: JsonBody<OptionInput>,
     ) -> Result<OptionCreated, OptionChangeError> {
         let o = auth.0;
-        let expected = if_match.0.as_deref().map(parse_if_match).transpose()?.flatten();
+        let expected = if_match
+            .0
+            .as_deref()
+            .map(parse_if_match)
+            .transpose()?
+            .flatten();
         let current = store.owned_poll(o.id, poll_id.0).await?;
         let slot = parse_option(&body.0, current.zone)?;
         let (poll, id) = store
@@ -797,14 +923,21 @@ impl PollsApi {
             .enumerate()
             .find(|(_, x)| x.id == id)
             .ok_or(Error::NotFound("option"))?;
-        Ok(OptionCreated::Created(Json(option_view(option, n + 1, poll.zone, poll.zone)), etag(poll.version)))
+        Ok(OptionCreated::Created(
+            Json(option_view(option, n + 1, poll.zone, poll.zone)),
+            etag(poll.version),
+        ))
     }
 
     /// Change an option
     ///
     /// Replaces the option's date range or time slot (give it in full).
     /// Votes already cast for it are kept.
-    #[oai(path = "/polls/:poll_id/options/:option_id", method = "patch", operation_id = "updateOption")]
+    #[oai(
+        path = "/polls/:poll_id/options/:option_id",
+        method = "patch",
+        operation_id = "updateOption"
+    )]
     async fn update_option(
         &self,
         store: Data<&Store>,
@@ -817,20 +950,39 @@ impl PollsApi {
         body: JsonBody<OptionInput>,
     ) -> Result<PollRead, OptionChangeError> {
         let o = auth.0;
-        let expected = if_match.0.as_deref().map(parse_if_match).transpose()?.flatten();
+        let expected = if_match
+            .0
+            .as_deref()
+            .map(parse_if_match)
+            .transpose()?
+            .flatten();
         let current = store.owned_poll(o.id, poll_id.0).await?;
         let slot = parse_option(&body.0, current.zone)?;
         let poll = store
-            .update_option(o.id, &Actor::organiser(&o.name), poll_id.0, option_id.0, expected, slot)
+            .update_option(
+                o.id,
+                &Actor::organiser(&o.name),
+                poll_id.0,
+                option_id.0,
+                expected,
+                slot,
+            )
             .await?;
-        Ok(PollRead::Ok(Json(poll_view(&poll, poll.zone)), etag(poll.version)))
+        Ok(PollRead::Ok(
+            Json(poll_view(&poll, poll.zone)),
+            etag(poll.version),
+        ))
     }
 
     /// Remove an option
     ///
     /// Removes the option and the votes cast for it (the history keeps them).
     /// The last option cannot be removed.
-    #[oai(path = "/polls/:poll_id/options/:option_id", method = "delete", operation_id = "deleteOption")]
+    #[oai(
+        path = "/polls/:poll_id/options/:option_id",
+        method = "delete",
+        operation_id = "deleteOption"
+    )]
     async fn delete_option(
         &self,
         store: Data<&Store>,
@@ -842,9 +994,20 @@ impl PollsApi {
         if_match: Header<Option<String>>,
     ) -> Result<Deleted, OptionChangeError> {
         let o = auth.0;
-        let expected = if_match.0.as_deref().map(parse_if_match).transpose()?.flatten();
+        let expected = if_match
+            .0
+            .as_deref()
+            .map(parse_if_match)
+            .transpose()?
+            .flatten();
         store
-            .delete_option(o.id, &Actor::organiser(&o.name), poll_id.0, option_id.0, expected)
+            .delete_option(
+                o.id,
+                &Actor::organiser(&o.name),
+                poll_id.0,
+                option_id.0,
+                expected,
+            )
             .await?;
         Ok(Deleted::NoContent)
     }

@@ -2,7 +2,11 @@
 
 use poem::Request;
 use poem::web::Data;
-use poem_openapi::{ApiResponse, Enum, Object, OpenApi, param::{Path, Query}, payload::Json};
+use poem_openapi::{
+    ApiResponse, Enum, Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -91,12 +95,19 @@ impl ResponseInput {
             }
             None => None,
         };
-        let comment = self.comment.as_deref().and_then(|c| v.check("comment", parse_comment(c)));
+        let comment = self
+            .comment
+            .as_deref()
+            .and_then(|c| v.check("comment", parse_comment(c)));
         v.into_result()?;
         Ok(Ballot {
             name,
             comment,
-            votes: self.votes.into_iter().map(|x| (x.option_id, x.choice.into())).collect(),
+            votes: self
+                .votes
+                .into_iter()
+                .map(|x| (x.option_id, x.choice.into()))
+                .collect(),
         })
     }
 }
@@ -229,7 +240,9 @@ fn own_poll(token: &ResponseToken, poll_id: Uuid) -> Result<Uuid, Error> {
     if token.0.poll_id == poll_id {
         Ok(token.0.response_id)
     } else {
-        Err(Error::Forbidden("this response token belongs to another poll".into()))
+        Err(Error::Forbidden(
+            "this response token belongs to another poll".into(),
+        ))
     }
 }
 
@@ -240,8 +253,17 @@ impl ResponsesApi {
     /// Records a new response to an open-voting poll, with your name. The
     /// answer carries an `edit_token`, shown only once, to change or withdraw
     /// it until voting closes.
-    #[oai(path = "/polls/:poll_id/responses", method = "post", operation_id = "submitResponse")]
-    async fn submit_response(&self, store: Data<&Store>, poll_id: Path<Uuid>, body: JsonBody<ResponseInput>) -> Result<Submitted, SubmitError> {
+    #[oai(
+        path = "/polls/:poll_id/responses",
+        method = "post",
+        operation_id = "submitResponse"
+    )]
+    async fn submit_response(
+        &self,
+        store: Data<&Store>,
+        poll_id: Path<Uuid>,
+        body: JsonBody<ResponseInput>,
+    ) -> Result<Submitted, SubmitError> {
         let ballot = body.0.parse(true).map_err(Error::Invalid)?;
         let (stored, token) = store.submit_response(poll_id.0, ballot).await?;
         let location = format!("/api/v1/polls/{}/responses/me", stored.poll_id);
@@ -259,7 +281,11 @@ impl ResponsesApi {
     /// Individual answers, oldest first, visible per the poll's results
     /// setting. Never for aggregate-only polls; without names when the poll
     /// hides them (except to its organiser).
-    #[oai(path = "/polls/:poll_id/responses", method = "get", operation_id = "listResponses")]
+    #[oai(
+        path = "/polls/:poll_id/responses",
+        method = "get",
+        operation_id = "listResponses"
+    )]
     async fn list_responses(
         &self,
         store: Data<&Store>,
@@ -272,10 +298,16 @@ impl ResponsesApi {
         limit: Query<Option<u32>>,
     ) -> Result<ResponseList, ListResponsesError> {
         let reader = Reader::resolve(auth, req)?;
-        let poll = store.poll(poll_id.0).await?.ok_or(Error::NotFound("poll"))?;
+        let poll = store
+            .poll(poll_id.0)
+            .await?
+            .ok_or(Error::NotFound("poll"))?;
         ensure_results_visible(&poll, &reader)?;
         if poll.settings.aggregate_only {
-            return Err(Error::Forbidden("this poll publishes counts only: individual answers are never shown".into()).into());
+            return Err(Error::Forbidden(
+                "this poll publishes counts only: individual answers are never shown".into(),
+            )
+            .into());
         }
         let is_owner = matches!(&reader, Reader::Organiser(o) if o.id == poll.organiser_id);
         let show_names = is_owner || poll.settings.show_voter_names;
@@ -297,10 +329,22 @@ impl ResponsesApi {
     /// Read my response
     ///
     /// The response that the bearer token belongs to.
-    #[oai(path = "/polls/:poll_id/responses/me", method = "get", operation_id = "getMyResponse")]
-    async fn get_my_response(&self, store: Data<&Store>, auth: ResponseToken, poll_id: Path<Uuid>) -> Result<ResponseRead, MyResponseError> {
+    #[oai(
+        path = "/polls/:poll_id/responses/me",
+        method = "get",
+        operation_id = "getMyResponse"
+    )]
+    async fn get_my_response(
+        &self,
+        store: Data<&Store>,
+        auth: ResponseToken,
+        poll_id: Path<Uuid>,
+    ) -> Result<ResponseRead, MyResponseError> {
         let id = own_poll(&auth, poll_id.0)?;
-        let stored = store.response(id).await?.ok_or(Error::NotFound("response"))?;
+        let stored = store
+            .response(id)
+            .await?
+            .ok_or(Error::NotFound("response"))?;
         Ok(ResponseRead::Ok(Json(view(stored, true))))
     }
 
@@ -308,7 +352,11 @@ impl ResponsesApi {
     ///
     /// Replaces the whole answer (options left out become "no answer") while
     /// voting is open. The previous answer is kept in the poll's history.
-    #[oai(path = "/polls/:poll_id/responses/me", method = "put", operation_id = "replaceMyResponse")]
+    #[oai(
+        path = "/polls/:poll_id/responses/me",
+        method = "put",
+        operation_id = "replaceMyResponse"
+    )]
     async fn replace_my_response(
         &self,
         store: Data<&Store>,
@@ -326,8 +374,17 @@ impl ResponsesApi {
     ///
     /// Removes the response from the counts while voting is open; its token
     /// stops working. The history keeps what it said.
-    #[oai(path = "/polls/:poll_id/responses/me", method = "delete", operation_id = "withdrawMyResponse")]
-    async fn withdraw_my_response(&self, store: Data<&Store>, auth: ResponseToken, poll_id: Path<Uuid>) -> Result<Withdrawn, MyResponseError> {
+    #[oai(
+        path = "/polls/:poll_id/responses/me",
+        method = "delete",
+        operation_id = "withdrawMyResponse"
+    )]
+    async fn withdraw_my_response(
+        &self,
+        store: Data<&Store>,
+        auth: ResponseToken,
+        poll_id: Path<Uuid>,
+    ) -> Result<Withdrawn, MyResponseError> {
         let id = own_poll(&auth, poll_id.0)?;
         store.withdraw_response(id).await?;
         Ok(Withdrawn::NoContent)

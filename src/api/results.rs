@@ -77,7 +77,9 @@ pub fn ensure_results_visible(poll: &Poll, reader: &Reader) -> Result<(), Error>
         (_, ResultsVisibility::AfterVoting) => Err(Error::Forbidden(
             "results are shown once you have voted: send your response token".into(),
         )),
-        (_, ResultsVisibility::Organisers) => Err(Error::Forbidden("only the organiser sees results of this poll".into())),
+        (_, ResultsVisibility::Organisers) => Err(Error::Forbidden(
+            "only the organiser sees results of this poll".into(),
+        )),
     }
 }
 
@@ -90,10 +92,23 @@ impl ResultsApi {
     /// Per option: yes, if need be, no and no answer, with a deterministic
     /// rank and the reason for it. Counts come from running tallies, so the
     /// cost does not grow with the number of respondents.
-    #[oai(path = "/polls/:poll_id/results", method = "get", operation_id = "getResults")]
-    async fn get_results(&self, store: Data<&Store>, req: &Request, auth: ReaderAuth, poll_id: Path<Uuid>) -> Result<ResultsRead, ResultsError> {
+    #[oai(
+        path = "/polls/:poll_id/results",
+        method = "get",
+        operation_id = "getResults"
+    )]
+    async fn get_results(
+        &self,
+        store: Data<&Store>,
+        req: &Request,
+        auth: ReaderAuth,
+        poll_id: Path<Uuid>,
+    ) -> Result<ResultsRead, ResultsError> {
         let reader = Reader::resolve(auth, req)?;
-        let poll = store.poll(poll_id.0).await?.ok_or(Error::NotFound("poll"))?;
+        let poll = store
+            .poll(poll_id.0)
+            .await?
+            .ok_or(Error::NotFound("poll"))?;
         ensure_results_visible(&poll, &reader)?;
         let tallies = store.tallies(poll.id).await?;
         let counts: Vec<[i64; 3]> = poll

@@ -152,7 +152,10 @@ fn text(value: &str, max: usize, what: &str, required: bool) -> Result<String, S
     if trimmed.chars().count() > max {
         return Err(format!("{what} must be at most {max} characters"));
     }
-    if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if trimmed
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         return Err(format!("{what} must not contain control characters"));
     }
     Ok(trimmed.to_string())
@@ -191,10 +194,22 @@ mod tests {
         let now: DateTime<Utc> = "2026-07-01T00:00:00Z".parse().unwrap();
         let past = Some("2026-06-30T00:00:00Z".parse().unwrap());
         let future = Some("2026-07-02T00:00:00Z".parse().unwrap());
-        assert_eq!(effective_status(PollStatus::Open, past, now), PollStatus::Closed);
-        assert_eq!(effective_status(PollStatus::Open, future, now), PollStatus::Open);
-        assert_eq!(effective_status(PollStatus::Open, None, now), PollStatus::Open);
-        assert_eq!(effective_status(PollStatus::Confirmed, past, now), PollStatus::Confirmed);
+        assert_eq!(
+            effective_status(PollStatus::Open, past, now),
+            PollStatus::Closed
+        );
+        assert_eq!(
+            effective_status(PollStatus::Open, future, now),
+            PollStatus::Open
+        );
+        assert_eq!(
+            effective_status(PollStatus::Open, None, now),
+            PollStatus::Open
+        );
+        assert_eq!(
+            effective_status(PollStatus::Confirmed, past, now),
+            PollStatus::Confirmed
+        );
     }
 
     #[test]

@@ -34,9 +34,16 @@ impl Candidate {
         if self.all_required_available != other.all_required_available {
             "every required member can make it".into()
         } else if self.available() != other.available() {
-            format!("more available ({} vs {})", self.available(), other.available())
+            format!(
+                "more available ({} vs {})",
+                self.available(),
+                other.available()
+            )
         } else if self.yes != other.yes {
-            format!("same availability, more yes ({} vs {})", self.yes, other.yes)
+            format!(
+                "same availability, more yes ({} vs {})",
+                self.yes, other.yes
+            )
         } else if self.start != other.start {
             "same counts, starts earlier".into()
         } else {
@@ -140,7 +147,10 @@ mod tests {
 
     #[test]
     fn required_members_outweigh_raw_availability() {
-        let cs = [c(10, 5, false, "2026-07-05", 0), c(3, 1, true, "2026-07-10", 1)];
+        let cs = [
+            c(10, 5, false, "2026-07-05", 0),
+            c(3, 1, true, "2026-07-10", 1),
+        ];
         assert_eq!(ranks(&cs), vec![2, 1]);
         assert!(rank(&cs)[1].explanation.contains("every required member"));
     }
@@ -158,13 +168,29 @@ mod tests {
         let r = rank(&cs);
         assert!(r[3].tied && r[4].tied && r[2].tied);
         assert!(!r[0].tied && !r[1].tied);
-        assert!(r[3].explanation.contains("starts earlier"), "{}", r[3].explanation);
-        assert!(r[4].explanation.contains("more yes (7 vs 5)") || r[4].explanation.contains("ahead"));
+        assert!(
+            r[3].explanation.contains("listed first"),
+            "{}",
+            r[3].explanation
+        );
+        assert!(
+            r[4].explanation.contains("starts earlier"),
+            "{}",
+            r[4].explanation
+        );
+        assert!(
+            r[2].explanation.contains("more yes (7 vs 5)"),
+            "{}",
+            r[2].explanation
+        );
     }
 
     #[test]
     fn ranking_is_deterministic_and_total() {
-        let cs = [c(0, 0, true, "2026-07-05", 1), c(0, 0, true, "2026-07-05", 0)];
+        let cs = [
+            c(0, 0, true, "2026-07-05", 1),
+            c(0, 0, true, "2026-07-05", 0),
+        ];
         assert_eq!(ranks(&cs), vec![2, 1]);
         assert_eq!(rank(&cs), rank(&cs));
         assert!(rank(&[]).is_empty());

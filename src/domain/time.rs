@@ -23,7 +23,9 @@ impl Zone {
             return Err("a time zone is required, e.g. Europe/Vienna".into());
         }
         Tz::from_str(name).map(Zone).map_err(|_| {
-            format!("unknown time zone \"{name}\": use an IANA name such as Europe/Vienna or Asia/Tokyo")
+            format!(
+                "unknown time zone \"{name}\": use an IANA name such as Europe/Vienna or Asia/Tokyo"
+            )
         })
     }
 
@@ -138,10 +140,7 @@ impl WallTime {
                 let detail = transition_near(tz, self.local)
                     .map(|(from, to)| format!(": clocks go from {from} to {to}"))
                     .unwrap_or_default();
-                Err(format!(
-                    "{shown} does not exist in {}{detail}",
-                    zone.name()
-                ))
+                Err(format!("{shown} does not exist in {}{detail}", zone.name()))
             }
         }
     }
@@ -217,8 +216,14 @@ fn check_year(date: NaiveDate) -> Result<NaiveDate, String> {
 /// 5–7 July in every zone. Timed options are fixed instants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Slot {
-    AllDay { start: NaiveDate, end: NaiveDate },
-    Timed { start: DateTime<Utc>, end: DateTime<Utc> },
+    AllDay {
+        start: NaiveDate,
+        end: NaiveDate,
+    },
+    Timed {
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    },
 }
 
 impl Slot {
@@ -240,10 +245,7 @@ impl Slot {
 
     pub fn timed(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Self, (&'static str, String)> {
         if end <= start {
-            return Err((
-                "end",
-                "the option must end after it starts".to_string(),
-            ));
+            return Err(("end", "the option must end after it starts".to_string()));
         }
         if end - start > Duration::days(MAX_OPTION_DAYS) {
             return Err((
@@ -281,15 +283,30 @@ impl Slot {
             Slot::AllDay { start, end } if start == end => start.format("%a %-d %b %Y").to_string(),
             Slot::AllDay { start, end } => {
                 use chrono::Datelike;
-                let first = if start.year() == end.year() { "%a %-d %b" } else { "%a %-d %b %Y" };
+                let first = if start.year() == end.year() {
+                    "%a %-d %b"
+                } else {
+                    "%a %-d %b %Y"
+                };
                 format!("{} – {}", start.format(first), end.format("%a %-d %b %Y"))
             }
             Slot::Timed { start, end } => {
                 let (s, e) = (zone.local(start), zone.local(end));
                 if s.date() == e.date() {
-                    format!("{}, {}–{} ({})", s.format("%a %-d %b %Y"), s.format("%H:%M"), e.format("%H:%M"), zone.name())
+                    format!(
+                        "{}, {}–{} ({})",
+                        s.format("%a %-d %b %Y"),
+                        s.format("%H:%M"),
+                        e.format("%H:%M"),
+                        zone.name()
+                    )
                 } else {
-                    format!("{} – {} ({})", s.format("%a %-d %b %Y %H:%M"), e.format("%a %-d %b %Y %H:%M"), zone.name())
+                    format!(
+                        "{} – {} ({})",
+                        s.format("%a %-d %b %Y %H:%M"),
+                        e.format("%a %-d %b %Y %H:%M"),
+                        zone.name()
+                    )
                 }
             }
         }
@@ -313,14 +330,24 @@ mod tests {
     #[test]
     fn unknown_and_empty_zones_are_refused_with_a_hint() {
         assert!(Zone::parse("Europe/Vienna").is_ok());
-        assert!(Zone::parse("Mars/Olympus").unwrap_err().contains("unknown time zone"));
+        assert!(
+            Zone::parse("Mars/Olympus")
+                .unwrap_err()
+                .contains("unknown time zone")
+        );
         assert!(Zone::parse(" ").unwrap_err().contains("required"));
     }
 
     #[test]
     fn summer_time_in_vienna_is_two_hours_ahead_of_utc() {
-        assert_eq!(at("Europe/Vienna", "2026-07-10T13:00").unwrap(), "2026-07-10T11:00:00Z");
-        assert_eq!(at("Europe/Vienna", "2026-07-10T13:00:00").unwrap(), "2026-07-10T11:00:00Z");
+        assert_eq!(
+            at("Europe/Vienna", "2026-07-10T13:00").unwrap(),
+            "2026-07-10T11:00:00Z"
+        );
+        assert_eq!(
+            at("Europe/Vienna", "2026-07-10T13:00:00").unwrap(),
+            "2026-07-10T11:00:00Z"
+        );
     }
 
     #[test]
@@ -347,37 +374,74 @@ mod tests {
         assert!(err.contains("happens twice in Europe/Vienna"), "{err}");
         assert!(err.contains("clocks go back from 03:00 to 02:00"), "{err}");
         assert!(err.contains("+02:00") && err.contains("+01:00"), "{err}");
-        assert_eq!(at("Europe/Vienna", "2026-10-25T02:30+02:00").unwrap(), "2026-10-25T00:30:00Z");
-        assert_eq!(at("Europe/Vienna", "2026-10-25T02:30+01:00").unwrap(), "2026-10-25T01:30:00Z");
+        assert_eq!(
+            at("Europe/Vienna", "2026-10-25T02:30+02:00").unwrap(),
+            "2026-10-25T00:30:00Z"
+        );
+        assert_eq!(
+            at("Europe/Vienna", "2026-10-25T02:30+01:00").unwrap(),
+            "2026-10-25T01:30:00Z"
+        );
         assert!(at("Europe/Vienna", "2026-10-25T02:30+05:00").is_err());
     }
 
     #[test]
     fn sydney_falls_back_in_april() {
-        assert!(at("Australia/Sydney", "2026-04-05T02:30").unwrap_err().contains("twice"));
-        assert_eq!(at("Australia/Sydney", "2026-04-05T02:30+11:00").unwrap(), "2026-04-04T15:30:00Z");
+        assert!(
+            at("Australia/Sydney", "2026-04-05T02:30")
+                .unwrap_err()
+                .contains("twice")
+        );
+        assert_eq!(
+            at("Australia/Sydney", "2026-04-05T02:30+11:00").unwrap(),
+            "2026-04-04T15:30:00Z"
+        );
     }
 
     #[test]
     fn half_hour_zones_without_dst_convert_exactly() {
-        assert_eq!(at("Asia/Kolkata", "2026-07-10T09:00").unwrap(), "2026-07-10T03:30:00Z");
-        assert_eq!(at("America/St_Johns", "2026-01-10T09:00").unwrap(), "2026-01-10T12:30:00Z");
-        assert_eq!(at("America/St_Johns", "2026-07-10T09:00").unwrap(), "2026-07-10T11:30:00Z");
+        assert_eq!(
+            at("Asia/Kolkata", "2026-07-10T09:00").unwrap(),
+            "2026-07-10T03:30:00Z"
+        );
+        assert_eq!(
+            at("America/St_Johns", "2026-01-10T09:00").unwrap(),
+            "2026-01-10T12:30:00Z"
+        );
+        assert_eq!(
+            at("America/St_Johns", "2026-07-10T09:00").unwrap(),
+            "2026-07-10T11:30:00Z"
+        );
     }
 
     #[test]
     fn an_offset_that_does_not_apply_is_refused() {
         let err = at("Asia/Tokyo", "2026-07-10T09:00+02:00").unwrap_err();
         assert!(err.contains("has offset +09:00"), "{err}");
-        assert_eq!(at("Asia/Tokyo", "2026-07-10T09:00+09:00").unwrap(), "2026-07-10T00:00:00Z");
+        assert_eq!(
+            at("Asia/Tokyo", "2026-07-10T09:00+09:00").unwrap(),
+            "2026-07-10T00:00:00Z"
+        );
     }
 
     #[test]
     fn rendering_carries_the_offset_of_each_viewer() {
-        let instant = at("Europe/Vienna", "2026-07-15T06:00").unwrap().parse().unwrap();
-        assert_eq!(zone("Asia/Tokyo").render(instant), "2026-07-15T13:00:00+09:00");
-        assert_eq!(zone("America/New_York").render(instant), "2026-07-15T00:00:00-04:00");
-        assert_eq!(zone("Europe/Vienna").render(instant), "2026-07-15T06:00:00+02:00");
+        let instant = at("Europe/Vienna", "2026-07-15T06:00")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(
+            zone("Asia/Tokyo").render(instant),
+            "2026-07-15T13:00:00+09:00"
+        );
+        assert_eq!(
+            zone("America/New_York").render(instant),
+            "2026-07-15T00:00:00-04:00"
+        );
+        assert_eq!(
+            zone("Europe/Vienna").render(instant),
+            "2026-07-15T06:00:00+02:00"
+        );
     }
 
     #[test]
@@ -403,17 +467,33 @@ mod tests {
         let d = |s| parse_date(s).unwrap();
         let a = Slot::all_day(d("2026-07-05"), d("2026-07-07")).unwrap();
         assert_eq!(a.key(), "D2026-07-05/2026-07-07");
-        assert_eq!(a.start_local(zone("Asia/Tokyo")).to_string(), "2026-07-05 00:00:00");
+        assert_eq!(
+            a.start_local(zone("Asia/Tokyo")).to_string(),
+            "2026-07-05 00:00:00"
+        );
     }
 
     #[test]
     fn labels_read_like_a_calendar() {
         let d = |s| parse_date(s).unwrap();
         let vienna = zone("Europe/Vienna");
-        assert_eq!(Slot::all_day(d("2026-07-05"), d("2026-07-07")).unwrap().label(vienna), "Sun 5 Jul – Tue 7 Jul 2026");
-        assert_eq!(Slot::all_day(d("2026-07-05"), d("2026-07-05")).unwrap().label(vienna), "Sun 5 Jul 2026");
+        assert_eq!(
+            Slot::all_day(d("2026-07-05"), d("2026-07-07"))
+                .unwrap()
+                .label(vienna),
+            "Sun 5 Jul – Tue 7 Jul 2026"
+        );
+        assert_eq!(
+            Slot::all_day(d("2026-07-05"), d("2026-07-05"))
+                .unwrap()
+                .label(vienna),
+            "Sun 5 Jul 2026"
+        );
         let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
         let slot = Slot::timed(t("2026-07-10T11:00:00Z"), t("2026-07-10T14:00:00Z")).unwrap();
-        assert_eq!(slot.label(vienna), "Fri 10 Jul 2026, 13:00–16:00 (Europe/Vienna)");
+        assert_eq!(
+            slot.label(vienna),
+            "Fri 10 Jul 2026, 13:00–16:00 (Europe/Vienna)"
+        );
     }
 }

@@ -25,9 +25,14 @@ impl TokenKind {
 
     /// The kind a presented token claims, by its prefix.
     pub fn of(token: &str) -> Option<Self> {
-        [Self::Organiser, Self::Invitation, Self::Response, Self::Feed]
-            .into_iter()
-            .find(|k| token.starts_with(k.prefix()))
+        [
+            Self::Organiser,
+            Self::Invitation,
+            Self::Response,
+            Self::Feed,
+        ]
+        .into_iter()
+        .find(|k| token.starts_with(k.prefix()))
     }
 }
 

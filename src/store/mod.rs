@@ -81,7 +81,9 @@ impl Store {
                 txn.execute_unprepared("SELECT pg_advisory_xact_lock(7411)")
                     .await
                     .context("waiting for the migration lock")?;
-                Migrator::up(&txn, None).await.context("applying migrations")?;
+                Migrator::up(&txn, None)
+                    .await
+                    .context("applying migrations")?;
                 txn.commit().await?;
             }
             _ => Migrator::up(&self.write, None)
@@ -113,7 +115,11 @@ pub(crate) enum Settled<T> {
 /// Commits on success, rolls back on failure. On PostgreSQL a deadlock or
 /// serialisation failure is worth a retry: it means another writer won, not
 /// that the request was wrong.
-pub(crate) async fn settle<T>(txn: DatabaseTransaction, outcome: Result<T>, attempt: u32) -> Settled<T> {
+pub(crate) async fn settle<T>(
+    txn: DatabaseTransaction,
+    outcome: Result<T>,
+    attempt: u32,
+) -> Settled<T> {
     const ATTEMPTS: u32 = 4;
     match outcome {
         Ok(value) => match txn.commit().await {
@@ -125,7 +131,8 @@ pub(crate) async fn settle<T>(txn: DatabaseTransaction, outcome: Result<T>, atte
             txn.rollback().await.ok();
             match err {
                 Error::Internal(e)
-                    if attempt < ATTEMPTS && e.downcast_ref::<DbErr>().is_some_and(is_retryable) =>
+                    if attempt < ATTEMPTS
+                        && e.downcast_ref::<DbErr>().is_some_and(is_retryable) =>
                 {
                     Settled::Retry
                 }

@@ -1,7 +1,9 @@
 //! Organiser accounts and their API tokens.
 
 use chrono::Utc;
-use sea_orm::{ActiveValue::Set, EntityTrait, QueryFilter, ColumnTrait, PaginatorTrait, ActiveModelTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
 use uuid::Uuid;
 
 use super::{Store, transaction};

@@ -116,7 +116,11 @@ impl Store {
     }
 
     /// The organiser's polls, newest first, one page.
-    pub async fn list_polls(&self, organiser: Uuid, filter: PollFilter) -> Result<Vec<PollSummary>> {
+    pub async fn list_polls(
+        &self,
+        organiser: Uuid,
+        filter: PollFilter,
+    ) -> Result<Vec<PollSummary>> {
         let now = Utc::now();
         let mut q = poll::Entity::find().filter(poll::Column::OrganiserId.eq(organiser));
         if let Some(after) = filter.after {
@@ -131,9 +135,11 @@ impl Store {
         q = match filter.status {
             None => q,
             Some(PollStatus::Open) => q.filter(open.and(deadline_passed.not())),
-            Some(PollStatus::Closed) => {
-                q.filter(poll::Column::Status.eq("closed").or(open.and(deadline_passed)))
-            }
+            Some(PollStatus::Closed) => q.filter(
+                poll::Column::Status
+                    .eq("closed")
+                    .or(open.and(deadline_passed)),
+            ),
             Some(s) => q.filter(poll::Column::Status.eq(s.as_str())),
         };
         let models = q
@@ -165,7 +171,11 @@ impl Store {
                     .find(|(id, _)| *id == m.id)
                     .and_then(|(_, n)| *n)
                     .unwrap_or(0);
-                let own: Vec<_> = options.iter().filter(|o| o.poll_id == m.id).cloned().collect();
+                let own: Vec<_> = options
+                    .iter()
+                    .filter(|o| o.poll_id == m.id)
+                    .cloned()
+                    .collect();
                 Ok(PollSummary {
                     poll: to_poll(m, own)?,
                     responses,
@@ -429,7 +439,10 @@ async fn bump_version(
     expected: Option<i32>,
 ) -> Result<Poll> {
     let mut update = poll::Entity::update_many()
-        .col_expr(poll::Column::Version, Expr::col(poll::Column::Version).add(1))
+        .col_expr(
+            poll::Column::Version,
+            Expr::col(poll::Column::Version).add(1),
+        )
         .col_expr(poll::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(poll::Column::Id.eq(poll_id))
         .filter(poll::Column::OrganiserId.eq(organiser));
@@ -439,7 +452,9 @@ async fn bump_version(
     if update.exec(txn).await?.rows_affected == 0 {
         return Err(version_mismatch(txn, organiser, poll_id).await);
     }
-    load_poll(txn, poll_id).await?.ok_or(Error::NotFound("poll"))
+    load_poll(txn, poll_id)
+        .await?
+        .ok_or(Error::NotFound("poll"))
 }
 
 async fn version_mismatch(txn: &DatabaseTransaction, organiser: Uuid, id: Uuid) -> Error {
@@ -463,7 +478,10 @@ fn ensure_slot_free(poll: &Poll, slot: &Slot, except: Option<Uuid>) -> Result<()
             Slot::AllDay { .. } => "start_date",
             Slot::Timed { .. } => "start",
         };
-        return Err(Error::invalid(field, "the poll already has an option for exactly this slot"));
+        return Err(Error::invalid(
+            field,
+            "the poll already has an option for exactly this slot",
+        ));
     }
     Ok(())
 }
@@ -476,7 +494,10 @@ fn unique_to_conflict(e: sea_orm::DbErr) -> Error {
     }
 }
 
-async fn insert_options(txn: &DatabaseTransaction, options: Vec<poll_option::ActiveModel>) -> Result<()> {
+async fn insert_options(
+    txn: &DatabaseTransaction,
+    options: Vec<poll_option::ActiveModel>,
+) -> Result<()> {
     if options.is_empty() {
         return Ok(());
     }
@@ -517,7 +538,12 @@ fn slot_fields(slot: &Slot) -> SlotFields {
     }
 }
 
-fn option_model(poll_id: Uuid, position: i32, slot: &Slot, now: DateTime<Utc>) -> poll_option::ActiveModel {
+fn option_model(
+    poll_id: Uuid,
+    position: i32,
+    slot: &Slot,
+    now: DateTime<Utc>,
+) -> poll_option::ActiveModel {
     let f = slot_fields(slot);
     poll_option::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -538,7 +564,13 @@ fn to_poll(m: poll::Model, options: Vec<poll_option::Model>) -> Result<Poll> {
     let options = options
         .into_iter()
         .map(|o| {
-            let slot = match (o.kind.as_str(), o.start_date, o.end_date, o.start_utc, o.end_utc) {
+            let slot = match (
+                o.kind.as_str(),
+                o.start_date,
+                o.end_date,
+                o.start_utc,
+                o.end_utc,
+            ) {
                 ("all_day", Some(start), Some(end), _, _) => Slot::AllDay { start, end },
                 ("timed", _, _, Some(start), Some(end)) => Slot::Timed { start, end },
                 _ => return Err(anyhow::anyhow!("option {} has an unreadable slot", o.id)),
@@ -591,7 +623,10 @@ fn patch_details(p: &PollPatch) -> serde_json::Value {
         d.insert("time_zone".into(), json!(v.name()));
     }
     if let Some(v) = p.deadline {
-        d.insert("deadline".into(), json!(v.map(crate::domain::time::render_utc)));
+        d.insert(
+            "deadline".into(),
+            json!(v.map(crate::domain::time::render_utc)),
+        );
     }
     if let Some(v) = p.voting {
         d.insert("voting".into(), json!(v.as_str()));

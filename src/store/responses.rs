@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use rand::Rng;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set,
+    ColumnTrait, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, OnConflict},
 };
 use serde_json::json;
@@ -55,7 +55,11 @@ pub struct ResponseGrant {
 impl Store {
     /// Records a new response to an open poll and returns it with its edit
     /// token, shown only this once.
-    pub async fn submit_response(&self, poll_id: Uuid, ballot: Ballot) -> Result<(StoredResponse, String)> {
+    pub async fn submit_response(
+        &self,
+        poll_id: Uuid,
+        ballot: Ballot,
+    ) -> Result<(StoredResponse, String)> {
         let minted = token::generate(TokenKind::Response);
         let id = Uuid::now_v7();
         let shard = rand::rng().random_range(0..SHARDS);
@@ -95,14 +99,21 @@ impl Store {
             .await?;
             Ok(())
         })?;
-        let stored = self.response(id).await?.ok_or(Error::NotFound("response"))?;
+        let stored = self
+            .response(id)
+            .await?
+            .ok_or(Error::NotFound("response"))?;
         Ok((stored, minted.secret))
     }
 
     /// Replaces a response's answer while its poll is open. Concurrent
     /// replacements of one response queue on its row, so the last one wins
     /// whole and the tallies match it.
-    pub async fn replace_response(&self, response_id: Uuid, ballot: Ballot) -> Result<StoredResponse> {
+    pub async fn replace_response(
+        &self,
+        response_id: Uuid,
+        ballot: Ballot,
+    ) -> Result<StoredResponse> {
         let now = Utc::now();
         transaction!(self, txn => {
             let current = lock_response(txn, response_id, now).await?;
@@ -134,7 +145,9 @@ impl Store {
             .await?;
             Ok(())
         })?;
-        self.response(response_id).await?.ok_or(Error::NotFound("response"))
+        self.response(response_id)
+            .await?
+            .ok_or(Error::NotFound("response"))
     }
 
     /// Withdraws a response while its poll is open: it stops counting and its
@@ -187,7 +200,12 @@ impl Store {
     }
 
     /// One page of a poll's responses, oldest first.
-    pub async fn list_responses(&self, poll_id: Uuid, after: Option<Uuid>, limit: u64) -> Result<Vec<StoredResponse>> {
+    pub async fn list_responses(
+        &self,
+        poll_id: Uuid,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> Result<Vec<StoredResponse>> {
         let mut q = response::Entity::find().filter(response::Column::PollId.eq(poll_id));
         if let Some(after) = after {
             q = q.filter(response::Column::Id.gt(after));
@@ -210,7 +228,10 @@ impl Store {
         for v in votes {
             let choice = Choice::parse(&v.choice)
                 .ok_or_else(|| anyhow::anyhow!("vote with unknown choice {:?}", v.choice))?;
-            by_response.entry(v.response_id).or_default().push((v.option_id, choice));
+            by_response
+                .entry(v.response_id)
+                .or_default()
+                .push((v.option_id, choice));
         }
         Ok(models
             .into_iter()
@@ -238,12 +259,21 @@ fn ensure_votable(poll: &Poll, votes: &[(Uuid, Choice)], now: DateTime<Utc>) -> 
     let mut seen = std::collections::HashSet::new();
     for (i, (option_id, choice)) in votes.iter().enumerate() {
         if !poll.options.iter().any(|o| o.id == *option_id) {
-            v.push(format!("votes[{i}].option_id"), "this poll has no option with this id");
+            v.push(
+                format!("votes[{i}].option_id"),
+                "this poll has no option with this id",
+            );
         } else if !seen.insert(*option_id) {
-            v.push(format!("votes[{i}].option_id"), "this option is voted on twice");
+            v.push(
+                format!("votes[{i}].option_id"),
+                "this option is voted on twice",
+            );
         }
         if *choice == Choice::IfNeedBe && !poll.settings.allow_if_need_be {
-            v.push(format!("votes[{i}].choice"), "this poll does not offer \"if need be\"");
+            v.push(
+                format!("votes[{i}].choice"),
+                "this poll does not offer \"if need be\"",
+            );
         }
     }
     v.into_result().map_err(|e: Vec<FieldError>| e.into())
@@ -251,9 +281,16 @@ fn ensure_votable(poll: &Poll, votes: &[(Uuid, Choice)], now: DateTime<Utc>) -> 
 
 /// Takes the response's row lock before anything is read, so a concurrent
 /// change of the same response waits and then sees this one's outcome.
-async fn lock_response(txn: &DatabaseTransaction, id: Uuid, now: DateTime<Utc>) -> Result<response::Model> {
+async fn lock_response(
+    txn: &DatabaseTransaction,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<response::Model> {
     let locked = response::Entity::update_many()
-        .col_expr(response::Column::Revision, Expr::col(response::Column::Revision).add(1))
+        .col_expr(
+            response::Column::Revision,
+            Expr::col(response::Column::Revision).add(1),
+        )
         .col_expr(response::Column::UpdatedAt, Expr::value(now))
         .filter(response::Column::Id.eq(id))
         .exec(txn)
@@ -281,7 +318,12 @@ async fn votes_of(txn: &DatabaseTransaction, response_id: Uuid) -> Result<Vec<(U
         .collect()
 }
 
-async fn insert_votes(txn: &DatabaseTransaction, poll_id: Uuid, response_id: Uuid, votes: &[(Uuid, Choice)]) -> Result<()> {
+async fn insert_votes(
+    txn: &DatabaseTransaction,
+    poll_id: Uuid,
+    response_id: Uuid,
+    votes: &[(Uuid, Choice)],
+) -> Result<()> {
     if votes.is_empty() {
         return Ok(());
     }
@@ -347,14 +389,23 @@ async fn adjust_tallies(
         for chunk in rows.chunks(200) {
             option_tally::Entity::insert_many(chunk.to_vec())
                 .on_conflict(
-                    OnConflict::columns([option_tally::Column::OptionId, option_tally::Column::Shard])
-                        .value(option_tally::Column::Yes, Expr::cust(r#""option_tally"."yes" + "excluded"."yes""#))
-                        .value(
-                            option_tally::Column::IfNeedBe,
-                            Expr::cust(r#""option_tally"."if_need_be" + "excluded"."if_need_be""#),
-                        )
-                        .value(option_tally::Column::No, Expr::cust(r#""option_tally"."no" + "excluded"."no""#))
-                        .to_owned(),
+                    OnConflict::columns([
+                        option_tally::Column::OptionId,
+                        option_tally::Column::Shard,
+                    ])
+                    .value(
+                        option_tally::Column::Yes,
+                        Expr::cust(r#""option_tally"."yes" + "excluded"."yes""#),
+                    )
+                    .value(
+                        option_tally::Column::IfNeedBe,
+                        Expr::cust(r#""option_tally"."if_need_be" + "excluded"."if_need_be""#),
+                    )
+                    .value(
+                        option_tally::Column::No,
+                        Expr::cust(r#""option_tally"."no" + "excluded"."no""#),
+                    )
+                    .to_owned(),
                 )
                 .exec_without_returning(txn)
                 .await?;
@@ -380,7 +431,12 @@ async fn adjust_tallies(
     Ok(())
 }
 
-fn answer_details(revision: i32, name: &str, comment: &str, votes: &[(Uuid, Choice)]) -> serde_json::Value {
+fn answer_details(
+    revision: i32,
+    name: &str,
+    comment: &str,
+    votes: &[(Uuid, Choice)],
+) -> serde_json::Value {
     let votes: serde_json::Map<String, serde_json::Value> = votes
         .iter()
         .map(|(o, c)| (o.to_string(), json!(c.as_str())))

@@ -24,9 +24,12 @@ pub(super) fn sum(column: &str) -> Expr {
     Expr::cust(format!(r#"CAST(SUM("{column}") AS BIGINT)"#))
 }
 
+/// One option's summed shards: id, yes, if need be, no.
+type OptionSums = (Uuid, Option<i64>, Option<i64>, Option<i64>);
+
 impl Store {
     pub async fn tallies(&self, poll_id: Uuid) -> Result<Tallies> {
-        let rows: Vec<(Uuid, Option<i64>, Option<i64>, Option<i64>)> = option_tally::Entity::find()
+        let rows: Vec<OptionSums> = option_tally::Entity::find()
             .select_only()
             .column(option_tally::Column::OptionId)
             .column_as(sum("yes"), "yes")

@@ -1,0 +1,14 @@
+//! Integration tests: the real server over HTTP, each test on a fresh
+//! database, every test on SQLite and on PostgreSQL.
+
+mod helpers;
+
+mod access;
+mod concurrency;
+mod limits;
+mod operations;
+mod polls;
+mod responses;
+mod results;
+mod spec;
+mod time_zones;
