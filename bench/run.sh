@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Benchmark: vote submissions and getResults on SQLite and PostgreSQL, against
+# a release build, with wrk as the client on the same machine.
+#
+#   bench/run.sh            # both databases
+#   bench/run.sh sqlite     # one of them
+#
+# Env: DURATION (default 10s), CONNECTIONS (32), PG_URL (postgres://postgres@127.0.0.1:5432).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export BENCH_DIR="$PWD/bench"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/convene-target}"
+DURATION="${DURATION:-10s}"
+CONNECTIONS="${CONNECTIONS:-32}"
+PG_URL="${PG_URL:-postgres://postgres@127.0.0.1:5432}"
+PORT="${PORT:-18080}"
+BASE="http://127.0.0.1:$PORT"
+BACKENDS=("${@:-sqlite postgres}")
+read -r -a BACKENDS <<< "${BACKENDS[*]}"
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk (Debian package)" >&2
+  (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
+fi
+cargo build --release --locked --quiet
+BIN="$CARGO_TARGET_DIR/release/convene"
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+create_poll() { # title options-json
+  curl -sf -X POST "$BASE/api/v1/polls" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"title\":\"$1\",\"time_zone\":\"Europe/Vienna\",\"options\":$2}"
+}
+
+FOUR_OPTIONS='[{"kind":"all_day","start_date":"2026-07-05","end_date":"2026-07-07"},
+  {"kind":"all_day","start_date":"2026-07-10","end_date":"2026-07-12"},
+  {"kind":"all_day","start_date":"2026-07-12","end_date":"2026-07-14"},
+  {"kind":"timed","start":"2026-07-15T06:00","end":"2026-07-15T09:00"}]'
+
+seed() { # poll-json count
+  local poll="$1" count="$2" id opts
+  id=$(echo "$poll" | json 'd["id"]')
+  opts=$(echo "$poll" | json '" ".join(o["id"] for o in d["options"])')
+  # Two threads, each stopping after count/2 responses.
+  VOTE_LIMIT=$((count / 2)) wrk -t2 -c8 -d300s -s bench/vote.lua "$BASE" -- "$id" $opts >/dev/null 2>&1
+  local got
+  got=$(curl -sf "$BASE/api/v1/polls/$id/results" | json 'd["responses"]')
+  [ "$got" -ge "$count" ] || { echo "seeding reached $got of $count" >&2; exit 1; }
+  echo "$id"
+}
+
+measure() { # label wrk-args...
+  local label="$1"; shift
+  local line
+  line=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" "$@" 2>"$WORK/wrk.err" | grep '^RESULT' || true)
+  if grep -q "unexpected status" "$WORK/wrk.err"; then
+    echo "errors during $label:" >&2; sort "$WORK/wrk.err" | uniq -c | head -5 >&2
+  fi
+  printf '%-10s %-44s %s\n' "$BACKEND" "$label" "${line#RESULT }"
+}
+
+for BACKEND in "${BACKENDS[@]}"; do
+  case "$BACKEND" in
+    sqlite) URL="sqlite://$WORK/bench.db" ;;
+    postgres)
+      psql "$PG_URL/postgres" -qc 'DROP DATABASE IF EXISTS convene_bench WITH (FORCE)' -c 'CREATE DATABASE convene_bench' >/dev/null
+      URL="$PG_URL/convene_bench" ;;
+    *) echo "unknown backend $BACKEND" >&2; exit 2 ;;
+  esac
+  TOKEN=$(CONVENE_DATABASE_URL="$URL" "$BIN" token create --name Bench 2>/dev/null)
+  CONVENE_DATABASE_URL="$URL" CONVENE_LISTEN="127.0.0.1:$PORT" RUST_LOG="${RUST_LOG:-warn}" \
+    "$BIN" serve >"$WORK/server-$BACKEND.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 50); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.2; done
+
+  VOTE_POLL=$(create_poll "Vote benchmark" "$FOUR_OPTIONS")
+  VOTE_ID=$(echo "$VOTE_POLL" | json 'd["id"]')
+  VOTE_OPTS=$(echo "$VOTE_POLL" | json '" ".join(o["id"] for o in d["options"])')
+  measure "submitResponse (4 options, new voters)" -s bench/vote.lua "$BASE" -- "$VOTE_ID" $VOTE_OPTS
+
+  SMALL=$(seed "$(create_poll "40 respondents" "$FOUR_OPTIONS")" 40)
+  measure "getResults, 40 respondents" -s bench/get.lua "$BASE/api/v1/polls/$SMALL/results"
+  LARGE=$(seed "$(create_poll "10000 respondents" "$FOUR_OPTIONS")" 10000)
+  measure "getResults, 10,000 respondents" -s bench/get.lua "$BASE/api/v1/polls/$LARGE/results"
+
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+done

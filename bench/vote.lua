@@ -1,0 +1,44 @@
+-- wrk script: each request is a new voter answering every option of the poll.
+-- Arguments: POLL_ID OPTION_ID... ; env VOTE_LIMIT stops each thread after
+-- that many responses (used to seed a poll with an exact number of voters).
+local threads = {}
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  poll = args[1]
+  options = {}
+  for i = 2, #args do options[#options + 1] = args[i] end
+  limit = tonumber(os.getenv("VOTE_LIMIT") or "0")
+  counter = 0
+  responses = 0
+  math.randomseed(id * 7919 + os.time())
+end
+
+local choices = { "yes", "if_need_be", "no" }
+
+function request()
+  counter = counter + 1
+  local votes = {}
+  for i, o in ipairs(options) do
+    votes[i] = string.format('{"option_id":"%s","choice":"%s"}', o, choices[math.random(3)])
+  end
+  -- 1,000 distinct voter names per thread.
+  local body = string.format('{"name":"Voter %d-%d","votes":[%s]}', id, counter % 1000, table.concat(votes, ","))
+  return wrk.format("POST", "/api/v1/polls/" .. poll .. "/responses", { ["Content-Type"] = "application/json" }, body)
+end
+
+function response(status, headers, body)
+  if status ~= 201 then
+    io.stderr:write("unexpected status " .. status .. ": " .. body .. "\n")
+  end
+  if limit > 0 then
+    responses = responses + 1
+    if responses >= limit then wrk.thread:stop() end
+  end
+end
+
+done = dofile(os.getenv("BENCH_DIR") .. "/report.lua")
