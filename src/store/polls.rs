@@ -5,7 +5,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait,
-    QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Statement, sea_query::Expr,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -416,16 +416,34 @@ pub(super) async fn record(
     Ok(())
 }
 
+/// A poll and its options in one round trip: every read of a poll (and every
+/// vote, which checks against it) goes through here.
+const LOAD_POLL: &str = r#"
+SELECT p.*,
+       o.id AS o_id, o.poll_id AS o_poll_id, o.position AS o_position, o.kind AS o_kind,
+       o.start_date AS o_start_date, o.end_date AS o_end_date,
+       o.start_utc AS o_start_utc, o.end_utc AS o_end_utc,
+       o.slot_key AS o_slot_key, o.created_at AS o_created_at
+FROM poll p
+LEFT JOIN poll_option o ON o.poll_id = p.id
+WHERE p.id = $1
+ORDER BY o.position, o.id"#;
+
 pub(super) async fn load_poll(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Poll>> {
-    let Some(model) = poll::Entity::find_by_id(id).one(db).await? else {
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(db.get_database_backend(), LOAD_POLL, [id.into()]))
+        .await?;
+    let Some(first) = rows.first() else {
         return Ok(None);
     };
-    let options = poll_option::Entity::find()
-        .filter(poll_option::Column::PollId.eq(id))
-        .order_by_asc(poll_option::Column::Position)
-        .order_by_asc(poll_option::Column::Id)
-        .all(db)
-        .await?;
+    let model = poll::Model::from_query_result(first, "")?;
+    let options = rows
+        .iter()
+        .map(|row| poll_option::Model::from_query_result_optional(row, "o_"))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
     to_poll(model, options).map(Some)
 }
 

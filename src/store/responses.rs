@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter, QueryOrder,
+    QuerySelect, Statement,
     sea_query::{Expr, OnConflict},
 };
 use serde_json::json;
@@ -55,55 +56,74 @@ pub struct ResponseGrant {
 impl Store {
     /// Records a new response to an open poll and returns it with its edit
     /// token, shown only this once.
-    pub async fn submit_response(
-        &self,
-        poll_id: Uuid,
-        ballot: Ballot,
-    ) -> Result<(StoredResponse, String)> {
+    ///
+    /// The poll is read outside the write transaction, so voters do not hold
+    /// the (on SQLite, single) writer while it is read; the insert then only
+    /// happens if the poll is still at the version that was checked. A poll
+    /// changed in between (closed, edited) is read again.
+    pub async fn submit_response(&self, poll_id: Uuid, ballot: Ballot) -> Result<(StoredResponse, String)> {
         let minted = token::generate(TokenKind::Response);
         let id = Uuid::now_v7();
         let shard = rand::rng().random_range(0..SHARDS);
-        let now = Utc::now();
         let name = ballot.name.clone().unwrap_or_default();
-        transaction!(self, txn => {
-            let poll = load_poll(txn, poll_id).await?.ok_or(Error::NotFound("poll"))?;
+        let comment = ballot.comment.clone().unwrap_or_default();
+        for _ in 0..3 {
+            let now = Utc::now();
+            let poll = load_poll(self.read(), poll_id).await?.ok_or(Error::NotFound("poll"))?;
             if poll.settings.voting == Voting::InviteOnly {
                 return Err(Error::Forbidden(
                     "this poll is invite-only: vote with your invitation token".into(),
                 ));
             }
             ensure_votable(&poll, &ballot.votes, now)?;
-            response::Entity::insert(response::ActiveModel {
-                id: Set(id),
-                poll_id: Set(poll_id),
-                name: Set(name.clone()),
-                comment: Set(ballot.comment.clone().unwrap_or_default()),
-                edit_token_hash: Set(Some(minted.hash.clone())),
-                shard: Set(shard),
-                revision: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-            })
-            .exec_without_returning(txn)
-            .await?;
-            insert_votes(txn, poll_id, id, &ballot.votes).await?;
-            adjust_tallies(txn, poll_id, shard, &deltas(&[], &ballot.votes), 1).await?;
-            record(
-                txn,
-                poll_id,
-                &Actor::respondent(&name),
-                "response_submitted",
-                Some(id),
-                answer_details(1, &name, ballot.comment.as_deref().unwrap_or(""), &ballot.votes),
-            )
-            .await?;
-            Ok(())
-        })?;
-        let stored = self
-            .response(id)
-            .await?
-            .ok_or(Error::NotFound("response"))?;
-        Ok((stored, minted.secret))
+            let recorded = transaction!(self, txn => {
+                let inserted = txn
+                    .execute_raw(Statement::from_sql_and_values(
+                        txn.get_database_backend(),
+                        INSERT_RESPONSE_IF_POLL_UNCHANGED,
+                        [
+                            id.into(),
+                            poll_id.into(),
+                            name.clone().into(),
+                            comment.clone().into(),
+                            minted.hash.clone().into(),
+                            shard.into(),
+                            now.into(),
+                            poll.version.into(),
+                        ],
+                    ))
+                    .await?;
+                if inserted.rows_affected() == 0 {
+                    return Ok(false);
+                }
+                insert_votes(txn, poll_id, id, &ballot.votes).await?;
+                adjust_tallies(txn, poll_id, shard, &deltas(&[], &ballot.votes), 1).await?;
+                record(
+                    txn,
+                    poll_id,
+                    &Actor::respondent(&name),
+                    "response_submitted",
+                    Some(id),
+                    answer_details(1, &name, &comment, &ballot.votes),
+                )
+                .await?;
+                Ok(true)
+            })?;
+            if recorded {
+                let stored = StoredResponse {
+                    id,
+                    poll_id,
+                    name,
+                    comment,
+                    revision: 1,
+                    created_at: now,
+                    updated_at: now,
+                    votes: in_option_order(&poll, ballot.votes),
+                };
+                return Ok((stored, minted.secret));
+            }
+        }
+        Err(Error::Conflict("the poll kept changing while the vote was recorded: try again".into()))
     }
 
     /// Replaces a response's answer while its poll is open. Concurrent
@@ -247,6 +267,18 @@ impl Store {
             })
             .collect())
     }
+}
+
+/// Inserts a response only while its poll is at the version the vote was
+/// checked against (every change of status, settings or options raises it).
+const INSERT_RESPONSE_IF_POLL_UNCHANGED: &str = r#"
+INSERT INTO response (id, poll_id, name, comment, edit_token_hash, shard, revision, created_at, updated_at)
+SELECT $1, $2, $3, $4, $5, $6, 1, $7, $7
+WHERE EXISTS (SELECT 1 FROM poll WHERE id = $2 AND version = $8)"#;
+
+fn in_option_order(poll: &Poll, mut votes: Vec<(Uuid, Choice)>) -> Vec<(Uuid, Choice)> {
+    votes.sort_by_key(|(o, _)| poll.options.iter().position(|x| x.id == *o));
+    votes
 }
 
 /// Checks that the poll takes votes now and that each vote names one of its

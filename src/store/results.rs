@@ -3,11 +3,10 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr};
+use sea_orm::{ConnectionTrait, Statement, sea_query::Expr};
 use uuid::Uuid;
 
 use super::Store;
-use crate::entity::{option_tally, poll_tally};
 use crate::error::Result;
 
 /// Counts for one poll.
@@ -24,35 +23,33 @@ pub(super) fn sum(column: &str) -> Expr {
     Expr::cust(format!(r#"CAST(SUM("{column}") AS BIGINT)"#))
 }
 
-/// One option's summed shards: id, yes, if need be, no.
-type OptionSums = (Uuid, Option<i64>, Option<i64>, Option<i64>);
+/// Every count of a poll in one round trip: one row per option with votes,
+/// and one row (option_id NULL) with the number of responses.
+const TALLIES: &str = r#"
+SELECT option_id,
+       CAST(SUM(yes) AS BIGINT) AS yes,
+       CAST(SUM(if_need_be) AS BIGINT) AS if_need_be,
+       CAST(SUM("no") AS BIGINT) AS "no"
+FROM option_tally WHERE poll_id = $1 GROUP BY option_id
+UNION ALL
+SELECT NULL, CAST(SUM(responses) AS BIGINT), 0, 0 FROM poll_tally WHERE poll_id = $1"#;
 
 impl Store {
     pub async fn tallies(&self, poll_id: Uuid) -> Result<Tallies> {
-        let rows: Vec<OptionSums> = option_tally::Entity::find()
-            .select_only()
-            .column(option_tally::Column::OptionId)
-            .column_as(sum("yes"), "yes")
-            .column_as(sum("if_need_be"), "if_need_be")
-            .column_as(sum("no"), "no")
-            .filter(option_tally::Column::PollId.eq(poll_id))
-            .group_by(option_tally::Column::OptionId)
-            .into_tuple()
-            .all(self.read())
+        let db = self.read();
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(db.get_database_backend(), TALLIES, [poll_id.into()]))
             .await?;
-        let responses: Option<Option<i64>> = poll_tally::Entity::find()
-            .select_only()
-            .column_as(sum("responses"), "responses")
-            .filter(poll_tally::Column::PollId.eq(poll_id))
-            .into_tuple()
-            .one(self.read())
-            .await?;
-        Ok(Tallies {
-            responses: responses.flatten().unwrap_or(0),
-            options: rows
-                .into_iter()
-                .map(|(id, y, i, n)| (id, [y.unwrap_or(0), i.unwrap_or(0), n.unwrap_or(0)]))
-                .collect(),
-        })
+        let mut tallies = Tallies::default();
+        for row in rows {
+            let count = |col: &str| -> Result<i64> { Ok(row.try_get::<Option<i64>>("", col)?.unwrap_or(0)) };
+            match row.try_get::<Option<Uuid>>("", "option_id")? {
+                Some(option) => {
+                    tallies.options.insert(option, [count("yes")?, count("if_need_be")?, count("no")?]);
+                }
+                None => tallies.responses = count("yes")?,
+            }
+        }
+        Ok(tallies)
     }
 }
