@@ -45,11 +45,10 @@ seed() { # poll-json count
   local poll="$1" count="$2" id opts
   id=$(echo "$poll" | json 'd["id"]')
   opts=$(echo "$poll" | json '" ".join(o["id"] for o in d["options"])')
-  # Two threads, each stopping after count/2 responses.
-  VOTE_LIMIT=$((count / 2)) wrk -t2 -c8 -d300s -s bench/vote.lua "$BASE" -- "$id" $opts >/dev/null 2>&1
+  python3 bench/seed.py 127.0.0.1 "$PORT" "$id" "$count" $opts
   local got
   got=$(curl -sf "$BASE/api/v1/polls/$id/results" | json 'd["responses"]')
-  [ "$got" -ge "$count" ] || { echo "seeding reached $got of $count" >&2; exit 1; }
+  [ "$got" -eq "$count" ] || { echo "seeding reached $got of $count" >&2; exit 1; }
   echo "$id"
 }
 

@@ -1,6 +1,5 @@
 -- wrk script: each request is a new voter answering every option of the poll.
--- Arguments: POLL_ID OPTION_ID... ; env VOTE_LIMIT stops each thread after
--- that many responses (used to seed a poll with an exact number of voters).
+-- Arguments: POLL_ID OPTION_ID...
 local threads = {}
 
 function setup(thread)
@@ -12,9 +11,7 @@ function init(args)
   poll = args[1]
   options = {}
   for i = 2, #args do options[#options + 1] = args[i] end
-  limit = tonumber(os.getenv("VOTE_LIMIT") or "0")
   counter = 0
-  responses = 0
   math.randomseed(id * 7919 + os.time())
 end
 
@@ -34,10 +31,6 @@ end
 function response(status, headers, body)
   if status ~= 201 then
     io.stderr:write("unexpected status " .. status .. ": " .. body .. "\n")
-  end
-  if limit > 0 then
-    responses = responses + 1
-    if responses >= limit then wrk.thread:stop() end
   end
 end
 

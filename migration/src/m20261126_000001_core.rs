@@ -125,12 +125,10 @@ impl MigrationTrait for Migration {
                 .table("vote")
                 .col(uuid("response_id"))
                 .col(uuid("option_id"))
-                .col(uuid("poll_id"))
                 .col(string_len("choice", 16))
                 .primary_key(Index::create().col("response_id").col("option_id"))
                 .foreign_key(&mut fk("vote", "response_id", "response"))
                 .foreign_key(&mut fk("vote", "option_id", "poll_option"))
-                .foreign_key(&mut fk("vote", "poll_id", "poll"))
                 .check(Expr::col("choice").is_in(["yes", "if_need_be", "no"]))
                 .take(),
         )
@@ -141,14 +139,6 @@ impl MigrationTrait for Migration {
                 .name("vote_by_option")
                 .table("vote")
                 .col("option_id")
-                .take(),
-        )
-        .await?;
-        m.create_index(
-            Index::create()
-                .name("vote_by_poll")
-                .table("vote")
-                .col("poll_id")
                 .take(),
         )
         .await?;

@@ -105,12 +105,11 @@ impl ResultsApi {
         poll_id: Path<Uuid>,
     ) -> Result<ResultsRead, ResultsError> {
         let reader = Reader::resolve(auth, req)?;
-        let poll = store
-            .poll(poll_id.0)
+        let (poll, tallies) = store
+            .poll_with_tallies(poll_id.0)
             .await?
             .ok_or(Error::NotFound("poll"))?;
         ensure_results_visible(&poll, &reader)?;
-        let tallies = store.tallies(poll.id).await?;
         let counts: Vec<[i64; 3]> = poll
             .options
             .iter()

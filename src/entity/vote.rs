@@ -8,7 +8,6 @@ pub struct Model {
     pub response_id: Uuid,
     #[sea_orm(primary_key, auto_increment = false)]
     pub option_id: Uuid,
-    pub poll_id: Uuid,
     pub choice: String,
 }
 

@@ -433,6 +433,12 @@ pub(super) async fn load_poll(db: &impl ConnectionTrait, id: Uuid) -> Result<Opt
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(db.get_database_backend(), LOAD_POLL, [id.into()]))
         .await?;
+    poll_from_rows(&rows)
+}
+
+/// The poll in rows of a query shaped like [`LOAD_POLL`] (poll columns
+/// unprefixed, option columns prefixed `o_`, one row per option).
+pub(super) fn poll_from_rows(rows: &[sea_orm::QueryResult]) -> Result<Option<Poll>> {
     let Some(first) = rows.first() else {
         return Ok(None);
     };

@@ -18,10 +18,11 @@ use uuid::Uuid;
 
 use super::polls::{Actor, load_poll, record};
 use super::{SHARDS, Store, transaction};
+use sea_orm::DbBackend;
 use crate::domain::poll::{Choice, Poll, Voting};
 use crate::domain::token::{self, TokenKind};
 use crate::domain::{FieldError, Violations};
-use crate::entity::{option_tally, poll_tally, response, vote};
+use crate::entity::{option_tally, poll_history, poll_tally, response, vote};
 use crate::error::{Error, Result};
 
 /// A respondent's answer as submitted, already checked for shape.
@@ -76,39 +77,19 @@ impl Store {
                 ));
             }
             ensure_votable(&poll, &ballot.votes, now)?;
-            let recorded = transaction!(self, txn => {
-                let inserted = txn
-                    .execute_raw(Statement::from_sql_and_values(
-                        txn.get_database_backend(),
-                        INSERT_RESPONSE_IF_POLL_UNCHANGED,
-                        [
-                            id.into(),
-                            poll_id.into(),
-                            name.clone().into(),
-                            comment.clone().into(),
-                            minted.hash.clone().into(),
-                            shard.into(),
-                            now.into(),
-                            poll.version.into(),
-                        ],
-                    ))
-                    .await?;
-                if inserted.rows_affected() == 0 {
-                    return Ok(false);
-                }
-                insert_votes(txn, poll_id, id, &ballot.votes).await?;
-                adjust_tallies(txn, poll_id, shard, &deltas(&[], &ballot.votes), 1).await?;
-                record(
-                    txn,
+            let recorded = self
+                .insert_new_response(&NewResponse {
+                    id,
                     poll_id,
-                    &Actor::respondent(&name),
-                    "response_submitted",
-                    Some(id),
-                    answer_details(1, &name, &comment, &ballot.votes),
-                )
+                    poll_version: poll.version,
+                    name: &name,
+                    comment: &comment,
+                    token_hash: &minted.hash,
+                    shard,
+                    now,
+                    votes: &ballot.votes,
+                })
                 .await?;
-                Ok(true)
-            })?;
             if recorded {
                 let stored = StoredResponse {
                     id,
@@ -152,7 +133,7 @@ impl Store {
                 .filter(vote::Column::ResponseId.eq(response_id))
                 .exec(txn)
                 .await?;
-            insert_votes(txn, current.poll_id, response_id, &ballot.votes).await?;
+            insert_votes(txn, response_id, &ballot.votes).await?;
             adjust_tallies(txn, current.poll_id, current.shard, &deltas(&old, &ballot.votes), 0).await?;
             record(
                 txn,
@@ -269,6 +250,130 @@ impl Store {
     }
 }
 
+/// A checked vote, ready to be written.
+struct NewResponse<'a> {
+    id: Uuid,
+    poll_id: Uuid,
+    /// The poll version the vote was checked against.
+    poll_version: i32,
+    name: &'a str,
+    comment: &'a str,
+    token_hash: &'a str,
+    shard: i16,
+    now: DateTime<Utc>,
+    votes: &'a [(Uuid, Choice)],
+}
+
+impl Store {
+    /// The SQL that runs when someone votes: the response, its votes, the
+    /// tallies and the history entry, atomically, and only if the poll is
+    /// still at the checked version. Returns false if it was not.
+    ///
+    /// PostgreSQL does it in one statement (data-modifying CTEs), so a vote
+    /// costs one round trip and one implicit transaction; SQLite, which has
+    /// no such CTEs, runs the same steps in one transaction on the writer.
+    async fn insert_new_response(&self, r: &NewResponse<'_>) -> Result<bool> {
+        let details = answer_details(1, r.name, r.comment, r.votes).to_string();
+        if self.backend() == DbBackend::Postgres {
+            // Sorted by option so concurrent voters on one shard lock tally
+            // rows in the same order.
+            let mut votes = r.votes.to_vec();
+            votes.sort_by_key(|(o, _)| *o);
+            let options: Vec<Uuid> = votes.iter().map(|(o, _)| *o).collect();
+            let choices: Vec<String> = votes.iter().map(|(_, c)| c.as_str().to_string()).collect();
+            let row = self
+                .write
+                .query_one_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    VOTE_POSTGRES,
+                    [
+                        r.id.into(),
+                        r.poll_id.into(),
+                        r.name.into(),
+                        r.comment.into(),
+                        r.token_hash.into(),
+                        r.shard.into(),
+                        r.now.into(),
+                        r.poll_version.into(),
+                        options.into(),
+                        choices.into(),
+                        details.into(),
+                    ],
+                ))
+                .await?;
+            let inserted: i64 = row.map(|row| row.try_get("", "inserted")).transpose()?.unwrap_or(0);
+            return Ok(inserted == 1);
+        }
+        transaction!(self, txn => {
+            let inserted = txn
+                .execute_raw(Statement::from_sql_and_values(
+                    txn.get_database_backend(),
+                    INSERT_RESPONSE_IF_POLL_UNCHANGED,
+                    [
+                        r.id.into(),
+                        r.poll_id.into(),
+                        r.name.into(),
+                        r.comment.into(),
+                        r.token_hash.into(),
+                        r.shard.into(),
+                        r.now.into(),
+                        r.poll_version.into(),
+                    ],
+                ))
+                .await?;
+            if inserted.rows_affected() == 0 {
+                return Ok(false);
+            }
+            insert_votes(txn, r.id, r.votes).await?;
+            adjust_tallies(txn, r.poll_id, r.shard, &deltas(&[], r.votes), 1).await?;
+            poll_history::Entity::insert(poll_history::ActiveModel {
+                poll_id: Set(r.poll_id),
+                at: Set(r.now),
+                actor_kind: Set("respondent".into()),
+                actor_name: Set(r.name.to_string()),
+                action: Set("response_submitted".into()),
+                response_id: Set(Some(r.id)),
+                details: Set(details.clone()),
+                ..Default::default()
+            })
+            .exec_without_returning(txn)
+            .await?;
+            Ok(true)
+        })
+    }
+}
+
+/// A new vote on PostgreSQL, in one statement. `ok` holds a row only while
+/// the poll is at the checked version; every insert hangs off `r`, so either
+/// all happen or none.
+const VOTE_POSTGRES: &str = r#"
+WITH ok AS (SELECT 1 FROM poll WHERE id = $2 AND version = $8),
+r AS (
+    INSERT INTO response (id, poll_id, name, comment, edit_token_hash, shard, revision, created_at, updated_at)
+    SELECT $1, $2, $3, $4, $5, $6, 1, $7, $7 FROM ok
+    RETURNING id),
+x AS (SELECT * FROM unnest($9::uuid[], $10::text[]) AS x(option_id, choice)),
+v AS (
+    INSERT INTO vote (response_id, option_id, choice)
+    SELECT r.id, x.option_id, x.choice FROM r, x),
+t AS (
+    INSERT INTO option_tally (option_id, shard, poll_id, yes, if_need_be, "no")
+    SELECT x.option_id, $6, $2,
+           (x.choice = 'yes')::int::bigint, (x.choice = 'if_need_be')::int::bigint, (x.choice = 'no')::int::bigint
+    FROM r, x
+    ON CONFLICT (option_id, shard) DO UPDATE SET
+        yes = option_tally.yes + excluded.yes,
+        if_need_be = option_tally.if_need_be + excluded.if_need_be,
+        "no" = option_tally."no" + excluded."no"),
+p AS (
+    INSERT INTO poll_tally (poll_id, shard, responses)
+    SELECT $2, $6, 1 FROM r
+    ON CONFLICT (poll_id, shard) DO UPDATE SET responses = poll_tally.responses + 1),
+h AS (
+    INSERT INTO poll_history (poll_id, at, actor_kind, actor_name, action, response_id, details)
+    SELECT $2, $7, 'respondent', $3, 'response_submitted', r.id, $11 FROM r)
+SELECT COUNT(*) AS inserted FROM r"#;
+
 /// Inserts a response only while its poll is at the version the vote was
 /// checked against (every change of status, settings or options raises it).
 const INSERT_RESPONSE_IF_POLL_UNCHANGED: &str = r#"
@@ -352,7 +457,6 @@ async fn votes_of(txn: &DatabaseTransaction, response_id: Uuid) -> Result<Vec<(U
 
 async fn insert_votes(
     txn: &DatabaseTransaction,
-    poll_id: Uuid,
     response_id: Uuid,
     votes: &[(Uuid, Choice)],
 ) -> Result<()> {
@@ -364,7 +468,6 @@ async fn insert_votes(
         .map(|(option_id, choice)| vote::ActiveModel {
             response_id: Set(response_id),
             option_id: Set(*option_id),
-            poll_id: Set(poll_id),
             choice: Set(choice.as_str().to_string()),
         })
         .collect();

@@ -7,6 +7,8 @@ use sea_orm::{ConnectionTrait, Statement, sea_query::Expr};
 use uuid::Uuid;
 
 use super::Store;
+use super::polls::poll_from_rows;
+use crate::domain::poll::Poll;
 use crate::error::Result;
 
 /// Counts for one poll.
@@ -23,33 +25,47 @@ pub(super) fn sum(column: &str) -> Expr {
     Expr::cust(format!(r#"CAST(SUM("{column}") AS BIGINT)"#))
 }
 
-/// Every count of a poll in one round trip: one row per option with votes,
-/// and one row (option_id NULL) with the number of responses.
-const TALLIES: &str = r#"
-SELECT option_id,
-       CAST(SUM(yes) AS BIGINT) AS yes,
-       CAST(SUM(if_need_be) AS BIGINT) AS if_need_be,
-       CAST(SUM("no") AS BIGINT) AS "no"
-FROM option_tally WHERE poll_id = $1 GROUP BY option_id
-UNION ALL
-SELECT NULL, CAST(SUM(responses) AS BIGINT), 0, 0 FROM poll_tally WHERE poll_id = $1"#;
+/// A poll, its options and every count, in one round trip: the poll and
+/// option columns as in `LOAD_POLL`, plus each option's summed shards
+/// (`t_*`) and the number of responses.
+const POLL_WITH_TALLIES: &str = r#"
+SELECT p.*,
+       o.id AS o_id, o.poll_id AS o_poll_id, o.position AS o_position, o.kind AS o_kind,
+       o.start_date AS o_start_date, o.end_date AS o_end_date,
+       o.start_utc AS o_start_utc, o.end_utc AS o_end_utc,
+       o.slot_key AS o_slot_key, o.created_at AS o_created_at,
+       t.yes AS t_yes, t.if_need_be AS t_if_need_be, t."no" AS t_no,
+       (SELECT CAST(SUM(responses) AS BIGINT) FROM poll_tally WHERE poll_id = $1) AS t_responses
+FROM poll p
+LEFT JOIN poll_option o ON o.poll_id = p.id
+LEFT JOIN (
+    SELECT option_id,
+           CAST(SUM(yes) AS BIGINT) AS yes,
+           CAST(SUM(if_need_be) AS BIGINT) AS if_need_be,
+           CAST(SUM("no") AS BIGINT) AS "no"
+    FROM option_tally WHERE poll_id = $1 GROUP BY option_id
+) t ON t.option_id = o.id
+WHERE p.id = $1
+ORDER BY o.position, o.id"#;
 
 impl Store {
-    pub async fn tallies(&self, poll_id: Uuid) -> Result<Tallies> {
+    /// A poll with its counts, for results.
+    pub async fn poll_with_tallies(&self, poll_id: Uuid) -> Result<Option<(Poll, Tallies)>> {
         let db = self.read();
         let rows = db
-            .query_all_raw(Statement::from_sql_and_values(db.get_database_backend(), TALLIES, [poll_id.into()]))
+            .query_all_raw(Statement::from_sql_and_values(db.get_database_backend(), POLL_WITH_TALLIES, [poll_id.into()]))
             .await?;
+        let Some(poll) = poll_from_rows(&rows)? else {
+            return Ok(None);
+        };
         let mut tallies = Tallies::default();
-        for row in rows {
+        for row in &rows {
             let count = |col: &str| -> Result<i64> { Ok(row.try_get::<Option<i64>>("", col)?.unwrap_or(0)) };
-            match row.try_get::<Option<Uuid>>("", "option_id")? {
-                Some(option) => {
-                    tallies.options.insert(option, [count("yes")?, count("if_need_be")?, count("no")?]);
-                }
-                None => tallies.responses = count("yes")?,
+            tallies.responses = count("t_responses")?;
+            if let Some(option) = row.try_get::<Option<Uuid>>("", "o_id")? {
+                tallies.options.insert(option, [count("t_yes")?, count("t_if_need_be")?, count("t_no")?]);
             }
         }
-        Ok(tallies)
+        Ok(Some((poll, tallies)))
     }
 }
