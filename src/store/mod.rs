@@ -40,11 +40,16 @@ impl Store {
         if url.starts_with("sqlite:") {
             let read = sqlite_pool(url, 8).await?;
             let write = sqlite_pool(url, 1).await?;
+            tokio::spawn(checkpoint_sqlite(read.clone()));
             Ok(Store { read, write })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let mut opts = ConnectOptions::new(url);
+            // No ping before each checkout: it is a round trip per query
+            // checkout, twice per vote; a connection broken by a server
+            // restart fails its one query instead, and is replaced.
             opts.max_connections(24)
                 .min_connections(2)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .sqlx_logging(false);
             let pool = Database::connect(opts)
@@ -166,8 +171,11 @@ pub(crate) use transaction;
 async fn sqlite_pool(url: &str, connections: u32) -> anyhow::Result<DatabaseConnection> {
     use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
     let mut opts = ConnectOptions::new(url);
+    // A local file cannot go stale: skip sqlx's ping before each checkout
+    // (a round trip to the connection's worker thread).
     opts.max_connections(connections)
         .min_connections(1)
+        .test_before_acquire(false)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o| {
             // WAL lets readers run beside the writer. synchronous=NORMAL in
@@ -178,16 +186,37 @@ async fn sqlite_pool(url: &str, connections: u32) -> anyhow::Result<DatabaseConn
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
-                // Checkpoint (and fsync) every ~40 MB of WAL rather than
-                // every 4 MB, and keep the hot pages in memory: voting is
-                // bound by how many pages each commit writes.
-                .pragma("wal_autocheckpoint", "10000")
+                // Writers never checkpoint (a checkpoint's fsync would
+                // stall the vote that triggered it); a background task does,
+                // see `checkpoint_sqlite`. A larger page cache keeps the hot
+                // pages in memory.
+                .pragma("wal_autocheckpoint", "0")
                 .pragma("cache_size", "-65536")
                 .pragma("temp_store", "memory")
         });
     Database::connect(opts)
         .await
         .with_context(|| format!("opening SQLite database {url}"))
+}
+
+/// Moves the WAL into the database file once a second, from a reader
+/// connection, so the writer never waits for it. PASSIVE never blocks
+/// readers or the writer; whatever it cannot copy now it copies next time.
+/// Ends when the pool closes.
+async fn checkpoint_sqlite(db: DatabaseConnection) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        if let Err(e) = db
+            .execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)")
+            .await
+        {
+            if db.ping().await.is_err() {
+                return;
+            }
+            tracing::warn!(error = %e, "SQLite checkpoint failed");
+        }
+    }
 }
 
 fn is_retryable(err: &DbErr) -> bool {

@@ -431,7 +431,11 @@ ORDER BY o.position, o.id"#;
 
 pub(super) async fn load_poll(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Poll>> {
     let rows = db
-        .query_all_raw(Statement::from_sql_and_values(db.get_database_backend(), LOAD_POLL, [id.into()]))
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            LOAD_POLL,
+            [id.into()],
+        ))
         .await?;
     poll_from_rows(&rows)
 }

@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use rand::Rng;
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter, QueryOrder,
-    QuerySelect, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, ExprTrait, QueryFilter,
+    QueryOrder, QuerySelect, Statement,
     sea_query::{Expr, OnConflict},
 };
 use serde_json::json;
@@ -18,12 +18,12 @@ use uuid::Uuid;
 
 use super::polls::{Actor, load_poll, record};
 use super::{SHARDS, Store, transaction};
-use sea_orm::DbBackend;
 use crate::domain::poll::{Choice, Poll, Voting};
 use crate::domain::token::{self, TokenKind};
 use crate::domain::{FieldError, Violations};
 use crate::entity::{option_tally, poll_history, poll_tally, response, vote};
 use crate::error::{Error, Result};
+use sea_orm::DbBackend;
 
 /// A respondent's answer as submitted, already checked for shape.
 #[derive(Debug, Clone)]
@@ -62,7 +62,11 @@ impl Store {
     /// the (on SQLite, single) writer while it is read; the insert then only
     /// happens if the poll is still at the version that was checked. A poll
     /// changed in between (closed, edited) is read again.
-    pub async fn submit_response(&self, poll_id: Uuid, ballot: Ballot) -> Result<(StoredResponse, String)> {
+    pub async fn submit_response(
+        &self,
+        poll_id: Uuid,
+        ballot: Ballot,
+    ) -> Result<(StoredResponse, String)> {
         let minted = token::generate(TokenKind::Response);
         let id = Uuid::now_v7();
         let shard = rand::rng().random_range(0..SHARDS);
@@ -70,7 +74,9 @@ impl Store {
         let comment = ballot.comment.clone().unwrap_or_default();
         for _ in 0..3 {
             let now = Utc::now();
-            let poll = load_poll(self.read(), poll_id).await?.ok_or(Error::NotFound("poll"))?;
+            let poll = load_poll(self.read(), poll_id)
+                .await?
+                .ok_or(Error::NotFound("poll"))?;
             if poll.settings.voting == Voting::InviteOnly {
                 return Err(Error::Forbidden(
                     "this poll is invite-only: vote with your invitation token".into(),
@@ -104,7 +110,9 @@ impl Store {
                 return Ok((stored, minted.secret));
             }
         }
-        Err(Error::Conflict("the poll kept changing while the vote was recorded: try again".into()))
+        Err(Error::Conflict(
+            "the poll kept changing while the vote was recorded: try again".into(),
+        ))
     }
 
     /// Replaces a response's answer while its poll is open. Concurrent
@@ -301,7 +309,10 @@ impl Store {
                     ],
                 ))
                 .await?;
-            let inserted: i64 = row.map(|row| row.try_get("", "inserted")).transpose()?.unwrap_or(0);
+            let inserted: i64 = row
+                .map(|row| row.try_get("", "inserted"))
+                .transpose()?
+                .unwrap_or(0);
             return Ok(inserted == 1);
         }
         transaction!(self, txn => {

@@ -53,17 +53,26 @@ impl Store {
     pub async fn poll_with_tallies(&self, poll_id: Uuid) -> Result<Option<(Poll, Tallies)>> {
         let db = self.read();
         let rows = db
-            .query_all_raw(Statement::from_sql_and_values(db.get_database_backend(), POLL_WITH_TALLIES, [poll_id.into()]))
+            .query_all_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                POLL_WITH_TALLIES,
+                [poll_id.into()],
+            ))
             .await?;
         let Some(poll) = poll_from_rows(&rows)? else {
             return Ok(None);
         };
         let mut tallies = Tallies::default();
         for row in &rows {
-            let count = |col: &str| -> Result<i64> { Ok(row.try_get::<Option<i64>>("", col)?.unwrap_or(0)) };
+            let count = |col: &str| -> Result<i64> {
+                Ok(row.try_get::<Option<i64>>("", col)?.unwrap_or(0))
+            };
             tallies.responses = count("t_responses")?;
             if let Some(option) = row.try_get::<Option<Uuid>>("", "o_id")? {
-                tallies.options.insert(option, [count("t_yes")?, count("t_if_need_be")?, count("t_no")?]);
+                tallies.options.insert(
+                    option,
+                    [count("t_yes")?, count("t_if_need_be")?, count("t_no")?],
+                );
             }
         }
         Ok(Some((poll, tallies)))
