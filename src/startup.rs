@@ -5,11 +5,16 @@ use std::future::Future;
 use std::time::Duration;
 
 use poem::{
-    EndpointExt, IntoEndpoint, Route, Server, endpoint::make_sync, listener::TcpAcceptor,
-    middleware::Tracing, web::Redirect,
+    Endpoint, EndpointExt, IntoEndpoint, IntoResponse, Route, Server,
+    endpoint::make_sync,
+    get,
+    http::{Method, header},
+    listener::TcpAcceptor,
+    middleware::Tracing,
+    web::Redirect,
 };
 
-use crate::api::{self, error::catch_problems};
+use crate::api::{self, calendar::PublicUrl, error::catch_problems};
 use crate::store::Store;
 
 /// Every route of the service.
@@ -22,10 +27,31 @@ pub fn app(store: Store, public_url: &str) -> impl poem::Endpoint + 'static {
         .nest("/docs", docs)
         .at("/openapi.json", spec)
         .at("/", make_sync(|_| Redirect::see_other("/docs")))
+        .at("/calendar/:file", get(api::calendar::feed))
         .data(store)
+        .data(PublicUrl(public_url.to_string()))
+        .around(head_as_get)
         .around(catch_problems)
         .with(Tracing)
         .into_endpoint()
+}
+
+/// Answers HEAD like GET without the body, for every GET route (calendar
+/// apps and caches probe feeds with HEAD).
+async fn head_as_get<E: Endpoint>(next: E, mut req: poem::Request) -> poem::Result<poem::Response> {
+    if req.method() != Method::HEAD {
+        return next.call(req).await.map(IntoResponse::into_response);
+    }
+    req.set_method(Method::GET);
+    let resp = next.call(req).await.map(IntoResponse::into_response)?;
+    let (parts, body) = resp.into_parts();
+    let length = body.into_bytes().await.map(|b| b.len()).unwrap_or(0);
+    let mut resp = poem::Response::from_parts(parts, poem::Body::empty());
+    if !resp.headers().contains_key(header::CONTENT_LENGTH) {
+        resp.headers_mut()
+            .insert(header::CONTENT_LENGTH, length.into());
+    }
+    Ok(resp)
 }
 
 /// Serves until `shutdown` resolves, then lets in-flight requests finish.

@@ -5,11 +5,15 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_core;
+mod m20261126_000002_calendar;
 
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261126_000001_core::Migration)]
+        vec![
+            Box::new(m20261126_000001_core::Migration),
+            Box::new(m20261126_000002_calendar::Migration),
+        ]
     }
 }

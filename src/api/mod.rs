@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod calendar;
 pub mod error;
 pub mod health;
 pub mod polls;
@@ -24,6 +25,8 @@ pub enum ApiTags {
     Responses,
     /// Counts per option and their ranking.
     Results,
+    /// The confirmed event and the holds as ICS, and calendar subscription feeds.
+    Calendar,
     /// Liveness and readiness for operators and load balancers.
     Operations,
 }
@@ -32,6 +35,7 @@ pub type Apis = (
     polls::PollsApi,
     responses::ResponsesApi,
     results::ResultsApi,
+    calendar::CalendarApi,
     health::HealthApi,
 );
 
@@ -49,6 +53,7 @@ pub fn service(server_url: &str) -> OpenApiService<Apis, ()> {
             polls::PollsApi,
             responses::ResponsesApi,
             results::ResultsApi,
+            calendar::CalendarApi,
             health::HealthApi,
         ),
         "Convene",

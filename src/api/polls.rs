@@ -470,6 +470,9 @@ pub struct PollView {
     pub created_at: Instant,
     pub updated_at: Instant,
     pub options: Vec<OptionView>,
+    /// The confirmed option, once there is one (kept if the poll is reopened).
+    #[oai(skip_serializing_if_is_none)]
+    pub confirmed_option_id: Option<Uuid>,
 }
 
 pub fn poll_view(p: &Poll, viewer: Zone) -> PollView {
@@ -496,6 +499,7 @@ pub fn poll_view(p: &Poll, viewer: Zone) -> PollView {
             .enumerate()
             .map(|(i, o)| option_view(o, i + 1, p.zone, viewer))
             .collect(),
+        confirmed_option_id: p.confirmed_option,
     }
 }
 
@@ -596,6 +600,25 @@ error_responses!(OrganiserPollError {
     Unauthorized = 401: "No valid organiser token.",
     NotFound = 404: "No such poll of this organiser.",
     Conflict = 409: "The poll's status does not allow this.",
+});
+
+/// Which option to confirm.
+#[derive(Object, Deserialize, Debug, Clone, Default)]
+#[oai(rename_all = "snake_case")]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmRequest {
+    /// The option to confirm; leave out to confirm the top-ranked one.
+    pub option_id: Option<Uuid>,
+}
+
+error_responses!(ConfirmError {
+    BadRequest = 400: "The body is not valid JSON.",
+    Unauthorized = 401: "No valid organiser token.",
+    NotFound = 404: "No such poll of this organiser.",
+    Conflict = 409: "The top is tied, the poll is cancelled, or it changed meanwhile.",
+    PayloadTooLarge = 413: "The body is too large.",
+    UnsupportedMediaType = 415: "The body is not JSON.",
+    Unprocessable = 422: "`option_id` is not an option of this poll.",
 });
 
 error_responses!(OptionChangeError {
@@ -854,8 +877,10 @@ impl PollsApi {
 
     /// Reopen voting
     ///
-    /// Opens a closed poll for voting again. A deadline that has passed is
-    /// removed, since it would close the poll again at once.
+    /// Opens a closed, confirmed or cancelled poll for voting again. A
+    /// confirmed event keeps its identity and shows as tentative until the
+    /// poll is confirmed again. A deadline that has passed is removed, since
+    /// it would close the poll again at once.
     #[oai(
         path = "/polls/:poll_id/reopen",
         method = "post",
@@ -876,9 +901,111 @@ impl PollsApi {
                 o.id,
                 &Actor::organiser(&o.name),
                 poll_id.0,
-                &[S::Closed],
+                &[S::Closed, S::Confirmed, S::Cancelled],
                 S::Open,
                 deadline_passed,
+            )
+            .await?;
+        Ok(PollRead::Ok(
+            Json(poll_view(&poll, poll.zone)),
+            etag(poll.version),
+        ))
+    }
+
+    /// Confirm the result
+    ///
+    /// Confirms an option as the event, or, without `option_id`, the
+    /// top-ranked option (refused with 409 if the top is tied). Voting
+    /// closes. Confirming again moves the same event to another option;
+    /// subscribed calendars follow, since the event keeps its UID and its
+    /// SEQUENCE rises.
+    #[oai(
+        path = "/polls/:poll_id/confirm",
+        method = "post",
+        operation_id = "confirmPoll"
+    )]
+    async fn confirm_poll(
+        &self,
+        store: Data<&Store>,
+        auth: OrganiserToken,
+        poll_id: Path<Uuid>,
+        body: JsonBody<ConfirmRequest>,
+    ) -> Result<PollRead, ConfirmError> {
+        let o = auth.0;
+        let (poll, tallies) = store
+            .poll_with_tallies(poll_id.0)
+            .await?
+            .filter(|(p, _)| p.organiser_id == o.id)
+            .ok_or(Error::NotFound("poll"))?;
+        let option_id = match body.0.option_id {
+            Some(id) if poll.options.iter().any(|x| x.id == id) => id,
+            Some(_) => {
+                return Err(
+                    Error::invalid("option_id", "this poll has no option with this id").into(),
+                );
+            }
+            None => {
+                let ranked = super::results::results(&poll, &tallies);
+                let top = ranked
+                    .options
+                    .first()
+                    .ok_or(Error::Conflict("the poll has no options".into()))?;
+                if ranked.top_tied {
+                    return Err(Error::Conflict(format!(
+                        "the top is tied ({}): choose the option with option_id",
+                        ranked
+                            .options
+                            .iter()
+                            .filter(|r| r.tied)
+                            .map(|r| r.label.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ))
+                    .into());
+                }
+                top.option_id
+            }
+        };
+        let poll = store
+            .confirm_poll(
+                o.id,
+                &Actor::organiser(&o.name),
+                poll.id,
+                option_id,
+                poll.version,
+            )
+            .await?;
+        Ok(PollRead::Ok(
+            Json(poll_view(&poll, poll.zone)),
+            etag(poll.version),
+        ))
+    }
+
+    /// Cancel the poll
+    ///
+    /// Calls the meeting off: voting stops, holds and any confirmed event
+    /// turn CANCELLED in calendars. It can be reopened.
+    #[oai(
+        path = "/polls/:poll_id/cancel",
+        method = "post",
+        operation_id = "cancelPoll"
+    )]
+    async fn cancel_poll(
+        &self,
+        store: Data<&Store>,
+        auth: OrganiserToken,
+        poll_id: Path<Uuid>,
+    ) -> Result<PollRead, OrganiserPollError> {
+        use dp::PollStatus as S;
+        let o = auth.0;
+        let poll = store
+            .set_status(
+                o.id,
+                &Actor::organiser(&o.name),
+                poll_id.0,
+                &[S::Open, S::Closed, S::Confirmed],
+                S::Cancelled,
+                false,
             )
             .await?;
         Ok(PollRead::Ok(

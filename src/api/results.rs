@@ -13,6 +13,7 @@ use crate::domain::poll::{Poll, ResultsVisibility};
 use crate::domain::ranking::{self, Candidate};
 use crate::error::Error;
 use crate::store::Store;
+use crate::store::results::Tallies;
 
 /// Counts and rank of one option.
 #[derive(Object, Debug, Clone)]
@@ -83,6 +84,58 @@ pub fn ensure_results_visible(poll: &Poll, reader: &Reader) -> Result<(), Error>
     }
 }
 
+/// Counts, ranks and reasons for every option, leader first.
+pub fn results(poll: &Poll, tallies: &Tallies) -> PollResults {
+    let counts: Vec<[i64; 3]> = poll
+        .options
+        .iter()
+        .map(|o| tallies.options.get(&o.id).copied().unwrap_or_default())
+        .collect();
+    let candidates: Vec<Candidate> = poll
+        .options
+        .iter()
+        .zip(&counts)
+        .map(|(o, [yes, inb, _])| Candidate {
+            yes: *yes as u64,
+            if_need_be: *inb as u64,
+            // Required members arrive with invitations; an open poll has none.
+            all_required_available: true,
+            start: o.slot.start_local(poll.zone),
+            position: o.position,
+        })
+        .collect();
+    let ranked = ranking::rank(&candidates);
+    let mut options: Vec<OptionResult> = poll
+        .options
+        .iter()
+        .zip(counts)
+        .zip(ranked)
+        .enumerate()
+        .map(|(i, ((o, [yes, inb, no]), r))| OptionResult {
+            option_id: o.id,
+            number: i as u32 + 1,
+            label: o.slot.label(poll.zone),
+            rank: r.rank,
+            tied: r.tied,
+            yes,
+            if_need_be: inb,
+            no,
+            no_answer: (tallies.responses - yes - inb - no).max(0),
+            available: yes + inb,
+            explanation: r.explanation,
+        })
+        .collect();
+    options.sort_by_key(|o| o.rank);
+    PollResults {
+        poll_id: poll.id,
+        status: poll.status_at(chrono::Utc::now()).into(),
+        responses: tallies.responses,
+        ranking_rule: ranking::RULE.into(),
+        top_tied: options.first().is_some_and(|o| o.tied),
+        options,
+    }
+}
+
 pub struct ResultsApi;
 
 #[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Results")]
@@ -110,53 +163,6 @@ impl ResultsApi {
             .await?
             .ok_or(Error::NotFound("poll"))?;
         ensure_results_visible(&poll, &reader)?;
-        let counts: Vec<[i64; 3]> = poll
-            .options
-            .iter()
-            .map(|o| tallies.options.get(&o.id).copied().unwrap_or_default())
-            .collect();
-        let candidates: Vec<Candidate> = poll
-            .options
-            .iter()
-            .zip(&counts)
-            .map(|(o, [yes, inb, _])| Candidate {
-                yes: *yes as u64,
-                if_need_be: *inb as u64,
-                // Required members arrive with invitations; an open poll has none.
-                all_required_available: true,
-                start: o.slot.start_local(poll.zone),
-                position: o.position,
-            })
-            .collect();
-        let ranked = ranking::rank(&candidates);
-        let mut options: Vec<OptionResult> = poll
-            .options
-            .iter()
-            .zip(counts)
-            .zip(ranked)
-            .enumerate()
-            .map(|(i, ((o, [yes, inb, no]), r))| OptionResult {
-                option_id: o.id,
-                number: i as u32 + 1,
-                label: o.slot.label(poll.zone),
-                rank: r.rank,
-                tied: r.tied,
-                yes,
-                if_need_be: inb,
-                no,
-                no_answer: (tallies.responses - yes - inb - no).max(0),
-                available: yes + inb,
-                explanation: r.explanation,
-            })
-            .collect();
-        options.sort_by_key(|o| o.rank);
-        Ok(ResultsRead::Ok(Json(PollResults {
-            poll_id: poll.id,
-            status: poll.status_at(chrono::Utc::now()).into(),
-            responses: tallies.responses,
-            ranking_rule: ranking::RULE.into(),
-            top_tied: options.first().is_some_and(|o| o.tied),
-            options,
-        })))
+        Ok(ResultsRead::Ok(Json(results(&poll, &tallies))))
     }
 }

@@ -59,7 +59,11 @@ pub fn render(header: &CalendarHeader<'_>, events: &[Event]) -> String {
     cal.append_property(Property::new("PRODID", PRODID));
     cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
     cal.append_property(Property::new("METHOD", "PUBLISH"));
-    cal.name(&clean(header.name));
+    // RFC 7986 NAME and the widely read X-WR-CALNAME. The crate escapes the
+    // latter but not the former, so NAME is escaped here.
+    let name = clean(header.name);
+    cal.append_property(Property::new("NAME", escape_text(&name)));
+    cal.append_property(Property::new("X-WR-CALNAME", &name));
     if let Some(refresh) = header.refresh {
         cal.ttl(&refresh);
     }
@@ -94,7 +98,11 @@ fn vevent(e: &Event) -> icalendar::Event {
         })
         .add_property(
             "TRANSP",
-            if e.status == Status::Confirmed { "OPAQUE" } else { "TRANSPARENT" },
+            if e.status == Status::Confirmed {
+                "OPAQUE"
+            } else {
+                "TRANSPARENT"
+            },
         );
     if !e.description.is_empty() {
         ev.description(&clean(&e.description));
@@ -132,6 +140,14 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
+/// TEXT escaping (RFC 5545 3.3.11), for properties the crate leaves alone.
+fn escape_text(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
+}
+
 fn utc_stamp(t: DateTime<Utc>) -> String {
     t.format("%Y%m%dT%H%M%SZ").to_string()
 }
@@ -142,14 +158,20 @@ fn vtimezones(events: &[Event]) -> String {
     let mut spans: BTreeMap<&'static str, (Tz, DateTime<Utc>, DateTime<Utc>)> = BTreeMap::new();
     for e in events {
         if let Slot::Timed { start, end } = e.slot {
-            let span = spans.entry(e.zone.name()).or_insert((e.zone.tz(), start, end));
+            let span = spans
+                .entry(e.zone.name())
+                .or_insert((e.zone.tz(), start, end));
             span.1 = span.1.min(start);
             span.2 = span.2.max(end);
         }
     }
     let mut out = String::new();
     for (tz, from, to) in spans.values() {
-        out.push_str(&vtimezone(*tz, *from - Duration::days(366), *to + Duration::days(366)));
+        out.push_str(&vtimezone(
+            *tz,
+            *from - Duration::days(366),
+            *to + Duration::days(366),
+        ));
     }
     out
 }
@@ -173,10 +195,20 @@ pub fn vtimezone(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> String {
     out
 }
 
-fn observance(out: &mut String, at: DateTime<Utc>, before: chrono_tz::TzOffset, after: chrono_tz::TzOffset) {
-    let kind = if after.dst_offset().is_zero() { "STANDARD" } else { "DAYLIGHT" };
+fn observance(
+    out: &mut String,
+    at: DateTime<Utc>,
+    before: chrono_tz::TzOffset,
+    after: chrono_tz::TzOffset,
+) {
+    let kind = if after.dst_offset().is_zero() {
+        "STANDARD"
+    } else {
+        "DAYLIGHT"
+    };
     // DTSTART is the wall-clock reading, on the old offset, when the change happens.
-    let onset: NaiveDateTime = at.naive_utc() + Duration::seconds(before.fix().local_minus_utc().into());
+    let onset: NaiveDateTime =
+        at.naive_utc() + Duration::seconds(before.fix().local_minus_utc().into());
     let _ = write!(
         out,
         "BEGIN:{kind}\r\nDTSTART:{}\r\nTZOFFSETFROM:{}\r\nTZOFFSETTO:{}\r\n",
@@ -185,7 +217,10 @@ fn observance(out: &mut String, at: DateTime<Utc>, before: chrono_tz::TzOffset, 
         ics_offset(after.fix().local_minus_utc()),
     );
     if let Some(name) = after.abbreviation() {
-        let name: String = name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '-').collect();
+        let name: String = name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '-')
+            .collect();
         if !name.is_empty() {
             let _ = write!(out, "TZNAME:{name}\r\n");
         }
@@ -198,7 +233,11 @@ fn ics_offset(seconds: i32) -> String {
     let sign = if seconds < 0 { '-' } else { '+' };
     let s = seconds.abs();
     let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
-    if sec == 0 { format!("{sign}{h:02}{m:02}") } else { format!("{sign}{h:02}{m:02}{sec:02}") }
+    if sec == 0 {
+        format!("{sign}{h:02}{m:02}")
+    } else {
+        format!("{sign}{h:02}{m:02}{sec:02}")
+    }
 }
 
 /// Offset changes of `tz` between `from` and `to`, to the second: scanned a
@@ -210,7 +249,9 @@ fn transitions(
 ) -> Vec<(DateTime<Utc>, chrono_tz::TzOffset, chrono_tz::TzOffset)> {
     let at = |t: DateTime<Utc>| tz.offset_from_utc_datetime(&t.naive_utc());
     let same = |a: &chrono_tz::TzOffset, b: &chrono_tz::TzOffset| {
-        a.fix() == b.fix() && a.abbreviation() == b.abbreviation() && a.dst_offset() == b.dst_offset()
+        a.fix() == b.fix()
+            && a.abbreviation() == b.abbreviation()
+            && a.dst_offset() == b.dst_offset()
     };
     let mut found = Vec::new();
     let mut t = from;
@@ -266,7 +307,10 @@ mod tests {
     }
 
     fn header() -> CalendarHeader<'static> {
-        CalendarHeader { name: "Convene", refresh: None }
+        CalendarHeader {
+            name: "Convene",
+            refresh: None,
+        }
     }
 
     #[test]
@@ -286,19 +330,42 @@ mod tests {
         assert_eq!(kolkata.matches("BEGIN:STANDARD").count(), 1);
         assert!(kolkata.contains("TZOFFSETTO:+0530"));
         let st_johns = vtimezone(chrono_tz::America::St_Johns, from, to);
-        assert!(st_johns.contains("TZOFFSETTO:-0230") && st_johns.contains("TZOFFSETTO:-0330"), "{st_johns}");
+        assert!(
+            st_johns.contains("TZOFFSETTO:-0230") && st_johns.contains("TZOFFSETTO:-0330"),
+            "{st_johns}"
+        );
         let sydney = vtimezone(chrono_tz::Australia::Sydney, from, to);
-        assert!(sydney.contains("DTSTART:20260405T030000\r\nTZOFFSETFROM:+1100\r\nTZOFFSETTO:+1000"), "{sydney}");
-        assert!(sydney.contains("DTSTART:20261004T020000\r\nTZOFFSETFROM:+1000\r\nTZOFFSETTO:+1100"), "{sydney}");
+        assert!(
+            sydney.contains("DTSTART:20260405T030000\r\nTZOFFSETFROM:+1100\r\nTZOFFSETTO:+1000"),
+            "{sydney}"
+        );
+        assert!(
+            sydney.contains("DTSTART:20261004T020000\r\nTZOFFSETFROM:+1000\r\nTZOFFSETTO:+1100"),
+            "{sydney}"
+        );
     }
 
     #[test]
     fn timed_events_use_the_poll_zone_and_all_day_ends_are_exclusive() {
-        let ics = render(&header(), &[timed("Europe/Vienna", "2026-07-10T11:00:00Z", "2026-07-10T14:00:00Z")]);
-        assert!(ics.contains("DTSTART;TZID=Europe/Vienna:20260710T130000\r\n"), "{ics}");
+        let ics = render(
+            &header(),
+            &[timed(
+                "Europe/Vienna",
+                "2026-07-10T11:00:00Z",
+                "2026-07-10T14:00:00Z",
+            )],
+        );
+        assert!(
+            ics.contains("DTSTART;TZID=Europe/Vienna:20260710T130000\r\n"),
+            "{ics}"
+        );
         assert!(ics.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/Vienna"));
         assert!(ics.find("BEGIN:VTIMEZONE").unwrap() < ics.find("BEGIN:VEVENT").unwrap());
-        let mut day = timed("Europe/Vienna", "2026-07-10T11:00:00Z", "2026-07-10T14:00:00Z");
+        let mut day = timed(
+            "Europe/Vienna",
+            "2026-07-10T11:00:00Z",
+            "2026-07-10T14:00:00Z",
+        );
         day.slot = Slot::AllDay {
             start: "2026-07-05".parse().unwrap(),
             end: "2026-07-07".parse().unwrap(),
@@ -315,20 +382,40 @@ mod tests {
         e.summary = "Evil\r\nEND:VEVENT\r\nBEGIN:VEVENT\rSUMMARY:owned; a,b \\ c".into();
         e.description = "ü".repeat(200);
         let ics = render(&header(), &[e]);
-        assert_eq!(ics.split("\r\n").filter(|l| *l == "BEGIN:VEVENT").count(), 1, "{ics}");
-        assert_eq!(ics.split("\r\n").filter(|l| l.starts_with("SUMMARY")).count(), 1, "{ics}");
+        assert_eq!(
+            ics.split("\r\n").filter(|l| *l == "BEGIN:VEVENT").count(),
+            1,
+            "{ics}"
+        );
+        assert_eq!(
+            ics.split("\r\n")
+                .filter(|l| l.starts_with("SUMMARY"))
+                .count(),
+            1,
+            "{ics}"
+        );
         for line in ics.split("\r\n") {
             assert!(line.len() <= 75, "line of {} octets: {line}", line.len());
             assert!(!line.contains('\r') && !line.contains('\n'));
         }
-        assert!(ics.contains(r"SUMMARY:Evil\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:owned\; a\,b \\ c"), "{ics}");
+        assert!(
+            ics.contains(r"SUMMARY:Evil\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:owned\; a\,b \\ c"),
+            "{ics}"
+        );
         let unfolded = ics.replace("\r\n ", "");
         assert!(unfolded.contains(&format!("DESCRIPTION:{}", "ü".repeat(200))));
     }
 
     #[test]
     fn the_same_input_renders_the_same_bytes() {
-        let e = timed("Europe/Vienna", "2026-07-10T11:00:00Z", "2026-07-10T14:00:00Z");
-        assert_eq!(render(&header(), std::slice::from_ref(&e)), render(&header(), &[e]));
+        let e = timed(
+            "Europe/Vienna",
+            "2026-07-10T11:00:00Z",
+            "2026-07-10T14:00:00Z",
+        );
+        assert_eq!(
+            render(&header(), std::slice::from_ref(&e)),
+            render(&header(), &[e])
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! The rules of the product, free of HTTP and of the database: time zones and
 //! option times, ranking, tokens, and the validated values handlers work with.
 
+pub mod calendar;
 pub mod ics;
 pub mod limits;
 pub mod poll;

@@ -124,6 +124,8 @@ pub struct Poll {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub options: Vec<PollOption>,
+    /// The option confirmed as the event (kept if the poll is reopened).
+    pub confirmed_option: Option<Uuid>,
 }
 
 impl Poll {

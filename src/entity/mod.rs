@@ -1,6 +1,7 @@
 //! sea-orm entities, one file per table. The schema itself (constraints,
 //! indexes) lives in the `migration` crate; these mirror it for queries.
 
+pub mod feed;
 pub mod option_tally;
 pub mod organiser;
 pub mod poll;

@@ -22,6 +22,9 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The option confirmed as the event, kept when the poll is reopened so
+    /// the event keeps its identity.
+    pub confirmed_option_id: Option<Uuid>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -78,6 +78,7 @@ impl Store {
                 version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),
+                confirmed_option_id: Set(None),
             })
             .exec_without_returning(txn)
             .await?;
@@ -303,6 +304,47 @@ impl Store {
         self.poll(id).await?.ok_or(Error::NotFound("poll"))
     }
 
+    /// Confirms `option_id` as the event, if the poll is still at
+    /// `expected_version` (the state the choice was made on). Confirming
+    /// again moves the event; it keeps its identity.
+    pub async fn confirm_poll(
+        &self,
+        organiser: Uuid,
+        actor: &Actor,
+        poll_id: Uuid,
+        option_id: Uuid,
+        expected_version: i32,
+    ) -> Result<Poll> {
+        let now = Utc::now();
+        transaction!(self, txn => {
+            let done = poll::Entity::update_many()
+                .col_expr(poll::Column::Status, Expr::value(PollStatus::Confirmed.as_str()))
+                .col_expr(poll::Column::ConfirmedOptionId, Expr::value(Some(option_id)))
+                .col_expr(poll::Column::Version, Expr::col(poll::Column::Version).add(1))
+                .col_expr(poll::Column::UpdatedAt, Expr::value(now))
+                .filter(poll::Column::Id.eq(poll_id))
+                .filter(poll::Column::OrganiserId.eq(organiser))
+                .filter(poll::Column::Version.eq(expected_version))
+                .filter(poll::Column::Status.ne(PollStatus::Cancelled.as_str()))
+                .exec(txn)
+                .await?;
+            if done.rows_affected == 0 {
+                return Err(match load_poll(txn, poll_id).await? {
+                    Some(p) if p.organiser_id == organiser && p.status == PollStatus::Cancelled => {
+                        Error::Conflict("the poll is cancelled: reopen it before confirming".into())
+                    }
+                    Some(p) if p.organiser_id == organiser => Error::Conflict(
+                        "the poll changed while it was being confirmed: look at the results again and retry".into(),
+                    ),
+                    _ => Error::NotFound("poll"),
+                });
+            }
+            record(txn, poll_id, actor, "poll_confirmed", None, json!({ "option_id": option_id })).await?;
+            Ok(())
+        })?;
+        self.poll(poll_id).await?.ok_or(Error::NotFound("poll"))
+    }
+
     pub async fn add_option(
         &self,
         organiser: Uuid,
@@ -379,6 +421,11 @@ impl Store {
             let poll = bump_version(txn, organiser, poll_id, expected_version).await?;
             if !poll.options.iter().any(|o| o.id == option_id) {
                 return Err(Error::NotFound("option"));
+            }
+            if poll.confirmed_option == Some(option_id) {
+                return Err(Error::Conflict(
+                    "this option is the confirmed event: confirm another option before removing it".into(),
+                ));
             }
             if poll.options.len() == 1 {
                 return Err(Error::Conflict("a poll needs at least one option: add another before removing this one".into()));
@@ -630,6 +677,7 @@ fn to_poll(m: poll::Model, options: Vec<poll_option::Model>) -> Result<Poll> {
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at,
+        confirmed_option: m.confirmed_option_id,
         options,
     })
     .context("reading a poll")

@@ -1,0 +1,401 @@
+//! Calendar output over HTTP: a poll's event and holds as ICS files, the
+//! organiser's feeds, and the feed endpoint calendar apps poll forever (with
+//! ETag / Last-Modified so that most polls end in a 304).
+
+use chrono::{DateTime, Duration, Utc};
+use poem::{
+    Request, Response, handler,
+    http::{StatusCode, header},
+    web::{Data, Path as PoemPath},
+};
+use poem_openapi::{
+    ApiResponse, Object, OpenApi,
+    param::Path,
+    payload::{Json, PlainText},
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::ApiTags;
+use super::auth::{OrganiserToken, Reader, ReaderAuth};
+use super::error::{Problem, error_responses};
+use super::polls::ensure_readable;
+use super::types::Instant;
+use crate::domain::calendar;
+use crate::domain::ics::{self, CalendarHeader};
+use crate::domain::poll::Poll;
+use crate::domain::time::render_utc;
+use crate::error::Error;
+use crate::store::Store;
+use crate::store::feeds::FeedStamp;
+
+/// The public base URL, for links in calendars and feed URLs.
+#[derive(Clone)]
+pub struct PublicUrl(pub String);
+
+pub const ICS_CONTENT_TYPE: &str = "text/calendar; charset=utf-8";
+/// Calendar apps poll feeds on their own schedule; this asks for hourly.
+const REFRESH_MINUTES: i64 = 60;
+const CACHE_CONTROL: &str = "private, max-age=300, must-revalidate";
+
+fn poll_link(base: &str, poll: &Poll) -> String {
+    format!("{base}/api/v1/polls/{}", poll.id)
+}
+
+fn http_date(t: DateTime<Utc>) -> String {
+    t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+/// Whether the client's copy is current: `If-None-Match` decides when sent
+/// (RFC 9110), else `If-Modified-Since`.
+fn not_modified(req: &Request, etag: &str, last_modified: Option<DateTime<Utc>>) -> bool {
+    if let Some(inm) = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    {
+        return inm
+            .split(',')
+            .map(str::trim)
+            .any(|t| t == "*" || t.trim_start_matches("W/") == etag);
+    }
+    match (
+        req.headers()
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok()),
+        last_modified,
+    ) {
+        (Some(since), Some(modified)) => DateTime::parse_from_rfc2822(since)
+            .map(|since| modified.timestamp() <= since.timestamp())
+            .unwrap_or(false),
+        _ => false,
+    }
+}
+
+/// A filename from the poll's title: letters, digits and dashes.
+fn filename(title: &str) -> String {
+    let slug: String = title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let slug: String = slug.chars().take(60).collect();
+    if slug.is_empty() {
+        "event".into()
+    } else {
+        slug
+    }
+}
+
+#[derive(ApiResponse)]
+pub enum IcsFile {
+    /// The calendar (RFC 5545).
+    #[oai(status = 200, content_type = "text/calendar; charset=utf-8")]
+    Ok(
+        PlainText<String>,
+        #[oai(header = "ETag")] String,
+        #[oai(header = "Last-Modified")] String,
+        #[oai(header = "Cache-Control")] String,
+        #[oai(header = "Content-Disposition")] Option<String>,
+    ),
+    /// The copy the client has (per `If-None-Match` / `If-Modified-Since`) is current.
+    #[oai(status = 304)]
+    NotModified(#[oai(header = "ETag")] String),
+}
+
+error_responses!(IcsError {
+    BadRequest = 400: "A parameter is malformed.",
+    Unauthorized = 401: "A token was sent but is not valid.",
+    NotFound = 404: "No such poll visible to the caller, or (event.ics) no confirmed event yet.",
+});
+
+/// A subscription feed.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct FeedView {
+    pub id: Uuid,
+    /// `organiser`: every poll of yours, with holds and confirmed events.
+    pub kind: String,
+    pub created_at: Instant,
+    /// The feed's `https://` (or `http://`) address. Only its hash is stored,
+    /// so it is shown only when the feed is created or rotated.
+    #[oai(skip_serializing_if_is_none)]
+    pub url: Option<String>,
+    /// The same feed as `webcal://`, which calendar apps open as a subscription.
+    #[oai(skip_serializing_if_is_none)]
+    pub webcal_url: Option<String>,
+}
+
+/// The organiser's feeds.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct FeedList {
+    pub items: Vec<FeedView>,
+}
+
+#[derive(ApiResponse)]
+pub enum FeedsRead {
+    /// The feeds.
+    #[oai(status = 200)]
+    Ok(Json<FeedList>),
+}
+
+#[derive(ApiResponse)]
+pub enum FeedRotated {
+    /// The feed with its new address; the old address stops working.
+    #[oai(status = 200)]
+    Ok(Json<FeedView>),
+}
+
+error_responses!(FeedsError {
+    BadRequest = 400: "A parameter is malformed.",
+    Unauthorized = 401: "No valid organiser token.",
+    NotFound = 404: "No such feed of this organiser.",
+});
+
+fn feed_view(base: &str, model: &crate::entity::feed::Model, secret: Option<&str>) -> FeedView {
+    let url = secret.map(|s| format!("{base}/calendar/{s}.ics"));
+    let webcal_url = url.as_ref().map(|u| {
+        let rest = u.split_once("://").map(|(_, r)| r).unwrap_or(u);
+        format!("webcal://{rest}")
+    });
+    FeedView {
+        id: model.id,
+        kind: model.kind.clone(),
+        created_at: Instant(render_utc(model.created_at)),
+        url,
+        webcal_url,
+    }
+}
+
+pub struct CalendarApi;
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Calendar")]
+impl CalendarApi {
+    /// Download the confirmed event
+    ///
+    /// The confirmed (or since cancelled) event as an ICS file, in the poll's
+    /// time zone with its VTIMEZONE. Its UID stays the same across
+    /// re-confirmations and its SEQUENCE rises with every change. 404 until
+    /// the poll is confirmed.
+    #[oai(
+        path = "/polls/:poll_id/event.ics",
+        method = "get",
+        operation_id = "getEventIcs"
+    )]
+    async fn get_event_ics(
+        &self,
+        store: Data<&Store>,
+        base: Data<&PublicUrl>,
+        req: &Request,
+        auth: ReaderAuth,
+        poll_id: Path<Uuid>,
+    ) -> Result<IcsFile, IcsError> {
+        let poll = readable_poll(&store, req, auth, poll_id.0).await?;
+        if poll.confirmed_option.is_none() {
+            return Err(Error::NotFound("confirmed event").into());
+        }
+        let etag = format!("\"event-{}-{}\"", poll.id.simple(), poll.version);
+        if not_modified(req, &etag, Some(poll.updated_at)) {
+            return Ok(IcsFile::NotModified(etag));
+        }
+        let link = poll_link(&base.0.0, &poll);
+        let event = calendar::confirmed_event(&poll, &link, Utc::now())
+            .ok_or(Error::NotFound("confirmed event"))?;
+        let body = ics::render(
+            &CalendarHeader {
+                name: &poll.title,
+                refresh: None,
+            },
+            &[event],
+        );
+        Ok(IcsFile::Ok(
+            PlainText(body),
+            etag,
+            http_date(poll.updated_at),
+            CACHE_CONTROL.into(),
+            Some(format!(
+                "attachment; filename=\"{}.ics\"",
+                filename(&poll.title)
+            )),
+        ))
+    }
+
+    /// Download the holds
+    ///
+    /// One TENTATIVE event per option while the poll is undecided ("Hold:
+    /// title (option 2 of 3)"), so members see candidate dates beside their
+    /// other commitments; CANCELLED once the poll is confirmed or cancelled.
+    #[oai(
+        path = "/polls/:poll_id/holds.ics",
+        method = "get",
+        operation_id = "getHoldsIcs"
+    )]
+    async fn get_holds_ics(
+        &self,
+        store: Data<&Store>,
+        base: Data<&PublicUrl>,
+        req: &Request,
+        auth: ReaderAuth,
+        poll_id: Path<Uuid>,
+    ) -> Result<IcsFile, IcsError> {
+        let poll = readable_poll(&store, req, auth, poll_id.0).await?;
+        let etag = format!("\"holds-{}-{}\"", poll.id.simple(), poll.version);
+        if not_modified(req, &etag, Some(poll.updated_at)) {
+            return Ok(IcsFile::NotModified(etag));
+        }
+        let link = poll_link(&base.0.0, &poll);
+        let holds = calendar::holds(&poll, &link, Utc::now());
+        let name = format!("Holds: {}", poll.title);
+        let body = ics::render(
+            &CalendarHeader {
+                name: &name,
+                refresh: Some(Duration::minutes(REFRESH_MINUTES)),
+            },
+            &holds,
+        );
+        Ok(IcsFile::Ok(
+            PlainText(body),
+            etag,
+            http_date(poll.updated_at),
+            CACHE_CONTROL.into(),
+            Some(format!(
+                "inline; filename=\"{}-holds.ics\"",
+                filename(&poll.title)
+            )),
+        ))
+    }
+
+    /// List your feeds
+    ///
+    /// Your calendar subscription feeds: every poll of yours, with holds and
+    /// confirmed events. The first call creates your feed and shows its
+    /// address; later calls list it without the address (only its hash is
+    /// kept) — rotate it to get a new one.
+    #[oai(path = "/feeds", method = "get", operation_id = "listFeeds")]
+    async fn list_feeds(
+        &self,
+        store: Data<&Store>,
+        base: Data<&PublicUrl>,
+        auth: OrganiserToken,
+    ) -> Result<FeedsRead, FeedsError> {
+        let feeds = store.organiser_feeds(auth.0.id).await?;
+        Ok(FeedsRead::Ok(Json(FeedList {
+            items: feeds
+                .iter()
+                .map(|(f, secret)| feed_view(&base.0.0, f, secret.as_deref()))
+                .collect(),
+        })))
+    }
+
+    /// Rotate a feed's address
+    ///
+    /// Issues a new feed address and shows it once; the old address answers
+    /// 404 from now on.
+    #[oai(
+        path = "/feeds/:feed_id/rotate",
+        method = "post",
+        operation_id = "rotateFeed"
+    )]
+    async fn rotate_feed(
+        &self,
+        store: Data<&Store>,
+        base: Data<&PublicUrl>,
+        auth: OrganiserToken,
+        feed_id: Path<Uuid>,
+    ) -> Result<FeedRotated, FeedsError> {
+        let (model, secret) = store.rotate_feed(auth.0.id, feed_id.0).await?;
+        Ok(FeedRotated::Ok(Json(feed_view(
+            &base.0.0,
+            &model,
+            Some(&secret),
+        ))))
+    }
+}
+
+async fn readable_poll(
+    store: &Store,
+    req: &Request,
+    auth: ReaderAuth,
+    id: Uuid,
+) -> Result<Poll, Error> {
+    let reader = Reader::resolve(auth, req)?;
+    let poll = store.poll(id).await?.ok_or(Error::NotFound("poll"))?;
+    ensure_readable(&poll, &reader)?;
+    Ok(poll)
+}
+
+/// A strong ETag for a feed, from its one-query stamp. The day is part of it
+/// because cancelled entries leave the feed after a while.
+fn feed_etag(stamp: &FeedStamp, now: DateTime<Utc>) -> String {
+    let mut h = Sha256::new();
+    h.update(stamp.feed_id.as_bytes());
+    h.update(stamp.polls.to_le_bytes());
+    h.update(stamp.version_sum.to_le_bytes());
+    h.update(
+        stamp
+            .last_modified
+            .map(|t| t.timestamp_micros())
+            .unwrap_or(0)
+            .to_le_bytes(),
+    );
+    h.update(now.date_naive().to_string().as_bytes());
+    format!("\"feed-{}\"", &hex::encode(h.finalize())[..32])
+}
+
+/// `GET /calendar/{feed_token}.ics`: a subscription feed. A conditional
+/// request costs one indexed query and no rendering.
+#[handler]
+pub async fn feed(
+    req: &Request,
+    PoemPath(file): PoemPath<String>,
+    store: Data<&Store>,
+    base: Data<&PublicUrl>,
+) -> poem::Result<Response> {
+    let not_found = || Problem::new(404, "no such feed: the address may have been rotated");
+    let token = file.strip_suffix(".ics").unwrap_or(&file);
+    let stamp = store
+        .feed_stamp(token)
+        .await
+        .map_err(Problem::from)?
+        .ok_or_else(not_found)?;
+    let now = Utc::now();
+    let etag = feed_etag(&stamp, now);
+    if not_modified(req, &etag, stamp.last_modified) {
+        return Ok(Response::builder()
+            .status(StatusCode::NOT_MODIFIED)
+            .header(header::ETAG, etag)
+            .header(header::CACHE_CONTROL, CACHE_CONTROL)
+            .finish());
+    }
+    let polls = store.feed_polls(stamp.scope).await.map_err(Problem::from)?;
+    let events: Vec<_> = polls
+        .iter()
+        .flat_map(|p| calendar::feed_entries(p, &poll_link(&base.0.0, p), now))
+        .collect();
+    let body = ics::render(
+        &CalendarHeader {
+            name: &format!("Convene: {}", stamp.organiser_name),
+            refresh: Some(Duration::minutes(REFRESH_MINUTES)),
+        },
+        &events,
+    );
+    let mut resp = Response::builder()
+        .status(StatusCode::OK)
+        .content_type(ICS_CONTENT_TYPE)
+        .header(header::ETAG, etag)
+        .header(header::CACHE_CONTROL, CACHE_CONTROL);
+    if let Some(modified) = stamp.last_modified {
+        resp = resp.header(header::LAST_MODIFIED, http_date(modified));
+    }
+    Ok(resp.body(body))
+}
