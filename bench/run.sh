@@ -71,6 +71,7 @@ for BACKEND in "${BACKENDS[@]}"; do
     *) echo "unknown backend $BACKEND" >&2; exit 2 ;;
   esac
   TOKEN=$(CONVENE_DATABASE_URL="$URL" "$BIN" token create --name Bench 2>/dev/null)
+  FEED_TOKEN=$(CONVENE_DATABASE_URL="$URL" "$BIN" token create --name "Feed bench" 2>/dev/null)
   CONVENE_DATABASE_URL="$URL" CONVENE_LISTEN="127.0.0.1:$PORT" RUST_LOG="${RUST_LOG:-warn}" \
     "$BIN" serve >"$WORK/server-$BACKEND.log" 2>&1 &
   SERVER_PID=$!
@@ -85,6 +86,23 @@ for BACKEND in "${BACKENDS[@]}"; do
   measure "getResults, 40 respondents" -s bench/get.lua "$BASE/api/v1/polls/$SMALL/results"
   LARGE=$(seed "$(create_poll "10000 respondents" "$FOUR_OPTIONS")" 10000)
   measure "getResults, 10,000 respondents" -s bench/get.lua "$BASE/api/v1/polls/$LARGE/results"
+
+  # A feed of 50 events: 25 confirmed timed polls in five zones, each with
+  # its event and its (cancelled) hold.
+  ZONES=(Europe/Vienna America/New_York Asia/Tokyo Australia/Sydney Asia/Kolkata)
+  for i in $(seq 0 24); do
+    zone=${ZONES[$((i % 5))]}
+    poll=$(curl -sf -X POST "$BASE/api/v1/polls" -H "Authorization: Bearer $FEED_TOKEN" -H 'Content-Type: application/json' \
+      -d "{\"title\":\"Call $i\",\"time_zone\":\"$zone\",\"options\":[{\"kind\":\"timed\",\"start\":\"2026-07-$((10 + i % 15))T13:00\",\"end\":\"2026-07-$((10 + i % 15))T15:00\"}]}")
+    pid=$(echo "$poll" | json 'd["id"]')
+    curl -sf -X POST "$BASE/api/v1/polls/$pid/confirm" -H "Authorization: Bearer $FEED_TOKEN" -H 'Content-Type: application/json' -d '{}' >/dev/null
+  done
+  FEED=$(curl -sf "$BASE/api/v1/feeds" -H "Authorization: Bearer $FEED_TOKEN" | json 'd["items"][0]["url"]')
+  FEED_PATH="/${FEED#*://*/}"
+  EVENTS=$(curl -sf "$BASE$FEED_PATH" | grep -c '^BEGIN:VEVENT' || true)
+  ETAG=$(curl -sfI "$BASE$FEED_PATH" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag" {print $2}')
+  measure "feed, $EVENTS events, 200" -s bench/get.lua "$BASE$FEED_PATH"
+  measure "feed, $EVENTS events, 304 (If-None-Match)" -s bench/get.lua -H "If-None-Match: $ETAG" "$BASE$FEED_PATH"
 
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 done

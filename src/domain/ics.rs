@@ -7,10 +7,11 @@
 //! one observance per offset change around the events, so any client computes
 //! exactly the instants the JSON API reports.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+use std::sync::{Mutex, OnceLock};
 
-use chrono::{DateTime, Duration, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
 use icalendar::{Calendar, CalendarDateTime, Component, EventLike, EventStatus, Property};
 
@@ -167,13 +168,35 @@ fn vtimezones(events: &[Event]) -> String {
     }
     let mut out = String::new();
     for (tz, from, to) in spans.values() {
-        out.push_str(&vtimezone(
-            *tz,
-            *from - Duration::days(366),
-            *to + Duration::days(366),
-        ));
+        let first_year = (*from - Duration::days(366)).year();
+        let last_year = (*to + Duration::days(366)).year();
+        out.push_str(&cached_vtimezone(*tz, first_year, last_year));
     }
     out
+}
+
+/// VTIMEZONE for whole calendar years, memoised: the tz database does not
+/// change while the process runs, and a feed of many events in a handful of
+/// zones would otherwise scan the same years on every request.
+fn cached_vtimezone(tz: Tz, first_year: i32, last_year: i32) -> String {
+    type Cache = Mutex<HashMap<(Tz, i32, i32), String>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = (tz, first_year, last_year);
+    if let Some(hit) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return hit.clone();
+    }
+    let jan_first = |y: i32| {
+        Utc.with_ymd_and_hms(y, 1, 1, 0, 0, 0)
+            .single()
+            .unwrap_or_default()
+    };
+    let text = vtimezone(tz, jan_first(first_year), jan_first(last_year + 1));
+    cache
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key, text.clone());
+    text
 }
 
 /// A VTIMEZONE for `tz` valid from `from` to `to`: the observance in force
