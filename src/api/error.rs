@@ -27,7 +27,7 @@ pub struct Problem {
     /// What went wrong, for a person to read.
     pub detail: String,
     /// For invalid input: each offending field, by its JSON path.
-    #[oai(skip_serializing_if_is_empty)]
+    #[oai(default, skip_serializing_if_is_empty)]
     pub errors: Vec<ProblemField>,
     /// For server errors: quote this id when reporting the problem.
     #[oai(skip_serializing_if_is_none)]

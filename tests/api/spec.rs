@@ -89,6 +89,14 @@ fn every_operation_has_its_id_summary_tag_and_error_responses() {
     }
     let schemes = spec["components"]["securitySchemes"].as_object().unwrap();
     assert!(schemes.contains_key("OrganiserToken") && schemes.contains_key("ResponseToken"));
+    // A problem without field errors leaves `errors` out, so it must not be required.
+    let required = spec["components"]["schemas"]["Problem"]["required"]
+        .as_array()
+        .unwrap();
+    assert!(
+        !required.iter().any(|r| r == "errors" || r == "error_id"),
+        "{required:?}"
+    );
     let create = &spec["paths"]["/api/v1/polls"]["post"];
     assert_eq!(
         create["security"][0]["OrganiserToken"],
