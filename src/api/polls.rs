@@ -650,6 +650,13 @@ pub enum PollRead {
     Ok(Json<PollView>, #[oai(header = "ETag")] String),
 }
 
+impl PollRead {
+    /// The poll as its organiser sees it, with its ETag.
+    fn of(poll: &Poll) -> Self {
+        PollRead::Ok(Json(poll_view(poll, poll.zone)), etag(poll.version))
+    }
+}
+
 #[derive(ApiResponse)]
 pub enum PollList {
     /// A page of the organiser's polls.
@@ -819,10 +826,7 @@ impl PollsApi {
                 patch,
             )
             .await?;
-        Ok(PollRead::Ok(
-            Json(poll_view(&poll, poll.zone)),
-            etag(poll.version),
-        ))
+        Ok(PollRead::of(&poll))
     }
 
     /// Delete a poll
@@ -869,10 +873,7 @@ impl PollsApi {
                 false,
             )
             .await?;
-        Ok(PollRead::Ok(
-            Json(poll_view(&poll, poll.zone)),
-            etag(poll.version),
-        ))
+        Ok(PollRead::of(&poll))
     }
 
     /// Reopen voting
@@ -906,10 +907,7 @@ impl PollsApi {
                 deadline_passed,
             )
             .await?;
-        Ok(PollRead::Ok(
-            Json(poll_view(&poll, poll.zone)),
-            etag(poll.version),
-        ))
+        Ok(PollRead::of(&poll))
     }
 
     /// Confirm the result
@@ -975,10 +973,7 @@ impl PollsApi {
                 poll.version,
             )
             .await?;
-        Ok(PollRead::Ok(
-            Json(poll_view(&poll, poll.zone)),
-            etag(poll.version),
-        ))
+        Ok(PollRead::of(&poll))
     }
 
     /// Cancel the poll
@@ -1008,10 +1003,7 @@ impl PollsApi {
                 false,
             )
             .await?;
-        Ok(PollRead::Ok(
-            Json(poll_view(&poll, poll.zone)),
-            etag(poll.version),
-        ))
+        Ok(PollRead::of(&poll))
     }
 
     /// Add an option
@@ -1095,10 +1087,7 @@ impl PollsApi {
                 slot,
             )
             .await?;
-        Ok(PollRead::Ok(
-            Json(poll_view(&poll, poll.zone)),
-            etag(poll.version),
-        ))
+        Ok(PollRead::of(&poll))
     }
 
     /// Remove an option

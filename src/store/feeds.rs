@@ -9,7 +9,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::Store;
-use super::polls::poll_from_rows;
+use super::polls::{poll_and_options_columns, poll_from_rows};
 use crate::domain::poll::Poll;
 use crate::domain::token::{self, TokenKind};
 use crate::entity::feed;
@@ -48,16 +48,14 @@ LEFT JOIN poll p ON p.organiser_id = f.organiser_id
 WHERE f.token_hash = $1
 GROUP BY f.id, f.organiser_id, o.name"#;
 
-const ORGANISER_POLLS: &str = r#"
-SELECT p.*,
-       o.id AS o_id, o.poll_id AS o_poll_id, o.position AS o_position, o.kind AS o_kind,
-       o.start_date AS o_start_date, o.end_date AS o_end_date,
-       o.start_utc AS o_start_utc, o.end_utc AS o_end_utc,
-       o.slot_key AS o_slot_key, o.created_at AS o_created_at
+const ORGANISER_POLLS: &str = concat!(
+    poll_and_options_columns!(),
+    "
 FROM poll p
 LEFT JOIN poll_option o ON o.poll_id = p.id
 WHERE p.organiser_id = $1
-ORDER BY p.id, o.position, o.id"#;
+ORDER BY p.id, o.position, o.id"
+);
 
 impl Store {
     /// The organiser's feeds, creating the organiser feed on first use. A

@@ -463,18 +463,30 @@ pub(super) async fn record(
     Ok(())
 }
 
-/// A poll and its options in one round trip: every read of a poll (and every
-/// vote, which checks against it) goes through here.
-const LOAD_POLL: &str = r#"
-SELECT p.*,
+/// The select list of every query that reads polls with their options: poll
+/// columns as they are, option columns prefixed `o_`, one row per option
+/// (see [`poll_from_rows`]). A macro so queries can `concat!` it.
+macro_rules! poll_and_options_columns {
+    () => {
+        "SELECT p.*,
        o.id AS o_id, o.poll_id AS o_poll_id, o.position AS o_position, o.kind AS o_kind,
        o.start_date AS o_start_date, o.end_date AS o_end_date,
        o.start_utc AS o_start_utc, o.end_utc AS o_end_utc,
-       o.slot_key AS o_slot_key, o.created_at AS o_created_at
+       o.slot_key AS o_slot_key, o.created_at AS o_created_at"
+    };
+}
+pub(super) use poll_and_options_columns;
+
+/// A poll and its options in one round trip: every read of a poll (and every
+/// vote, which checks against it) goes through here.
+const LOAD_POLL: &str = concat!(
+    poll_and_options_columns!(),
+    "
 FROM poll p
 LEFT JOIN poll_option o ON o.poll_id = p.id
 WHERE p.id = $1
-ORDER BY o.position, o.id"#;
+ORDER BY o.position, o.id"
+);
 
 pub(super) async fn load_poll(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Poll>> {
     let rows = db
@@ -487,8 +499,7 @@ pub(super) async fn load_poll(db: &impl ConnectionTrait, id: Uuid) -> Result<Opt
     poll_from_rows(&rows)
 }
 
-/// The poll in rows of a query shaped like [`LOAD_POLL`] (poll columns
-/// unprefixed, option columns prefixed `o_`, one row per option).
+/// The poll in rows selected with `poll_and_options_columns!`.
 pub(super) fn poll_from_rows(rows: &[sea_orm::QueryResult]) -> Result<Option<Poll>> {
     let Some(first) = rows.first() else {
         return Ok(None);

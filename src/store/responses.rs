@@ -272,6 +272,22 @@ struct NewResponse<'a> {
     votes: &'a [(Uuid, Choice)],
 }
 
+impl NewResponse<'_> {
+    /// Parameters $1–$8 of both vote statements.
+    fn response_values(&self) -> [sea_orm::Value; 8] {
+        [
+            self.id.into(),
+            self.poll_id.into(),
+            self.name.into(),
+            self.comment.into(),
+            self.token_hash.into(),
+            self.shard.into(),
+            self.now.into(),
+            self.poll_version.into(),
+        ]
+    }
+}
+
 impl Store {
     /// The SQL that runs when someone votes: the response, its votes, the
     /// tallies and the history entry, atomically, and only if the poll is
@@ -294,19 +310,11 @@ impl Store {
                 .query_one_raw(Statement::from_sql_and_values(
                     DbBackend::Postgres,
                     VOTE_POSTGRES,
-                    [
-                        r.id.into(),
-                        r.poll_id.into(),
-                        r.name.into(),
-                        r.comment.into(),
-                        r.token_hash.into(),
-                        r.shard.into(),
-                        r.now.into(),
-                        r.poll_version.into(),
+                    r.response_values().into_iter().chain([
                         options.into(),
                         choices.into(),
                         details.into(),
-                    ],
+                    ]),
                 ))
                 .await?;
             let inserted: i64 = row
@@ -320,16 +328,7 @@ impl Store {
                 .execute_raw(Statement::from_sql_and_values(
                     txn.get_database_backend(),
                     INSERT_RESPONSE_IF_POLL_UNCHANGED,
-                    [
-                        r.id.into(),
-                        r.poll_id.into(),
-                        r.name.into(),
-                        r.comment.into(),
-                        r.token_hash.into(),
-                        r.shard.into(),
-                        r.now.into(),
-                        r.poll_version.into(),
-                    ],
+                    r.response_values(),
                 ))
                 .await?;
             if inserted.rows_affected() == 0 {

@@ -7,7 +7,7 @@ use sea_orm::{ConnectionTrait, Statement, sea_query::Expr};
 use uuid::Uuid;
 
 use super::Store;
-use super::polls::poll_from_rows;
+use super::polls::{poll_and_options_columns, poll_from_rows};
 use crate::domain::poll::Poll;
 use crate::error::Result;
 
@@ -26,14 +26,11 @@ pub(super) fn sum(column: &str) -> Expr {
 }
 
 /// A poll, its options and every count, in one round trip: the poll and
-/// option columns as in `LOAD_POLL`, plus each option's summed shards
+/// option columns, plus each option's summed shards
 /// (`t_*`) and the number of responses.
-const POLL_WITH_TALLIES: &str = r#"
-SELECT p.*,
-       o.id AS o_id, o.poll_id AS o_poll_id, o.position AS o_position, o.kind AS o_kind,
-       o.start_date AS o_start_date, o.end_date AS o_end_date,
-       o.start_utc AS o_start_utc, o.end_utc AS o_end_utc,
-       o.slot_key AS o_slot_key, o.created_at AS o_created_at,
+const POLL_WITH_TALLIES: &str = concat!(
+    poll_and_options_columns!(),
+    r#",
        t.yes AS t_yes, t.if_need_be AS t_if_need_be, t."no" AS t_no,
        (SELECT CAST(SUM(responses) AS BIGINT) FROM poll_tally WHERE poll_id = $1) AS t_responses
 FROM poll p
@@ -46,7 +43,8 @@ LEFT JOIN (
     FROM option_tally WHERE poll_id = $1 GROUP BY option_id
 ) t ON t.option_id = o.id
 WHERE p.id = $1
-ORDER BY o.position, o.id"#;
+ORDER BY o.position, o.id"#
+);
 
 impl Store {
     /// A poll with its counts, for results.
