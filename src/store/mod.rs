@@ -76,8 +76,9 @@ impl Store {
         &self.read
     }
 
-    /// Applies pending migrations. On PostgreSQL an advisory lock makes
-    /// instances that start together take turns, so each migration runs once.
+    /// Applies pending migrations, once, even when several instances (or
+    /// processes on one SQLite file) start together: on PostgreSQL they take
+    /// turns on an advisory lock, on SQLite on the database's write lock.
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self.backend() {
             DbBackend::Postgres => {
@@ -92,9 +93,25 @@ impl Store {
                     .context("applying migrations")?;
                 txn.commit().await?;
             }
-            _ => Migrator::up(&self.write, None)
-                .await
-                .context("applying migrations")?,
+            _ => {
+                // The write pool has exactly one connection, so these
+                // statements share it: BEGIN IMMEDIATE takes the write lock
+                // first (waiting out the busy timeout for another process),
+                // and the migrator then sees what the winner applied.
+                self.write
+                    .execute_unprepared("BEGIN IMMEDIATE")
+                    .await
+                    .context("waiting for the database write lock")?;
+                match Migrator::up(&self.write, None).await {
+                    Ok(()) => {
+                        self.write.execute_unprepared("COMMIT").await?;
+                    }
+                    Err(e) => {
+                        self.write.execute_unprepared("ROLLBACK").await.ok();
+                        return Err(anyhow::Error::new(e).context("applying migrations"));
+                    }
+                }
+            }
         }
         Ok(())
     }

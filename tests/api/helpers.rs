@@ -49,10 +49,11 @@ pub struct TestApp {
     pub store: Store,
     /// An organiser's token (the organiser "IGF Secretariat").
     pub token: String,
+    pub backend: Backend,
     _db: DbGuard,
 }
 
-enum DbGuard {
+pub enum DbGuard {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
     Postgres { admin_url: String, name: String },
 }
@@ -128,16 +129,22 @@ async fn fresh_postgres() -> Option<(String, DbGuard)> {
     ))
 }
 
-pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
-    init_logs();
-    let (url, guard) = match backend {
+/// A fresh, empty database of the backend and what keeps it alive (None
+/// when PostgreSQL is unreachable and not required).
+pub async fn fresh_database(backend: Backend) -> Option<(String, DbGuard)> {
+    match backend {
         Backend::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
             let url = format!("sqlite://{}/convene.db", dir.path().display());
-            (url, DbGuard::Sqlite(dir))
+            Some((url, DbGuard::Sqlite(dir)))
         }
-        Backend::Postgres => fresh_postgres().await?,
-    };
+        Backend::Postgres => fresh_postgres().await,
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    init_logs();
+    let (url, guard) = fresh_database(backend).await?;
     let store = Store::connect(&url).await.expect("connecting");
     // The real migrations, as in production: never a schema built another way.
     store.migrate().await.expect("migrating");
@@ -160,6 +167,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         client: reqwest::Client::new(),
         store,
         token,
+        backend,
         _db: guard,
     })
 }
