@@ -8,6 +8,7 @@ pub mod config;
 pub mod domain;
 pub mod entity;
 pub mod error;
+pub mod metrics;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

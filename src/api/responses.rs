@@ -266,6 +266,7 @@ impl ResponsesApi {
     ) -> Result<Submitted, SubmitError> {
         let ballot = body.0.parse(true).map_err(Error::Invalid)?;
         let (stored, token) = store.submit_response(poll_id.0, ballot).await?;
+        crate::metrics::vote_recorded();
         let location = format!("/api/v1/polls/{}/responses/me", stored.poll_id);
         Ok(Submitted::Created(
             Json(CreatedResponse {

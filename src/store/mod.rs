@@ -116,6 +116,43 @@ impl Store {
         Ok(())
     }
 
+    /// How many polls there are of each stored status (for metrics).
+    pub async fn poll_counts_by_status(&self) -> Result<Vec<(String, i64)>> {
+        use sea_orm::{EntityTrait, QuerySelect};
+        let rows: Vec<(String, i64)> = crate::entity::poll::Entity::find()
+            .select_only()
+            .column(crate::entity::poll::Column::Status)
+            .column_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
+            .group_by(crate::entity::poll::Column::Status)
+            .into_tuple()
+            .all(&self.read)
+            .await?;
+        Ok(rows)
+    }
+
+    /// Each pool's size and idle connections (for metrics).
+    pub fn pool_state(&self) -> Vec<(&'static str, u32, usize)> {
+        let pools = if self.backend() == DbBackend::Postgres {
+            vec![("postgres", &self.write)]
+        } else {
+            vec![("sqlite_read", &self.read), ("sqlite_write", &self.write)]
+        };
+        pools
+            .into_iter()
+            .filter_map(|(name, db)| match &db.inner {
+                sea_orm::DatabaseConnectionType::SqlxPostgresPoolConnection(_) => {
+                    let pool = db.get_postgres_connection_pool();
+                    Some((name, pool.size(), pool.num_idle()))
+                }
+                sea_orm::DatabaseConnectionType::SqlxSqlitePoolConnection(_) => {
+                    let pool = db.get_sqlite_connection_pool();
+                    Some((name, pool.size(), pool.num_idle()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Whether the database answers and every migration is applied.
     pub async fn ready(&self) -> anyhow::Result<()> {
         let pending = Migrator::get_pending_migrations(&self.read).await?;

@@ -47,7 +47,46 @@ async fn instances_starting_together_migrate_a_fresh_database_once(app: TestApp)
     assert_eq!(organiser.name, "After race");
 }
 
+async fn metrics_count_requests_votes_and_polls_in_prometheus_format(app: TestApp) {
+    let poll = app.reference_poll().await;
+    app.vote(&poll, "Bruna", &[(0, "yes")]).await.ok(201);
+    app.get("/api/v1/polls/not-a-uuid", None).await.problem(400);
+    let r = app.get("/metrics", None).await;
+    assert_eq!(r.status.as_u16(), 200);
+    assert!(r.header("content-type").unwrap().starts_with("text/plain"));
+    let text = &r.text;
+    let line = |prefix: &str| {
+        text.lines()
+            .find(|l| l.starts_with(prefix))
+            .map(str::to_string)
+    };
+    assert!(
+        line(
+            r#"convene_http_requests_total{method="POST",operation="submitResponse",status="201"}"#
+        )
+        .is_some(),
+        "{text}"
+    );
+    assert!(
+        line(r#"convene_http_requests_total{method="GET",operation="getPoll",status="400"}"#)
+            .is_some(),
+        "{text}"
+    );
+    assert!(
+        line(r#"convene_http_request_duration_seconds_bucket{operation="createPoll",status="201""#)
+            .is_some()
+    );
+    // Poll counts come from this test's own database.
+    assert_eq!(
+        line(r#"convene_polls{status="open"}"#).as_deref(),
+        Some(r#"convene_polls{status="open"} 1"#)
+    );
+    assert!(line("convene_votes_recorded_total").is_some());
+    assert!(line("convene_db_pool_connections{").is_some(), "{text}");
+}
+
 both_databases!(
     health_readiness_docs_and_spec_answer,
+    metrics_count_requests_votes_and_polls_in_prometheus_format,
     instances_starting_together_migrate_a_fresh_database_once,
 );
