@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_core;
 mod m20261126_000002_calendar;
+mod m20261126_000003_groups;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261126_000001_core::Migration),
             Box::new(m20261126_000002_calendar::Migration),
+            Box::new(m20261126_000003_groups::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod body;
 pub mod calendar;
 pub mod error;
+pub mod groups;
 pub mod health;
 pub mod polls;
 pub mod responses;
@@ -23,6 +24,8 @@ pub enum ApiTags {
     Polls,
     /// Vote, and read, replace or withdraw your own answer.
     Responses,
+    /// Rosters: groups of members with their time zones and social hours (organisers).
+    Groups,
     /// Counts per option and their ranking.
     Results,
     /// The confirmed event and the holds as ICS, and calendar subscription feeds.
@@ -36,6 +39,7 @@ pub type Apis = (
     responses::ResponsesApi,
     results::ResultsApi,
     calendar::CalendarApi,
+    groups::GroupsApi,
     health::HealthApi,
 );
 
@@ -54,6 +58,7 @@ pub fn service(server_url: &str) -> OpenApiService<Apis, ()> {
             responses::ResponsesApi,
             results::ResultsApi,
             calendar::CalendarApi,
+            groups::GroupsApi,
             health::HealthApi,
         ),
         "Convene",

@@ -6,6 +6,7 @@ pub mod ics;
 pub mod limits;
 pub mod poll;
 pub mod ranking;
+pub mod roster;
 pub mod time;
 pub mod token;
 

@@ -3,6 +3,7 @@
 //! here, which return domain-shaped values.
 
 pub mod feeds;
+pub mod groups;
 pub mod organisers;
 pub mod polls;
 pub mod responses;

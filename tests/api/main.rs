@@ -6,6 +6,7 @@ mod helpers;
 mod access;
 mod calendar;
 mod concurrency;
+mod groups;
 mod limits;
 mod operations;
 mod polls;

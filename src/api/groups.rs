@@ -1,0 +1,531 @@
+//! Groups (rosters) of members: the organiser's address book for invitations.
+
+use poem::{Request, RequestBody, web::Data};
+use poem_openapi::{
+    ApiRequest, ApiResponse, Object, OpenApi,
+    param::{Path, Query},
+    payload::{Json, ParsePayload, Payload},
+    registry::{MetaSchema, MetaSchemaRef},
+    types::MaybeUndefined,
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::body::JsonBody;
+use super::error::{Problem, error_responses};
+use super::types::{Instant, TimeZone};
+use super::{ApiTags, page_limit, parse_cursor};
+use crate::domain::limits::{MAX_BODY_BYTES, MAX_TITLE_CHARS};
+use crate::domain::poll::parse_person_name;
+use crate::domain::roster::{self, MemberFields, NewMember};
+use crate::domain::time::{Zone, render_utc};
+use crate::domain::{FieldError, Violations};
+use crate::entity::member;
+use crate::error::Error;
+use crate::store::Store;
+use crate::store::groups::{Group, MemberPatch};
+
+/// A member to add.
+#[derive(Object, Deserialize, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+#[serde(deny_unknown_fields)]
+pub struct MemberInput {
+    pub name: String,
+    pub email: Option<String>,
+    pub time_zone: TimeZone,
+    /// Local time their social hours start, `HH:MM` (default 07:00).
+    pub social_hours_start: Option<String>,
+    /// Local time their social hours end, `HH:MM` (default 22:00).
+    pub social_hours_end: Option<String>,
+}
+
+impl MemberInput {
+    fn fields(&self) -> MemberFields<'_> {
+        MemberFields {
+            name: &self.name,
+            email: self.email.as_deref(),
+            time_zone: &self.time_zone.0,
+            social_start: self.social_hours_start.as_deref(),
+            social_end: self.social_hours_end.as_deref(),
+        }
+    }
+}
+
+/// A new group, with members if you have them.
+#[derive(Object, Deserialize, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+#[serde(deny_unknown_fields)]
+pub struct CreateGroupRequest {
+    pub name: String,
+    #[serde(default)]
+    #[oai(default)]
+    pub members: Vec<MemberInput>,
+}
+
+/// Members to add in bulk.
+#[derive(Object, Deserialize, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+#[serde(deny_unknown_fields)]
+pub struct AddMembersRequest {
+    pub members: Vec<MemberInput>,
+}
+
+/// Changes to a member; fields left out stay as they are.
+#[derive(Object, Deserialize, Debug, Clone, Default)]
+#[oai(rename_all = "snake_case")]
+#[serde(deny_unknown_fields)]
+pub struct UpdateMemberRequest {
+    #[serde(default)]
+    pub name: MaybeUndefined<String>,
+    /// `null` removes the email.
+    #[serde(default)]
+    pub email: MaybeUndefined<String>,
+    #[serde(default)]
+    pub time_zone: MaybeUndefined<TimeZone>,
+    #[serde(default)]
+    pub social_hours_start: MaybeUndefined<String>,
+    #[serde(default)]
+    pub social_hours_end: MaybeUndefined<String>,
+}
+
+/// A CSV body: a header row naming `name`, `email`, `time_zone` (and
+/// optionally `social_hours_start`, `social_hours_end`), one member a row.
+pub struct CsvBody(pub String);
+
+impl Payload for CsvBody {
+    const CONTENT_TYPE: &'static str = "text/csv";
+
+    fn check_content_type(content_type: &str) -> bool {
+        content_type.starts_with("text/csv")
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        MetaSchemaRef::Inline(Box::new(MetaSchema {
+            description: Some(
+                "CSV with a header row: name,email,time_zone[,social_hours_start,social_hours_end]",
+            ),
+            example: Some("name,email,time_zone\nYoichi,yoichi@example.org,Asia/Tokyo\n".into()),
+            ..MetaSchema::new("string")
+        }))
+    }
+}
+
+impl ParsePayload for CsvBody {
+    const IS_REQUIRED: bool = true;
+
+    async fn from_request(_request: &Request, body: &mut RequestBody) -> poem::Result<Self> {
+        let bytes = body
+            .take()?
+            .into_bytes_limit(MAX_BODY_BYTES)
+            .await
+            .map_err(|_| {
+                Problem::new(
+                    413,
+                    format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+                )
+            })?;
+        let text = String::from_utf8(bytes.to_vec())
+            .map_err(|_| Problem::new(400, "the CSV is not UTF-8"))?;
+        Ok(CsvBody(text))
+    }
+}
+
+/// Members as JSON or as CSV.
+#[derive(ApiRequest)]
+pub enum MembersBody {
+    Json(JsonBody<AddMembersRequest>),
+    Csv(CsvBody),
+}
+
+/// Reads member rows from CSV, naming errors by row (`row 3.time_zone`).
+fn members_from_csv(text: &str) -> Result<Vec<NewMember>, Vec<FieldError>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| {
+            vec![FieldError::new(
+                "csv",
+                format!("unreadable header row: {e}"),
+            )]
+        })?
+        .clone();
+    let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let (Some(name_col), Some(zone_col)) = (col("name"), col("time_zone")) else {
+        return Err(vec![FieldError::new(
+            "csv",
+            "the header row must name the columns name and time_zone (email optional)",
+        )]);
+    };
+    let (email_col, start_col, end_col) = (
+        col("email"),
+        col("social_hours_start"),
+        col("social_hours_end"),
+    );
+    let mut v = Violations::default();
+    let mut members = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let row = i + 2; // the header is row 1
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                v.push(format!("row {row}"), e.to_string());
+                continue;
+            }
+        };
+        let get = |c: Option<usize>| c.and_then(|c| record.get(c)).filter(|s| !s.is_empty());
+        let fields = MemberFields {
+            name: get(Some(name_col)).unwrap_or(""),
+            email: get(email_col),
+            time_zone: get(Some(zone_col)).unwrap_or(""),
+            social_start: get(start_col),
+            social_end: get(end_col),
+        };
+        if let Some(m) = roster::parse_member(&fields, &format!("row {row}"), &mut v) {
+            members.push(m);
+        }
+    }
+    if members.len() > roster::MAX_MEMBERS_PER_REQUEST {
+        v.push(
+            "csv",
+            format!(
+                "at most {} members per request",
+                roster::MAX_MEMBERS_PER_REQUEST
+            ),
+        );
+    }
+    v.into_result().map(|_| members)
+}
+
+fn parse_group_name(s: &str) -> Result<String, String> {
+    let name = parse_person_name(s).map_err(|m| m.replace("the name", "the group name"))?;
+    if name.chars().count() > MAX_TITLE_CHARS {
+        return Err(format!(
+            "the group name must be at most {MAX_TITLE_CHARS} characters"
+        ));
+    }
+    Ok(name)
+}
+
+/// A member as the organiser sees them.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct MemberView {
+    pub id: Uuid,
+    pub name: String,
+    #[oai(skip_serializing_if_is_none)]
+    pub email: Option<String>,
+    pub time_zone: String,
+    pub social_hours_start: String,
+    pub social_hours_end: String,
+}
+
+fn member_view(m: &member::Model) -> MemberView {
+    MemberView {
+        id: m.id,
+        name: m.name.clone(),
+        email: m.email.clone(),
+        time_zone: m.time_zone.clone(),
+        social_hours_start: m.social_start.clone(),
+        social_hours_end: m.social_end.clone(),
+    }
+}
+
+/// A group with its members.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct GroupView {
+    pub id: Uuid,
+    pub name: String,
+    pub created_at: Instant,
+    pub member_count: u64,
+    pub members: Vec<MemberView>,
+}
+
+/// A group in a list.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct GroupSummary {
+    pub id: Uuid,
+    pub name: String,
+    pub created_at: Instant,
+    pub member_count: u64,
+}
+
+/// A page of groups, oldest first.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct GroupPage {
+    pub items: Vec<GroupSummary>,
+    #[oai(skip_serializing_if_is_none)]
+    pub next_cursor: Option<String>,
+}
+
+/// Members just added.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct AddedMembers {
+    pub members: Vec<MemberView>,
+}
+
+fn summary(g: &Group) -> GroupSummary {
+    GroupSummary {
+        id: g.id,
+        name: g.name.clone(),
+        created_at: Instant(render_utc(g.created_at)),
+        member_count: g.member_count,
+    }
+}
+
+async fn group_view(store: &Store, g: Group) -> Result<GroupView, Error> {
+    let members = store.members(g.id).await?;
+    Ok(GroupView {
+        id: g.id,
+        name: g.name,
+        created_at: Instant(render_utc(g.created_at)),
+        member_count: g.member_count,
+        members: members.iter().map(member_view).collect(),
+    })
+}
+
+error_responses!(GroupWriteError {
+    BadRequest = 400: "The body is malformed.",
+    Unauthorized = 401: "No valid organiser token.",
+    NotFound = 404: "No such group or member of this organiser.",
+    Conflict = 409: "The group would exceed its member limit.",
+    PayloadTooLarge = 413: "The body is too large.",
+    UnsupportedMediaType = 415: "The body is neither JSON nor CSV.",
+    Unprocessable = 422: "A field (or CSV row) is invalid; `errors` names each one.",
+});
+
+error_responses!(GroupReadError {
+    BadRequest = 400: "A parameter is malformed.",
+    Unauthorized = 401: "No valid organiser token.",
+    NotFound = 404: "No such group of this organiser.",
+    Unprocessable = 422: "A parameter is invalid.",
+});
+
+#[derive(ApiResponse)]
+pub enum GroupCreated {
+    /// The group was created.
+    #[oai(status = 201)]
+    Created(Json<GroupView>, #[oai(header = "Location")] String),
+}
+
+#[derive(ApiResponse)]
+pub enum GroupRead {
+    /// The group.
+    #[oai(status = 200)]
+    Ok(Json<GroupView>),
+}
+
+#[derive(ApiResponse)]
+pub enum GroupList {
+    /// A page of groups.
+    #[oai(status = 200)]
+    Ok(Json<GroupPage>),
+}
+
+#[derive(ApiResponse)]
+pub enum MembersAdded {
+    /// The members were added.
+    #[oai(status = 201)]
+    Created(Json<AddedMembers>),
+}
+
+#[derive(ApiResponse)]
+pub enum MemberRead {
+    /// The member.
+    #[oai(status = 200)]
+    Ok(Json<MemberView>),
+}
+
+#[derive(ApiResponse)]
+pub enum MemberRemoved {
+    /// The member was removed.
+    #[oai(status = 204)]
+    NoContent,
+}
+
+pub struct GroupsApi;
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Groups")]
+impl GroupsApi {
+    /// Create a group
+    ///
+    /// A named roster of members, each with a time zone and social hours
+    /// (default 07:00–22:00 local).
+    #[oai(path = "/groups", method = "post", operation_id = "createGroup")]
+    async fn create_group(
+        &self,
+        store: Data<&Store>,
+        auth: super::auth::OrganiserToken,
+        body: JsonBody<CreateGroupRequest>,
+    ) -> Result<GroupCreated, GroupWriteError> {
+        let mut v = Violations::default();
+        let name = v.check("name", parse_group_name(&body.0.name));
+        let members = match roster::parse_members(
+            body.0.members.iter().map(MemberInput::fields),
+            "members",
+        ) {
+            Ok(m) => Some(m),
+            Err(errors) => {
+                v.0.extend(errors);
+                None
+            }
+        };
+        v.into_result().map_err(Error::Invalid)?;
+        let (name, members) = (name.expect("checked"), members.expect("checked"));
+        let id = store.create_group(auth.0.id, &name, &members).await?;
+        let group = store.owned_group(auth.0.id, id).await?;
+        Ok(GroupCreated::Created(
+            Json(group_view(&store, group).await?),
+            format!("/api/v1/groups/{id}"),
+        ))
+    }
+
+    /// List your groups
+    ///
+    /// Your groups, oldest first, with how many members each has.
+    #[oai(path = "/groups", method = "get", operation_id = "listGroups")]
+    async fn list_groups(
+        &self,
+        store: Data<&Store>,
+        auth: super::auth::OrganiserToken,
+        /// `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+        /// Page size, 1–500 (default 50).
+        limit: Query<Option<u32>>,
+    ) -> Result<GroupList, GroupReadError> {
+        let limit = page_limit(limit.0)?;
+        let after = parse_cursor(cursor.0.as_deref())?;
+        let mut groups = store.list_groups(auth.0.id, after, limit + 1).await?;
+        let next_cursor = if groups.len() as u64 > limit {
+            groups.truncate(limit as usize);
+            groups.last().map(|g| g.id.to_string())
+        } else {
+            None
+        };
+        Ok(GroupList::Ok(Json(GroupPage {
+            items: groups.iter().map(summary).collect(),
+            next_cursor,
+        })))
+    }
+
+    /// Read a group
+    ///
+    /// The group with all its members.
+    #[oai(path = "/groups/:group_id", method = "get", operation_id = "getGroup")]
+    async fn get_group(
+        &self,
+        store: Data<&Store>,
+        auth: super::auth::OrganiserToken,
+        group_id: Path<Uuid>,
+    ) -> Result<GroupRead, GroupReadError> {
+        let group = store.owned_group(auth.0.id, group_id.0).await?;
+        Ok(GroupRead::Ok(Json(group_view(&store, group).await?)))
+    }
+
+    /// Add members
+    ///
+    /// Adds members in bulk (up to 2,000 a request), as JSON or as CSV with a
+    /// header row `name,email,time_zone`. All or none: one bad row refuses
+    /// the request, naming each bad field.
+    #[oai(
+        path = "/groups/:group_id/members",
+        method = "post",
+        operation_id = "addMembers"
+    )]
+    async fn add_members(
+        &self,
+        store: Data<&Store>,
+        auth: super::auth::OrganiserToken,
+        group_id: Path<Uuid>,
+        body: MembersBody,
+    ) -> Result<MembersAdded, GroupWriteError> {
+        let members = match body {
+            MembersBody::Json(json) => {
+                roster::parse_members(json.0.members.iter().map(MemberInput::fields), "members")
+            }
+            MembersBody::Csv(csv) => members_from_csv(&csv.0),
+        }
+        .map_err(Error::Invalid)?;
+        let ids = store.add_members(auth.0.id, group_id.0, &members).await?;
+        let all = store.members(group_id.0).await?;
+        let added = ids
+            .iter()
+            .filter_map(|id| all.iter().find(|m| m.id == *id))
+            .map(member_view)
+            .collect();
+        Ok(MembersAdded::Created(Json(AddedMembers { members: added })))
+    }
+
+    /// Change a member
+    ///
+    /// Changes the given fields of a member; `email: null` removes the email.
+    #[oai(
+        path = "/groups/:group_id/members/:member_id",
+        method = "patch",
+        operation_id = "updateMember"
+    )]
+    async fn update_member(
+        &self,
+        store: Data<&Store>,
+        auth: super::auth::OrganiserToken,
+        group_id: Path<Uuid>,
+        member_id: Path<Uuid>,
+        body: JsonBody<UpdateMemberRequest>,
+    ) -> Result<MemberRead, GroupWriteError> {
+        let b = body.0;
+        let mut v = Violations::default();
+        let mut patch = MemberPatch::default();
+        let value = |f: &MaybeUndefined<String>| f.value().cloned();
+        if b.name.is_null() {
+            v.push("name", "may be left out but not null");
+        }
+        patch.name = value(&b.name).and_then(|n| v.check("name", parse_person_name(&n)));
+        patch.email = match &b.email {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(e) => v.check("email", roster::parse_email(e)),
+        };
+        patch.time_zone = b
+            .time_zone
+            .value()
+            .and_then(|z| v.check("time_zone", Zone::parse(&z.0)))
+            .map(|z| z.name().to_string());
+        patch.social_start = value(&b.social_hours_start)
+            .and_then(|s| v.check("social_hours_start", roster::parse_clock(&s)))
+            .map(|t| t.format("%H:%M").to_string());
+        patch.social_end = value(&b.social_hours_end)
+            .and_then(|s| v.check("social_hours_end", roster::parse_clock(&s)))
+            .map(|t| t.format("%H:%M").to_string());
+        v.into_result().map_err(Error::Invalid)?;
+        let m = store
+            .update_member(auth.0.id, group_id.0, member_id.0, patch)
+            .await?;
+        Ok(MemberRead::Ok(Json(member_view(&m))))
+    }
+
+    /// Remove a member
+    ///
+    /// Removes the member from the group.
+    #[oai(
+        path = "/groups/:group_id/members/:member_id",
+        method = "delete",
+        operation_id = "removeMember"
+    )]
+    async fn remove_member(
+        &self,
+        store: Data<&Store>,
+        auth: super::auth::OrganiserToken,
+        group_id: Path<Uuid>,
+        member_id: Path<Uuid>,
+    ) -> Result<MemberRemoved, GroupWriteError> {
+        store
+            .remove_member(auth.0.id, group_id.0, member_id.0)
+            .await?;
+        Ok(MemberRemoved::NoContent)
+    }
+}

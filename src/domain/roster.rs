@@ -1,0 +1,173 @@
+//! Rosters: the rules for a member's name, email, time zone and social hours.
+
+use chrono::NaiveTime;
+
+use super::poll::parse_person_name;
+use super::time::Zone;
+use super::{FieldError, Violations};
+
+/// Default social hours: 07:00–22:00 local.
+pub const DEFAULT_SOCIAL_START: &str = "07:00";
+pub const DEFAULT_SOCIAL_END: &str = "22:00";
+/// Members per group, and per addMembers request.
+pub const MAX_MEMBERS_PER_GROUP: usize = 10_000;
+pub const MAX_MEMBERS_PER_REQUEST: usize = 2_000;
+
+/// A validated member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMember {
+    pub name: String,
+    pub email: Option<String>,
+    pub zone: Zone,
+    pub social_start: NaiveTime,
+    pub social_end: NaiveTime,
+}
+
+pub fn parse_email(s: &str) -> Result<Option<String>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let valid = s.len() <= 254
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == ',' || c == ';')
+        && s.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.contains('@')
+        });
+    if valid {
+        Ok(Some(s.to_string()))
+    } else {
+        Err(format!("\"{s}\" is not an email address"))
+    }
+}
+
+pub fn parse_clock(s: &str) -> Result<NaiveTime, String> {
+    NaiveTime::parse_from_str(s.trim(), "%H:%M")
+        .map_err(|_| format!("\"{s}\" is not a time of day such as 07:00"))
+}
+
+/// The raw fields of a member as a client sent them.
+pub struct MemberFields<'a> {
+    pub name: &'a str,
+    pub email: Option<&'a str>,
+    pub time_zone: &'a str,
+    pub social_start: Option<&'a str>,
+    pub social_end: Option<&'a str>,
+}
+
+/// Validates a member, naming fields under `path` (e.g. `members[3]`).
+pub fn parse_member(f: &MemberFields<'_>, path: &str, v: &mut Violations) -> Option<NewMember> {
+    let at = |field: &str| {
+        if path.is_empty() {
+            field.to_string()
+        } else {
+            format!("{path}.{field}")
+        }
+    };
+    let name = v.check(at("name"), parse_person_name(f.name));
+    let email = v.check(at("email"), parse_email(f.email.unwrap_or("")));
+    let zone = v.check(at("time_zone"), Zone::parse(f.time_zone));
+    let start = v.check(
+        at("social_hours_start"),
+        parse_clock(f.social_start.unwrap_or(DEFAULT_SOCIAL_START)),
+    );
+    let end = v.check(
+        at("social_hours_end"),
+        parse_clock(f.social_end.unwrap_or(DEFAULT_SOCIAL_END)),
+    );
+    if let (Some(s), Some(e)) = (start, end)
+        && s == e
+    {
+        v.push(
+            at("social_hours_end"),
+            "social hours must not start and end at the same time",
+        );
+        return None;
+    }
+    Some(NewMember {
+        name: name?,
+        email: email?,
+        zone: zone?,
+        social_start: start?,
+        social_end: end?,
+    })
+}
+
+/// Collects errors for a whole list of members.
+pub fn parse_members<'a>(
+    items: impl IntoIterator<Item = MemberFields<'a>>,
+    field: &str,
+) -> Result<Vec<NewMember>, Vec<FieldError>> {
+    let mut v = Violations::default();
+    let members: Vec<_> = items
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, m)| parse_member(&m, &format!("{field}[{i}]"), &mut v))
+        .collect();
+    if members.len() > MAX_MEMBERS_PER_REQUEST {
+        v.push(
+            field,
+            format!("at most {MAX_MEMBERS_PER_REQUEST} members per request"),
+        );
+    }
+    v.into_result().map(|_| members)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_get_default_social_hours_and_checked_fields() {
+        let mut v = Violations::default();
+        let m = parse_member(
+            &MemberFields {
+                name: "Yoichi",
+                email: Some("yoichi@example.org"),
+                time_zone: "Asia/Tokyo",
+                social_start: None,
+                social_end: None,
+            },
+            "",
+            &mut v,
+        )
+        .unwrap();
+        assert_eq!(m.social_start.to_string(), "07:00:00");
+        assert_eq!(m.email.as_deref(), Some("yoichi@example.org"));
+        let mut v = Violations::default();
+        assert!(
+            parse_member(
+                &MemberFields {
+                    name: "",
+                    email: Some("not-an-email"),
+                    time_zone: "Mars/Base",
+                    social_start: Some("25:00"),
+                    social_end: None
+                },
+                "members[2]",
+                &mut v,
+            )
+            .is_none()
+        );
+        let fields: Vec<_> = v.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "members[2].name",
+                "members[2].email",
+                "members[2].time_zone",
+                "members[2].social_hours_start"
+            ]
+        );
+    }
+
+    #[test]
+    fn emails_are_checked_loosely_but_never_carry_separators() {
+        assert_eq!(parse_email(" ").unwrap(), None);
+        assert!(parse_email("a@b.org").is_ok());
+        assert!(parse_email("a b@c.org").is_err());
+        assert!(parse_email("a@b").is_err());
+        assert!(parse_email("a,b@c.org").is_err());
+    }
+}

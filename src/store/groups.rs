@@ -1,0 +1,236 @@
+//! Rosters: groups of members, each owned by one organiser.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, sea_query::Expr,
+};
+use uuid::Uuid;
+
+use super::{Store, transaction};
+use crate::domain::roster::{MAX_MEMBERS_PER_GROUP, NewMember};
+use crate::entity::{member, member_group};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: Uuid,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub member_count: u64,
+}
+
+/// A change to a member; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct MemberPatch {
+    pub name: Option<String>,
+    /// `Some(None)` removes the email.
+    pub email: Option<Option<String>>,
+    pub time_zone: Option<String>,
+    pub social_start: Option<String>,
+    pub social_end: Option<String>,
+}
+
+fn member_row(group_id: Uuid, m: &NewMember, now: DateTime<Utc>) -> member::ActiveModel {
+    member::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        group_id: Set(group_id),
+        name: Set(m.name.clone()),
+        email: Set(m.email.clone()),
+        time_zone: Set(m.zone.name().to_string()),
+        social_start: Set(m.social_start.format("%H:%M").to_string()),
+        social_end: Set(m.social_end.format("%H:%M").to_string()),
+        created_at: Set(now),
+    }
+}
+
+async fn insert_members(
+    txn: &sea_orm::DatabaseTransaction,
+    group_id: Uuid,
+    members: &[NewMember],
+) -> Result<Vec<Uuid>> {
+    let now = Utc::now();
+    let rows: Vec<member::ActiveModel> = members
+        .iter()
+        .map(|m| member_row(group_id, m, now))
+        .collect();
+    let ids = rows.iter().map(|r| *r.id.as_ref()).collect();
+    // Chunked to stay under SQLite's bound-parameter limit.
+    for chunk in rows.chunks(500) {
+        member::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(ids)
+}
+
+impl Store {
+    pub async fn create_group(
+        &self,
+        organiser: Uuid,
+        name: &str,
+        members: &[NewMember],
+    ) -> Result<Uuid> {
+        let id = Uuid::now_v7();
+        transaction!(self, txn => {
+            member_group::Entity::insert(member_group::ActiveModel {
+                id: Set(id),
+                organiser_id: Set(organiser),
+                name: Set(name.to_string()),
+                created_at: Set(Utc::now()),
+            })
+            .exec_without_returning(txn)
+            .await?;
+            insert_members(txn, id, members).await?;
+            Ok(())
+        })?;
+        Ok(id)
+    }
+
+    /// The group if `organiser` owns it.
+    pub async fn owned_group(&self, organiser: Uuid, id: Uuid) -> Result<Group> {
+        let g = member_group::Entity::find_by_id(id)
+            .filter(member_group::Column::OrganiserId.eq(organiser))
+            .one(self.read())
+            .await?
+            .ok_or(Error::NotFound("group"))?;
+        let member_count = member::Entity::find()
+            .filter(member::Column::GroupId.eq(id))
+            .count(self.read())
+            .await?;
+        Ok(Group {
+            id: g.id,
+            name: g.name,
+            created_at: g.created_at,
+            member_count,
+        })
+    }
+
+    pub async fn members(&self, group_id: Uuid) -> Result<Vec<member::Model>> {
+        Ok(member::Entity::find()
+            .filter(member::Column::GroupId.eq(group_id))
+            .order_by_asc(member::Column::Id)
+            .all(self.read())
+            .await?)
+    }
+
+    /// The organiser's groups, oldest first, one page.
+    pub async fn list_groups(
+        &self,
+        organiser: Uuid,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> Result<Vec<Group>> {
+        let mut q =
+            member_group::Entity::find().filter(member_group::Column::OrganiserId.eq(organiser));
+        if let Some(after) = after {
+            q = q.filter(member_group::Column::Id.gt(after));
+        }
+        let groups = q
+            .order_by_asc(member_group::Column::Id)
+            .limit(limit)
+            .all(self.read())
+            .await?;
+        let ids: Vec<Uuid> = groups.iter().map(|g| g.id).collect();
+        let counts: Vec<(Uuid, i64)> = member::Entity::find()
+            .select_only()
+            .column(member::Column::GroupId)
+            .column_as(Expr::cust("COUNT(*)"), "n")
+            .filter(member::Column::GroupId.is_in(ids))
+            .group_by(member::Column::GroupId)
+            .into_tuple()
+            .all(self.read())
+            .await?;
+        Ok(groups
+            .into_iter()
+            .map(|g| Group {
+                member_count: counts
+                    .iter()
+                    .find(|(id, _)| *id == g.id)
+                    .map(|(_, n)| *n as u64)
+                    .unwrap_or(0),
+                id: g.id,
+                name: g.name,
+                created_at: g.created_at,
+            })
+            .collect())
+    }
+
+    /// Adds members in bulk, all or none; returns their ids in input order.
+    pub async fn add_members(
+        &self,
+        organiser: Uuid,
+        group_id: Uuid,
+        members: &[NewMember],
+    ) -> Result<Vec<Uuid>> {
+        transaction!(self, txn => {
+            member_group::Entity::find_by_id(group_id)
+                .filter(member_group::Column::OrganiserId.eq(organiser))
+                .one(txn)
+                .await?
+                .ok_or(Error::NotFound("group"))?;
+            let existing = member::Entity::find().filter(member::Column::GroupId.eq(group_id)).count(txn).await?;
+            if existing as usize + members.len() > MAX_MEMBERS_PER_GROUP {
+                return Err(Error::Conflict(format!(
+                    "a group may have at most {MAX_MEMBERS_PER_GROUP} members; it has {existing}"
+                )));
+            }
+            insert_members(txn, group_id, members).await
+        })
+    }
+
+    pub async fn update_member(
+        &self,
+        organiser: Uuid,
+        group_id: Uuid,
+        member_id: Uuid,
+        patch: MemberPatch,
+    ) -> Result<member::Model> {
+        self.owned_group(organiser, group_id).await?;
+        let mut update = member::Entity::update_many()
+            .filter(member::Column::Id.eq(member_id))
+            .filter(member::Column::GroupId.eq(group_id));
+        if let Some(v) = patch.name {
+            update = update.col_expr(member::Column::Name, Expr::value(v));
+        }
+        if let Some(v) = patch.email {
+            update = update.col_expr(member::Column::Email, Expr::value(v));
+        }
+        if let Some(v) = patch.time_zone {
+            update = update.col_expr(member::Column::TimeZone, Expr::value(v));
+        }
+        if let Some(v) = patch.social_start {
+            update = update.col_expr(member::Column::SocialStart, Expr::value(v));
+        }
+        if let Some(v) = patch.social_end {
+            update = update.col_expr(member::Column::SocialEnd, Expr::value(v));
+        }
+        // An empty patch still checks that the member exists.
+        update = update.col_expr(member::Column::GroupId, Expr::value(group_id));
+        if update.exec(&self.write).await?.rows_affected == 0 {
+            return Err(Error::NotFound("member"));
+        }
+        member::Entity::find_by_id(member_id)
+            .one(self.read())
+            .await?
+            .ok_or(Error::NotFound("member"))
+    }
+
+    pub async fn remove_member(
+        &self,
+        organiser: Uuid,
+        group_id: Uuid,
+        member_id: Uuid,
+    ) -> Result<()> {
+        self.owned_group(organiser, group_id).await?;
+        let done = member::Entity::delete_many()
+            .filter(member::Column::Id.eq(member_id))
+            .filter(member::Column::GroupId.eq(group_id))
+            .exec(&self.write)
+            .await?;
+        if done.rows_affected == 0 {
+            return Err(Error::NotFound("member"));
+        }
+        Ok(())
+    }
+}
