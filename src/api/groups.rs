@@ -451,13 +451,8 @@ impl GroupsApi {
             MembersBody::Csv(csv) => members_from_csv(&csv.0),
         }
         .map_err(Error::Invalid)?;
-        let ids = store.add_members(auth.0.id, group_id.0, &members).await?;
-        let all = store.members(group_id.0).await?;
-        let added = ids
-            .iter()
-            .filter_map(|id| all.iter().find(|m| m.id == *id))
-            .map(member_view)
-            .collect();
+        let added = store.add_members(auth.0.id, group_id.0, &members).await?;
+        let added = added.iter().map(member_view).collect();
         Ok(MembersAdded::Created(Json(AddedMembers { members: added })))
     }
 

@@ -31,37 +31,50 @@ pub struct MemberPatch {
     pub social_end: Option<String>,
 }
 
-fn member_row(group_id: Uuid, m: &NewMember, now: DateTime<Utc>) -> member::ActiveModel {
-    member::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        group_id: Set(group_id),
-        name: Set(m.name.clone()),
-        email: Set(m.email.clone()),
-        time_zone: Set(m.zone.name().to_string()),
-        social_start: Set(m.social_start.format("%H:%M").to_string()),
-        social_end: Set(m.social_end.format("%H:%M").to_string()),
-        created_at: Set(now),
+fn member_model(group_id: Uuid, m: &NewMember, now: DateTime<Utc>) -> member::Model {
+    member::Model {
+        id: Uuid::now_v7(),
+        group_id,
+        name: m.name.clone(),
+        email: m.email.clone(),
+        time_zone: m.zone.name().to_string(),
+        social_start: m.social_start.format("%H:%M").to_string(),
+        social_end: m.social_end.format("%H:%M").to_string(),
+        created_at: now,
     }
 }
 
+/// Inserts the members and returns them as stored, in input order.
 async fn insert_members(
     txn: &sea_orm::DatabaseTransaction,
     group_id: Uuid,
     members: &[NewMember],
-) -> Result<Vec<Uuid>> {
+) -> Result<Vec<member::Model>> {
     let now = Utc::now();
-    let rows: Vec<member::ActiveModel> = members
+    let stored: Vec<member::Model> = members
         .iter()
-        .map(|m| member_row(group_id, m, now))
+        .map(|m| member_model(group_id, m, now))
         .collect();
-    let ids = rows.iter().map(|r| *r.id.as_ref()).collect();
+    let rows: Vec<member::ActiveModel> = stored
+        .iter()
+        .map(|m| member::ActiveModel {
+            id: Set(m.id),
+            group_id: Set(m.group_id),
+            name: Set(m.name.clone()),
+            email: Set(m.email.clone()),
+            time_zone: Set(m.time_zone.clone()),
+            social_start: Set(m.social_start.clone()),
+            social_end: Set(m.social_end.clone()),
+            created_at: Set(m.created_at),
+        })
+        .collect();
     // Chunked to stay under SQLite's bound-parameter limit.
     for chunk in rows.chunks(500) {
         member::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(txn)
             .await?;
     }
-    Ok(ids)
+    Ok(stored)
 }
 
 impl Store {
@@ -156,13 +169,13 @@ impl Store {
             .collect())
     }
 
-    /// Adds members in bulk, all or none; returns their ids in input order.
+    /// Adds members in bulk, all or none; returns them as stored, in input order.
     pub async fn add_members(
         &self,
         organiser: Uuid,
         group_id: Uuid,
         members: &[NewMember],
-    ) -> Result<Vec<Uuid>> {
+    ) -> Result<Vec<member::Model>> {
         transaction!(self, txn => {
             member_group::Entity::find_by_id(group_id)
                 .filter(member_group::Column::OrganiserId.eq(organiser))
