@@ -11,7 +11,7 @@ use poem::{
     http::{Method, header},
     listener::TcpAcceptor,
     middleware::Tracing,
-    web::Redirect,
+    web::{Html, Redirect},
 };
 
 use crate::api::{self, calendar::PublicUrl, error::catch_problems};
@@ -20,11 +20,19 @@ use crate::store::Store;
 /// Every route of the service.
 pub fn app(store: Store, public_url: &str) -> impl poem::Endpoint + 'static {
     let service = api::service(public_url);
-    let docs = service.swagger_ui();
+    // Swagger UI, served from the binary (works offline), with a page title
+    // that says what this is rather than "Swagger UI".
+    let docs = service.swagger_ui_html().replacen(
+        "<title>Swagger UI</title>",
+        "<title>Convene API: scheduling polls across time zones</title>\n    \
+         <meta name=\"description\" content=\"Convene: propose dates, vote yes / if need be / no in your own \
+         time zone, confirm the result and get it in every calendar.\">",
+        1,
+    );
     let spec = service.spec_endpoint();
     Route::new()
         .nest("/", service)
-        .nest("/docs", docs)
+        .at("/docs", make_sync(move |_| Html(docs.clone())))
         .at("/openapi.json", spec)
         .at("/", make_sync(|_| Redirect::see_other("/docs")))
         .at("/calendar/:file", get(api::calendar::feed))

@@ -15,7 +15,7 @@ use super::body::JsonBody;
 use super::error::{Problem, error_responses};
 use super::types::{Instant, TimeZone};
 use super::{ApiTags, page_limit, parse_cursor};
-use crate::domain::limits::{MAX_BODY_BYTES, MAX_TITLE_CHARS};
+use crate::domain::limits::MAX_BODY_BYTES;
 use crate::domain::poll::parse_person_name;
 use crate::domain::roster::{self, MemberFields, NewMember};
 use crate::domain::time::{Zone, render_utc};
@@ -199,13 +199,7 @@ fn members_from_csv(text: &str) -> Result<Vec<NewMember>, Vec<FieldError>> {
 }
 
 fn parse_group_name(s: &str) -> Result<String, String> {
-    let name = parse_person_name(s).map_err(|m| m.replace("the name", "the group name"))?;
-    if name.chars().count() > MAX_TITLE_CHARS {
-        return Err(format!(
-            "the group name must be at most {MAX_TITLE_CHARS} characters"
-        ));
-    }
-    Ok(name)
+    parse_person_name(s).map_err(|m| m.replace("the name", "the group name"))
 }
 
 /// A member as the organiser sees them.
