@@ -39,16 +39,7 @@ impl<T: Type + DeserializeOwned + Send> ParsePayload for JsonBody<T> {
 
     async fn from_request(request: &Request, body: &mut RequestBody) -> poem::Result<Self> {
         let _ = request;
-        let bytes = body
-            .take()?
-            .into_bytes_limit(MAX_BODY_BYTES)
-            .await
-            .map_err(|_| {
-                Problem::new(
-                    413,
-                    format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
-                )
-            })?;
+        let bytes = read_limited(body).await?;
         if bytes.is_empty() {
             return Err(Problem::new(400, "a JSON request body is required").into());
         }
@@ -72,6 +63,19 @@ impl<T: Type + DeserializeOwned + Send> ParsePayload for JsonBody<T> {
                 }
             }
         }
+    }
+}
+
+/// The whole request body, refused with 413 past [`MAX_BODY_BYTES`] (also
+/// when it arrives chunked, without a Content-Length to check up front).
+pub async fn read_limited(body: &mut RequestBody) -> poem::Result<Vec<u8>> {
+    match body.take()?.into_bytes_limit(MAX_BODY_BYTES).await {
+        Ok(bytes) => Ok(bytes.to_vec()),
+        Err(_) => Err(Problem::new(
+            413,
+            format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+        )
+        .into()),
     }
 }
 

@@ -201,33 +201,7 @@ impl CalendarApi {
         poll_id: Path<Uuid>,
     ) -> Result<IcsFile, IcsError> {
         let poll = readable_poll(&store, req, auth, poll_id.0).await?;
-        if poll.confirmed_option.is_none() {
-            return Err(Error::NotFound("confirmed event").into());
-        }
-        let etag = format!("\"event-{}-{}\"", poll.id.simple(), poll.version);
-        if not_modified(req, &etag, Some(poll.updated_at)) {
-            return Ok(IcsFile::NotModified(etag));
-        }
-        let link = poll_link(&base.0.0, &poll);
-        let event = calendar::confirmed_event(&poll, &link, Utc::now())
-            .ok_or(Error::NotFound("confirmed event"))?;
-        let body = ics::render(
-            &CalendarHeader {
-                name: &poll.title,
-                refresh: None,
-            },
-            &[event],
-        );
-        Ok(IcsFile::Ok(
-            PlainText(body),
-            etag,
-            http_date(poll.updated_at),
-            CACHE_CONTROL.into(),
-            Some(format!(
-                "attachment; filename=\"{}.ics\"",
-                filename(&poll.title)
-            )),
-        ))
+        Ok(poll_file(req, &base.0.0, &poll, PollFile::Event)?)
     }
 
     /// Download the holds
@@ -249,30 +223,7 @@ impl CalendarApi {
         poll_id: Path<Uuid>,
     ) -> Result<IcsFile, IcsError> {
         let poll = readable_poll(&store, req, auth, poll_id.0).await?;
-        let etag = format!("\"holds-{}-{}\"", poll.id.simple(), poll.version);
-        if not_modified(req, &etag, Some(poll.updated_at)) {
-            return Ok(IcsFile::NotModified(etag));
-        }
-        let link = poll_link(&base.0.0, &poll);
-        let holds = calendar::holds(&poll, &link, Utc::now());
-        let name = format!("Holds: {}", poll.title);
-        let body = ics::render(
-            &CalendarHeader {
-                name: &name,
-                refresh: Some(Duration::minutes(REFRESH_MINUTES)),
-            },
-            &holds,
-        );
-        Ok(IcsFile::Ok(
-            PlainText(body),
-            etag,
-            http_date(poll.updated_at),
-            CACHE_CONTROL.into(),
-            Some(format!(
-                "inline; filename=\"{}-holds.ics\"",
-                filename(&poll.title)
-            )),
-        ))
+        Ok(poll_file(req, &base.0.0, &poll, PollFile::Holds)?)
     }
 
     /// List your feeds
@@ -320,6 +271,63 @@ impl CalendarApi {
             Some(&secret),
         ))))
     }
+}
+
+/// Which of a poll's calendar files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PollFile {
+    Event,
+    Holds,
+}
+
+/// A poll's ICS file: 304 when the client's copy is current (the poll's
+/// version makes the ETag, so no rendering is needed to tell), else the
+/// calendar. The event file is 404 until the poll has been confirmed.
+fn poll_file(req: &Request, base: &str, poll: &Poll, file: PollFile) -> Result<IcsFile, Error> {
+    if file == PollFile::Event && poll.confirmed_option.is_none() {
+        return Err(Error::NotFound("confirmed event"));
+    }
+    let slug = filename(&poll.title);
+    let (kind, name, refresh, disposition) = match file {
+        PollFile::Event => (
+            "event",
+            poll.title.clone(),
+            None,
+            format!("attachment; filename=\"{slug}.ics\""),
+        ),
+        PollFile::Holds => (
+            "holds",
+            format!("Holds: {}", poll.title),
+            Some(Duration::minutes(REFRESH_MINUTES)),
+            format!("inline; filename=\"{slug}-holds.ics\""),
+        ),
+    };
+    let etag = format!("\"{kind}-{}-{}\"", poll.id.simple(), poll.version);
+    if not_modified(req, &etag, Some(poll.updated_at)) {
+        return Ok(IcsFile::NotModified(etag));
+    }
+    let link = poll_link(base, poll);
+    let now = Utc::now();
+    let events = match file {
+        PollFile::Event => calendar::confirmed_event(poll, &link, now)
+            .into_iter()
+            .collect(),
+        PollFile::Holds => calendar::holds(poll, &link, now),
+    };
+    let body = ics::render(
+        &CalendarHeader {
+            name: &name,
+            refresh,
+        },
+        &events,
+    );
+    Ok(IcsFile::Ok(
+        PlainText(body),
+        etag,
+        http_date(poll.updated_at),
+        CACHE_CONTROL.into(),
+        Some(disposition),
+    ))
 }
 
 async fn readable_poll(

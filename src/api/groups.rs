@@ -15,7 +15,6 @@ use super::body::JsonBody;
 use super::error::{Problem, error_responses};
 use super::types::{Instant, TimeZone};
 use super::{ApiTags, page_limit, parse_cursor};
-use crate::domain::limits::MAX_BODY_BYTES;
 use crate::domain::poll::parse_person_name;
 use crate::domain::roster::{self, MemberFields, NewMember};
 use crate::domain::time::{Zone, render_utc};
@@ -114,18 +113,9 @@ impl ParsePayload for CsvBody {
     const IS_REQUIRED: bool = true;
 
     async fn from_request(_request: &Request, body: &mut RequestBody) -> poem::Result<Self> {
-        let bytes = body
-            .take()?
-            .into_bytes_limit(MAX_BODY_BYTES)
-            .await
-            .map_err(|_| {
-                Problem::new(
-                    413,
-                    format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
-                )
-            })?;
-        let text = String::from_utf8(bytes.to_vec())
-            .map_err(|_| Problem::new(400, "the CSV is not UTF-8"))?;
+        let bytes = super::body::read_limited(body).await?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| Problem::new(400, "the CSV is not UTF-8"))?;
         Ok(CsvBody(text))
     }
 }

@@ -870,7 +870,6 @@ impl PollsApi {
                 poll_id.0,
                 &[S::Open],
                 S::Closed,
-                false,
             )
             .await?;
         Ok(PollRead::of(&poll))
@@ -895,8 +894,6 @@ impl PollsApi {
     ) -> Result<PollRead, OrganiserPollError> {
         use dp::PollStatus as S;
         let o = auth.0;
-        let current = store.owned_poll(o.id, poll_id.0).await?;
-        let deadline_passed = current.deadline.is_some_and(|d| d <= Utc::now());
         let poll = store
             .set_status(
                 o.id,
@@ -904,7 +901,6 @@ impl PollsApi {
                 poll_id.0,
                 &[S::Closed, S::Confirmed, S::Cancelled],
                 S::Open,
-                deadline_passed,
             )
             .await?;
         Ok(PollRead::of(&poll))
@@ -1000,7 +996,6 @@ impl PollsApi {
                 poll_id.0,
                 &[S::Open, S::Closed, S::Confirmed],
                 S::Cancelled,
-                false,
             )
             .await?;
         Ok(PollRead::of(&poll))

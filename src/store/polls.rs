@@ -256,7 +256,9 @@ impl Store {
     }
 
     /// Moves a poll between statuses; `allowed_from` lists where it may come
-    /// from. Returns the poll after the change.
+    /// from. Reopening also removes a deadline that has passed, which would
+    /// otherwise close the poll again at once. Returns the poll after the
+    /// change.
     pub async fn set_status(
         &self,
         organiser: Uuid,
@@ -264,7 +266,6 @@ impl Store {
         id: Uuid,
         allowed_from: &[PollStatus],
         to: PollStatus,
-        clear_deadline: bool,
     ) -> Result<Poll> {
         let now = Utc::now();
         transaction!(self, txn => {
@@ -284,7 +285,8 @@ impl Store {
                 .col_expr(poll::Column::Status, Expr::value(to.as_str()))
                 .col_expr(poll::Column::Version, Expr::col(poll::Column::Version).add(1))
                 .col_expr(poll::Column::UpdatedAt, Expr::value(now));
-            if clear_deadline {
+            let deadline_passed = current.deadline.is_some_and(|d| d <= now);
+            if to == PollStatus::Open && deadline_passed {
                 update = update.col_expr(poll::Column::Deadline, Expr::value(None::<DateTime<Utc>>));
             }
             update
