@@ -289,11 +289,19 @@ impl Store {
             if to == PollStatus::Open && deadline_passed {
                 update = update.col_expr(poll::Column::Deadline, Expr::value(None::<DateTime<Utc>>));
             }
-            update
+            let done = update
                 .filter(poll::Column::Id.eq(id))
                 .filter(poll::Column::Version.eq(current.version))
                 .exec(txn)
                 .await?;
+            // Another writer changed the poll between the read and the
+            // update (possible on PostgreSQL): say so rather than record a
+            // change that did not happen.
+            if done.rows_affected == 0 {
+                return Err(Error::Conflict(
+                    "the poll changed at the same moment: read it again and retry".into(),
+                ));
+            }
             let action = match to {
                 PollStatus::Open => "poll_reopened",
                 PollStatus::Closed => "poll_closed",

@@ -148,7 +148,47 @@ async fn two_organisers_editing_one_version_get_one_success_and_one_412(app: Tes
     assert_eq!(now["version"], 2);
 }
 
+async fn racing_status_changes_each_either_happen_or_say_409(app: TestApp) {
+    let app = Arc::new(app);
+    for _ in 0..5 {
+        let poll = app.reference_poll().await;
+        let tasks: Vec<_> = ["close", "cancel", "confirm"]
+            .into_iter()
+            .map(|action| {
+                let (app, poll) = (app.clone(), poll.clone());
+                tokio::spawn(async move {
+                    let body = json!({ "option_id": poll["options"][0]["id"] });
+                    let body = if action == "confirm" { body } else { json!({}) };
+                    let r = app
+                        .post(
+                            &format!("/api/v1/polls/{}/{action}", id(&poll)),
+                            Some(&app.token),
+                            &body,
+                        )
+                        .await;
+                    r.status.as_u16()
+                })
+            })
+            .collect();
+        let mut successes = 0;
+        for t in tasks {
+            let code = t.await.unwrap();
+            assert!(code == 200 || code == 409, "{code}");
+            successes += (code == 200) as i64;
+        }
+        // Each change that answered 200 really happened: each raised the
+        // version once (a silently skipped update would not have).
+        let now = app.get(&format!("/api/v1/polls/{}", id(&poll)), None).await;
+        assert_eq!(
+            now.ok(200)["version"],
+            1 + successes,
+            "{successes} changes reported"
+        );
+    }
+}
+
 both_databases!(
+    racing_status_changes_each_either_happen_or_say_409,
     concurrent_voters_are_each_counted_once,
     concurrent_replacements_of_one_response_leave_exactly_one_consistent_answer,
     two_organisers_editing_one_version_get_one_success_and_one_412,
