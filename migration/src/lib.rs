@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_core;
 mod m20261126_000002_calendar;
 mod m20261126_000003_groups;
+mod m20261126_000004_invitations;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_core::Migration),
             Box::new(m20261126_000002_calendar::Migration),
             Box::new(m20261126_000003_groups::Migration),
+            Box::new(m20261126_000004_invitations::Migration),
         ]
     }
 }

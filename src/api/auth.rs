@@ -7,7 +7,9 @@ use poem_openapi::{SecurityScheme, auth::Bearer};
 
 use super::error::Problem;
 use crate::domain::token::TokenKind;
-use crate::store::{Store, organisers::Organiser, responses::ResponseGrant};
+use crate::store::{
+    Store, invitations::InvitationGrant, organisers::Organiser, responses::ResponseGrant,
+};
 
 fn store(req: &Request) -> &Store {
     req.data::<Store>()
@@ -73,37 +75,96 @@ async fn response_checker(req: &Request, bearer: Bearer) -> poem::Result<Respons
         })
 }
 
+/// A member's personal invitation token (`cvn_inv_…`): reads and votes in
+/// the one poll it was issued for.
+#[derive(SecurityScheme)]
+#[oai(
+    rename = "InvitationToken",
+    ty = "bearer",
+    bearer_format = "cvn_inv_…",
+    checker = "invitation_checker"
+)]
+pub struct InvitationToken(pub InvitationGrant);
+
+async fn invitation_checker(req: &Request, bearer: Bearer) -> poem::Result<InvitationGrant> {
+    check_kind(&bearer, TokenKind::Invitation)?;
+    store(req)
+        .invitation_by_token(&bearer.token)
+        .await
+        .map_err(lookup_failed)?
+        .ok_or_else(|| {
+            Problem::new(
+                401,
+                "unknown or revoked invitation token (it may have been reissued, or the member removed)",
+            )
+            .into()
+        })
+}
+
 /// Reading a poll, its results or its responses: open to anyone for open
-/// polls, with more granted to the poll's organiser and its respondents.
+/// polls, with more granted to the poll's organiser, its invited members and
+/// its respondents.
 #[derive(SecurityScheme)]
 pub enum ReaderAuth {
     Organiser(OrganiserToken),
+    Invitee(InvitationToken),
     Respondent(ResponseToken),
     #[oai(fallback)]
     Anonymous,
+}
+
+/// Voting: anyone by name on an open poll, or an invited member with their
+/// invitation token.
+#[derive(SecurityScheme)]
+pub enum VoterAuth {
+    Invitee(InvitationToken),
+    #[oai(fallback)]
+    Anonymous,
+}
+
+/// One's own response: an invited member's invitation token or an open
+/// respondent's edit token.
+#[derive(SecurityScheme)]
+pub enum OwnResponseAuth {
+    Invitee(InvitationToken),
+    Respondent(ResponseToken),
 }
 
 /// The resolved caller of a read operation.
 #[derive(Debug, Clone)]
 pub enum Reader {
     Organiser(Organiser),
+    Invitee(InvitationGrant),
     Respondent(ResponseGrant),
     Anonymous,
 }
 
+/// A token that was sent but matched no scheme must not silently count as
+/// anonymous: the caller meant to be someone.
+pub fn reject_unrecognised(req: &Request) -> Result<(), crate::error::Error> {
+    if req.headers().contains_key("authorization") {
+        return Err(crate::error::Error::Unauthorized(
+            "the token is not recognised: it may be revoked, withdrawn or mistyped".into(),
+        ));
+    }
+    Ok(())
+}
+
 impl Reader {
-    /// A token that was sent but matched no scheme must not silently read as
-    /// anonymous: the caller meant to be someone.
     pub fn resolve(auth: ReaderAuth, req: &Request) -> Result<Reader, crate::error::Error> {
         Ok(match auth {
             ReaderAuth::Organiser(OrganiserToken(o)) => Reader::Organiser(o),
+            ReaderAuth::Invitee(InvitationToken(i)) => Reader::Invitee(i),
             ReaderAuth::Respondent(ResponseToken(r)) => Reader::Respondent(r),
-            ReaderAuth::Anonymous if req.headers().contains_key("authorization") => {
-                return Err(crate::error::Error::Unauthorized(
-                    "the token is not recognised: it may be revoked, withdrawn or mistyped".into(),
-                ));
+            ReaderAuth::Anonymous => {
+                reject_unrecognised(req)?;
+                Reader::Anonymous
             }
-            ReaderAuth::Anonymous => Reader::Anonymous,
         })
+    }
+
+    /// Whether this caller owns the poll.
+    pub fn owns(&self, poll: &crate::domain::poll::Poll) -> bool {
+        matches!(self, Reader::Organiser(o) if o.id == poll.organiser_id)
     }
 }

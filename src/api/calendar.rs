@@ -20,14 +20,15 @@ use super::ApiTags;
 use super::auth::{OrganiserToken, Reader, ReaderAuth};
 use super::error::{Problem, error_responses};
 use super::polls::ensure_readable;
+use super::results::{ensure_results_visible, names_visible};
 use super::types::Instant;
-use crate::domain::calendar;
+use crate::domain::calendar::{self, Guest};
 use crate::domain::ics::{self, CalendarHeader};
 use crate::domain::poll::Poll;
 use crate::domain::time::render_utc;
 use crate::error::Error;
 use crate::store::Store;
-use crate::store::feeds::FeedStamp;
+use crate::store::feeds::{FeedScope, FeedStamp};
 
 /// The public base URL, for links in calendars and feed URLs.
 #[derive(Clone)]
@@ -162,12 +163,16 @@ error_responses!(FeedsError {
     NotFound = 404: "No such feed of this organiser.",
 });
 
+/// A feed's `https://` (or `http://`) address and the same as `webcal://`.
+pub fn feed_urls(base: &str, secret: &str) -> (String, String) {
+    let url = format!("{base}/calendar/{secret}.ics");
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(&url);
+    let webcal = format!("webcal://{rest}");
+    (url, webcal)
+}
+
 fn feed_view(base: &str, model: &crate::entity::feed::Model, secret: Option<&str>) -> FeedView {
-    let url = secret.map(|s| format!("{base}/calendar/{s}.ics"));
-    let webcal_url = url.as_ref().map(|u| {
-        let rest = u.split_once("://").map(|(_, r)| r).unwrap_or(u);
-        format!("webcal://{rest}")
-    });
+    let (url, webcal_url) = secret.map(|s| feed_urls(base, s)).unzip();
     FeedView {
         id: model.id,
         kind: model.kind.clone(),
@@ -200,8 +205,8 @@ impl CalendarApi {
         auth: ReaderAuth,
         poll_id: Path<Uuid>,
     ) -> Result<IcsFile, IcsError> {
-        let poll = readable_poll(&store, req, auth, poll_id.0).await?;
-        Ok(poll_file(req, &base.0.0, &poll, PollFile::Event)?)
+        let (poll, guests) = readable_poll(&store, req, auth, poll_id.0).await?;
+        Ok(poll_file(req, &base.0.0, &poll, &guests, PollFile::Event)?)
     }
 
     /// Download the holds
@@ -222,8 +227,8 @@ impl CalendarApi {
         auth: ReaderAuth,
         poll_id: Path<Uuid>,
     ) -> Result<IcsFile, IcsError> {
-        let poll = readable_poll(&store, req, auth, poll_id.0).await?;
-        Ok(poll_file(req, &base.0.0, &poll, PollFile::Holds)?)
+        let (poll, guests) = readable_poll(&store, req, auth, poll_id.0).await?;
+        Ok(poll_file(req, &base.0.0, &poll, &guests, PollFile::Holds)?)
     }
 
     /// List your feeds
@@ -281,9 +286,16 @@ enum PollFile {
 }
 
 /// A poll's ICS file: 304 when the client's copy is current (the poll's
-/// version makes the ETag, so no rendering is needed to tell), else the
-/// calendar. The event file is 404 until the poll has been confirmed.
-fn poll_file(req: &Request, base: &str, poll: &Poll, file: PollFile) -> Result<IcsFile, Error> {
+/// version and the attendees' answers make the ETag, so no rendering is
+/// needed to tell), else the calendar. The event file is 404 until the poll
+/// has been confirmed.
+fn poll_file(
+    req: &Request,
+    base: &str,
+    poll: &Poll,
+    guests: &[Guest],
+    file: PollFile,
+) -> Result<IcsFile, Error> {
     if file == PollFile::Event && poll.confirmed_option.is_none() {
         return Err(Error::NotFound("confirmed event"));
     }
@@ -302,17 +314,32 @@ fn poll_file(req: &Request, base: &str, poll: &Poll, file: PollFile) -> Result<I
             format!("inline; filename=\"{slug}-holds.ics\""),
         ),
     };
-    let etag = format!("\"{kind}-{}-{}\"", poll.id.simple(), poll.version);
+    let etag = if guests.is_empty() {
+        format!("\"{kind}-{}-{}\"", poll.id.simple(), poll.version)
+    } else {
+        let mut h = Sha256::new();
+        for g in guests {
+            h.update(g.email.as_bytes());
+            h.update([u8::from(g.required)]);
+            for (option, choice) in &g.votes {
+                h.update(option.as_bytes());
+                h.update(choice.as_str().as_bytes());
+            }
+            h.update(b"\n");
+        }
+        let answers = &hex::encode(h.finalize())[..16];
+        format!("\"{kind}-{}-{}-{answers}\"", poll.id.simple(), poll.version)
+    };
     if not_modified(req, &etag, Some(poll.updated_at)) {
         return Ok(IcsFile::NotModified(etag));
     }
     let link = poll_link(base, poll);
     let now = Utc::now();
     let events = match file {
-        PollFile::Event => calendar::confirmed_event(poll, &link, now)
+        PollFile::Event => calendar::confirmed_event(poll, &link, now, guests)
             .into_iter()
             .collect(),
-        PollFile::Holds => calendar::holds(poll, &link, now),
+        PollFile::Holds => calendar::holds(poll, &link, now, guests),
     };
     let body = ics::render(
         &CalendarHeader {
@@ -330,16 +357,37 @@ fn poll_file(req: &Request, base: &str, poll: &Poll, file: PollFile) -> Result<I
     ))
 }
 
+/// The poll, if the caller may read it, and the attendees to list: invited
+/// members with an email and their answers — only for callers who may see
+/// who answered what (PARTSTAT is an answer).
 async fn readable_poll(
     store: &Store,
     req: &Request,
     auth: ReaderAuth,
     id: Uuid,
-) -> Result<Poll, Error> {
+) -> Result<(Poll, Vec<Guest>), Error> {
     let reader = Reader::resolve(auth, req)?;
     let poll = store.poll(id).await?.ok_or(Error::NotFound("poll"))?;
     ensure_readable(&poll, &reader)?;
-    Ok(poll)
+    let show = names_visible(&poll, &reader) && ensure_results_visible(&poll, &reader).is_ok();
+    let guests = if show {
+        store
+            .list_invitations(poll.id, None, u64::MAX, true)
+            .await?
+            .into_iter()
+            .filter_map(|i| {
+                Some(Guest {
+                    email: i.email?,
+                    name: i.name,
+                    required: i.required,
+                    votes: i.answer.map(|a| a.votes).unwrap_or_default(),
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok((poll, guests))
 }
 
 /// A strong ETag for a feed, from its one-query stamp. The day is part of it
@@ -349,6 +397,15 @@ fn feed_etag(stamp: &FeedStamp, now: DateTime<Utc>) -> String {
     h.update(stamp.feed_id.as_bytes());
     h.update(stamp.polls.to_le_bytes());
     h.update(stamp.version_sum.to_le_bytes());
+    h.update(stamp.answers.to_le_bytes());
+    h.update(stamp.answer_revisions.to_le_bytes());
+    h.update(
+        stamp
+            .answers_modified
+            .map(|t| t.timestamp_micros())
+            .unwrap_or(0)
+            .to_le_bytes(),
+    );
     h.update(
         stamp
             .last_modified
@@ -378,7 +435,7 @@ pub async fn feed(
         .ok_or_else(not_found)?;
     let now = Utc::now();
     let etag = feed_etag(&stamp, now);
-    if not_modified(req, &etag, stamp.last_modified) {
+    if not_modified(req, &etag, stamp.last_modified.max(stamp.answers_modified)) {
         return Ok(Response::builder()
             .status(StatusCode::NOT_MODIFIED)
             .header(header::ETAG, etag)
@@ -386,13 +443,21 @@ pub async fn feed(
             .finish());
     }
     let polls = store.feed_polls(stamp.scope).await.map_err(Problem::from)?;
+    // A member's feed lists the member themself as attendee, with their answer.
+    let guests = match stamp.scope {
+        FeedScope::Member(member) => store.member_guests(member).await.map_err(Problem::from)?,
+        FeedScope::Organiser(_) => Default::default(),
+    };
     let events: Vec<_> = polls
         .iter()
-        .flat_map(|p| calendar::feed_entries(p, &poll_link(&base.0.0, p), now))
+        .flat_map(|p| {
+            let me: Vec<Guest> = guests.get(&p.id).cloned().into_iter().collect();
+            calendar::feed_entries(p, &poll_link(&base.0.0, p), now, &me)
+        })
         .collect();
     let body = ics::render(
         &CalendarHeader {
-            name: &format!("Convene: {}", stamp.organiser_name),
+            name: &format!("Convene: {}", stamp.owner_name),
             refresh: Some(Duration::minutes(REFRESH_MINUTES)),
         },
         &events,
@@ -402,7 +467,7 @@ pub async fn feed(
         .content_type(ICS_CONTENT_TYPE)
         .header(header::ETAG, etag)
         .header(header::CACHE_CONTROL, CACHE_CONTROL);
-    if let Some(modified) = stamp.last_modified {
+    if let Some(modified) = stamp.last_modified.max(stamp.answers_modified) {
         resp = resp.header(header::LAST_MODIFIED, http_date(modified));
     }
     Ok(resp.body(body))

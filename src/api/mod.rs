@@ -7,6 +7,8 @@ pub mod calendar;
 pub mod error;
 pub mod groups;
 pub mod health;
+pub mod history;
+pub mod invitations;
 pub mod polls;
 pub mod responses;
 pub mod results;
@@ -26,10 +28,14 @@ pub enum ApiTags {
     Responses,
     /// Rosters: groups of members with their time zones and social hours (organisers).
     Groups,
+    /// Inviting members to a poll, following who has answered, and answering on a member's behalf (organisers).
+    Invitations,
     /// Counts per option and their ranking.
     Results,
     /// The confirmed event and the holds as ICS, and calendar subscription feeds.
     Calendar,
+    /// Everything that happened to a poll, and its export (organisers).
+    Records,
     /// Liveness and readiness for operators and load balancers.
     Operations,
 }
@@ -40,6 +46,8 @@ pub type Apis = (
     results::ResultsApi,
     calendar::CalendarApi,
     groups::GroupsApi,
+    invitations::InvitationsApi,
+    history::HistoryApi,
     health::HealthApi,
 );
 
@@ -47,7 +55,8 @@ const DESCRIPTION: &str = "Convene is a scheduling-poll service for groups sprea
 An organiser proposes dates or times, members vote yes / if need be / no, and everybody sees each \
 option in their own time zone.\n\n\
 Authorise with one of the bearer tokens: an organiser token (`cvn_org_…`, from `convene token create`), \
-or a response edit token (`cvn_rsp_…`, returned when you vote). Errors are `application/problem+json` \
+an invited member's invitation token (`cvn_inv_…`, from the organiser), \
+or a response edit token (`cvn_rsp_…`, returned when you vote on an open poll). Errors are `application/problem+json` \
 (RFC 9457) and name each invalid field.";
 
 /// The OpenAPI service; `server_url` is where clients reach it.
@@ -59,6 +68,8 @@ pub fn service(server_url: &str) -> OpenApiService<Apis, ()> {
             results::ResultsApi,
             calendar::CalendarApi,
             groups::GroupsApi,
+            invitations::InvitationsApi,
+            history::HistoryApi,
             health::HealthApi,
         ),
         "Convene",

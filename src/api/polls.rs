@@ -182,6 +182,10 @@ pub struct CreatePollRequest {
     pub show_voter_names: Option<bool>,
     /// Publish counts only: names and individual answers are never shown, to anyone. Default false.
     pub aggregate_only: Option<bool>,
+    /// The least number of required invited members who must be available
+    /// (yes or if need be) for an option; results say whether each meets it.
+    #[oai(validator(minimum(value = "1"), maximum(value = "10000")))]
+    pub quorum: Option<i64>,
     /// At least one, at most 500.
     pub options: Vec<OptionInput>,
 }
@@ -208,6 +212,7 @@ impl poem_openapi::types::Example for CreatePollRequest {
             results_visibility: Some(ResultsVisibility::Everyone),
             show_voter_names: Some(true),
             aggregate_only: Some(false),
+            quorum: None,
             options: vec![
                 day("2026-07-05", "2026-07-07"),
                 day("2026-07-10", "2026-07-12"),
@@ -239,6 +244,10 @@ impl CreatePollRequest {
         let zone = v.check("time_zone", Zone::parse(&self.time_zone.0));
         let deadline = match &self.deadline {
             Some(d) => v.check("deadline", parse_deadline(&d.0)).map(Some),
+            None => Some(None),
+        };
+        let quorum = match self.quorum {
+            Some(q) => v.check("quorum", dp::parse_quorum(q)).map(Some),
             None => Some(None),
         };
         if self.options.is_empty() {
@@ -278,6 +287,7 @@ impl CreatePollRequest {
                     .unwrap_or(defaults.results_visibility),
                 show_voter_names: self.show_voter_names.unwrap_or(defaults.show_voter_names),
                 aggregate_only: self.aggregate_only.unwrap_or(defaults.aggregate_only),
+                quorum: quorum.expect("checked"),
             },
             options: slots.into_iter().map(|(_, s)| s).collect(),
         })
@@ -311,6 +321,10 @@ pub struct UpdatePollRequest {
     pub show_voter_names: MaybeUndefined<bool>,
     #[serde(default)]
     pub aggregate_only: MaybeUndefined<bool>,
+    /// `null` removes the quorum.
+    #[serde(default)]
+    #[oai(validator(minimum(value = "1"), maximum(value = "10000")))]
+    pub quorum: MaybeUndefined<i64>,
 }
 
 /// A field that may be left out but not set to null.
@@ -354,6 +368,11 @@ impl UpdatePollRequest {
                 .map(Into::into),
             show_voter_names: required(&self.show_voter_names, "show_voter_names", &mut v),
             aggregate_only: required(&self.aggregate_only, "aggregate_only", &mut v),
+            quorum: match self.quorum {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Value(q) => v.check("quorum", dp::parse_quorum(q)).map(Some),
+            },
         };
         v.into_result()?;
         Ok(patch)
@@ -455,7 +474,8 @@ pub struct PollView {
     pub description: String,
     pub location: String,
     pub time_zone: String,
-    /// The zone `start_viewer`/`end_viewer` are shown in: `?tz=`, else the poll's zone.
+    /// The zone `start_viewer`/`end_viewer` are shown in: `?tz=`, else an
+    /// invited member's own zone, else the poll's zone.
     pub viewer_time_zone: String,
     pub status: PollStatus,
     #[oai(skip_serializing_if_is_none)]
@@ -465,6 +485,9 @@ pub struct PollView {
     pub results_visibility: ResultsVisibility,
     pub show_voter_names: bool,
     pub aggregate_only: bool,
+    /// The least number of required members who must be available for an option.
+    #[oai(skip_serializing_if_is_none)]
+    pub quorum: Option<u32>,
     /// Rises with every change; send it back as `If-Match` to edit.
     pub version: i32,
     pub created_at: Instant,
@@ -490,6 +513,7 @@ pub fn poll_view(p: &Poll, viewer: Zone) -> PollView {
         results_visibility: p.settings.results_visibility.into(),
         show_voter_names: p.settings.show_voter_names,
         aggregate_only: p.settings.aggregate_only,
+        quorum: p.settings.quorum,
         version: p.version,
         created_at: Instant(time::render_utc(p.created_at)),
         updated_at: Instant(time::render_utc(p.updated_at)),
@@ -543,10 +567,12 @@ fn parse_if_match(value: &str) -> Result<Option<i32>, Error> {
 }
 
 /// The viewer's zone: `?tz=` if given, else the poll's.
-pub fn viewer_zone(tz: Option<&str>, poll: &Poll) -> Result<Zone, Error> {
-    match tz {
-        Some(name) => Zone::parse(name).map_err(|m| Error::invalid("tz", m)),
-        None => Ok(poll.zone),
+pub fn viewer_zone(tz: Option<&str>, poll: &Poll, reader: &Reader) -> Result<Zone, Error> {
+    match (tz, reader) {
+        (Some(name), _) => Zone::parse(name).map_err(|m| Error::invalid("tz", m)),
+        // An invited member sees times on their own clock unless they ask.
+        (None, Reader::Invitee(i)) if i.poll_id == poll.id => Ok(i.zone),
+        (None, _) => Ok(poll.zone),
     }
 }
 
@@ -555,6 +581,7 @@ pub fn ensure_readable(poll: &Poll, reader: &Reader) -> Result<(), Error> {
     match reader {
         Reader::Organiser(o) if o.id == poll.organiser_id => Ok(()),
         Reader::Respondent(r) if r.poll_id == poll.id => Ok(()),
+        Reader::Invitee(i) if i.poll_id == poll.id => Ok(()),
         _ if poll.settings.voting == dp::Voting::Open => Ok(()),
         // Invite-only polls are invisible to outsiders, whether or not they exist.
         _ => Err(Error::NotFound("poll")),
@@ -775,7 +802,7 @@ impl PollsApi {
             .await?
             .ok_or(Error::NotFound("poll"))?;
         ensure_readable(&poll, &reader)?;
-        let viewer = viewer_zone(tz.0.as_deref(), &poll)?;
+        let viewer = viewer_zone(tz.0.as_deref(), &poll, &reader)?;
         Ok(PollRead::Ok(
             Json(poll_view(&poll, viewer)),
             etag(poll.version),
@@ -926,11 +953,12 @@ impl PollsApi {
         body: JsonBody<ConfirmRequest>,
     ) -> Result<PollRead, ConfirmError> {
         let o = auth.0;
-        let (poll, tallies) = store
-            .poll_with_tallies(poll_id.0)
+        let standing = store
+            .poll_standing(poll_id.0)
             .await?
-            .filter(|(p, _)| p.organiser_id == o.id)
+            .filter(|s| s.poll.organiser_id == o.id)
             .ok_or(Error::NotFound("poll"))?;
+        let poll = &standing.poll;
         let option_id = match body.0.option_id {
             Some(id) if poll.options.iter().any(|x| x.id == id) => id,
             Some(_) => {
@@ -939,7 +967,7 @@ impl PollsApi {
                 );
             }
             None => {
-                let ranked = super::results::results(&poll, &tallies);
+                let ranked = super::results::results(&standing, false);
                 let top = ranked
                     .options
                     .first()

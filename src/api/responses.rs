@@ -10,7 +10,10 @@ use poem_openapi::{
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::auth::{Reader, ReaderAuth, ResponseToken};
+use super::auth::{
+    InvitationToken, OwnResponseAuth, Reader, ReaderAuth, ResponseToken, VoterAuth,
+    reject_unrecognised,
+};
 use super::body::JsonBody;
 use super::error::error_responses;
 use super::results::ensure_results_visible;
@@ -69,6 +72,7 @@ pub struct Vote {
 pub struct ResponseInput {
     /// Your name, as others will see it. Required for a new response to an
     /// open poll; when replacing, leave it out to keep the current one.
+    /// Invited members answer under their roster name, so theirs is not needed.
     pub name: Option<String>,
     pub comment: Option<String>,
     pub votes: Vec<Vote>,
@@ -85,7 +89,7 @@ impl poem_openapi::types::Example for ResponseInput {
 }
 
 impl ResponseInput {
-    fn parse(self, name_required: bool) -> Result<Ballot, Vec<FieldError>> {
+    pub fn parse(self, name_required: bool) -> Result<Ballot, Vec<FieldError>> {
         let mut v = Violations::default();
         let name = match self.name.as_deref() {
             Some(n) => v.check("name", parse_person_name(n)),
@@ -123,6 +127,12 @@ pub struct ResponseView {
     pub name: Option<String>,
     pub comment: String,
     pub votes: Vec<VoteView>,
+    /// Whether this is an invited member's answer.
+    pub invited: bool,
+    /// The organiser who recorded this answer on the member's behalf (given
+    /// by phone or email); absent when the member answered themselves.
+    #[oai(skip_serializing_if_is_none)]
+    pub recorded_by: Option<String>,
     /// 1 for the first answer, raised by each replacement.
     pub revision: i32,
     pub created_at: Instant,
@@ -143,8 +153,10 @@ pub struct VoteView {
 pub struct CreatedResponse {
     #[oai(flatten)]
     pub response: ResponseView,
-    /// Shown only now: send it as a bearer token to read, replace or withdraw this response.
-    pub edit_token: String,
+    /// Shown only now: send it as a bearer token to read, replace or withdraw
+    /// this response. Absent for invited members, whose invitation token does that.
+    #[oai(skip_serializing_if_is_none)]
+    pub edit_token: Option<String>,
 }
 
 /// A page of responses, oldest first.
@@ -156,12 +168,14 @@ pub struct ResponsePage {
     pub next_cursor: Option<String>,
 }
 
-fn view(r: StoredResponse, show_name: bool) -> ResponseView {
+pub fn view(r: StoredResponse, show_name: bool) -> ResponseView {
     ResponseView {
         id: r.id,
         poll_id: r.poll_id,
         name: show_name.then_some(r.name),
         comment: r.comment,
+        invited: r.invitation_id.is_some(),
+        recorded_by: if show_name { r.recorded_by } else { None },
         votes: r
             .votes
             .into_iter()
@@ -179,7 +193,7 @@ fn view(r: StoredResponse, show_name: bool) -> ResponseView {
 error_responses!(SubmitError {
     BadRequest = 400: "The body is not valid JSON.",
     Unauthorized = 401: "A token was sent but is not valid.",
-    Forbidden = 403: "The poll is invite-only.",
+    Forbidden = 403: "The poll is invite-only, or the invitation is for another poll.",
     NotFound = 404: "No such poll.",
     Conflict = 409: "Voting is closed (closed, confirmed, cancelled, or past its deadline).",
     PayloadTooLarge = 413: "The body is too large.",
@@ -197,9 +211,9 @@ error_responses!(ListResponsesError {
 
 error_responses!(MyResponseError {
     BadRequest = 400: "The body or a parameter is malformed.",
-    Unauthorized = 401: "No valid response token.",
+    Unauthorized = 401: "No valid invitation or response token.",
     Forbidden = 403: "The token belongs to another poll.",
-    NotFound = 404: "No such response.",
+    NotFound = 404: "No such response (an invited member who has not answered yet has none).",
     Conflict = 409: "Voting is closed.",
     PayloadTooLarge = 413: "The body is too large.",
     UnsupportedMediaType = 415: "The body is not JSON.",
@@ -211,6 +225,19 @@ pub enum Submitted {
     /// The response was recorded. Keep the edit token to change it later.
     #[oai(status = 201)]
     Created(Json<CreatedResponse>, #[oai(header = "Location")] String),
+    /// An invited member who had already answered: the answer was replaced.
+    #[oai(status = 200)]
+    Replaced(Json<CreatedResponse>),
+}
+
+#[derive(ApiResponse)]
+pub enum ResponsePut {
+    /// The answer was replaced.
+    #[oai(status = 200)]
+    Ok(Json<ResponseView>),
+    /// An invited member's first answer was recorded.
+    #[oai(status = 201)]
+    Created(Json<ResponseView>),
 }
 
 #[derive(ApiResponse)]
@@ -236,7 +263,7 @@ pub enum Withdrawn {
 
 pub struct ResponsesApi;
 
-fn own_poll(token: &ResponseToken, poll_id: Uuid) -> Result<Uuid, Error> {
+fn own_response(token: &ResponseToken, poll_id: Uuid) -> Result<Uuid, Error> {
     if token.0.poll_id == poll_id {
         Ok(token.0.response_id)
     } else {
@@ -246,13 +273,24 @@ fn own_poll(token: &ResponseToken, poll_id: Uuid) -> Result<Uuid, Error> {
     }
 }
 
+fn own_invitation(token: &InvitationToken, poll_id: Uuid) -> Result<(), Error> {
+    if token.0.poll_id == poll_id {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(
+            "this invitation is for another poll".into(),
+        ))
+    }
+}
+
 #[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Responses")]
 impl ResponsesApi {
     /// Vote
     ///
-    /// Records a new response to an open-voting poll, with your name. The
+    /// On an open poll, anyone records a response with their name; the
     /// answer carries an `edit_token`, shown only once, to change or withdraw
-    /// it until voting closes.
+    /// it until voting closes. An invited member sends their invitation token
+    /// instead (no name needed); answering again replaces their answer (200).
     #[oai(
         path = "/polls/:poll_id/responses",
         method = "post",
@@ -261,17 +299,37 @@ impl ResponsesApi {
     async fn submit_response(
         &self,
         store: Data<&Store>,
+        req: &Request,
+        auth: VoterAuth,
         poll_id: Path<Uuid>,
         body: JsonBody<ResponseInput>,
     ) -> Result<Submitted, SubmitError> {
+        let location = format!("/api/v1/polls/{}/responses/me", poll_id.0);
+        if let VoterAuth::Invitee(invitation) = &auth {
+            own_invitation(invitation, poll_id.0)?;
+            let ballot = body.0.parse(false).map_err(Error::Invalid)?;
+            let (stored, created) = store
+                .answer_invitation(poll_id.0, invitation.0.invitation_id, ballot, None)
+                .await?;
+            crate::metrics::vote_recorded();
+            let reply = CreatedResponse {
+                response: view(stored, true),
+                edit_token: None,
+            };
+            return Ok(if created {
+                Submitted::Created(Json(reply), location)
+            } else {
+                Submitted::Replaced(Json(reply))
+            });
+        }
+        reject_unrecognised(req)?;
         let ballot = body.0.parse(true).map_err(Error::Invalid)?;
         let (stored, token) = store.submit_response(poll_id.0, ballot).await?;
         crate::metrics::vote_recorded();
-        let location = format!("/api/v1/polls/{}/responses/me", stored.poll_id);
         Ok(Submitted::Created(
             Json(CreatedResponse {
                 response: view(stored, true),
-                edit_token: token,
+                edit_token: Some(token),
             }),
             location,
         ))
@@ -310,8 +368,7 @@ impl ResponsesApi {
             )
             .into());
         }
-        let is_owner = matches!(&reader, Reader::Organiser(o) if o.id == poll.organiser_id);
-        let show_names = is_owner || poll.settings.show_voter_names;
+        let show_names = reader.owns(&poll) || poll.settings.show_voter_names;
         let limit = page_limit(limit.0)?;
         let after = parse_cursor(cursor.0.as_deref())?;
         let mut rows = store.list_responses(poll.id, after, limit + 1).await?;
@@ -329,7 +386,8 @@ impl ResponsesApi {
 
     /// Read my response
     ///
-    /// The response that the bearer token belongs to.
+    /// Your own answer: send your invitation token (invited members) or the
+    /// edit token you got when you voted.
     #[oai(
         path = "/polls/:poll_id/responses/me",
         method = "get",
@@ -338,21 +396,30 @@ impl ResponsesApi {
     async fn get_my_response(
         &self,
         store: Data<&Store>,
-        auth: ResponseToken,
+        auth: OwnResponseAuth,
         poll_id: Path<Uuid>,
     ) -> Result<ResponseRead, MyResponseError> {
-        let id = own_poll(&auth, poll_id.0)?;
-        let stored = store
-            .response(id)
-            .await?
-            .ok_or(Error::NotFound("response"))?;
+        let stored = match &auth {
+            OwnResponseAuth::Invitee(invitation) => {
+                own_invitation(invitation, poll_id.0)?;
+                store
+                    .response_of_invitation(invitation.0.invitation_id)
+                    .await?
+            }
+            OwnResponseAuth::Respondent(token) => {
+                store.response(own_response(token, poll_id.0)?).await?
+            }
+        };
+        let stored = stored.ok_or(Error::NotFound("response"))?;
         Ok(ResponseRead::Ok(Json(view(stored, true))))
     }
 
     /// Replace my response
     ///
     /// Replaces the whole answer (options left out become "no answer") while
-    /// voting is open. The previous answer is kept in the poll's history.
+    /// voting is open. The previous answer is kept in the poll's history. An
+    /// invited member who has not answered yet gets their first answer
+    /// recorded (201).
     #[oai(
         path = "/polls/:poll_id/responses/me",
         method = "put",
@@ -361,20 +428,39 @@ impl ResponsesApi {
     async fn replace_my_response(
         &self,
         store: Data<&Store>,
-        auth: ResponseToken,
+        auth: OwnResponseAuth,
         poll_id: Path<Uuid>,
         body: JsonBody<ResponseInput>,
-    ) -> Result<ResponseRead, MyResponseError> {
-        let id = own_poll(&auth, poll_id.0)?;
-        let ballot = body.0.parse(false).map_err(Error::Invalid)?;
-        let stored = store.replace_response(id, ballot).await?;
-        Ok(ResponseRead::Ok(Json(view(stored, true))))
+    ) -> Result<ResponsePut, MyResponseError> {
+        match &auth {
+            OwnResponseAuth::Invitee(invitation) => {
+                own_invitation(invitation, poll_id.0)?;
+                let ballot = body.0.parse(false).map_err(Error::Invalid)?;
+                let (stored, created) = store
+                    .answer_invitation(poll_id.0, invitation.0.invitation_id, ballot, None)
+                    .await?;
+                let view = Json(view(stored, true));
+                Ok(if created {
+                    crate::metrics::vote_recorded();
+                    ResponsePut::Created(view)
+                } else {
+                    ResponsePut::Ok(view)
+                })
+            }
+            OwnResponseAuth::Respondent(token) => {
+                own_response(token, poll_id.0)?;
+                let ballot = body.0.parse(false).map_err(Error::Invalid)?;
+                let stored = store.replace_response(token.0, ballot).await?;
+                Ok(ResponsePut::Ok(Json(view(stored, true))))
+            }
+        }
     }
 
     /// Withdraw my response
     ///
-    /// Removes the response from the counts while voting is open; its token
-    /// stops working. The history keeps what it said.
+    /// Removes the response from the counts while voting is open; an edit
+    /// token stops working (an invitation token stays, to answer again). The
+    /// history keeps what it said.
     #[oai(
         path = "/polls/:poll_id/responses/me",
         method = "delete",
@@ -383,11 +469,21 @@ impl ResponsesApi {
     async fn withdraw_my_response(
         &self,
         store: Data<&Store>,
-        auth: ResponseToken,
+        auth: OwnResponseAuth,
         poll_id: Path<Uuid>,
     ) -> Result<Withdrawn, MyResponseError> {
-        let id = own_poll(&auth, poll_id.0)?;
-        store.withdraw_response(id).await?;
+        let id = match &auth {
+            OwnResponseAuth::Invitee(invitation) => {
+                own_invitation(invitation, poll_id.0)?;
+                store
+                    .response_of_invitation(invitation.0.invitation_id)
+                    .await?
+                    .ok_or(Error::NotFound("response"))?
+                    .id
+            }
+            OwnResponseAuth::Respondent(token) => own_response(token, poll_id.0)?,
+        };
+        store.withdraw_response(poll_id.0, id).await?;
         Ok(Withdrawn::NoContent)
     }
 }

@@ -9,11 +9,38 @@ use super::ApiTags;
 use super::auth::{Reader, ReaderAuth};
 use super::error::error_responses;
 use super::polls::{PollStatus, ensure_readable};
+use super::types::{Instant, TimeZone};
 use crate::domain::poll::{Poll, ResultsVisibility};
 use crate::domain::ranking::{self, Candidate};
+use crate::domain::time::Slot;
 use crate::error::Error;
 use crate::store::Store;
-use crate::store::results::Tallies;
+use crate::store::invitations::Invitee;
+use crate::store::results::Standing;
+
+/// An invited member for whom a timed option is not wholly inside their
+/// social hours, with the option's times on their own clock.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct OutsideSocialHours {
+    pub member_id: Uuid,
+    pub name: String,
+    pub time_zone: TimeZone,
+    /// The option's start on the member's wall clock, with its offset.
+    pub local_start: Instant,
+    pub local_end: Instant,
+    /// The member's social hours, `HH:MM`–`HH:MM` local.
+    pub social_hours: String,
+}
+
+/// An invited member who has not answered.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct NonRespondent {
+    pub member_id: Uuid,
+    pub name: String,
+    pub required: bool,
+}
 
 /// Counts and rank of one option.
 #[derive(Object, Debug, Clone)]
@@ -34,6 +61,20 @@ pub struct OptionResult {
     pub no_answer: i64,
     /// yes + if need be.
     pub available: i64,
+    /// Required invited members who can make it (yes or if need be).
+    pub required_available: i64,
+    /// Every required member can make it (true when nobody is required).
+    pub all_required_available: bool,
+    /// Whether `required_available` reaches the poll's quorum; absent when
+    /// the poll sets none.
+    #[oai(skip_serializing_if_is_none)]
+    pub meets_quorum: Option<bool>,
+    /// How many invited members would sit in this timed option outside
+    /// their social hours (0 for all-day options).
+    pub outside_social_hours_count: i64,
+    /// Who they are, with their local times, where names are shown.
+    #[oai(skip_serializing_if_is_none)]
+    pub outside_social_hours: Option<Vec<OutsideSocialHours>>,
     /// Why the option stands where it does.
     pub explanation: String,
 }
@@ -46,6 +87,22 @@ pub struct PollResults {
     pub status: PollStatus,
     /// How many responses count.
     pub responses: i64,
+    /// Invited members (0 for a poll without invitations).
+    pub invited: i64,
+    /// Required invited members.
+    pub required: i64,
+    /// Invited members who have answered.
+    pub invited_answered: i64,
+    /// `invited_answered / invited`, 0–1; absent without invitations.
+    #[oai(skip_serializing_if_is_none)]
+    pub response_rate: Option<f64>,
+    /// Invited members who have not answered, where names are shown
+    /// (never on aggregate-only polls).
+    #[oai(skip_serializing_if_is_none)]
+    pub non_respondents: Option<Vec<NonRespondent>>,
+    /// The poll's quorum of required members, if it sets one.
+    #[oai(skip_serializing_if_is_none)]
+    pub quorum: Option<u32>,
     /// How options are ranked.
     pub ranking_rule: String,
     /// Whether the leading option is tied on availability and yes count with another.
@@ -75,8 +132,11 @@ pub fn ensure_results_visible(poll: &Poll, reader: &Reader) -> Result<(), Error>
         (Reader::Organiser(o), _) if o.id == poll.organiser_id => Ok(()),
         (_, ResultsVisibility::Everyone) => Ok(()),
         (Reader::Respondent(r), ResultsVisibility::AfterVoting) if r.poll_id == poll.id => Ok(()),
+        (Reader::Invitee(i), ResultsVisibility::AfterVoting) if i.poll_id == poll.id && i.answered => {
+            Ok(())
+        }
         (_, ResultsVisibility::AfterVoting) => Err(Error::Forbidden(
-            "results are shown once you have voted: send your response token".into(),
+            "results are shown once you have voted: vote, then send your invitation or response token".into(),
         )),
         (_, ResultsVisibility::Organisers) => Err(Error::Forbidden(
             "only the organiser sees results of this poll".into(),
@@ -84,22 +144,66 @@ pub fn ensure_results_visible(poll: &Poll, reader: &Reader) -> Result<(), Error>
     }
 }
 
-/// Counts, ranks and reasons for every option, leader first.
-pub fn results(poll: &Poll, tallies: &Tallies) -> PollResults {
+/// Whether this caller sees members' and respondents' names: never on
+/// aggregate-only polls; otherwise the organiser always, others when the
+/// poll shows voter names.
+pub fn names_visible(poll: &Poll, reader: &Reader) -> bool {
+    !poll.settings.aggregate_only && (reader.owns(poll) || poll.settings.show_voter_names)
+}
+
+/// The invited members for whom `slot` is not wholly inside their social
+/// hours (none for all-day options, which are floating dates).
+fn outside_social_hours(slot: &Slot, roster: &[Invitee]) -> Vec<OutsideSocialHours> {
+    let Slot::Timed { start, end } = *slot else {
+        return Vec::new();
+    };
+    roster
+        .iter()
+        .filter(|m| !m.social_hours.cover(m.zone, start, end))
+        .map(|m| OutsideSocialHours {
+            member_id: m.member_id,
+            name: m.name.clone(),
+            time_zone: TimeZone(m.zone.name().into()),
+            local_start: Instant(m.zone.render(start)),
+            local_end: Instant(m.zone.render(end)),
+            social_hours: format!(
+                "{}–{}",
+                m.social_hours.start.format("%H:%M"),
+                m.social_hours.end.format("%H:%M")
+            ),
+        })
+        .collect()
+}
+
+/// Counts, ranks and reasons for every option, leader first. With
+/// `show_names` false, members are counted but not named.
+pub fn results(standing: &Standing, show_names: bool) -> PollResults {
+    let Standing {
+        poll,
+        tallies,
+        roster,
+        required_available,
+    } = standing;
+    let required = roster.iter().filter(|i| i.required).count() as i64;
     let counts: Vec<[i64; 3]> = poll
         .options
         .iter()
         .map(|o| tallies.options.get(&o.id).copied().unwrap_or_default())
         .collect();
+    let req_avail: Vec<i64> = poll
+        .options
+        .iter()
+        .map(|o| required_available.get(&o.id).copied().unwrap_or(0))
+        .collect();
     let candidates: Vec<Candidate> = poll
         .options
         .iter()
         .zip(&counts)
-        .map(|(o, [yes, inb, _])| Candidate {
+        .zip(&req_avail)
+        .map(|((o, [yes, inb, _]), ra)| Candidate {
             yes: *yes as u64,
             if_need_be: *inb as u64,
-            // Required members arrive with invitations; an open poll has none.
-            all_required_available: true,
+            all_required_available: *ra >= required,
             start: o.slot.start_local(poll.zone),
             position: o.position,
         })
@@ -109,27 +213,54 @@ pub fn results(poll: &Poll, tallies: &Tallies) -> PollResults {
         .options
         .iter()
         .zip(counts)
+        .zip(req_avail)
         .zip(ranked)
         .enumerate()
-        .map(|(i, ((o, [yes, inb, no]), r))| OptionResult {
-            option_id: o.id,
-            number: i as u32 + 1,
-            label: o.slot.label(poll.zone),
-            rank: r.rank,
-            tied: r.tied,
-            yes,
-            if_need_be: inb,
-            no,
-            no_answer: (tallies.responses - yes - inb - no).max(0),
-            available: yes + inb,
-            explanation: r.explanation,
+        .map(|(i, (((o, [yes, inb, no]), ra), r))| {
+            let outside = outside_social_hours(&o.slot, roster);
+            OptionResult {
+                option_id: o.id,
+                number: i as u32 + 1,
+                label: o.slot.label(poll.zone),
+                rank: r.rank,
+                tied: r.tied,
+                yes,
+                if_need_be: inb,
+                no,
+                no_answer: (tallies.responses - yes - inb - no).max(0),
+                available: yes + inb,
+                required_available: ra,
+                all_required_available: ra >= required,
+                meets_quorum: poll.settings.quorum.map(|q| ra >= q as i64),
+                outside_social_hours_count: outside.len() as i64,
+                outside_social_hours: show_names.then_some(outside),
+                explanation: r.explanation,
+            }
         })
         .collect();
     options.sort_by_key(|o| o.rank);
+    let invited = roster.len() as i64;
+    let answered = roster.iter().filter(|i| i.answer.is_some()).count() as i64;
     PollResults {
         poll_id: poll.id,
         status: poll.status_at(chrono::Utc::now()).into(),
         responses: tallies.responses,
+        invited,
+        required,
+        invited_answered: answered,
+        response_rate: (invited > 0).then(|| answered as f64 / invited as f64),
+        non_respondents: (show_names && invited > 0).then(|| {
+            roster
+                .iter()
+                .filter(|i| i.answer.is_none())
+                .map(|i| NonRespondent {
+                    member_id: i.member_id,
+                    name: i.name.clone(),
+                    required: i.required,
+                })
+                .collect()
+        }),
+        quorum: poll.settings.quorum,
         ranking_rule: ranking::RULE.into(),
         top_tied: options.first().is_some_and(|o| o.tied),
         options,
@@ -144,7 +275,10 @@ impl ResultsApi {
     ///
     /// Per option: yes, if need be, no and no answer, with a deterministic
     /// rank and the reason for it. Counts come from running tallies, so the
-    /// cost does not grow with the number of respondents.
+    /// cost does not grow with the number of respondents. Polls with
+    /// invitations add the response rate, who has not answered, whether each
+    /// option suits every required member and meets the quorum, and which
+    /// members a timed option would keep up outside their social hours.
     #[oai(
         path = "/polls/:poll_id/results",
         method = "get",
@@ -158,11 +292,12 @@ impl ResultsApi {
         poll_id: Path<Uuid>,
     ) -> Result<ResultsRead, ResultsError> {
         let reader = Reader::resolve(auth, req)?;
-        let (poll, tallies) = store
-            .poll_with_tallies(poll_id.0)
+        let standing = store
+            .poll_standing(poll_id.0)
             .await?
             .ok_or(Error::NotFound("poll"))?;
-        ensure_results_visible(&poll, &reader)?;
-        Ok(ResultsRead::Ok(Json(results(&poll, &tallies))))
+        ensure_results_visible(&standing.poll, &reader)?;
+        let show_names = names_visible(&standing.poll, &reader);
+        Ok(ResultsRead::Ok(Json(results(&standing, show_names))))
     }
 }

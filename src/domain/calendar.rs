@@ -4,8 +4,32 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::ics::{Event, Status};
-use super::poll::{Poll, PollStatus};
+use uuid::Uuid;
+
+use super::ics::{Attendee, Event, PartStat, Status};
+use super::poll::{Choice, Poll, PollStatus};
+
+/// An invited member with an email, as calendars list them: their answer
+/// becomes their PARTSTAT on each event.
+#[derive(Debug, Clone)]
+pub struct Guest {
+    pub name: String,
+    pub email: String,
+    pub required: bool,
+    pub votes: Vec<(Uuid, Choice)>,
+}
+
+fn attendees(guests: &[Guest], option: Uuid) -> Vec<Attendee> {
+    guests
+        .iter()
+        .map(|g| Attendee {
+            name: g.name.clone(),
+            email: g.email.clone(),
+            required: g.required,
+            partstat: PartStat::of(g.votes.iter().find(|(o, _)| *o == option).map(|(_, c)| *c)),
+        })
+        .collect()
+}
 
 /// How long a cancelled event or a dropped hold stays in feeds (as
 /// CANCELLED) so that subscribed clients remove it.
@@ -30,7 +54,12 @@ fn sequence(poll: &Poll) -> u32 {
 /// The confirmed event: CONFIRMED while confirmed, TENTATIVE if the poll was
 /// reopened after confirmation, CANCELLED once the poll is cancelled. None if
 /// the poll was never confirmed.
-pub fn confirmed_event(poll: &Poll, link: &str, now: DateTime<Utc>) -> Option<Event> {
+pub fn confirmed_event(
+    poll: &Poll,
+    link: &str,
+    now: DateTime<Utc>,
+    guests: &[Guest],
+) -> Option<Event> {
     let option = poll
         .options
         .iter()
@@ -56,12 +85,13 @@ pub fn confirmed_event(poll: &Poll, link: &str, now: DateTime<Utc>) -> Option<Ev
         zone: poll.zone,
         changed_at: poll.updated_at,
         url: Some(link.to_string()),
+        attendees: attendees(guests, option.id),
     })
 }
 
 /// One TENTATIVE hold per option while the poll is undecided; CANCELLED once
 /// it is confirmed or cancelled, so clients drop them.
-pub fn holds(poll: &Poll, link: &str, now: DateTime<Utc>) -> Vec<Event> {
+pub fn holds(poll: &Poll, link: &str, now: DateTime<Utc>, guests: &[Guest]) -> Vec<Event> {
     let status = match poll.status_at(now) {
         PollStatus::Open | PollStatus::Closed => Status::Tentative,
         PollStatus::Confirmed | PollStatus::Cancelled => Status::Cancelled,
@@ -83,6 +113,7 @@ pub fn holds(poll: &Poll, link: &str, now: DateTime<Utc>) -> Vec<Event> {
             zone: poll.zone,
             changed_at: poll.updated_at,
             url: Some(link.to_string()),
+            attendees: attendees(guests, o.id),
         })
         .collect()
 }
@@ -90,11 +121,11 @@ pub fn holds(poll: &Poll, link: &str, now: DateTime<Utc>) -> Vec<Event> {
 /// What a subscription feed shows of a poll: its holds and event, leaving
 /// out cancelled entries once they have been cancelled long enough for
 /// clients to have seen it.
-pub fn feed_entries(poll: &Poll, link: &str, now: DateTime<Utc>) -> Vec<Event> {
+pub fn feed_entries(poll: &Poll, link: &str, now: DateTime<Utc>, guests: &[Guest]) -> Vec<Event> {
     let fresh = now - poll.updated_at < Duration::days(TOMBSTONE_DAYS);
-    holds(poll, link, now)
+    holds(poll, link, now, guests)
         .into_iter()
-        .chain(confirmed_event(poll, link, now))
+        .chain(confirmed_event(poll, link, now, guests))
         .filter(|e| e.status != Status::Cancelled || fresh)
         .collect()
 }

@@ -41,6 +41,47 @@ pub struct Event {
     /// When this version of the event was made: DTSTAMP and LAST-MODIFIED.
     pub changed_at: DateTime<Utc>,
     pub url: Option<String>,
+    /// Invited members with an email, and where their answer leaves them.
+    pub attendees: Vec<Attendee>,
+}
+
+/// An invited member in an event (RFC 5545 ATTENDEE).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attendee {
+    pub name: String,
+    pub email: String,
+    pub required: bool,
+    pub partstat: PartStat,
+}
+
+/// A member's participation, from their vote on the event's option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartStat {
+    Accepted,
+    Tentative,
+    Declined,
+    NeedsAction,
+}
+
+impl PartStat {
+    pub fn of(choice: Option<super::poll::Choice>) -> Self {
+        use super::poll::Choice;
+        match choice {
+            Some(Choice::Yes) => PartStat::Accepted,
+            Some(Choice::IfNeedBe) => PartStat::Tentative,
+            Some(Choice::No) => PartStat::Declined,
+            None => PartStat::NeedsAction,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            PartStat::Accepted => "ACCEPTED",
+            PartStat::Tentative => "TENTATIVE",
+            PartStat::Declined => "DECLINED",
+            PartStat::NeedsAction => "NEEDS-ACTION",
+        }
+    }
 }
 
 /// What the calendar is: a single event file or a subscription feed.
@@ -113,6 +154,25 @@ fn vevent(e: &Event) -> icalendar::Event {
     }
     if let Some(url) = &e.url {
         ev.url(url);
+    }
+    for a in &e.attendees {
+        // The crate quotes a parameter value holding `:;,`; a DQUOTE cannot
+        // appear inside one at all (RFC 5545 §3.1), so it becomes an apostrophe.
+        let cn = clean(&a.name).replace(['"', '\n'], "'");
+        ev.append_multi_property(
+            Property::new("ATTENDEE", format!("mailto:{}", a.email))
+                .add_parameter("CN", &cn)
+                .add_parameter(
+                    "ROLE",
+                    if a.required {
+                        "REQ-PARTICIPANT"
+                    } else {
+                        "OPT-PARTICIPANT"
+                    },
+                )
+                .add_parameter("PARTSTAT", a.partstat.as_str())
+                .done(),
+        );
     }
     match e.slot {
         Slot::AllDay { start, end } => {
@@ -326,6 +386,7 @@ mod tests {
             zone: zone(z),
             changed_at: "2026-06-01T12:00:00Z".parse().unwrap(),
             url: None,
+            attendees: Vec::new(),
         }
     }
 

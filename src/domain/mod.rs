@@ -2,6 +2,7 @@
 //! option times, ranking, tokens, and the validated values handlers work with.
 
 pub mod calendar;
+pub mod export;
 pub mod ics;
 pub mod limits;
 pub mod poll;

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::limits::*;
+use super::roster::MAX_MEMBERS_PER_GROUP;
 use super::time::{Slot, Zone};
 
 macro_rules! string_enum {
@@ -59,6 +60,9 @@ pub struct Settings {
     /// Open consultations: counts are published, names and individual
     /// answers never are, to anyone.
     pub aggregate_only: bool,
+    /// The least number of required members who must be available for an
+    /// option to be viable.
+    pub quorum: Option<u32>,
 }
 
 impl Default for Settings {
@@ -69,6 +73,7 @@ impl Default for Settings {
             results_visibility: ResultsVisibility::Everyone,
             show_voter_names: true,
             aggregate_only: false,
+            quorum: None,
         }
     }
 }
@@ -99,6 +104,8 @@ pub struct PollPatch {
     pub results_visibility: Option<ResultsVisibility>,
     pub show_voter_names: Option<bool>,
     pub aggregate_only: Option<bool>,
+    /// `Some(None)` removes the quorum.
+    pub quorum: Option<Option<u32>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,6 +188,18 @@ pub fn parse_person_name(s: &str) -> Result<String, String> {
         return Err("the name must be on one line".into());
     }
     Ok(name)
+}
+
+/// A quorum counts required members, so it is at least one and at most
+/// a roster's size.
+pub fn parse_quorum(n: i64) -> Result<u32, String> {
+    if (1..=MAX_MEMBERS_PER_GROUP as i64).contains(&n) {
+        Ok(n as u32)
+    } else {
+        Err(format!(
+            "the quorum must be between 1 and {MAX_MEMBERS_PER_GROUP} required members"
+        ))
+    }
 }
 
 pub fn parse_comment(s: &str) -> Result<String, String> {

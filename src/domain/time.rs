@@ -5,8 +5,8 @@
 use std::str::FromStr;
 
 use chrono::{
-    DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset, SecondsFormat,
-    TimeZone, Utc,
+    DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    SecondsFormat, TimeZone, Utc,
 };
 use chrono_tz::Tz;
 
@@ -313,6 +313,36 @@ impl Slot {
     }
 }
 
+/// A person's social hours: the local wall-clock window in which they can
+/// reasonably meet, e.g. 07:00–22:00. A window whose end is before its start
+/// runs over midnight (22:00–06:00 for a night shift).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SocialHours {
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+impl SocialHours {
+    /// Whether the whole of `[start, end)` falls inside one of the person's
+    /// daily windows, read on their own wall clock in `zone`. Windows on
+    /// consecutive days never touch (start ≠ end), so a slot that is inside
+    /// must be inside the window that opens on its first local day or the
+    /// day before (for windows that run over midnight).
+    pub fn cover(self, zone: Zone, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+        let (from, to) = (zone.local(start), zone.local(end));
+        let day = from.date();
+        [day.pred_opt(), Some(day)].into_iter().flatten().any(|d| {
+            let open = d.and_time(self.start);
+            let close = if self.end > self.start {
+                d.and_time(self.end)
+            } else {
+                d.and_time(self.end) + Duration::days(1)
+            };
+            open <= from && to <= close
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -495,5 +525,48 @@ mod tests {
             slot.label(vienna),
             "Fri 10 Jul 2026, 13:00–16:00 (Europe/Vienna)"
         );
+    }
+
+    #[test]
+    fn social_hours_are_read_on_each_members_own_clock() {
+        let hours = |a: &str, b: &str| SocialHours {
+            start: NaiveTime::parse_from_str(a, "%H:%M").unwrap(),
+            end: NaiveTime::parse_from_str(b, "%H:%M").unwrap(),
+        };
+        let utc = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let day = hours("07:00", "22:00");
+        // 13:00–16:00 in Vienna (11:00–14:00Z) is 20:00–23:00 in Tokyo:
+        // it runs past 22:00 there, and is 07:00–10:00 in New York.
+        let (s, e) = (utc("2026-07-10T11:00:00Z"), utc("2026-07-10T14:00:00Z"));
+        assert!(!day.cover(Zone::parse("Asia/Tokyo").unwrap(), s, e));
+        assert!(day.cover(Zone::parse("America/New_York").unwrap(), s, e));
+        assert!(day.cover(Zone::parse("Europe/Vienna").unwrap(), s, e));
+        // Ending exactly at the window's end is inside.
+        let tokyo_ok = (utc("2026-07-10T10:00:00Z"), utc("2026-07-10T13:00:00Z"));
+        assert!(day.cover(Zone::parse("Asia/Tokyo").unwrap(), tokyo_ok.0, tokyo_ok.1));
+        // A window over midnight covers a slot that straddles it.
+        let night = hours("22:00", "06:00");
+        let vienna = Zone::parse("Europe/Vienna").unwrap();
+        assert!(night.cover(
+            vienna,
+            utc("2026-07-10T21:00:00Z"),
+            utc("2026-07-11T01:00:00Z")
+        ));
+        assert!(night.cover(
+            vienna,
+            utc("2026-07-11T01:00:00Z"),
+            utc("2026-07-11T03:00:00Z")
+        ));
+        assert!(!night.cover(
+            vienna,
+            utc("2026-07-11T03:00:00Z"),
+            utc("2026-07-11T05:00:00Z")
+        ));
+        // A slot longer than any window is never inside.
+        assert!(!day.cover(
+            vienna,
+            utc("2026-07-10T06:00:00Z"),
+            utc("2026-07-11T06:00:00Z")
+        ));
     }
 }

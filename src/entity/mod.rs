@@ -2,6 +2,7 @@
 //! indexes) lives in the `migration` crate; these mirror it for queries.
 
 pub mod feed;
+pub mod invitation;
 pub mod member;
 pub mod member_group;
 pub mod option_tally;

@@ -25,6 +25,8 @@ pub struct Model {
     /// The option confirmed as the event, kept when the poll is reopened so
     /// the event keeps its identity.
     pub confirmed_option_id: Option<Uuid>,
+    /// The least number of required members who must be available.
+    pub quorum: Option<i32>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -18,6 +18,8 @@ pub struct Model {
     pub response_id: Option<Uuid>,
     /// What changed, as JSON (for responses: the full new answer).
     pub details: String,
+    /// For proxy answers: the member the organiser answered for.
+    pub on_behalf_of: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

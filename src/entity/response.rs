@@ -17,6 +17,12 @@ pub struct Model {
     pub revision: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Set for an invited member's answer (one per invitation).
+    #[sea_orm(unique)]
+    pub invitation_id: Option<Uuid>,
+    /// The organiser who recorded this answer on the member's behalf (a
+    /// proxy vote); cleared when the member answers themselves.
+    pub recorded_by: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -10,7 +10,10 @@ use uuid::Uuid;
 
 use super::Store;
 use super::polls::{poll_and_options_columns, poll_from_rows};
-use crate::domain::poll::Poll;
+use std::collections::HashMap;
+
+use crate::domain::calendar::Guest;
+use crate::domain::poll::{Choice, Poll};
 use crate::domain::token::{self, TokenKind};
 use crate::entity::feed;
 use crate::error::{Error, Result};
@@ -20,33 +23,80 @@ use crate::error::{Error, Result};
 pub enum FeedScope {
     /// Every poll of one organiser.
     Organiser(Uuid),
+    /// Every poll one member is invited to, with their own answers.
+    Member(Uuid),
 }
 
 /// Enough to answer `If-None-Match` / `If-Modified-Since` without rendering:
 /// any change to any poll in the feed changes the count, the sum of
-/// versions (versions only rise) or the latest update.
+/// versions (versions only rise) or the latest update; for a member's feed,
+/// any change of their answers changes the answer figures.
 #[derive(Debug, Clone)]
 pub struct FeedStamp {
     pub feed_id: Uuid,
     pub scope: FeedScope,
-    /// For the calendar's name.
-    pub organiser_name: String,
+    /// For the calendar's name: the organiser's or the member's.
+    pub owner_name: String,
     pub polls: i64,
     pub version_sum: i64,
     pub last_modified: Option<DateTime<Utc>>,
+    /// Member feeds: answers given, the sum of their revisions, the latest.
+    pub answers: i64,
+    pub answer_revisions: i64,
+    pub answers_modified: Option<DateTime<Utc>>,
 }
 
 /// One indexed query: the feed by its token hash, and its polls' stamps.
 const FEED_STAMP: &str = r#"
-SELECT f.id AS feed_id, f.organiser_id, o.name AS organiser_name,
+SELECT f.id AS feed_id, f.organiser_id AS owner_id, o.name AS owner_name,
        COUNT(p.id) AS polls,
        CAST(COALESCE(SUM(p.version), 0) AS BIGINT) AS version_sum,
-       MAX(p.updated_at) AS last_modified
+       MAX(p.updated_at) AS last_modified,
+       CAST(0 AS BIGINT) AS answers, CAST(0 AS BIGINT) AS answer_revisions,
+       MAX(p.updated_at) AS answers_modified
 FROM feed f
 JOIN organiser o ON o.id = f.organiser_id
 LEFT JOIN poll p ON p.organiser_id = f.organiser_id
 WHERE f.token_hash = $1
 GROUP BY f.id, f.organiser_id, o.name"#;
+
+/// The same for a member's feed, addressed by one of their invitations'
+/// feed tokens: every poll they are invited to, and their answers. A member
+/// removed from the roster has no invitations left, so no row.
+const MEMBER_FEED_STAMP: &str = r#"
+SELECT mine.id AS feed_id, mine.member_id AS owner_id, m.name AS owner_name,
+       COUNT(p.id) AS polls,
+       CAST(COALESCE(SUM(p.version), 0) AS BIGINT) AS version_sum,
+       MAX(p.updated_at) AS last_modified,
+       COUNT(r.id) AS answers,
+       CAST(COALESCE(SUM(r.revision), 0) AS BIGINT) AS answer_revisions,
+       MAX(r.updated_at) AS answers_modified
+FROM invitation mine
+JOIN member m ON m.id = mine.member_id
+JOIN invitation i ON i.member_id = mine.member_id
+JOIN poll p ON p.id = i.poll_id
+LEFT JOIN response r ON r.invitation_id = i.id
+WHERE mine.feed_token_hash = $1
+GROUP BY mine.id, mine.member_id, m.name"#;
+
+const MEMBER_POLLS: &str = concat!(
+    poll_and_options_columns!(),
+    "
+FROM poll p
+LEFT JOIN poll_option o ON o.poll_id = p.id
+WHERE p.id IN (SELECT poll_id FROM invitation WHERE member_id = $1)
+ORDER BY p.id, o.position, o.id"
+);
+
+/// A member's invitations with their answers' choices, one row per vote
+/// (or one row with no vote for an invitation not answered).
+const MEMBER_ANSWERS: &str = r#"
+SELECT i.poll_id, i.required, m.name, m.email, v.option_id, v.choice
+FROM invitation i
+JOIN member m ON m.id = i.member_id
+LEFT JOIN response r ON r.invitation_id = i.id
+LEFT JOIN vote v ON v.response_id = r.id
+WHERE i.member_id = $1"#;
 
 const ORGANISER_POLLS: &str = concat!(
     poll_and_options_columns!(),
@@ -115,35 +165,88 @@ impl Store {
         Ok((model, minted.secret))
     }
 
+    /// The stamp of the feed a token opens: an organiser's feed, else a
+    /// member's. Each is one indexed query.
     pub async fn feed_stamp(&self, secret: &str) -> Result<Option<FeedStamp>> {
         let db = self.read();
-        let row = db
-            .query_one_raw(Statement::from_sql_and_values(
-                db.get_database_backend(),
-                FEED_STAMP,
-                [token::hash(secret).into()],
-            ))
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        Ok(Some(FeedStamp {
-            feed_id: row.try_get("", "feed_id")?,
-            scope: FeedScope::Organiser(row.try_get("", "organiser_id")?),
-            organiser_name: row.try_get("", "organiser_name")?,
-            polls: row.try_get("", "polls")?,
-            version_sum: row.try_get("", "version_sum")?,
-            last_modified: row.try_get("", "last_modified")?,
-        }))
+        let hash = token::hash(secret);
+        for (sql, scope) in [
+            (FEED_STAMP, FeedScope::Organiser as fn(Uuid) -> FeedScope),
+            (MEMBER_FEED_STAMP, FeedScope::Member),
+        ] {
+            let row = db
+                .query_one_raw(Statement::from_sql_and_values(
+                    db.get_database_backend(),
+                    sql,
+                    [hash.clone().into()],
+                ))
+                .await?;
+            if let Some(row) = row {
+                return Ok(Some(FeedStamp {
+                    feed_id: row.try_get("", "feed_id")?,
+                    scope: scope(row.try_get("", "owner_id")?),
+                    owner_name: row.try_get("", "owner_name")?,
+                    polls: row.try_get("", "polls")?,
+                    version_sum: row.try_get("", "version_sum")?,
+                    last_modified: row.try_get("", "last_modified")?,
+                    answers: row.try_get("", "answers")?,
+                    answer_revisions: row.try_get("", "answer_revisions")?,
+                    answers_modified: row.try_get("", "answers_modified")?,
+                }));
+            }
+        }
+        Ok(None)
     }
 
-    /// Every poll a feed shows, with options, in one query.
-    pub async fn feed_polls(&self, scope: FeedScope) -> Result<Vec<Poll>> {
-        let FeedScope::Organiser(organiser) = scope;
+    /// A member's own entry in each poll they are invited to (if they have an
+    /// email), keyed by poll: what their feed lists as its ATTENDEE.
+    pub async fn member_guests(&self, member: Uuid) -> Result<HashMap<Uuid, Guest>> {
         let db = self.read();
         let rows = db
             .query_all_raw(Statement::from_sql_and_values(
                 db.get_database_backend(),
-                ORGANISER_POLLS,
-                [organiser.into()],
+                MEMBER_ANSWERS,
+                [member.into()],
+            ))
+            .await?;
+        let mut guests: HashMap<Uuid, Guest> = HashMap::new();
+        for row in &rows {
+            let Some(email) = row.try_get::<Option<String>>("", "email")? else {
+                continue;
+            };
+            let guest = guests
+                .entry(row.try_get("", "poll_id")?)
+                .or_insert_with(|| Guest {
+                    name: String::new(),
+                    email,
+                    required: false,
+                    votes: Vec::new(),
+                });
+            guest.name = row.try_get("", "name")?;
+            guest.required = row.try_get("", "required")?;
+            if let (Some(option), Some(choice)) = (
+                row.try_get::<Option<Uuid>>("", "option_id")?,
+                row.try_get::<Option<String>>("", "choice")?,
+            ) && let Some(choice) = Choice::parse(&choice)
+            {
+                guest.votes.push((option, choice));
+            }
+        }
+        Ok(guests)
+    }
+
+    /// Every poll a feed shows, with options, in one query.
+    pub async fn feed_polls(&self, scope: FeedScope) -> Result<Vec<Poll>> {
+        let (sql, owner) = match scope {
+            FeedScope::Organiser(id) => (ORGANISER_POLLS, id),
+            FeedScope::Member(id) => (MEMBER_POLLS, id),
+        };
+        let db = self.read();
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                sql,
+                [owner.into()],
             ))
             .await?;
         let mut polls = Vec::new();

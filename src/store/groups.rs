@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{Store, transaction};
 use crate::domain::roster::{MAX_MEMBERS_PER_GROUP, NewMember};
-use crate::entity::{member, member_group};
+use crate::entity::{invitation, member, member_group, response};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
@@ -236,14 +236,32 @@ impl Store {
         member_id: Uuid,
     ) -> Result<()> {
         self.owned_group(organiser, group_id).await?;
-        let done = member::Entity::delete_many()
-            .filter(member::Column::Id.eq(member_id))
-            .filter(member::Column::GroupId.eq(group_id))
-            .exec(&self.write)
-            .await?;
-        if done.rows_affected == 0 {
-            return Err(Error::NotFound("member"));
-        }
-        Ok(())
+        transaction!(self, txn => {
+            // Their invitations go with them (so their tokens and feed stop
+            // answering); what they answered stays, counted, and in the history.
+            let invitations = invitation::Entity::find()
+                .select_only()
+                .column(invitation::Column::Id)
+                .filter(invitation::Column::MemberId.eq(member_id))
+                .into_tuple::<Uuid>()
+                .all(txn)
+                .await?;
+            if !invitations.is_empty() {
+                response::Entity::update_many()
+                    .col_expr(response::Column::InvitationId, Expr::value(Option::<Uuid>::None))
+                    .filter(response::Column::InvitationId.is_in(invitations))
+                    .exec(txn)
+                    .await?;
+            }
+            let done = member::Entity::delete_many()
+                .filter(member::Column::Id.eq(member_id))
+                .filter(member::Column::GroupId.eq(group_id))
+                .exec(txn)
+                .await?;
+            if done.rows_affected == 0 {
+                return Err(Error::NotFound("member"));
+            }
+            Ok(())
+        })
     }
 }

@@ -4,6 +4,8 @@
 
 pub mod feeds;
 pub mod groups;
+pub mod history;
+pub mod invitations;
 pub mod organisers;
 pub mod polls;
 pub mod responses;

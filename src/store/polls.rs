@@ -23,6 +23,8 @@ use crate::error::{Error, Result};
 pub struct Actor {
     pub kind: &'static str,
     pub name: String,
+    /// Set when an organiser acts for a member (a proxy answer).
+    pub on_behalf_of: Option<String>,
 }
 
 impl Actor {
@@ -30,6 +32,7 @@ impl Actor {
         Actor {
             kind: "organiser",
             name: name.to_string(),
+            on_behalf_of: None,
         }
     }
 
@@ -37,6 +40,16 @@ impl Actor {
         Actor {
             kind: "respondent",
             name: name.to_string(),
+            on_behalf_of: None,
+        }
+    }
+
+    /// An organiser recording a member's answer for them.
+    pub fn proxy(organiser: &str, member: &str) -> Self {
+        Actor {
+            kind: "organiser",
+            name: organiser.to_string(),
+            on_behalf_of: Some(member.to_string()),
         }
     }
 }
@@ -79,6 +92,7 @@ impl Store {
                 created_at: Set(now),
                 updated_at: Set(now),
                 confirmed_option_id: Set(None),
+                quorum: Set(new.settings.quorum.map(|q| q as i32)),
             })
             .exec_without_returning(txn)
             .await?;
@@ -227,6 +241,9 @@ impl Store {
             }
             if let Some(v) = patch.aggregate_only {
                 update = update.col_expr(poll::Column::AggregateOnly, Expr::value(v));
+            }
+            if let Some(v) = patch.quorum {
+                update = update.col_expr(poll::Column::Quorum, Expr::value(v.map(|q| q as i32)));
             }
             let done = update
                 .filter(poll::Column::Id.eq(id))
@@ -466,6 +483,7 @@ pub(super) async fn record(
         action: Set(action.to_string()),
         response_id: Set(response_id),
         details: Set(details.to_string()),
+        on_behalf_of: Set(actor.on_behalf_of.clone()),
         ..Default::default()
     })
     .exec_without_returning(txn)
@@ -688,6 +706,7 @@ fn to_poll(m: poll::Model, options: Vec<poll_option::Model>) -> Result<Poll> {
                 .ok_or_else(|| bad("results visibility"))?,
             show_voter_names: m.show_voter_names,
             aggregate_only: m.aggregate_only,
+            quorum: m.quorum.map(|q| Ord::max(q, 0) as u32),
         },
         id: m.id,
         organiser_id: m.organiser_id,
@@ -739,6 +758,9 @@ fn patch_details(p: &PollPatch) -> serde_json::Value {
     }
     if let Some(v) = p.aggregate_only {
         d.insert("aggregate_only".into(), json!(v));
+    }
+    if let Some(v) = p.quorum {
+        d.insert("quorum".into(), json!(v));
     }
     serde_json::Value::Object(d)
 }

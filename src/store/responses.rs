@@ -21,7 +21,9 @@ use super::{SHARDS, Store, transaction};
 use crate::domain::poll::{Choice, Poll, Voting};
 use crate::domain::token::{self, TokenKind};
 use crate::domain::{FieldError, Violations};
-use crate::entity::{option_tally, poll_history, poll_tally, response, vote};
+use crate::entity::{
+    invitation, member, option_tally, poll, poll_history, poll_tally, response, vote,
+};
 use crate::error::{Error, Result};
 use sea_orm::DbBackend;
 
@@ -45,6 +47,10 @@ pub struct StoredResponse {
     pub updated_at: DateTime<Utc>,
     /// In the poll's option order.
     pub votes: Vec<(Uuid, Choice)>,
+    /// Set for an invited member's answer.
+    pub invitation_id: Option<Uuid>,
+    /// The organiser who recorded it on the member's behalf, if one did.
+    pub recorded_by: Option<String>,
 }
 
 /// What a response edit token opens.
@@ -106,6 +112,8 @@ impl Store {
                     created_at: now,
                     updated_at: now,
                     votes: in_option_order(&poll, ballot.votes),
+                    invitation_id: None,
+                    recorded_by: None,
                 };
                 return Ok((stored, minted.secret));
             }
@@ -120,52 +128,32 @@ impl Store {
     /// whole and the tallies match it.
     pub async fn replace_response(
         &self,
-        response_id: Uuid,
+        grant: ResponseGrant,
         ballot: Ballot,
     ) -> Result<StoredResponse> {
         let now = Utc::now();
         transaction!(self, txn => {
-            let current = lock_response(txn, response_id, now).await?;
-            let poll = load_poll(txn, current.poll_id).await?.ok_or(Error::NotFound("poll"))?;
+            let poll = lock_poll_for_voting(txn, grant.poll_id).await?;
+            let current = lock_response(txn, grant.response_id, now).await?;
             ensure_votable(&poll, &ballot.votes, now)?;
             let name = ballot.name.clone().unwrap_or(current.name.clone());
-            let comment = ballot.comment.clone().unwrap_or(current.comment.clone());
-            response::Entity::update_many()
-                .col_expr(response::Column::Name, Expr::value(name.clone()))
-                .col_expr(response::Column::Comment, Expr::value(comment.clone()))
-                .filter(response::Column::Id.eq(response_id))
-                .exec(txn)
-                .await?;
-            let old = votes_of(txn, response_id).await?;
-            vote::Entity::delete_many()
-                .filter(vote::Column::ResponseId.eq(response_id))
-                .exec(txn)
-                .await?;
-            insert_votes(txn, response_id, &ballot.votes).await?;
-            adjust_tallies(txn, current.poll_id, current.shard, &deltas(&old, &ballot.votes), 0).await?;
-            record(
-                txn,
-                current.poll_id,
-                &Actor::respondent(&name),
-                "response_replaced",
-                Some(response_id),
-                answer_details(current.revision, &name, &comment, &ballot.votes),
-            )
-            .await?;
-            Ok(())
+            replace_locked(txn, &current, &ballot, &name, &Actor::respondent(&name)).await
         })?;
-        self.response(response_id)
+        self.response(grant.response_id)
             .await?
             .ok_or(Error::NotFound("response"))
     }
 
     /// Withdraws a response while its poll is open: it stops counting and its
     /// token stops working; the history keeps what it said.
-    pub async fn withdraw_response(&self, response_id: Uuid) -> Result<()> {
+    pub async fn withdraw_response(&self, poll_id: Uuid, response_id: Uuid) -> Result<()> {
         let now = Utc::now();
         transaction!(self, txn => {
+            let poll = lock_poll_for_voting(txn, poll_id).await?;
             let current = lock_response(txn, response_id, now).await?;
-            let poll = load_poll(txn, current.poll_id).await?.ok_or(Error::NotFound("poll"))?;
+            if current.poll_id != poll.id {
+                return Err(Error::NotFound("response"));
+            }
             if let Some(reason) = poll.voting_closed_reason(now) {
                 return Err(Error::Conflict(reason));
             }
@@ -183,6 +171,114 @@ impl Store {
             .await?;
             Ok(())
         })
+    }
+
+    /// An invited member's answer, given by the member or, with `proxy`, by
+    /// the organiser on their behalf: the first answer creates the response,
+    /// later ones replace it. Returns the response and whether it is new.
+    ///
+    /// Locks are taken in the order poll → invitation → response, the same
+    /// as every other writer, so concurrent answers queue rather than
+    /// deadlock, and a member answering twice at once ends with one response.
+    pub async fn answer_invitation(
+        &self,
+        poll_id: Uuid,
+        invitation_id: Uuid,
+        ballot: Ballot,
+        proxy: Option<&str>,
+    ) -> Result<(StoredResponse, bool)> {
+        let now = Utc::now();
+        let (response_id, created) = transaction!(self, txn => {
+            let poll = lock_poll_for_voting(txn, poll_id).await?;
+            let locked = invitation::Entity::update_many()
+                .col_expr(invitation::Column::Required, Expr::col(invitation::Column::Required))
+                .filter(invitation::Column::Id.eq(invitation_id))
+                .filter(invitation::Column::PollId.eq(poll_id))
+                .exec(txn)
+                .await?;
+            if locked.rows_affected == 0 {
+                return Err(Error::NotFound("invitation"));
+            }
+            let invited = invitation::Entity::find_by_id(invitation_id)
+                .one(txn)
+                .await?
+                .ok_or(Error::NotFound("invitation"))?;
+            let name = member::Entity::find_by_id(invited.member_id)
+                .one(txn)
+                .await?
+                .ok_or(Error::NotFound("member"))?
+                .name;
+            ensure_votable(&poll, &ballot.votes, now)?;
+            let actor = match proxy {
+                Some(organiser) => Actor::proxy(organiser, &name),
+                None => Actor::respondent(&name),
+            };
+            let existing = response::Entity::find()
+                .filter(response::Column::InvitationId.eq(invitation_id))
+                .one(txn)
+                .await?;
+            if let Some(existing) = existing {
+                let current = lock_response(txn, existing.id, now).await?;
+                response::Entity::update_many()
+                    .col_expr(response::Column::RecordedBy, Expr::value(proxy.map(str::to_string)))
+                    .filter(response::Column::Id.eq(current.id))
+                    .exec(txn)
+                    .await?;
+                replace_locked(txn, &current, &ballot, &name, &actor).await?;
+                return Ok((current.id, false));
+            }
+            let id = Uuid::now_v7();
+            let shard = rand::rng().random_range(0..SHARDS);
+            let comment = ballot.comment.clone().unwrap_or_default();
+            response::Entity::insert(response::ActiveModel {
+                id: Set(id),
+                poll_id: Set(poll_id),
+                name: Set(name.clone()),
+                comment: Set(comment.clone()),
+                edit_token_hash: Set(None),
+                shard: Set(shard),
+                revision: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+                invitation_id: Set(Some(invitation_id)),
+                recorded_by: Set(proxy.map(str::to_string)),
+            })
+            .exec_without_returning(txn)
+            .await?;
+            insert_votes(txn, id, &ballot.votes).await?;
+            adjust_tallies(txn, poll_id, shard, &deltas(&[], &ballot.votes), 1).await?;
+            record(
+                txn,
+                poll_id,
+                &actor,
+                "response_submitted",
+                Some(id),
+                answer_details(1, &name, &comment, &ballot.votes),
+            )
+            .await?;
+            Ok((id, true))
+        })?;
+        let stored = self
+            .response(response_id)
+            .await?
+            .ok_or(Error::NotFound("response"))?;
+        Ok((stored, created))
+    }
+
+    /// An invited member's current answer, if they have given one.
+    pub async fn response_of_invitation(
+        &self,
+        invitation_id: Uuid,
+    ) -> Result<Option<StoredResponse>> {
+        let Some(model) = response::Entity::find()
+            .filter(response::Column::InvitationId.eq(invitation_id))
+            .one(self.read())
+            .await?
+        else {
+            return Ok(None);
+        };
+        let mut all = self.with_votes(vec![model]).await?;
+        Ok(all.pop())
     }
 
     pub async fn response_by_token(&self, secret: &str) -> Result<Option<ResponseGrant>> {
@@ -227,6 +323,23 @@ impl Store {
         self.with_votes(models).await
     }
 
+    /// Every response of a poll, oldest first, for the export.
+    pub async fn all_responses(&self, poll_id: Uuid) -> Result<Vec<StoredResponse>> {
+        let models = response::Entity::find()
+            .filter(response::Column::PollId.eq(poll_id))
+            .order_by_asc(response::Column::Id)
+            .all(self.read())
+            .await?;
+        let mut out = Vec::with_capacity(models.len());
+        // Votes are fetched per chunk of responses to keep each IN list short.
+        let mut models = models.into_iter().peekable();
+        while models.peek().is_some() {
+            let chunk: Vec<_> = models.by_ref().take(500).collect();
+            out.extend(self.with_votes(chunk).await?);
+        }
+        Ok(out)
+    }
+
     async fn with_votes(&self, models: Vec<response::Model>) -> Result<Vec<StoredResponse>> {
         let ids: Vec<Uuid> = models.iter().map(|m| m.id).collect();
         let votes = vote::Entity::find()
@@ -253,6 +366,8 @@ impl Store {
                 revision: m.revision,
                 created_at: m.created_at,
                 updated_at: m.updated_at,
+                invitation_id: m.invitation_id,
+                recorded_by: m.recorded_by,
             })
             .collect())
     }
@@ -424,6 +539,61 @@ fn ensure_votable(poll: &Poll, votes: &[(Uuid, Choice)], now: DateTime<Utc>) -> 
         }
     }
     v.into_result().map_err(|e: Vec<FieldError>| e.into())
+}
+
+/// Reads the poll for a change of an answer, holding a share lock on its
+/// row (PostgreSQL; SQLite's single writer needs none) so that a close,
+/// confirmation or edit cannot commit between the check and the write.
+async fn lock_poll_for_voting(txn: &DatabaseTransaction, poll_id: Uuid) -> Result<Poll> {
+    poll::Entity::find_by_id(poll_id)
+        .lock_shared()
+        .one(txn)
+        .await?
+        .ok_or(Error::NotFound("poll"))?;
+    load_poll(txn, poll_id)
+        .await?
+        .ok_or(Error::NotFound("poll"))
+}
+
+/// Replaces a locked response's name, comment and votes, moves the tallies
+/// by the difference and records the new answer in the history.
+async fn replace_locked(
+    txn: &DatabaseTransaction,
+    current: &response::Model,
+    ballot: &Ballot,
+    name: &str,
+    actor: &Actor,
+) -> Result<()> {
+    let comment = ballot.comment.clone().unwrap_or(current.comment.clone());
+    response::Entity::update_many()
+        .col_expr(response::Column::Name, Expr::value(name))
+        .col_expr(response::Column::Comment, Expr::value(comment.clone()))
+        .filter(response::Column::Id.eq(current.id))
+        .exec(txn)
+        .await?;
+    let old = votes_of(txn, current.id).await?;
+    vote::Entity::delete_many()
+        .filter(vote::Column::ResponseId.eq(current.id))
+        .exec(txn)
+        .await?;
+    insert_votes(txn, current.id, &ballot.votes).await?;
+    adjust_tallies(
+        txn,
+        current.poll_id,
+        current.shard,
+        &deltas(&old, &ballot.votes),
+        0,
+    )
+    .await?;
+    record(
+        txn,
+        current.poll_id,
+        actor,
+        "response_replaced",
+        Some(current.id),
+        answer_details(current.revision, name, &comment, &ballot.votes),
+    )
+    .await
 }
 
 /// Takes the response's row lock before anything is read, so a concurrent

@@ -7,6 +7,7 @@ use sea_orm::{ConnectionTrait, Statement, sea_query::Expr};
 use uuid::Uuid;
 
 use super::Store;
+use super::invitations::Invitee;
 use super::polls::{poll_and_options_columns, poll_from_rows};
 use crate::domain::poll::Poll;
 use crate::error::Result;
@@ -46,7 +47,38 @@ WHERE p.id = $1
 ORDER BY o.position, o.id"#
 );
 
+/// Everything results are computed from: the poll, its counts, and — for
+/// polls with invitations — the roster and the required members' availability.
+#[derive(Debug, Clone)]
+pub struct Standing {
+    pub poll: Poll,
+    pub tallies: Tallies,
+    pub roster: Vec<Invitee>,
+    /// Per option: required members who said yes or if need be.
+    pub required_available: HashMap<Uuid, i64>,
+}
+
 impl Store {
+    /// A poll's standing: three indexed queries, none of which reads
+    /// individual votes of open respondents.
+    pub async fn poll_standing(&self, poll_id: Uuid) -> Result<Option<Standing>> {
+        let Some((poll, tallies)) = self.poll_with_tallies(poll_id).await? else {
+            return Ok(None);
+        };
+        let roster = self.roster(poll_id).await?;
+        let required_available = if roster.iter().any(|i| i.required) {
+            self.required_available(poll_id).await?
+        } else {
+            HashMap::new()
+        };
+        Ok(Some(Standing {
+            poll,
+            tallies,
+            roster,
+            required_available,
+        }))
+    }
+
     /// A poll with its counts, for results.
     pub async fn poll_with_tallies(&self, poll_id: Uuid) -> Result<Option<(Poll, Tallies)>> {
         let db = self.read();

@@ -1,0 +1,100 @@
+//! Invitations: members invited to a poll with personal tokens, proxy
+//! answers, a poll's quorum, and "on whose behalf" in the history.
+
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("invitation")
+                .col(pk_uuid("id"))
+                .col(uuid("poll_id"))
+                .col(uuid("member_id"))
+                .col(boolean("required"))
+                // Both tokens are stored only as hashes; reissuing replaces both.
+                .col(string_len_uniq("token_hash", 64))
+                .col(string_len_uniq("feed_token_hash", 64))
+                .col(timestamp_with_time_zone("created_at"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("invitation", "poll_id")
+                        .to("poll", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                // A member removed from the roster loses their invitations:
+                // their token and feed stop answering.
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("invitation", "member_id")
+                        .to("member", "id")
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .take(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("invitation_once_per_member")
+                .table("invitation")
+                .col("poll_id")
+                .col("member_id")
+                .unique()
+                .take(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("invitation_by_member")
+                .table("invitation")
+                .col("member_id")
+                .take(),
+        )
+        .await?;
+
+        // SQLite takes one column per ALTER TABLE.
+        m.alter_table(
+            Table::alter()
+                .table("response")
+                .add_column(uuid_null("invitation_id"))
+                .take(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table("response")
+                .add_column(string_len_null("recorded_by", 200))
+                .take(),
+        )
+        .await?;
+        // One answer per invitation, whatever the races.
+        m.create_index(
+            Index::create()
+                .name("response_once_per_invitation")
+                .table("response")
+                .col("invitation_id")
+                .unique()
+                .take(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table("poll")
+                .add_column(integer_null("quorum"))
+                .take(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table("poll_history")
+                .add_column(string_len_null("on_behalf_of", 200))
+                .take(),
+        )
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,266 @@
+//! A poll's records for its organiser: the full history of what was done and
+//! said, and the CSV export.
+
+use poem::web::Data;
+use poem_openapi::{
+    ApiResponse, Enum, Object, OpenApi,
+    param::{Path, Query},
+    payload::{Json, PlainText},
+};
+use uuid::Uuid;
+
+use super::ApiTags;
+use super::auth::OrganiserToken;
+use super::error::error_responses;
+use super::page_limit;
+use super::types::Instant;
+use crate::domain::export::{self, OptionCounts, Respondent};
+use crate::domain::time::render_utc;
+use crate::error::Error;
+use crate::store::Store;
+
+/// Who acted.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum ActorKind {
+    Organiser,
+    Respondent,
+}
+
+/// What happened.
+#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum HistoryAction {
+    PollCreated,
+    PollUpdated,
+    OptionAdded,
+    OptionUpdated,
+    OptionDeleted,
+    PollClosed,
+    PollReopened,
+    PollConfirmed,
+    PollCancelled,
+    MembersInvited,
+    InvitationReissued,
+    ResponseSubmitted,
+    ResponseReplaced,
+    ResponseWithdrawn,
+}
+
+impl HistoryAction {
+    fn parse(s: &str) -> Option<Self> {
+        use HistoryAction::*;
+        Some(match s {
+            "poll_created" => PollCreated,
+            "poll_updated" => PollUpdated,
+            "option_added" => OptionAdded,
+            "option_updated" => OptionUpdated,
+            "option_deleted" => OptionDeleted,
+            "poll_closed" => PollClosed,
+            "poll_reopened" => PollReopened,
+            "poll_confirmed" => PollConfirmed,
+            "poll_cancelled" => PollCancelled,
+            "members_invited" => MembersInvited,
+            "invitation_reissued" => InvitationReissued,
+            "response_submitted" => ResponseSubmitted,
+            "response_replaced" => ResponseReplaced,
+            "response_withdrawn" => ResponseWithdrawn,
+            _ => return None,
+        })
+    }
+
+    fn is_response(self) -> bool {
+        matches!(
+            self,
+            Self::ResponseSubmitted | Self::ResponseReplaced | Self::ResponseWithdrawn
+        )
+    }
+}
+
+/// One thing that happened to a poll.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct HistoryEntry {
+    /// Entries are numbered in the order they happened.
+    pub id: i64,
+    pub at: Instant,
+    pub actor_kind: ActorKind,
+    /// The organiser's or respondent's name; absent on aggregate-only polls
+    /// for respondents.
+    #[oai(skip_serializing_if_is_none)]
+    pub actor_name: Option<String>,
+    /// For answers an organiser recorded for a member: that member.
+    #[oai(skip_serializing_if_is_none)]
+    pub on_behalf_of: Option<String>,
+    pub action: HistoryAction,
+    #[oai(skip_serializing_if_is_none)]
+    pub response_id: Option<Uuid>,
+    /// What changed. For answers: the whole answer as given (`name`,
+    /// `comment`, `votes` by option id, `revision`); aggregate-only polls
+    /// keep only the revision.
+    pub details: serde_json::Value,
+}
+
+/// A page of history, oldest first.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct HistoryPage {
+    pub items: Vec<HistoryEntry>,
+    #[oai(skip_serializing_if_is_none)]
+    pub next_cursor: Option<String>,
+}
+
+error_responses!(RecordsError {
+    BadRequest = 400: "A parameter is malformed.",
+    Unauthorized = 401: "No valid organiser token.",
+    NotFound = 404: "No such poll of yours.",
+    Unprocessable = 422: "A parameter is invalid.",
+});
+
+#[derive(ApiResponse)]
+pub enum HistoryRead {
+    /// A page of the history.
+    #[oai(status = 200)]
+    Ok(Json<HistoryPage>),
+}
+
+#[derive(ApiResponse)]
+pub enum ExportFile {
+    /// The export, UTF-8 CSV with a header row.
+    #[oai(status = 200, content_type = "text/csv; charset=utf-8")]
+    Ok(
+        PlainText<String>,
+        #[oai(header = "Content-Disposition")] String,
+    ),
+}
+
+pub struct HistoryApi;
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Records")]
+impl HistoryApi {
+    /// Read a poll's history
+    ///
+    /// Every organiser action and every change of a response, in order: who,
+    /// what, when, and on whose behalf. Replaced and withdrawn answers stay
+    /// here, so a disputed vote can be traced.
+    #[oai(
+        path = "/polls/:poll_id/history",
+        method = "get",
+        operation_id = "getPollHistory"
+    )]
+    async fn get_poll_history(
+        &self,
+        store: Data<&Store>,
+        auth: OrganiserToken,
+        poll_id: Path<Uuid>,
+        /// `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+        /// Page size, 1–500 (default 50).
+        limit: Query<Option<u32>>,
+    ) -> Result<HistoryRead, RecordsError> {
+        let poll = store.owned_poll(auth.0.id, poll_id.0).await?;
+        let limit = page_limit(limit.0)?;
+        let after = match cursor.0.as_deref() {
+            None => 0,
+            Some(c) => c
+                .parse::<i64>()
+                .map_err(|_| Error::invalid("cursor", "not a cursor this API returned"))?,
+        };
+        let mut rows = store.poll_history(poll.id, after, limit + 1).await?;
+        let next_cursor = if rows.len() as u64 > limit {
+            rows.truncate(limit as usize);
+            rows.last().map(|r| r.id.to_string())
+        } else {
+            None
+        };
+        let counts_only = poll.settings.aggregate_only;
+        let items = rows
+            .into_iter()
+            .filter_map(|h| {
+                let action = HistoryAction::parse(&h.action)?;
+                let details: serde_json::Value =
+                    serde_json::from_str(&h.details).unwrap_or(serde_json::Value::Null);
+                let hide = counts_only && action.is_response();
+                Some(HistoryEntry {
+                    id: h.id,
+                    at: Instant(render_utc(h.at)),
+                    actor_kind: if h.actor_kind == "organiser" {
+                        ActorKind::Organiser
+                    } else {
+                        ActorKind::Respondent
+                    },
+                    actor_name: (!hide || h.actor_kind == "organiser").then_some(h.actor_name),
+                    on_behalf_of: h.on_behalf_of.filter(|_| !hide),
+                    action,
+                    response_id: h.response_id,
+                    details: if hide {
+                        serde_json::json!({ "revision": details.get("revision") })
+                    } else {
+                        details
+                    },
+                })
+            })
+            .collect();
+        Ok(HistoryRead::Ok(Json(HistoryPage { items, next_cursor })))
+    }
+
+    /// Export a poll as CSV
+    ///
+    /// One row per respondent and one column per option, ready for a
+    /// spreadsheet (UTF-8, header row, quoted; names that look like formulas
+    /// are written as text). Proxy answers name the organiser who recorded
+    /// them. Aggregate-only polls export counts per option only.
+    #[oai(
+        path = "/polls/:poll_id/export.csv",
+        method = "get",
+        operation_id = "exportPoll"
+    )]
+    async fn export_poll(
+        &self,
+        store: Data<&Store>,
+        auth: OrganiserToken,
+        poll_id: Path<Uuid>,
+    ) -> Result<ExportFile, RecordsError> {
+        let (poll, tallies) = store
+            .poll_with_tallies(poll_id.0)
+            .await?
+            .filter(|(p, _)| p.organiser_id == auth.0.id)
+            .ok_or(Error::NotFound("poll"))?;
+        let body = if poll.settings.aggregate_only {
+            let counts: Vec<OptionCounts> = poll
+                .options
+                .iter()
+                .map(|o| {
+                    let [yes, if_need_be, no] =
+                        tallies.options.get(&o.id).copied().unwrap_or_default();
+                    OptionCounts {
+                        option_id: o.id,
+                        yes,
+                        if_need_be,
+                        no,
+                        no_answer: (tallies.responses - yes - if_need_be - no).max(0),
+                    }
+                })
+                .collect();
+            export::counts_csv(&poll, &counts)
+        } else {
+            let responses = store.all_responses(poll.id).await?;
+            export::respondents_csv(
+                &poll,
+                responses.iter().map(|r| Respondent {
+                    name: &r.name,
+                    invited: r.invitation_id.is_some(),
+                    recorded_by: r.recorded_by.as_deref(),
+                    answered_at: r.updated_at,
+                    revision: r.revision,
+                    comment: &r.comment,
+                    votes: &r.votes,
+                }),
+            )
+        };
+        Ok(ExportFile::Ok(
+            PlainText(body),
+            format!("attachment; filename=\"poll-{}.csv\"", poll.id.simple()),
+        ))
+    }
+}

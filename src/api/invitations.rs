@@ -1,0 +1,376 @@
+//! Invitations: inviting members of the organiser's groups to a poll, seeing
+//! who has answered, reissuing a member's token, and recording an answer on a
+//! member's behalf.
+
+use poem::web::Data;
+use poem_openapi::{
+    ApiResponse, Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::auth::OrganiserToken;
+use super::body::JsonBody;
+use super::calendar::{PublicUrl, feed_urls};
+use super::error::error_responses;
+use super::responses::{ResponseInput, ResponseView, VoteView, view};
+use super::types::{Instant, TimeZone};
+use super::{ApiTags, page_limit, parse_cursor};
+use crate::domain::roster::MAX_MEMBERS_PER_REQUEST;
+use crate::domain::time::render_utc;
+use crate::error::Error;
+use crate::store::Store;
+use crate::store::invitations::{Invitee, Invitees, IssuedInvitation};
+use crate::store::polls::Actor;
+
+/// Whom to invite: a whole group, or chosen members of your groups.
+#[derive(Object, Deserialize, Debug, Clone)]
+#[oai(rename_all = "snake_case", example)]
+#[serde(deny_unknown_fields)]
+pub struct CreateInvitationsRequest {
+    /// Invite every member of this group.
+    pub group_id: Option<Uuid>,
+    /// Or invite these members (of any of your groups), at most 2,000.
+    pub member_ids: Option<Vec<Uuid>>,
+    /// Required members decide the ranking and the quorum; optional ones
+    /// are counted but not waited for. Default true.
+    pub required: Option<bool>,
+}
+
+impl poem_openapi::types::Example for CreateInvitationsRequest {
+    fn example() -> Self {
+        CreateInvitationsRequest {
+            group_id: Some(Uuid::nil()),
+            member_ids: None,
+            required: Some(true),
+        }
+    }
+}
+
+impl CreateInvitationsRequest {
+    fn parse(self) -> Result<Invitees, Error> {
+        match (self.group_id, self.member_ids) {
+            (Some(g), None) => Ok(Invitees::Group(g)),
+            (None, Some(ids)) if ids.is_empty() => {
+                Err(Error::invalid("member_ids", "name at least one member"))
+            }
+            (None, Some(ids)) if ids.len() > MAX_MEMBERS_PER_REQUEST => Err(Error::invalid(
+                "member_ids",
+                format!("at most {MAX_MEMBERS_PER_REQUEST} members per request"),
+            )),
+            (None, Some(ids)) => Ok(Invitees::Members(ids)),
+            (Some(_), Some(_)) => Err(Error::invalid(
+                "member_ids",
+                "give either group_id or member_ids, not both",
+            )),
+            (None, None) => Err(Error::invalid(
+                "group_id",
+                "give a group_id or a list of member_ids",
+            )),
+        }
+    }
+}
+
+/// An invited member and whether, when and how they have answered.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct InvitationView {
+    pub id: Uuid,
+    pub member_id: Uuid,
+    pub name: String,
+    #[oai(skip_serializing_if_is_none)]
+    pub email: Option<String>,
+    /// The member's own zone: option times are shown to them in it.
+    pub time_zone: TimeZone,
+    pub required: bool,
+    pub invited_at: Instant,
+    pub answered: bool,
+    /// When they last answered.
+    #[oai(skip_serializing_if_is_none)]
+    pub answered_at: Option<Instant>,
+    /// Set when the organiser recorded the answer on their behalf.
+    #[oai(skip_serializing_if_is_none)]
+    pub recorded_by: Option<String>,
+    /// Their choices (never for aggregate-only polls).
+    #[oai(skip_serializing_if_is_none)]
+    pub votes: Option<Vec<VoteView>>,
+}
+
+/// A new or reissued invitation, with the member's secrets shown only now.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct IssuedInvitationView {
+    #[oai(flatten)]
+    pub invitation: InvitationView,
+    /// The member's personal token: send it to them; it reads and votes in
+    /// this poll only. Shown only now (reissue to get a new one).
+    pub token: String,
+    /// The member's calendar feed: holds and confirmed events of every poll
+    /// they are invited to. Shown only now.
+    pub feed_url: String,
+    /// The same feed as `webcal://`, which calendar apps open as a subscription.
+    pub webcal_url: String,
+}
+
+/// The invitations made by one request.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct CreatedInvitations {
+    pub invitations: Vec<IssuedInvitationView>,
+    /// Members who were invited already; their invitations are unchanged.
+    pub already_invited: Vec<Uuid>,
+}
+
+/// A page of a poll's invitations, oldest first.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct InvitationPage {
+    pub items: Vec<InvitationView>,
+    /// Invited members in all.
+    pub invited: i64,
+    /// Of whom have answered.
+    pub answered: i64,
+    #[oai(skip_serializing_if_is_none)]
+    pub next_cursor: Option<String>,
+}
+
+fn invitation_view(i: Invitee, show_votes: bool) -> InvitationView {
+    InvitationView {
+        id: i.invitation_id,
+        member_id: i.member_id,
+        name: i.name,
+        email: i.email,
+        time_zone: TimeZone(i.zone.name().into()),
+        required: i.required,
+        invited_at: Instant(render_utc(i.invited_at)),
+        answered: i.answer.is_some(),
+        answered_at: i
+            .answer
+            .as_ref()
+            .map(|a| Instant(render_utc(a.answered_at))),
+        recorded_by: i.answer.as_ref().and_then(|a| a.recorded_by.clone()),
+        votes: i.answer.filter(|_| show_votes).map(|a| {
+            a.votes
+                .into_iter()
+                .map(|(option_id, c)| VoteView {
+                    option_id,
+                    choice: c.into(),
+                })
+                .collect()
+        }),
+    }
+}
+
+fn issued_view(base: &str, i: IssuedInvitation) -> IssuedInvitationView {
+    let (feed_url, webcal_url) = feed_urls(base, &i.feed_token);
+    IssuedInvitationView {
+        invitation: invitation_view(i.invitee, false),
+        token: i.token,
+        feed_url,
+        webcal_url,
+    }
+}
+
+error_responses!(InvitationsError {
+    BadRequest = 400: "The body or a parameter is malformed.",
+    Unauthorized = 401: "No valid organiser token.",
+    NotFound = 404: "No such poll, group or invitation of yours.",
+    PayloadTooLarge = 413: "The body is too large.",
+    UnsupportedMediaType = 415: "The body is not JSON.",
+    Unprocessable = 422: "A field is invalid; `errors` names each one.",
+});
+
+error_responses!(ProxyError {
+    BadRequest = 400: "The body is not valid JSON.",
+    Unauthorized = 401: "No valid organiser token.",
+    NotFound = 404: "No such poll or invitation of yours.",
+    Conflict = 409: "Voting is closed.",
+    PayloadTooLarge = 413: "The body is too large.",
+    UnsupportedMediaType = 415: "The body is not JSON.",
+    Unprocessable = 422: "A field is invalid; `errors` names each one.",
+});
+
+#[derive(ApiResponse)]
+pub enum InvitationsCreated {
+    /// The invitations, each with its token and feed address (shown only now).
+    #[oai(status = 201)]
+    Created(Json<CreatedInvitations>),
+}
+
+#[derive(ApiResponse)]
+pub enum InvitationsRead {
+    /// A page of invitations.
+    #[oai(status = 200)]
+    Ok(Json<InvitationPage>),
+}
+
+#[derive(ApiResponse)]
+pub enum InvitationReissued {
+    /// The invitation with new secrets; the old token and feed address stop working.
+    #[oai(status = 200)]
+    Ok(Json<IssuedInvitationView>),
+}
+
+#[derive(ApiResponse)]
+pub enum ProxyRecorded {
+    /// The member's answer was replaced.
+    #[oai(status = 200)]
+    Ok(Json<ResponseView>),
+    /// The member's first answer was recorded.
+    #[oai(status = 201)]
+    Created(Json<ResponseView>),
+}
+
+pub struct InvitationsApi;
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Invitations")]
+impl InvitationsApi {
+    /// Invite members
+    ///
+    /// Invites a whole group (`group_id`) or chosen members (`member_ids`)
+    /// of your groups. Each new invitation comes with the member's personal
+    /// token (`cvn_inv_…`) and calendar feed address, shown only in this
+    /// answer: pass them on to the member. Members already invited are left
+    /// as they are and listed in `already_invited`.
+    #[oai(
+        path = "/polls/:poll_id/invitations",
+        method = "post",
+        operation_id = "createInvitations"
+    )]
+    async fn create_invitations(
+        &self,
+        store: Data<&Store>,
+        base: Data<&PublicUrl>,
+        auth: OrganiserToken,
+        poll_id: Path<Uuid>,
+        body: JsonBody<CreateInvitationsRequest>,
+    ) -> Result<InvitationsCreated, InvitationsError> {
+        let required = body.0.required.unwrap_or(true);
+        let who = body.0.parse()?;
+        let (issued, already_invited) = store
+            .create_invitations(
+                auth.0.id,
+                &Actor::organiser(&auth.0.name),
+                poll_id.0,
+                who,
+                required,
+            )
+            .await?;
+        Ok(InvitationsCreated::Created(Json(CreatedInvitations {
+            invitations: issued
+                .into_iter()
+                .map(|i| issued_view(&base.0.0, i))
+                .collect(),
+            already_invited,
+        })))
+    }
+
+    /// List invitations
+    ///
+    /// Who is invited, who has answered, when, and how (their choices, and
+    /// whether you recorded them on their behalf). Oldest invitation first.
+    /// Aggregate-only polls show whether each member answered, never how.
+    #[oai(
+        path = "/polls/:poll_id/invitations",
+        method = "get",
+        operation_id = "listInvitations"
+    )]
+    async fn list_invitations(
+        &self,
+        store: Data<&Store>,
+        auth: OrganiserToken,
+        poll_id: Path<Uuid>,
+        /// `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+        /// Page size, 1–500 (default 50).
+        limit: Query<Option<u32>>,
+    ) -> Result<InvitationsRead, InvitationsError> {
+        let poll = store.owned_poll(auth.0.id, poll_id.0).await?;
+        let limit = page_limit(limit.0)?;
+        let after = parse_cursor(cursor.0.as_deref())?;
+        let show_votes = !poll.settings.aggregate_only;
+        let mut rows = store
+            .list_invitations(poll.id, after, limit + 1, show_votes)
+            .await?;
+        let next_cursor = if rows.len() as u64 > limit {
+            rows.truncate(limit as usize);
+            rows.last().map(|r| r.invitation_id.to_string())
+        } else {
+            None
+        };
+        let (invited, answered) = store.invitation_counts(poll.id).await?;
+        Ok(InvitationsRead::Ok(Json(InvitationPage {
+            items: rows
+                .into_iter()
+                .map(|i| invitation_view(i, show_votes))
+                .collect(),
+            invited,
+            answered,
+            next_cursor,
+        })))
+    }
+
+    /// Reissue an invitation
+    ///
+    /// A new token and feed address for a member (say their email was
+    /// forwarded); the old token answers 401 and the old feed address 404
+    /// from now on. The member's answer stays.
+    #[oai(
+        path = "/polls/:poll_id/invitations/:invitation_id/reissue",
+        method = "post",
+        operation_id = "reissueInvitation"
+    )]
+    async fn reissue_invitation(
+        &self,
+        store: Data<&Store>,
+        base: Data<&PublicUrl>,
+        auth: OrganiserToken,
+        poll_id: Path<Uuid>,
+        invitation_id: Path<Uuid>,
+    ) -> Result<InvitationReissued, InvitationsError> {
+        let issued = store
+            .reissue_invitation(
+                auth.0.id,
+                &Actor::organiser(&auth.0.name),
+                poll_id.0,
+                invitation_id.0,
+            )
+            .await?;
+        Ok(InvitationReissued::Ok(Json(issued_view(&base.0.0, issued))))
+    }
+
+    /// Record an answer on a member's behalf
+    ///
+    /// For a member who answered by phone or email: records (or replaces)
+    /// their answer. It shows as recorded by you in results, invitations,
+    /// history and export; if the member later answers themselves, theirs
+    /// replaces it.
+    #[oai(
+        path = "/polls/:poll_id/invitations/:invitation_id/response",
+        method = "put",
+        operation_id = "recordProxyResponse"
+    )]
+    async fn record_proxy_response(
+        &self,
+        store: Data<&Store>,
+        auth: OrganiserToken,
+        poll_id: Path<Uuid>,
+        invitation_id: Path<Uuid>,
+        body: JsonBody<ResponseInput>,
+    ) -> Result<ProxyRecorded, ProxyError> {
+        store.owned_poll(auth.0.id, poll_id.0).await?;
+        let ballot = body.0.parse(false).map_err(Error::Invalid)?;
+        let (stored, created) = store
+            .answer_invitation(poll_id.0, invitation_id.0, ballot, Some(&auth.0.name))
+            .await?;
+        let view = Json(view(stored, true));
+        Ok(if created {
+            crate::metrics::vote_recorded();
+            ProxyRecorded::Created(view)
+        } else {
+            ProxyRecorded::Ok(view)
+        })
+    }
+}

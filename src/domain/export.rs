@@ -1,0 +1,149 @@
+//! The CSV export of a poll: one row per respondent and one column per
+//! option, or — for aggregate-only polls — counts only. Written so that it
+//! opens cleanly in a spreadsheet: UTF-8 with a byte-order mark (which Excel
+//! needs to read UTF-8), a header row, RFC 4180 quoting and CRLF, and no cell
+//! that a spreadsheet would run as a formula.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::poll::{Choice, Poll};
+use super::time::render_utc;
+
+/// One respondent's row.
+pub struct Respondent<'a> {
+    pub name: &'a str,
+    pub invited: bool,
+    pub recorded_by: Option<&'a str>,
+    pub answered_at: DateTime<Utc>,
+    pub revision: i32,
+    pub comment: &'a str,
+    pub votes: &'a [(Uuid, Choice)],
+}
+
+/// One option's counts, for aggregate-only polls.
+pub struct OptionCounts {
+    pub option_id: Uuid,
+    pub yes: i64,
+    pub if_need_be: i64,
+    pub no: i64,
+    pub no_answer: i64,
+}
+
+/// Text a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a
+/// leading tab or carriage return, per OWASP's CSV-injection advice) gets a
+/// leading apostrophe, which spreadsheets show as text and do not evaluate.
+fn cell(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+fn choice_text(c: Choice) -> &'static str {
+    match c {
+        Choice::Yes => "yes",
+        Choice::IfNeedBe => "if need be",
+        Choice::No => "no",
+    }
+}
+
+fn writer() -> csv::Writer<Vec<u8>> {
+    let mut out = Vec::new();
+    out.extend_from_slice("\u{feff}".as_bytes());
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out)
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> String {
+    let bytes = w.into_inner().expect("writing to memory cannot fail");
+    String::from_utf8(bytes).expect("every cell is a Rust string")
+}
+
+fn option_headers(poll: &Poll) -> impl Iterator<Item = String> + '_ {
+    poll.options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| format!("{}. {}", i + 1, o.slot.label(poll.zone)))
+}
+
+/// Every respondent's answer, one row each, options in the organiser's order.
+pub fn respondents_csv<'a>(poll: &Poll, rows: impl IntoIterator<Item = Respondent<'a>>) -> String {
+    let mut w = writer();
+    let header: Vec<String> = [
+        "respondent",
+        "invited",
+        "recorded on their behalf by",
+        "answered at (UTC)",
+        "revision",
+        "comment",
+    ]
+    .into_iter()
+    .map(String::from)
+    .chain(option_headers(poll))
+    .collect();
+    w.write_record(header.iter().map(|h| cell(h).into_owned()))
+        .expect("writing to memory cannot fail");
+    for r in rows {
+        let mut record: Vec<Cow<'_, str>> = vec![
+            cell(r.name),
+            Cow::Borrowed(if r.invited { "yes" } else { "no" }),
+            cell(r.recorded_by.unwrap_or("")),
+            Cow::Owned(render_utc(r.answered_at)),
+            Cow::Owned(r.revision.to_string()),
+            cell(r.comment),
+        ];
+        record.extend(poll.options.iter().map(|o| {
+            Cow::Borrowed(
+                r.votes
+                    .iter()
+                    .find(|(id, _)| *id == o.id)
+                    .map(|(_, c)| choice_text(*c))
+                    .unwrap_or(""),
+            )
+        }));
+        w.write_record(record.iter().map(|c| c.as_ref()))
+            .expect("writing to memory cannot fail");
+    }
+    finish(w)
+}
+
+/// Counts only: one row per option.
+pub fn counts_csv(poll: &Poll, counts: &[OptionCounts]) -> String {
+    let mut w = writer();
+    w.write_record(["option", "yes", "if need be", "no", "no answer"])
+        .expect("writing to memory cannot fail");
+    for (label, o) in option_headers(poll).zip(&poll.options) {
+        let c = counts.iter().find(|c| c.option_id == o.id);
+        let n = |f: fn(&OptionCounts) -> i64| c.map(f).unwrap_or(0).to_string();
+        w.write_record([
+            cell(&label).into_owned(),
+            n(|c| c.yes),
+            n(|c| c.if_need_be),
+            n(|c| c.no),
+            n(|c| c.no_answer),
+        ])
+        .expect("writing to memory cannot fail");
+    }
+    finish(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_plain_text_kept() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(cell("+1"), "'+1");
+        assert_eq!(cell("-2"), "'-2");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("\tx"), "'\tx");
+        assert_eq!(cell("Bruna"), "Bruna");
+        assert_eq!(cell("Anna = chair"), "Anna = chair");
+    }
+}

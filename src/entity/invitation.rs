@@ -1,0 +1,22 @@
+use sea_orm::entity::prelude::*;
+
+/// A member invited to a poll. Its token votes in that poll only; its feed
+/// token opens the member's calendar feed (every poll they are invited to).
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "invitation")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub poll_id: Uuid,
+    pub member_id: Uuid,
+    /// Required members decide the ranking and the quorum.
+    pub required: bool,
+    #[sea_orm(unique)]
+    pub token_hash: String,
+    #[sea_orm(unique)]
+    pub feed_token_hash: String,
+    pub created_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,492 @@
+//! Invitations: members invited to a poll, their personal tokens, and the
+//! roster a poll's results and calendars are computed against.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    Statement, sea_query::Expr,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::polls::{Actor, record};
+use super::{Store, transaction};
+use crate::domain::FieldError;
+use crate::domain::poll::Choice;
+use crate::domain::roster::parse_clock;
+use crate::domain::time::{SocialHours, Zone};
+use crate::domain::token::{self, TokenKind};
+use crate::entity::{invitation, member, member_group, poll, vote};
+use crate::error::{Error, Result};
+
+/// Whom to invite.
+#[derive(Debug, Clone)]
+pub enum Invitees {
+    /// Every member of one of the organiser's groups.
+    Group(Uuid),
+    /// Members of any of the organiser's groups.
+    Members(Vec<Uuid>),
+}
+
+/// An invited member as the organiser sees them, with their answer if any.
+#[derive(Debug, Clone)]
+pub struct Invitee {
+    pub invitation_id: Uuid,
+    pub member_id: Uuid,
+    pub name: String,
+    pub email: Option<String>,
+    pub zone: Zone,
+    pub social_hours: SocialHours,
+    pub required: bool,
+    pub invited_at: DateTime<Utc>,
+    pub answer: Option<Answer>,
+}
+
+/// When and how an invited member answered.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub response_id: Uuid,
+    pub answered_at: DateTime<Utc>,
+    /// Set when the organiser recorded it on the member's behalf.
+    pub recorded_by: Option<String>,
+    pub revision: i32,
+    /// Filled only where asked for (see [`Store::list_invitations`]).
+    pub votes: Vec<(Uuid, Choice)>,
+}
+
+/// A new or reissued invitation with its secrets, shown only this once.
+#[derive(Debug, Clone)]
+pub struct IssuedInvitation {
+    pub invitee: Invitee,
+    pub token: String,
+    pub feed_token: String,
+}
+
+/// What an invitation token opens: voting and reading in one poll.
+#[derive(Debug, Clone)]
+pub struct InvitationGrant {
+    pub invitation_id: Uuid,
+    pub poll_id: Uuid,
+    pub member_id: Uuid,
+    pub member_name: String,
+    /// The member's own zone: the default for showing them option times.
+    pub zone: Zone,
+    pub answered: bool,
+}
+
+/// The select list and joins of every roster query: invitation, member,
+/// answer. A macro so queries can `concat!` their conditions to it.
+macro_rules! roster_select {
+    () => {
+        r#"
+SELECT i.id AS invitation_id, i.member_id, i.required, i.created_at AS invited_at,
+       m.name, m.email, m.time_zone, m.social_start, m.social_end,
+       r.id AS response_id, r.updated_at AS answered_at, r.recorded_by, r.revision
+FROM invitation i
+JOIN member m ON m.id = i.member_id
+LEFT JOIN response r ON r.invitation_id = i.id
+"#
+    };
+}
+
+/// A poll's roster, or one page of it, oldest invitation first.
+const ROSTER: &str = concat!(
+    roster_select!(),
+    "WHERE i.poll_id = $1 AND i.id > $2 ORDER BY i.id LIMIT $3"
+);
+
+const ONE_INVITEE: &str = concat!(roster_select!(), "WHERE i.poll_id = $1 AND i.id = $2");
+
+/// Per option, how many required members can make it (yes or if need be):
+/// counted in the database from the votes of required invitees only.
+const REQUIRED_AVAILABLE: &str = r#"
+SELECT v.option_id, COUNT(*) AS available
+FROM invitation i
+JOIN response r ON r.invitation_id = i.id
+JOIN vote v ON v.response_id = r.id
+WHERE i.poll_id = $1 AND i.required AND v.choice IN ('yes', 'if_need_be')
+GROUP BY v.option_id"#;
+
+const INVITATION_COUNTS: &str = r#"
+SELECT COUNT(*) AS invited, COUNT(r.id) AS answered
+FROM invitation i
+LEFT JOIN response r ON r.invitation_id = i.id
+WHERE i.poll_id = $1"#;
+
+const GRANT: &str = r#"
+SELECT i.id, i.poll_id, i.member_id, m.name, m.time_zone,
+       (SELECT COUNT(*) FROM response r WHERE r.invitation_id = i.id) AS answered
+FROM invitation i
+JOIN member m ON m.id = i.member_id
+WHERE i.token_hash = $1"#;
+
+fn invitee_from_row(row: &sea_orm::QueryResult) -> Result<Invitee> {
+    let bad = |what: &str| Error::Internal(anyhow::anyhow!("an invited member has a bad {what}"));
+    let zone: String = row.try_get("", "time_zone")?;
+    let start: String = row.try_get("", "social_start")?;
+    let end: String = row.try_get("", "social_end")?;
+    let answer = match row.try_get::<Option<Uuid>>("", "response_id")? {
+        Some(response_id) => Some(Answer {
+            response_id,
+            answered_at: row.try_get("", "answered_at")?,
+            recorded_by: row.try_get("", "recorded_by")?,
+            revision: row.try_get("", "revision")?,
+            votes: Vec::new(),
+        }),
+        None => None,
+    };
+    Ok(Invitee {
+        invitation_id: row.try_get("", "invitation_id")?,
+        member_id: row.try_get("", "member_id")?,
+        name: row.try_get("", "name")?,
+        email: row.try_get("", "email")?,
+        zone: Zone::parse(&zone).map_err(|_| bad("time zone"))?,
+        social_hours: SocialHours {
+            start: parse_clock(&start).map_err(|_| bad("social hours start"))?,
+            end: parse_clock(&end).map_err(|_| bad("social hours end"))?,
+        },
+        required: row.try_get("", "required")?,
+        invited_at: row.try_get("", "invited_at")?,
+        answer,
+    })
+}
+
+async fn roster_page(
+    db: &impl ConnectionTrait,
+    poll_id: Uuid,
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<Vec<Invitee>> {
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            ROSTER,
+            [
+                poll_id.into(),
+                after.unwrap_or(Uuid::nil()).into(),
+                (limit.min(i64::MAX as u64) as i64).into(),
+            ],
+        ))
+        .await?;
+    rows.iter().map(invitee_from_row).collect()
+}
+
+/// Takes the poll's row lock (PostgreSQL) or the writer (SQLite), so that
+/// concurrent invitation requests for one poll run one after the other;
+/// 404 unless the organiser owns the poll.
+async fn lock_own_poll(txn: &DatabaseTransaction, organiser: Uuid, poll_id: Uuid) -> Result<()> {
+    let locked = poll::Entity::update_many()
+        .col_expr(poll::Column::Id, Expr::col(poll::Column::Id))
+        .filter(poll::Column::Id.eq(poll_id))
+        .filter(poll::Column::OrganiserId.eq(organiser))
+        .exec(txn)
+        .await?;
+    if locked.rows_affected == 0 {
+        return Err(Error::NotFound("poll"));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Invites members to a poll and returns each new invitation with its
+    /// tokens (shown only now). Members already invited are left as they are
+    /// and returned in the second list.
+    pub async fn create_invitations(
+        &self,
+        organiser: Uuid,
+        actor: &Actor,
+        poll_id: Uuid,
+        who: Invitees,
+        required: bool,
+    ) -> Result<(Vec<IssuedInvitation>, Vec<Uuid>)> {
+        let members = self.members_to_invite(organiser, &who).await?;
+        let now = Utc::now();
+        transaction!(self, txn => {
+            lock_own_poll(txn, organiser, poll_id).await?;
+            let already: HashSet<Uuid> = invitation::Entity::find()
+                .filter(invitation::Column::PollId.eq(poll_id))
+                .all(txn)
+                .await?
+                .into_iter()
+                .map(|i| i.member_id)
+                .collect();
+            let mut issued = Vec::new();
+            let mut skipped = Vec::new();
+            let mut rows = Vec::new();
+            for m in &members {
+                if already.contains(&m.id) {
+                    skipped.push(m.id);
+                    continue;
+                }
+                let (token, feed) = (token::generate(TokenKind::Invitation), token::generate(TokenKind::Feed));
+                let id = Uuid::now_v7();
+                rows.push(invitation::ActiveModel {
+                    id: Set(id),
+                    poll_id: Set(poll_id),
+                    member_id: Set(m.id),
+                    required: Set(required),
+                    token_hash: Set(token.hash),
+                    feed_token_hash: Set(feed.hash),
+                    created_at: Set(now),
+                });
+                issued.push(IssuedInvitation {
+                    invitee: invitee_of(id, m, required, now)?,
+                    token: token.secret,
+                    feed_token: feed.secret,
+                });
+            }
+            for chunk in rows.chunks(500) {
+                invitation::Entity::insert_many(chunk.to_vec())
+                    .exec_without_returning(txn)
+                    .await?;
+            }
+            if !issued.is_empty() {
+                record(
+                    txn,
+                    poll_id,
+                    actor,
+                    "members_invited",
+                    None,
+                    json!({
+                        "required": required,
+                        "members": issued.iter().map(|i| json!({
+                            "member_id": i.invitee.member_id, "name": i.invitee.name
+                        })).collect::<Vec<_>>(),
+                    }),
+                )
+                .await?;
+            }
+            Ok((issued, skipped))
+        })
+    }
+
+    /// The members a request names, checked to belong to the organiser.
+    async fn members_to_invite(
+        &self,
+        organiser: Uuid,
+        who: &Invitees,
+    ) -> Result<Vec<member::Model>> {
+        match who {
+            Invitees::Group(group_id) => {
+                self.owned_group(organiser, *group_id).await?;
+                Ok(member::Entity::find()
+                    .filter(member::Column::GroupId.eq(*group_id))
+                    .all(self.read())
+                    .await?)
+            }
+            Invitees::Members(ids) => {
+                let groups: Vec<Uuid> = member_group::Entity::find()
+                    .filter(member_group::Column::OrganiserId.eq(organiser))
+                    .all(self.read())
+                    .await?
+                    .into_iter()
+                    .map(|g| g.id)
+                    .collect();
+                let found: HashMap<Uuid, member::Model> = member::Entity::find()
+                    .filter(member::Column::GroupId.is_in(groups))
+                    .filter(member::Column::Id.is_in(ids.iter().copied()))
+                    .all(self.read())
+                    .await?
+                    .into_iter()
+                    .map(|m| (m.id, m))
+                    .collect();
+                let mut errors = Vec::new();
+                let mut seen = HashSet::new();
+                let mut members = Vec::new();
+                for (i, id) in ids.iter().enumerate() {
+                    match found.get(id) {
+                        None => errors.push(FieldError::new(
+                            format!("member_ids[{i}]"),
+                            "no member of your groups has this id",
+                        )),
+                        Some(_) if !seen.insert(*id) => errors.push(FieldError::new(
+                            format!("member_ids[{i}]"),
+                            "this member is listed twice",
+                        )),
+                        Some(m) => members.push(m.clone()),
+                    }
+                }
+                if errors.is_empty() {
+                    Ok(members)
+                } else {
+                    Err(errors.into())
+                }
+            }
+        }
+    }
+
+    /// One page of a poll's invitations, oldest first, with answers (and,
+    /// when `with_votes`, each answer's choices).
+    pub async fn list_invitations(
+        &self,
+        poll_id: Uuid,
+        after: Option<Uuid>,
+        limit: u64,
+        with_votes: bool,
+    ) -> Result<Vec<Invitee>> {
+        let mut page = roster_page(self.read(), poll_id, after, limit).await?;
+        if with_votes {
+            let ids: Vec<Uuid> = page
+                .iter()
+                .filter_map(|i| i.answer.as_ref().map(|a| a.response_id))
+                .collect();
+            let mut by_response: BTreeMap<Uuid, Vec<(Uuid, Choice)>> = BTreeMap::new();
+            for chunk in ids.chunks(500) {
+                for v in vote::Entity::find()
+                    .filter(vote::Column::ResponseId.is_in(chunk.iter().copied()))
+                    .all(self.read())
+                    .await?
+                {
+                    if let Some(c) = Choice::parse(&v.choice) {
+                        by_response
+                            .entry(v.response_id)
+                            .or_default()
+                            .push((v.option_id, c));
+                    }
+                }
+            }
+            for answer in page.iter_mut().filter_map(|i| i.answer.as_mut()) {
+                answer.votes = by_response.remove(&answer.response_id).unwrap_or_default();
+            }
+        }
+        Ok(page)
+    }
+
+    /// Every invited member of a poll, for results and calendars.
+    pub async fn roster(&self, poll_id: Uuid) -> Result<Vec<Invitee>> {
+        roster_page(self.read(), poll_id, None, u64::MAX).await
+    }
+
+    /// How many members are invited to a poll, and how many have answered.
+    pub async fn invitation_counts(&self, poll_id: Uuid) -> Result<(i64, i64)> {
+        let db = self.read();
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                INVITATION_COUNTS,
+                [poll_id.into()],
+            ))
+            .await?;
+        Ok(match row {
+            Some(r) => (r.try_get("", "invited")?, r.try_get("", "answered")?),
+            None => (0, 0),
+        })
+    }
+
+    /// Per option, the number of required members who can make it.
+    pub async fn required_available(&self, poll_id: Uuid) -> Result<HashMap<Uuid, i64>> {
+        let db = self.read();
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                REQUIRED_AVAILABLE,
+                [poll_id.into()],
+            ))
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("", "option_id")?, r.try_get("", "available")?)))
+            .collect()
+    }
+
+    /// New tokens for an invitation; the old invitation and feed tokens stop
+    /// working at once. The member's answer stays.
+    pub async fn reissue_invitation(
+        &self,
+        organiser: Uuid,
+        actor: &Actor,
+        poll_id: Uuid,
+        invitation_id: Uuid,
+    ) -> Result<IssuedInvitation> {
+        let (token, feed) = (
+            token::generate(TokenKind::Invitation),
+            token::generate(TokenKind::Feed),
+        );
+        transaction!(self, txn => {
+            lock_own_poll(txn, organiser, poll_id).await?;
+            let done = invitation::Entity::update_many()
+                .col_expr(invitation::Column::TokenHash, Expr::value(token.hash.clone()))
+                .col_expr(invitation::Column::FeedTokenHash, Expr::value(feed.hash.clone()))
+                .filter(invitation::Column::Id.eq(invitation_id))
+                .filter(invitation::Column::PollId.eq(poll_id))
+                .exec(txn)
+                .await?;
+            if done.rows_affected == 0 {
+                return Err(Error::NotFound("invitation"));
+            }
+            record(txn, poll_id, actor, "invitation_reissued", None,
+                json!({ "invitation_id": invitation_id })).await?;
+            Ok(())
+        })?;
+        let invitee = self
+            .invitee(poll_id, invitation_id)
+            .await?
+            .ok_or(Error::NotFound("invitation"))?;
+        Ok(IssuedInvitation {
+            invitee,
+            token: token.secret,
+            feed_token: feed.secret,
+        })
+    }
+
+    /// One invitation of a poll.
+    pub async fn invitee(&self, poll_id: Uuid, invitation_id: Uuid) -> Result<Option<Invitee>> {
+        let db = self.read();
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                ONE_INVITEE,
+                [poll_id.into(), invitation_id.into()],
+            ))
+            .await?;
+        row.as_ref().map(invitee_from_row).transpose()
+    }
+
+    pub async fn invitation_by_token(&self, secret: &str) -> Result<Option<InvitationGrant>> {
+        let db = self.read();
+        let Some(row) = db
+            .query_one_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                GRANT,
+                [token::hash(secret).into()],
+            ))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let zone: String = row.try_get("", "time_zone")?;
+        Ok(Some(InvitationGrant {
+            invitation_id: row.try_get("", "id")?,
+            poll_id: row.try_get("", "poll_id")?,
+            member_id: row.try_get("", "member_id")?,
+            member_name: row.try_get("", "name")?,
+            zone: Zone::parse(&zone)
+                .map_err(|_| Error::Internal(anyhow::anyhow!("a member has a bad time zone")))?,
+            answered: row.try_get::<i64>("", "answered")? > 0,
+        }))
+    }
+}
+
+fn invitee_of(
+    invitation_id: Uuid,
+    m: &member::Model,
+    required: bool,
+    at: DateTime<Utc>,
+) -> Result<Invitee> {
+    let bad = |what: &str| Error::Internal(anyhow::anyhow!("member {} has a bad {what}", m.id));
+    Ok(Invitee {
+        invitation_id,
+        member_id: m.id,
+        name: m.name.clone(),
+        email: m.email.clone(),
+        zone: Zone::parse(&m.time_zone).map_err(|_| bad("time zone"))?,
+        social_hours: SocialHours {
+            start: parse_clock(&m.social_start).map_err(|_| bad("social hours start"))?,
+            end: parse_clock(&m.social_end).map_err(|_| bad("social hours end"))?,
+        },
+        required,
+        invited_at: at,
+        answer: None,
+    })
+}
