@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark: vote submissions and getResults on SQLite and PostgreSQL, against
+# Benchmark: votes, results (with and without a roster), invitations and
+# feeds on SQLite and PostgreSQL, against
 # a release build, with wrk as the client on the same machine.
 #
 #   bench/run.sh            # both databases
@@ -86,6 +87,18 @@ for BACKEND in "${BACKENDS[@]}"; do
   measure "getResults, 40 respondents" -s bench/get.lua "$BASE/api/v1/polls/$SMALL/results"
   LARGE=$(seed "$(create_poll "10000 respondents" "$FOUR_OPTIONS")" 10000)
   measure "getResults, 10,000 respondents" -s bench/get.lua "$BASE/api/v1/polls/$LARGE/results"
+
+  # Rosters: a 40-member poll with 20 timed options, every member
+  # answering, so results carry the social-hours analysis for 800
+  # member-option pairs; and a 5,000-member poll for listInvitations.
+  ROSTER=$(python3 bench/seed_roster.py 127.0.0.1 "$PORT" "$TOKEN" 40 20 1.0)
+  measure "getResults, 40 members x 20 timed options" -s bench/get.lua -H "Authorization: Bearer $TOKEN" \
+    "$BASE/api/v1/polls/$ROSTER/results"
+  BIG=$(python3 bench/seed_roster.py 127.0.0.1 "$PORT" "$TOKEN" 5000 0 0.6)
+  measure "listInvitations, 5,000 invited, page of 50" -s bench/get.lua -H "Authorization: Bearer $TOKEN" \
+    "$BASE/api/v1/polls/$BIG/invitations"
+  measure "listInvitations, 5,000 invited, page of 500" -s bench/get.lua -H "Authorization: Bearer $TOKEN" \
+    "$BASE/api/v1/polls/$BIG/invitations?limit=500"
 
   # A feed of 50 events: 25 confirmed timed polls in five zones, each with
   # its event and its (cancelled) hold.

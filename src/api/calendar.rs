@@ -119,13 +119,20 @@ error_responses!(IcsError {
     NotFound = 404: "No such poll visible to the caller, or (event.ics) no confirmed event yet.",
 });
 
+/// What a feed shows. `organiser`: every poll of yours, with holds and
+/// confirmed events. (Members' feeds come with their invitations.)
+#[derive(poem_openapi::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum FeedKind {
+    Organiser,
+}
+
 /// A subscription feed.
 #[derive(Object, Debug, Clone)]
 #[oai(rename_all = "snake_case")]
 pub struct FeedView {
     pub id: Uuid,
-    /// `organiser`: every poll of yours, with holds and confirmed events.
-    pub kind: String,
+    pub kind: FeedKind,
     pub created_at: Instant,
     /// The feed's `https://` (or `http://`) address. Only its hash is stored,
     /// so it is shown only when the feed is created or rotated.
@@ -146,14 +153,14 @@ pub struct FeedList {
 #[derive(ApiResponse)]
 pub enum FeedsRead {
     /// The feeds.
-    #[oai(status = 200)]
+    #[oai(status = 200, content_type = "application/json")]
     Ok(Json<FeedList>),
 }
 
 #[derive(ApiResponse)]
 pub enum FeedRotated {
     /// The feed with its new address; the old address stops working.
-    #[oai(status = 200)]
+    #[oai(status = 200, content_type = "application/json")]
     Ok(Json<FeedView>),
 }
 
@@ -175,7 +182,7 @@ fn feed_view(base: &str, model: &crate::entity::feed::Model, secret: Option<&str
     let (url, webcal_url) = secret.map(|s| feed_urls(base, s)).unzip();
     FeedView {
         id: model.id,
-        kind: model.kind.clone(),
+        kind: FeedKind::Organiser,
         created_at: Instant(render_utc(model.created_at)),
         url,
         webcal_url,

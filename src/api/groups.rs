@@ -78,6 +78,7 @@ pub struct UpdateMemberRequest {
     pub name: MaybeUndefined<String>,
     /// `null` removes the email.
     #[serde(default)]
+    #[oai(nullable)]
     pub email: MaybeUndefined<String>,
     #[serde(default)]
     pub time_zone: MaybeUndefined<TimeZone>,
@@ -293,35 +294,35 @@ error_responses!(GroupReadError {
 #[derive(ApiResponse)]
 pub enum GroupCreated {
     /// The group was created.
-    #[oai(status = 201)]
+    #[oai(status = 201, content_type = "application/json")]
     Created(Json<GroupView>, #[oai(header = "Location")] String),
 }
 
 #[derive(ApiResponse)]
 pub enum GroupRead {
     /// The group.
-    #[oai(status = 200)]
+    #[oai(status = 200, content_type = "application/json")]
     Ok(Json<GroupView>),
 }
 
 #[derive(ApiResponse)]
 pub enum GroupList {
     /// A page of groups.
-    #[oai(status = 200)]
+    #[oai(status = 200, content_type = "application/json")]
     Ok(Json<GroupPage>),
 }
 
 #[derive(ApiResponse)]
 pub enum MembersAdded {
     /// The members were added.
-    #[oai(status = 201)]
+    #[oai(status = 201, content_type = "application/json")]
     Created(Json<AddedMembers>),
 }
 
 #[derive(ApiResponse)]
 pub enum MemberRead {
     /// The member.
-    #[oai(status = 200)]
+    #[oai(status = 200, content_type = "application/json")]
     Ok(Json<MemberView>),
 }
 

@@ -120,7 +120,7 @@ error_responses!(RecordsError {
 #[derive(ApiResponse)]
 pub enum HistoryRead {
     /// A page of the history.
-    #[oai(status = 200)]
+    #[oai(status = 200, content_type = "application/json")]
     Ok(Json<HistoryPage>),
 }
 

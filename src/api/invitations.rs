@@ -31,11 +31,14 @@ use crate::store::polls::Actor;
 #[serde(deny_unknown_fields)]
 pub struct CreateInvitationsRequest {
     /// Invite every member of this group.
+    #[oai(skip_serializing_if_is_none)]
     pub group_id: Option<Uuid>,
     /// Or invite these members (of any of your groups), at most 2,000.
+    #[oai(skip_serializing_if_is_none)]
     pub member_ids: Option<Vec<Uuid>>,
     /// Required members decide the ranking and the quorum; optional ones
     /// are counted but not waited for. Default true.
+    #[oai(skip_serializing_if_is_none)]
     pub required: Option<bool>,
 }
 
@@ -195,31 +198,31 @@ error_responses!(ProxyError {
 #[derive(ApiResponse)]
 pub enum InvitationsCreated {
     /// The invitations, each with its token and feed address (shown only now).
-    #[oai(status = 201)]
+    #[oai(status = 201, content_type = "application/json")]
     Created(Json<CreatedInvitations>),
 }
 
 #[derive(ApiResponse)]
 pub enum InvitationsRead {
     /// A page of invitations.
-    #[oai(status = 200)]
+    #[oai(status = 200, content_type = "application/json")]
     Ok(Json<InvitationPage>),
 }
 
 #[derive(ApiResponse)]
 pub enum InvitationReissued {
     /// The invitation with new secrets; the old token and feed address stop working.
-    #[oai(status = 200)]
+    #[oai(status = 200, content_type = "application/json")]
     Ok(Json<IssuedInvitationView>),
 }
 
 #[derive(ApiResponse)]
 pub enum ProxyRecorded {
     /// The member's answer was replaced.
-    #[oai(status = 200)]
+    #[oai(status = 200, content_type = "application/json")]
     Ok(Json<ResponseView>),
     /// The member's first answer was recorded.
-    #[oai(status = 201)]
+    #[oai(status = 201, content_type = "application/json")]
     Created(Json<ResponseView>),
 }
 

@@ -75,12 +75,16 @@ wire_enum!(
 pub struct OptionInput {
     pub kind: OptionKind,
     /// All-day options: the first day.
+    #[oai(skip_serializing_if_is_none)]
     pub start_date: Option<Date>,
     /// All-day options: the last day, inclusive (defaults to `start_date`).
+    #[oai(skip_serializing_if_is_none)]
     pub end_date: Option<Date>,
     /// Timed options: local start in the poll's zone.
+    #[oai(skip_serializing_if_is_none)]
     pub start: Option<WallTime>,
     /// Timed options: local end in the poll's zone.
+    #[oai(skip_serializing_if_is_none)]
     pub end: Option<WallTime>,
 }
 
@@ -160,31 +164,41 @@ impl OptionInput {
     }
 }
 
-/// A new poll.
+/// A new poll. Settings left out take their defaults: `voting` is `open`,
+/// `results_visibility` is `everyone`.
 #[derive(Object, Deserialize, Debug, Clone)]
 #[oai(rename_all = "snake_case", example)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePollRequest {
     pub title: String,
+    #[oai(skip_serializing_if_is_none)]
     pub description: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
     pub location: Option<String>,
     /// The poll's IANA zone: timed options are entered and shown in it.
     pub time_zone: TimeZone,
     /// Voting stops by itself at this instant.
+    #[oai(skip_serializing_if_is_none)]
     pub deadline: Option<Instant>,
-    /// Default `open`.
+    // No doc comment: a $ref with a description turns into allOf, which
+    // generators handle badly. The default is in the struct's doc.
+    #[oai(skip_serializing_if_is_none)]
     pub voting: Option<VotingMode>,
     /// Offer "if need be" besides yes and no. Default true.
+    #[oai(skip_serializing_if_is_none)]
     pub allow_if_need_be: Option<bool>,
-    /// Default `everyone`.
+    #[oai(skip_serializing_if_is_none)]
     pub results_visibility: Option<ResultsVisibility>,
     /// Show respondents' names next to their answers. Default true.
+    #[oai(skip_serializing_if_is_none)]
     pub show_voter_names: Option<bool>,
     /// Publish counts only: names and individual answers are never shown, to anyone. Default false.
+    #[oai(skip_serializing_if_is_none)]
     pub aggregate_only: Option<bool>,
     /// The least number of required invited members who must be available
     /// (yes or if need be) for an option; results say whether each meets it.
     #[oai(validator(minimum(value = "1"), maximum(value = "10000")))]
+    #[oai(skip_serializing_if_is_none)]
     pub quorum: Option<i64>,
     /// At least one, at most 500.
     pub options: Vec<OptionInput>,
@@ -310,6 +324,7 @@ pub struct UpdatePollRequest {
     pub time_zone: MaybeUndefined<TimeZone>,
     /// `null` removes the deadline.
     #[serde(default)]
+    #[oai(nullable)]
     pub deadline: MaybeUndefined<Instant>,
     #[serde(default)]
     pub voting: MaybeUndefined<VotingMode>,
@@ -323,7 +338,7 @@ pub struct UpdatePollRequest {
     pub aggregate_only: MaybeUndefined<bool>,
     /// `null` removes the quorum.
     #[serde(default)]
-    #[oai(validator(minimum(value = "1"), maximum(value = "10000")))]
+    #[oai(nullable, validator(minimum(value = "1"), maximum(value = "10000")))]
     pub quorum: MaybeUndefined<i64>,
 }
 
@@ -662,7 +677,7 @@ error_responses!(OptionChangeError {
 #[derive(ApiResponse)]
 pub enum PollCreated {
     /// The poll was created.
-    #[oai(status = 201)]
+    #[oai(status = 201, content_type = "application/json")]
     Created(
         Json<PollView>,
         #[oai(header = "Location")] String,
@@ -673,7 +688,7 @@ pub enum PollCreated {
 #[derive(ApiResponse)]
 pub enum PollRead {
     /// The poll.
-    #[oai(status = 200)]
+    #[oai(status = 200, content_type = "application/json")]
     Ok(Json<PollView>, #[oai(header = "ETag")] String),
 }
 
@@ -687,14 +702,14 @@ impl PollRead {
 #[derive(ApiResponse)]
 pub enum PollList {
     /// A page of the organiser's polls.
-    #[oai(status = 200)]
+    #[oai(status = 200, content_type = "application/json")]
     Ok(Json<PollPage>),
 }
 
 #[derive(ApiResponse)]
 pub enum OptionCreated {
     /// The option was added; the ETag is the poll's new version.
-    #[oai(status = 201)]
+    #[oai(status = 201, content_type = "application/json")]
     Created(Json<OptionView>, #[oai(header = "ETag")] String),
 }
 

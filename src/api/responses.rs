@@ -73,7 +73,9 @@ pub struct ResponseInput {
     /// Your name, as others will see it. Required for a new response to an
     /// open poll; when replacing, leave it out to keep the current one.
     /// Invited members answer under their roster name, so theirs is not needed.
+    #[oai(skip_serializing_if_is_none)]
     pub name: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
     pub comment: Option<String>,
     pub votes: Vec<Vote>,
 }
@@ -223,34 +225,34 @@ error_responses!(MyResponseError {
 #[derive(ApiResponse)]
 pub enum Submitted {
     /// The response was recorded. Keep the edit token to change it later.
-    #[oai(status = 201)]
+    #[oai(status = 201, content_type = "application/json")]
     Created(Json<CreatedResponse>, #[oai(header = "Location")] String),
     /// An invited member who had already answered: the answer was replaced.
-    #[oai(status = 200)]
+    #[oai(status = 200, content_type = "application/json")]
     Replaced(Json<CreatedResponse>),
 }
 
 #[derive(ApiResponse)]
 pub enum ResponsePut {
     /// The answer was replaced.
-    #[oai(status = 200)]
+    #[oai(status = 200, content_type = "application/json")]
     Ok(Json<ResponseView>),
     /// An invited member's first answer was recorded.
-    #[oai(status = 201)]
+    #[oai(status = 201, content_type = "application/json")]
     Created(Json<ResponseView>),
 }
 
 #[derive(ApiResponse)]
 pub enum ResponseRead {
     /// The response.
-    #[oai(status = 200)]
+    #[oai(status = 200, content_type = "application/json")]
     Ok(Json<ResponseView>),
 }
 
 #[derive(ApiResponse)]
 pub enum ResponseList {
     /// A page of responses.
-    #[oai(status = 200)]
+    #[oai(status = 200, content_type = "application/json")]
     Ok(Json<ResponsePage>),
 }
 

@@ -120,7 +120,7 @@ error_responses!(ResultsError {
 #[derive(ApiResponse)]
 pub enum ResultsRead {
     /// The results.
-    #[oai(status = 200)]
+    #[oai(status = 200, content_type = "application/json")]
     Ok(Json<PollResults>),
 }
 
