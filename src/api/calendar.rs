@@ -210,6 +210,7 @@ impl CalendarApi {
         base: Data<&PublicUrl>,
         req: &Request,
         auth: ReaderAuth,
+        /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<IcsFile, IcsError> {
         let (poll, guests) = readable_poll(&store, req, auth, poll_id.0).await?;
@@ -232,6 +233,7 @@ impl CalendarApi {
         base: Data<&PublicUrl>,
         req: &Request,
         auth: ReaderAuth,
+        /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<IcsFile, IcsError> {
         let (poll, guests) = readable_poll(&store, req, auth, poll_id.0).await?;
@@ -274,6 +276,7 @@ impl CalendarApi {
         store: Data<&Store>,
         base: Data<&PublicUrl>,
         auth: OrganiserToken,
+        /// The feed's id.
         feed_id: Path<Uuid>,
     ) -> Result<FeedRotated, FeedsError> {
         let (model, secret) = store.rotate_feed(auth.0.id, feed_id.0).await?;

@@ -26,16 +26,38 @@ use crate::store::groups::{Group, MemberPatch};
 
 /// A member to add.
 #[derive(Object, Deserialize, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 #[serde(deny_unknown_fields)]
 pub struct MemberInput {
+    #[oai(validator(min_length = 1, max_length = 100))]
     pub name: String,
+    #[oai(validator(max_length = 254), skip_serializing_if_is_none)]
     pub email: Option<String>,
     pub time_zone: TimeZone,
     /// Local time their social hours start, `HH:MM` (default 07:00).
+    #[oai(
+        validator(pattern = r"^\s*([01]?[0-9]|2[0-3]):[0-5][0-9]\s*$"),
+        skip_serializing_if_is_none
+    )]
     pub social_hours_start: Option<String>,
     /// Local time their social hours end, `HH:MM` (default 22:00).
+    #[oai(
+        validator(pattern = r"^\s*([01]?[0-9]|2[0-3]):[0-5][0-9]\s*$"),
+        skip_serializing_if_is_none
+    )]
     pub social_hours_end: Option<String>,
+}
+
+impl poem_openapi::types::Example for MemberInput {
+    fn example() -> Self {
+        MemberInput {
+            name: "Yoichi".into(),
+            email: Some("yoichi@example.org".into()),
+            time_zone: TimeZone("Asia/Tokyo".into()),
+            social_hours_start: Some("08:00".into()),
+            social_hours_end: Some("23:00".into()),
+        }
+    }
 }
 
 impl MemberInput {
@@ -52,40 +74,92 @@ impl MemberInput {
 
 /// A new group, with members if you have them.
 #[derive(Object, Deserialize, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 #[serde(deny_unknown_fields)]
 pub struct CreateGroupRequest {
+    #[oai(validator(min_length = 1, max_length = 100))]
     pub name: String,
     #[serde(default)]
-    #[oai(default)]
+    #[oai(default, validator(max_items = 2000))]
     pub members: Vec<MemberInput>,
+}
+
+/// Members of the reference group, from Tokyo to New York.
+fn mag_members() -> Vec<MemberInput> {
+    [
+        ("Yoichi", "Asia/Tokyo"),
+        ("Bruna", "America/Sao_Paulo"),
+        ("Amara", "Africa/Lagos"),
+        ("Lena", "Europe/Vienna"),
+        ("Anna", "America/New_York"),
+    ]
+    .into_iter()
+    .map(|(name, zone)| MemberInput {
+        name: name.into(),
+        email: Some(format!("{}@example.org", name.to_lowercase())),
+        time_zone: TimeZone(zone.into()),
+        social_hours_start: None,
+        social_hours_end: None,
+    })
+    .collect()
+}
+
+impl poem_openapi::types::Example for CreateGroupRequest {
+    fn example() -> Self {
+        CreateGroupRequest {
+            name: "MAG 2026".into(),
+            members: mag_members(),
+        }
+    }
 }
 
 /// Members to add in bulk.
 #[derive(Object, Deserialize, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 #[serde(deny_unknown_fields)]
 pub struct AddMembersRequest {
+    #[oai(validator(min_items = 1, max_items = 2000))]
     pub members: Vec<MemberInput>,
+}
+
+impl poem_openapi::types::Example for AddMembersRequest {
+    fn example() -> Self {
+        AddMembersRequest {
+            members: mag_members(),
+        }
+    }
 }
 
 /// Changes to a member; fields left out stay as they are.
 #[derive(Object, Deserialize, Debug, Clone, Default)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMemberRequest {
     #[serde(default)]
+    #[oai(validator(min_length = 1, max_length = 100))]
     pub name: MaybeUndefined<String>,
     /// `null` removes the email.
     #[serde(default)]
-    #[oai(nullable)]
+    #[oai(nullable, validator(max_length = 254))]
     pub email: MaybeUndefined<String>,
     #[serde(default)]
     pub time_zone: MaybeUndefined<TimeZone>,
     #[serde(default)]
+    #[oai(validator(pattern = r"^\s*([01]?[0-9]|2[0-3]):[0-5][0-9]\s*$"))]
     pub social_hours_start: MaybeUndefined<String>,
     #[serde(default)]
+    #[oai(validator(pattern = r"^\s*([01]?[0-9]|2[0-3]):[0-5][0-9]\s*$"))]
     pub social_hours_end: MaybeUndefined<String>,
+}
+
+impl poem_openapi::types::Example for UpdateMemberRequest {
+    fn example() -> Self {
+        UpdateMemberRequest {
+            time_zone: MaybeUndefined::Value(TimeZone("America/New_York".into())),
+            social_hours_start: MaybeUndefined::Value("06:30".into()),
+            ..Default::default()
+        }
+    }
 }
 
 /// A CSV body: a header row naming `name`, `email`, `time_zone` (and
@@ -406,6 +480,7 @@ impl GroupsApi {
         &self,
         store: Data<&Store>,
         auth: super::auth::OrganiserToken,
+        /// The group's id.
         group_id: Path<Uuid>,
     ) -> Result<GroupRead, GroupReadError> {
         let group = store.owned_group(auth.0.id, group_id.0).await?;
@@ -426,6 +501,7 @@ impl GroupsApi {
         &self,
         store: Data<&Store>,
         auth: super::auth::OrganiserToken,
+        /// The group's id.
         group_id: Path<Uuid>,
         body: MembersBody,
     ) -> Result<MembersAdded, GroupWriteError> {
@@ -453,7 +529,9 @@ impl GroupsApi {
         &self,
         store: Data<&Store>,
         auth: super::auth::OrganiserToken,
+        /// The group's id.
         group_id: Path<Uuid>,
+        /// The member's id.
         member_id: Path<Uuid>,
         body: JsonBody<UpdateMemberRequest>,
     ) -> Result<MemberRead, GroupWriteError> {
@@ -500,7 +578,9 @@ impl GroupsApi {
         &self,
         store: Data<&Store>,
         auth: super::auth::OrganiserToken,
+        /// The group's id.
         group_id: Path<Uuid>,
+        /// The member's id.
         member_id: Path<Uuid>,
     ) -> Result<MemberRemoved, GroupWriteError> {
         store

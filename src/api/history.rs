@@ -152,6 +152,7 @@ impl HistoryApi {
         &self,
         store: Data<&Store>,
         auth: OrganiserToken,
+        /// The poll's id.
         poll_id: Path<Uuid>,
         /// `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
@@ -219,6 +220,7 @@ impl HistoryApi {
         &self,
         store: Data<&Store>,
         auth: OrganiserToken,
+        /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<ExportFile, RecordsError> {
         let (poll, tallies) = store

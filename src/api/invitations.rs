@@ -35,6 +35,7 @@ pub struct CreateInvitationsRequest {
     pub group_id: Option<Uuid>,
     /// Or invite these members (of any of your groups), at most 2,000.
     #[oai(skip_serializing_if_is_none)]
+    #[oai(validator(min_items = 1, max_items = 2000))]
     pub member_ids: Option<Vec<Uuid>>,
     /// Required members decide the ranking and the quorum; optional ones
     /// are counted but not waited for. Default true.
@@ -45,7 +46,7 @@ pub struct CreateInvitationsRequest {
 impl poem_openapi::types::Example for CreateInvitationsRequest {
     fn example() -> Self {
         CreateInvitationsRequest {
-            group_id: Some(Uuid::nil()),
+            group_id: Some(Uuid::from_u128(0x019ac0de_9a0f_7d21_8c3e_5b6a7c8d9e01)),
             member_ids: None,
             required: Some(true),
         }
@@ -247,6 +248,7 @@ impl InvitationsApi {
         store: Data<&Store>,
         base: Data<&PublicUrl>,
         auth: OrganiserToken,
+        /// The poll's id.
         poll_id: Path<Uuid>,
         body: JsonBody<CreateInvitationsRequest>,
     ) -> Result<InvitationsCreated, InvitationsError> {
@@ -284,6 +286,7 @@ impl InvitationsApi {
         &self,
         store: Data<&Store>,
         auth: OrganiserToken,
+        /// The poll's id.
         poll_id: Path<Uuid>,
         /// `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
@@ -330,7 +333,9 @@ impl InvitationsApi {
         store: Data<&Store>,
         base: Data<&PublicUrl>,
         auth: OrganiserToken,
+        /// The poll's id.
         poll_id: Path<Uuid>,
+        /// The invitation's id (from createInvitations or listInvitations).
         invitation_id: Path<Uuid>,
     ) -> Result<InvitationReissued, InvitationsError> {
         let issued = store
@@ -359,7 +364,9 @@ impl InvitationsApi {
         &self,
         store: Data<&Store>,
         auth: OrganiserToken,
+        /// The poll's id.
         poll_id: Path<Uuid>,
+        /// The invitation's id (from createInvitations or listInvitations).
         invitation_id: Path<Uuid>,
         body: JsonBody<ResponseInput>,
     ) -> Result<ProxyRecorded, ProxyError> {

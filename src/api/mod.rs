@@ -76,7 +76,10 @@ pub fn service(server_url: &str) -> OpenApiService<Apis, ()> {
         env!("CARGO_PKG_VERSION"),
     )
     .description(DESCRIPTION)
-    .license(poem_openapi::LicenseObject::new("Apache-2.0"))
+    .license(
+        poem_openapi::LicenseObject::new("Apache-2.0")
+            .url("https://www.apache.org/licenses/LICENSE-2.0"),
+    )
     .server(server_url)
 }
 

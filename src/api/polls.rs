@@ -170,10 +170,11 @@ impl OptionInput {
 #[oai(rename_all = "snake_case", example)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePollRequest {
+    #[oai(validator(min_length = 1, max_length = 200))]
     pub title: String,
-    #[oai(skip_serializing_if_is_none)]
+    #[oai(validator(max_length = 10000), skip_serializing_if_is_none)]
     pub description: Option<String>,
-    #[oai(skip_serializing_if_is_none)]
+    #[oai(validator(max_length = 500), skip_serializing_if_is_none)]
     pub location: Option<String>,
     /// The poll's IANA zone: timed options are entered and shown in it.
     pub time_zone: TimeZone,
@@ -201,6 +202,7 @@ pub struct CreatePollRequest {
     #[oai(skip_serializing_if_is_none)]
     pub quorum: Option<i64>,
     /// At least one, at most 500.
+    #[oai(validator(min_items = 1, max_items = 500))]
     pub options: Vec<OptionInput>,
 }
 
@@ -310,14 +312,17 @@ impl CreatePollRequest {
 
 /// Changes to a poll; fields left out stay as they are. Options have their own operations.
 #[derive(Object, Deserialize, Debug, Clone, Default)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePollRequest {
     #[serde(default)]
+    #[oai(validator(min_length = 1, max_length = 200))]
     pub title: MaybeUndefined<String>,
     #[serde(default)]
+    #[oai(validator(max_length = 10000))]
     pub description: MaybeUndefined<String>,
     #[serde(default)]
+    #[oai(validator(max_length = 500))]
     pub location: MaybeUndefined<String>,
     /// Timed options keep their instants and are shown in the new zone.
     #[serde(default)]
@@ -340,6 +345,18 @@ pub struct UpdatePollRequest {
     #[serde(default)]
     #[oai(nullable, validator(minimum(value = "1"), maximum(value = "10000")))]
     pub quorum: MaybeUndefined<i64>,
+}
+
+impl poem_openapi::types::Example for UpdatePollRequest {
+    fn example() -> Self {
+        UpdatePollRequest {
+            location: MaybeUndefined::Value(
+                "Vienna International Centre, Conference Room 3".into(),
+            ),
+            deadline: MaybeUndefined::Value(Instant("2026-06-30T22:00:00Z".into())),
+            ..Default::default()
+        }
+    }
 }
 
 /// A field that may be left out but not set to null.
@@ -646,11 +663,19 @@ error_responses!(OrganiserPollError {
 
 /// Which option to confirm.
 #[derive(Object, Deserialize, Debug, Clone, Default)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmRequest {
     /// The option to confirm; leave out to confirm the top-ranked one.
     pub option_id: Option<Uuid>,
+}
+
+impl poem_openapi::types::Example for ConfirmRequest {
+    fn example() -> Self {
+        ConfirmRequest {
+            option_id: Some(Uuid::from_u128(0x0196f1c2_7a10_7c4e_9b1a_3f2d5e6a7b02)),
+        }
+    }
 }
 
 error_responses!(ConfirmError {
@@ -807,6 +832,7 @@ impl PollsApi {
         store: Data<&Store>,
         req: &Request,
         auth: ReaderAuth,
+        /// The poll's id.
         poll_id: Path<Uuid>,
         /// Show times in this IANA zone too, e.g. `Asia/Tokyo`.
         tz: Query<Option<String>>,
@@ -838,6 +864,7 @@ impl PollsApi {
         &self,
         store: Data<&Store>,
         auth: OrganiserToken,
+        /// The poll's id.
         poll_id: Path<Uuid>,
         /// The poll's ETag from a previous read, e.g. `"3"`.
         #[oai(name = "If-Match")]
@@ -883,6 +910,7 @@ impl PollsApi {
         &self,
         store: Data<&Store>,
         auth: OrganiserToken,
+        /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<Deleted, OrganiserPollError> {
         store.delete_poll(auth.0.id, poll_id.0).await?;
@@ -901,6 +929,7 @@ impl PollsApi {
         &self,
         store: Data<&Store>,
         auth: OrganiserToken,
+        /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<PollRead, OrganiserPollError> {
         use dp::PollStatus as S;
@@ -932,6 +961,7 @@ impl PollsApi {
         &self,
         store: Data<&Store>,
         auth: OrganiserToken,
+        /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<PollRead, OrganiserPollError> {
         use dp::PollStatus as S;
@@ -964,6 +994,7 @@ impl PollsApi {
         &self,
         store: Data<&Store>,
         auth: OrganiserToken,
+        /// The poll's id.
         poll_id: Path<Uuid>,
         body: JsonBody<ConfirmRequest>,
     ) -> Result<PollRead, ConfirmError> {
@@ -1028,6 +1059,7 @@ impl PollsApi {
         &self,
         store: Data<&Store>,
         auth: OrganiserToken,
+        /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<PollRead, OrganiserPollError> {
         use dp::PollStatus as S;
@@ -1056,6 +1088,7 @@ impl PollsApi {
         &self,
         store: Data<&Store>,
         auth: OrganiserToken,
+        /// The poll's id.
         poll_id: Path<Uuid>,
         /// The poll's ETag; if given, the change applies only to that version.
         #[oai(name = "If-Match")]
@@ -1099,7 +1132,9 @@ impl PollsApi {
         &self,
         store: Data<&Store>,
         auth: OrganiserToken,
+        /// The poll's id.
         poll_id: Path<Uuid>,
+        /// The option's id (`options[].id` of the poll).
         option_id: Path<Uuid>,
         /// The poll's ETag; if given, the change applies only to that version.
         #[oai(name = "If-Match")]
@@ -1141,7 +1176,9 @@ impl PollsApi {
         &self,
         store: Data<&Store>,
         auth: OrganiserToken,
+        /// The poll's id.
         poll_id: Path<Uuid>,
+        /// The option's id (`options[].id` of the poll).
         option_id: Path<Uuid>,
         /// The poll's ETag; if given, the change applies only to that version.
         #[oai(name = "If-Match")]

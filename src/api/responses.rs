@@ -73,10 +73,14 @@ pub struct ResponseInput {
     /// Your name, as others will see it. Required for a new response to an
     /// open poll; when replacing, leave it out to keep the current one.
     /// Invited members answer under their roster name, so theirs is not needed.
-    #[oai(skip_serializing_if_is_none)]
+    #[oai(
+        validator(min_length = 1, max_length = 100),
+        skip_serializing_if_is_none
+    )]
     pub name: Option<String>,
-    #[oai(skip_serializing_if_is_none)]
+    #[oai(validator(max_length = 2000), skip_serializing_if_is_none)]
     pub comment: Option<String>,
+    #[oai(validator(max_items = 500))]
     pub votes: Vec<Vote>,
 }
 
@@ -85,7 +89,17 @@ impl poem_openapi::types::Example for ResponseInput {
         ResponseInput {
             name: Some("Bruna".into()),
             comment: Some("I can join online if need be.".into()),
-            votes: vec![],
+            // Option ids come from the poll (`options[].id`).
+            votes: vec![
+                Vote {
+                    option_id: Uuid::from_u128(0x019ac0de_5a1e_7c4e_9b1a_3f2d5e6a7b01),
+                    choice: Choice::Yes,
+                },
+                Vote {
+                    option_id: Uuid::from_u128(0x019ac0de_5a1e_7c4e_9b1a_3f2d5e6a7b02),
+                    choice: Choice::IfNeedBe,
+                },
+            ],
         }
     }
 }
@@ -303,6 +317,7 @@ impl ResponsesApi {
         store: Data<&Store>,
         req: &Request,
         auth: VoterAuth,
+        /// The poll's id.
         poll_id: Path<Uuid>,
         body: JsonBody<ResponseInput>,
     ) -> Result<Submitted, SubmitError> {
@@ -352,6 +367,7 @@ impl ResponsesApi {
         store: Data<&Store>,
         req: &Request,
         auth: ReaderAuth,
+        /// The poll's id.
         poll_id: Path<Uuid>,
         /// `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
@@ -399,6 +415,7 @@ impl ResponsesApi {
         &self,
         store: Data<&Store>,
         auth: OwnResponseAuth,
+        /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<ResponseRead, MyResponseError> {
         let stored = match &auth {
@@ -431,6 +448,7 @@ impl ResponsesApi {
         &self,
         store: Data<&Store>,
         auth: OwnResponseAuth,
+        /// The poll's id.
         poll_id: Path<Uuid>,
         body: JsonBody<ResponseInput>,
     ) -> Result<ResponsePut, MyResponseError> {
@@ -472,6 +490,7 @@ impl ResponsesApi {
         &self,
         store: Data<&Store>,
         auth: OwnResponseAuth,
+        /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<Withdrawn, MyResponseError> {
         let id = match &auth {

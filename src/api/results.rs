@@ -289,6 +289,7 @@ impl ResultsApi {
         store: Data<&Store>,
         req: &Request,
         auth: ReaderAuth,
+        /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<ResultsRead, ResultsError> {
         let reader = Reader::resolve(auth, req)?;

@@ -13,6 +13,9 @@ use serde_json::Value;
 
 macro_rules! string_type {
     ($(#[$meta:meta])* $name:ident, format = $format:expr, example = $example:literal, description = $desc:literal) => {
+        string_type!($(#[$meta])* $name, format = $format, example = $example, description = $desc, pattern = None, max_length = None);
+    };
+    ($(#[$meta:meta])* $name:ident, format = $format:expr, example = $example:literal, description = $desc:literal, pattern = $pattern:expr, max_length = $max_length:expr) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
         #[serde(transparent)]
@@ -35,6 +38,8 @@ macro_rules! string_type {
                     format: $format,
                     description: Some($desc),
                     example: Some(Value::String($example.into())),
+                    pattern: $pattern,
+                    max_length: $max_length,
                     ..MetaSchema::new("string")
                 }))
             }
@@ -93,7 +98,9 @@ string_type!(
     format = None::<&'static str>,
     example = "2026-07-10T13:00",
     description = "Local wall-clock time in the poll's time zone: YYYY-MM-DDTHH:MM, seconds optional. \
-Add an offset (e.g. +01:00) only to choose between the two readings of a fall-back hour."
+Add an offset (e.g. +01:00) only to choose between the two readings of a fall-back hour.",
+    pattern = Some(r"^\s*\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?\s*$".to_string()),
+    max_length = None
 );
 
 string_type!(
@@ -101,5 +108,7 @@ string_type!(
     TimeZone,
     format = None::<&'static str>,
     example = "Europe/Vienna",
-    description = "An IANA time zone name."
+    description = "An IANA time zone name.",
+    pattern = Some(r"^[A-Za-z][A-Za-z0-9_+\-/]*$".to_string()),
+    max_length = Some(64)
 );
