@@ -50,12 +50,15 @@ pub struct TestApp {
     /// An organiser's token (the organiser "IGF Secretariat").
     pub token: String,
     pub backend: Backend,
+    /// Where the database is, for starting another instance on it.
+    pub database_url: String,
     _db: DbGuard,
 }
 
 pub enum DbGuard {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
     Postgres { admin_url: String, name: String },
+    None,
 }
 
 impl Drop for DbGuard {
@@ -152,24 +155,54 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         .issue_organiser_token("IGF Secretariat")
         .await
         .expect("token");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(convene::startup::serve(
-        listener,
-        store.clone(),
-        address.clone(),
-        std::future::pending(),
-    ));
+    let address = serve(store.clone()).await;
     Some(TestApp {
         address,
         client: reqwest::Client::new(),
         store,
         token,
         backend,
+        database_url: url,
         _db: guard,
     })
+}
+
+/// Serves a store on a port of its own and returns the base address.
+async fn serve(store: Store) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(convene::startup::serve(
+        listener,
+        store,
+        address.clone(),
+        std::future::pending(),
+    ));
+    address
+}
+
+impl TestApp {
+    /// Another instance of the service on the same database, with its own
+    /// connection pool and nothing shared in memory: what a second replica
+    /// behind a load balancer is. Requests go to it through the returned app.
+    pub async fn second_instance(&self) -> TestApp {
+        let store = Store::connect(&self.database_url)
+            .await
+            .expect("connecting the second instance");
+        store.migrate().await.expect("migrating (a no-op by now)");
+        let address = serve(store.clone()).await;
+        TestApp {
+            address,
+            client: reqwest::Client::new(),
+            store,
+            token: self.token.clone(),
+            backend: self.backend,
+            database_url: self.database_url.clone(),
+            // The first instance owns the database's lifetime.
+            _db: DbGuard::None,
+        }
+    }
 }
 
 fn init_logs() {

@@ -7,6 +7,7 @@ mod access;
 mod calendar;
 mod concurrency;
 mod groups;
+mod instances;
 mod limits;
 mod operations;
 mod polls;
