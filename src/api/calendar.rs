@@ -20,7 +20,6 @@ use super::ApiTags;
 use super::auth::{OrganiserToken, Reader, ReaderAuth};
 use super::error::{Problem, error_responses};
 use super::polls::ensure_readable;
-use super::results::{ensure_results_visible, names_visible};
 use super::types::Instant;
 use crate::domain::calendar::{self, Guest};
 use crate::domain::ics::{self, CalendarHeader};
@@ -213,8 +212,8 @@ impl CalendarApi {
         /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<IcsFile, IcsError> {
-        let (poll, guests) = readable_poll(&store, req, auth, poll_id.0).await?;
-        Ok(poll_file(req, &base.0.0, &poll, &guests, PollFile::Event)?)
+        let files = readable_poll(&store, req, auth, poll_id.0).await?;
+        Ok(poll_file(req, &base.0.0, &files, PollFile::Event)?)
     }
 
     /// Download the holds
@@ -236,8 +235,8 @@ impl CalendarApi {
         /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<IcsFile, IcsError> {
-        let (poll, guests) = readable_poll(&store, req, auth, poll_id.0).await?;
-        Ok(poll_file(req, &base.0.0, &poll, &guests, PollFile::Holds)?)
+        let files = readable_poll(&store, req, auth, poll_id.0).await?;
+        Ok(poll_file(req, &base.0.0, &files, PollFile::Holds)?)
     }
 
     /// List your feeds
@@ -302,10 +301,10 @@ enum PollFile {
 fn poll_file(
     req: &Request,
     base: &str,
-    poll: &Poll,
-    guests: &[Guest],
+    files: &PollFiles,
     file: PollFile,
 ) -> Result<IcsFile, Error> {
+    let (poll, guests) = (&files.poll, files.guests.as_slice());
     if file == PollFile::Event && poll.confirmed_option.is_none() {
         return Err(Error::NotFound("confirmed event"));
     }
@@ -329,6 +328,8 @@ fn poll_file(
     } else {
         let mut h = Sha256::new();
         for g in guests {
+            h.update(g.name.as_bytes());
+            h.update(b"\0");
             h.update(g.email.as_bytes());
             h.update([u8::from(g.required)]);
             for (option, choice) in &g.votes {
@@ -340,7 +341,7 @@ fn poll_file(
         let answers = &hex::encode(h.finalize())[..16];
         format!("\"{kind}-{}-{}-{answers}\"", poll.id.simple(), poll.version)
     };
-    if not_modified(req, &etag, Some(poll.updated_at)) {
+    if not_modified(req, &etag, Some(files.changed_at)) {
         return Ok(IcsFile::NotModified(etag));
     }
     let link = poll_link(base, poll);
@@ -361,30 +362,43 @@ fn poll_file(
     Ok(IcsFile::Ok(
         PlainText(body),
         etag,
-        http_date(poll.updated_at),
+        http_date(files.changed_at),
         CACHE_CONTROL.into(),
         Some(disposition),
     ))
 }
 
-/// The poll, if the caller may read it, and the attendees to list: invited
-/// members with an email and their answers — only for callers who may see
-/// who answered what (PARTSTAT is an answer).
+/// A poll the caller may read, the attendees to list in its files, and the
+/// last time anything about it changed (for `Last-Modified`).
+struct PollFiles {
+    poll: Poll,
+    guests: Vec<Guest>,
+    changed_at: DateTime<Utc>,
+}
+
+/// The attendees a caller sees: the organiser sees every invited member
+/// with an email and their PARTSTAT (a PARTSTAT is an answer, so never on
+/// aggregate-only polls); an invited member sees their own line; others none.
 async fn readable_poll(
     store: &Store,
     req: &Request,
     auth: ReaderAuth,
     id: Uuid,
-) -> Result<(Poll, Vec<Guest>), Error> {
+) -> Result<PollFiles, Error> {
     let reader = Reader::resolve(auth, req)?;
     let poll = store.poll(id).await?.ok_or(Error::NotFound("poll"))?;
     ensure_readable(&poll, &reader)?;
-    let show = names_visible(&poll, &reader) && ensure_results_visible(&poll, &reader).is_ok();
-    let guests = if show {
+    let me = match &reader {
+        Reader::Invitee(i) if i.poll_id == poll.id => Some(i.member_id),
+        _ => None,
+    };
+    let show = (reader.owns(&poll) && !poll.settings.aggregate_only) || me.is_some();
+    let guests: Vec<Guest> = if show {
         store
             .list_invitations(poll.id, None, u64::MAX, true)
             .await?
             .into_iter()
+            .filter(|i| me.is_none_or(|m| m == i.member_id))
             .filter_map(|i| {
                 Some(Guest {
                     email: i.email?,
@@ -397,7 +411,21 @@ async fn readable_poll(
     } else {
         Vec::new()
     };
-    Ok((poll, guests))
+    // Answers change attendees' PARTSTAT without touching the poll; the
+    // history, which records every answer (withdrawals too), only grows.
+    let changed_at = if guests.is_empty() {
+        poll.updated_at
+    } else {
+        store
+            .last_recorded(poll.id)
+            .await?
+            .map_or(poll.updated_at, |t| t.max(poll.updated_at))
+    };
+    Ok(PollFiles {
+        poll,
+        guests,
+        changed_at,
+    })
 }
 
 /// A strong ETag for a feed, from its one-query stamp. The day is part of it
@@ -405,6 +433,10 @@ async fn readable_poll(
 fn feed_etag(stamp: &FeedStamp, now: DateTime<Utc>) -> String {
     let mut h = Sha256::new();
     h.update(stamp.feed_id.as_bytes());
+    // The calendar's name and the member's ATTENDEE line come from these.
+    h.update(stamp.owner_name.as_bytes());
+    h.update(b"\0");
+    h.update(stamp.owner_email.as_deref().unwrap_or("").as_bytes());
     h.update(stamp.polls.to_le_bytes());
     h.update(stamp.version_sum.to_le_bytes());
     h.update(stamp.answers.to_le_bytes());

@@ -275,8 +275,11 @@ pub struct MemberView {
     pub name: String,
     #[oai(skip_serializing_if_is_none)]
     pub email: Option<String>,
+    /// Their IANA zone: option times and social hours are read on it.
     pub time_zone: String,
+    /// Local time their social hours start, `HH:MM`.
     pub social_hours_start: String,
+    /// Local time their social hours end, `HH:MM` (before the start: over midnight).
     pub social_hours_end: String,
 }
 
@@ -293,13 +296,40 @@ fn member_view(m: &member::Model) -> MemberView {
 
 /// A group with its members.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct GroupView {
     pub id: Uuid,
     pub name: String,
     pub created_at: Instant,
+    /// How many members the group has.
     pub member_count: u64,
+    /// Its members, oldest first.
     pub members: Vec<MemberView>,
+}
+
+impl poem_openapi::types::Example for GroupView {
+    /// The MAG roster, from Tokyo to New York.
+    fn example() -> Self {
+        use super::examples::{MEMBERS, at, id};
+        GroupView {
+            id: id(3),
+            name: "MAG 2026".into(),
+            created_at: Instant(render_utc(at("2026-05-04T08:00:00Z"))),
+            member_count: MEMBERS.len() as u64,
+            members: MEMBERS
+                .iter()
+                .enumerate()
+                .map(|(n, (name, zone))| MemberView {
+                    id: id(0x200 + n as u128),
+                    name: name.to_string(),
+                    email: Some(format!("{}@example.org", name.to_lowercase())),
+                    time_zone: zone.to_string(),
+                    social_hours_start: "07:00".into(),
+                    social_hours_end: "22:00".into(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A group in a list.

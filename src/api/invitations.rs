@@ -120,7 +120,7 @@ pub struct IssuedInvitationView {
 
 /// The invitations made by one request.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct CreatedInvitations {
     pub invitations: Vec<IssuedInvitationView>,
     /// Members who were invited already; their invitations are unchanged.
@@ -129,7 +129,7 @@ pub struct CreatedInvitations {
 
 /// A page of a poll's invitations, oldest first.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct InvitationPage {
     pub items: Vec<InvitationView>,
     /// Invited members in all.
@@ -138,6 +138,47 @@ pub struct InvitationPage {
     pub answered: i64,
     #[oai(skip_serializing_if_is_none)]
     pub next_cursor: Option<String>,
+}
+
+impl poem_openapi::types::Example for CreatedInvitations {
+    /// The MAG roster invited to the reference poll.
+    fn example() -> Self {
+        CreatedInvitations {
+            invitations: super::examples::roster()
+                .into_iter()
+                .enumerate()
+                .map(|(n, mut invitee)| {
+                    invitee.answer = None;
+                    let secret = format!("{n}q2Yk0bV7dXn1uGmPzL8tA5wRcE9hJfS4oKiNyTgWb");
+                    issued_view(
+                        "https://convene.example.org",
+                        IssuedInvitation {
+                            invitee,
+                            token: format!("cvn_inv_{secret}"),
+                            feed_token: format!("cvn_feed_{secret}"),
+                        },
+                    )
+                })
+                .collect(),
+            already_invited: Vec::new(),
+        }
+    }
+}
+
+impl poem_openapi::types::Example for InvitationPage {
+    /// Who has answered the reference poll: Amara by phone, Anna not yet.
+    fn example() -> Self {
+        let roster = super::examples::roster();
+        InvitationPage {
+            invited: roster.len() as i64,
+            answered: roster.iter().filter(|i| i.answer.is_some()).count() as i64,
+            items: roster
+                .into_iter()
+                .map(|i| invitation_view(i, true))
+                .collect(),
+            next_cursor: None,
+        }
+    }
 }
 
 fn invitation_view(i: Invitee, show_votes: bool) -> InvitationView {

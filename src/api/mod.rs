@@ -5,6 +5,7 @@ pub mod auth;
 pub mod body;
 pub mod calendar;
 pub mod error;
+pub mod examples;
 pub mod groups;
 pub mod health;
 pub mod history;

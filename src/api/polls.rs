@@ -450,16 +450,19 @@ pub struct OptionView {
     /// Timed: start as an instant in UTC.
     #[oai(skip_serializing_if_is_none)]
     pub start_utc: Option<Instant>,
+    /// Timed: end as an instant in UTC.
     #[oai(skip_serializing_if_is_none)]
     pub end_utc: Option<Instant>,
     /// Timed: start on the poll's wall clock, with its offset.
     #[oai(skip_serializing_if_is_none)]
     pub start_local: Option<Instant>,
+    /// Timed: end on the poll's wall clock, with its offset.
     #[oai(skip_serializing_if_is_none)]
     pub end_local: Option<Instant>,
     /// Timed: start in the viewer's zone (`viewer_time_zone`), with its offset.
     #[oai(skip_serializing_if_is_none)]
     pub start_viewer: Option<Instant>,
+    /// Timed: end in the viewer's zone, with its offset.
     #[oai(skip_serializing_if_is_none)]
     pub end_viewer: Option<Instant>,
 }
@@ -499,23 +502,29 @@ pub fn option_view(o: &PollOption, number: usize, poll_zone: Zone, viewer: Zone)
 
 /// A poll with its options.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct PollView {
     pub id: Uuid,
     pub title: String,
     pub description: String,
+    /// Where it takes place (free text).
     pub location: String,
+    /// The poll's IANA zone: timed options are entered and shown in it.
     pub time_zone: String,
     /// The zone `start_viewer`/`end_viewer` are shown in: `?tz=`, else an
     /// invited member's own zone, else the poll's zone.
     pub viewer_time_zone: String,
     pub status: PollStatus,
+    /// Voting stops by itself at this instant.
     #[oai(skip_serializing_if_is_none)]
     pub deadline: Option<Instant>,
     pub voting: VotingMode,
+    /// Whether "if need be" is offered besides yes and no.
     pub allow_if_need_be: bool,
     pub results_visibility: ResultsVisibility,
+    /// Whether respondents' names are shown next to their answers.
     pub show_voter_names: bool,
+    /// Counts only: names and individual answers are never shown, to anyone.
     pub aggregate_only: bool,
     /// The least number of required members who must be available for an option.
     #[oai(skip_serializing_if_is_none)]
@@ -523,11 +532,23 @@ pub struct PollView {
     /// Rises with every change; send it back as `If-Match` to edit.
     pub version: i32,
     pub created_at: Instant,
+    /// The last change to the poll or its options.
     pub updated_at: Instant,
+    /// The candidates, in the organiser's order.
     pub options: Vec<OptionView>,
     /// The confirmed option, once there is one (kept if the poll is reopened).
     #[oai(skip_serializing_if_is_none)]
     pub confirmed_option_id: Option<Uuid>,
+}
+
+impl poem_openapi::types::Example for PollView {
+    /// The reference poll as Yoichi, invited from Tokyo, reads it.
+    fn example() -> Self {
+        poll_view(
+            &super::examples::poll(),
+            Zone::parse("Asia/Tokyo").expect("a zone"),
+        )
+    }
 }
 
 pub fn poll_view(p: &Poll, viewer: Zone) -> PollView {

@@ -134,7 +134,7 @@ impl ResponseInput {
 
 /// A response as its owner (or, per the poll's settings, others) see it.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct ResponseView {
     pub id: Uuid,
     pub poll_id: Uuid,
@@ -155,6 +155,33 @@ pub struct ResponseView {
     pub updated_at: Instant,
 }
 
+impl poem_openapi::types::Example for ResponseView {
+    /// Bruna's answer to the reference poll, given from São Paulo.
+    fn example() -> Self {
+        use super::examples::{at, id};
+        let at = Instant(render_utc(at("2026-05-05T10:00:00Z")));
+        ResponseView {
+            id: id(0x403),
+            poll_id: id(1),
+            name: Some("Bruna".into()),
+            comment: "I can join online if need be.".into(),
+            votes: [Choice::Yes, Choice::Yes, Choice::IfNeedBe, Choice::No]
+                .into_iter()
+                .enumerate()
+                .map(|(n, choice)| VoteView {
+                    option_id: id(0x100 + n as u128),
+                    choice,
+                })
+                .collect(),
+            invited: true,
+            recorded_by: None,
+            revision: 1,
+            created_at: at.clone(),
+            updated_at: at,
+        }
+    }
+}
+
 /// A recorded choice.
 #[derive(Object, Debug, Clone)]
 #[oai(rename_all = "snake_case")]
@@ -165,7 +192,7 @@ pub struct VoteView {
 
 /// A new response and its edit token.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct CreatedResponse {
     #[oai(flatten)]
     pub response: ResponseView,
@@ -173,6 +200,18 @@ pub struct CreatedResponse {
     /// this response. Absent for invited members, whose invitation token does that.
     #[oai(skip_serializing_if_is_none)]
     pub edit_token: Option<String>,
+}
+
+impl poem_openapi::types::Example for CreatedResponse {
+    fn example() -> Self {
+        CreatedResponse {
+            response: ResponseView {
+                invited: false,
+                ..<ResponseView as poem_openapi::types::Example>::example()
+            },
+            edit_token: Some("cvn_rsp_3q2Yk0bV7dXn1uGmPzL8tA5wRcE9hJfS4oKiNyTgWb".into()),
+        }
+    }
 }
 
 /// A page of responses, oldest first.

@@ -39,6 +39,7 @@ pub struct OutsideSocialHours {
 pub struct NonRespondent {
     pub member_id: Uuid,
     pub name: String,
+    /// Whether the poll waits for them (required) or not (optional).
     pub required: bool,
 }
 
@@ -54,8 +55,11 @@ pub struct OptionResult {
     pub rank: u32,
     /// Equal to another option on availability and yes count: only start time or order separate them.
     pub tied: bool,
+    /// Respondents who said yes.
     pub yes: i64,
+    /// Respondents who said if need be.
     pub if_need_be: i64,
+    /// Respondents who said no.
     pub no: i64,
     /// Respondents who gave no answer for this option.
     pub no_answer: i64,
@@ -72,7 +76,7 @@ pub struct OptionResult {
     /// How many invited members would sit in this timed option outside
     /// their social hours (0 for all-day options).
     pub outside_social_hours_count: i64,
-    /// Who they are, with their local times, where names are shown.
+    /// Who they are, with their local times (for the poll's organiser).
     #[oai(skip_serializing_if_is_none)]
     pub outside_social_hours: Option<Vec<OutsideSocialHours>>,
     /// Why the option stands where it does.
@@ -81,7 +85,7 @@ pub struct OptionResult {
 
 /// Results of a poll, options in rank order.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct PollResults {
     pub poll_id: Uuid,
     pub status: PollStatus,
@@ -96,8 +100,8 @@ pub struct PollResults {
     /// `invited_answered / invited`, 0–1; absent without invitations.
     #[oai(skip_serializing_if_is_none)]
     pub response_rate: Option<f64>,
-    /// Invited members who have not answered, where names are shown
-    /// (never on aggregate-only polls).
+    /// Invited members who have not answered (for the poll's organiser;
+    /// never on aggregate-only polls).
     #[oai(skip_serializing_if_is_none)]
     pub non_respondents: Option<Vec<NonRespondent>>,
     /// The poll's quorum of required members, if it sets one.
@@ -107,7 +111,16 @@ pub struct PollResults {
     pub ranking_rule: String,
     /// Whether the leading option is tied on availability and yes count with another.
     pub top_tied: bool,
+    /// Every option, leader first.
     pub options: Vec<OptionResult>,
+}
+
+impl poem_openapi::types::Example for PollResults {
+    /// The reference poll as its organiser sees it: 10–12 July suits every
+    /// required member; the 06:00 Vienna call is midnight in New York.
+    fn example() -> Self {
+        results(&super::examples::standing(), true)
+    }
 }
 
 error_responses!(ResultsError {
@@ -144,11 +157,12 @@ pub fn ensure_results_visible(poll: &Poll, reader: &Reader) -> Result<(), Error>
     }
 }
 
-/// Whether this caller sees members' and respondents' names: never on
-/// aggregate-only polls; otherwise the organiser always, others when the
-/// poll shows voter names.
-pub fn names_visible(poll: &Poll, reader: &Reader) -> bool {
-    !poll.settings.aggregate_only && (reader.owns(poll) || poll.settings.show_voter_names)
+/// Whether this caller sees the roster by name (who has not answered, whose
+/// social hours an option breaks): the poll's organiser, who keeps the
+/// roster, except on aggregate-only polls, which name nobody. Everyone else
+/// who sees results gets the counts.
+pub fn roster_visible(poll: &Poll, reader: &Reader) -> bool {
+    reader.owns(poll) && !poll.settings.aggregate_only
 }
 
 /// The invited members for whom `slot` is not wholly inside their social
@@ -176,8 +190,8 @@ fn outside_social_hours(slot: &Slot, roster: &[Invitee]) -> Vec<OutsideSocialHou
 }
 
 /// Counts, ranks and reasons for every option, leader first. With
-/// `show_names` false, members are counted but not named.
-pub fn results(standing: &Standing, show_names: bool) -> PollResults {
+/// `show_roster` false, members are counted but not named.
+pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
     let Standing {
         poll,
         tallies,
@@ -233,7 +247,7 @@ pub fn results(standing: &Standing, show_names: bool) -> PollResults {
                 all_required_available: ra >= required,
                 meets_quorum: poll.settings.quorum.map(|q| ra >= q as i64),
                 outside_social_hours_count: outside.len() as i64,
-                outside_social_hours: show_names.then_some(outside),
+                outside_social_hours: show_roster.then_some(outside),
                 explanation: r.explanation,
             }
         })
@@ -249,7 +263,7 @@ pub fn results(standing: &Standing, show_names: bool) -> PollResults {
         required,
         invited_answered: answered,
         response_rate: (invited > 0).then(|| answered as f64 / invited as f64),
-        non_respondents: (show_names && invited > 0).then(|| {
+        non_respondents: (show_roster && invited > 0).then(|| {
             roster
                 .iter()
                 .filter(|i| i.answer.is_none())
@@ -298,7 +312,7 @@ impl ResultsApi {
             .await?
             .ok_or(Error::NotFound("poll"))?;
         ensure_results_visible(&standing.poll, &reader)?;
-        let show_names = names_visible(&standing.poll, &reader);
-        Ok(ResultsRead::Ok(Json(results(&standing, show_names))))
+        let show_roster = roster_visible(&standing.poll, &reader);
+        Ok(ResultsRead::Ok(Json(results(&standing, show_roster))))
     }
 }

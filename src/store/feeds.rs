@@ -37,10 +37,14 @@ pub struct FeedStamp {
     pub scope: FeedScope,
     /// For the calendar's name: the organiser's or the member's.
     pub owner_name: String,
+    /// A member's email (their ATTENDEE line).
+    pub owner_email: Option<String>,
     pub polls: i64,
     pub version_sum: i64,
     pub last_modified: Option<DateTime<Utc>>,
-    /// Member feeds: answers given, the sum of their revisions, the latest.
+    /// Member feeds: answers given, the sum of their revisions, and the
+    /// latest change of an answer in their polls (from the history, which
+    /// only grows, so a withdrawal moves it forward too).
     pub answers: i64,
     pub answer_revisions: i64,
     pub answers_modified: Option<DateTime<Utc>>,
@@ -49,6 +53,7 @@ pub struct FeedStamp {
 /// One indexed query: the feed by its token hash, and its polls' stamps.
 const FEED_STAMP: &str = r#"
 SELECT f.id AS feed_id, f.organiser_id AS owner_id, o.name AS owner_name,
+       CAST(NULL AS TEXT) AS owner_email,
        COUNT(p.id) AS polls,
        CAST(COALESCE(SUM(p.version), 0) AS BIGINT) AS version_sum,
        MAX(p.updated_at) AS last_modified,
@@ -65,19 +70,22 @@ GROUP BY f.id, f.organiser_id, o.name"#;
 /// removed from the roster has no invitations left, so no row.
 const MEMBER_FEED_STAMP: &str = r#"
 SELECT mine.id AS feed_id, mine.member_id AS owner_id, m.name AS owner_name,
+       m.email AS owner_email,
        COUNT(p.id) AS polls,
        CAST(COALESCE(SUM(p.version), 0) AS BIGINT) AS version_sum,
        MAX(p.updated_at) AS last_modified,
        COUNT(r.id) AS answers,
        CAST(COALESCE(SUM(r.revision), 0) AS BIGINT) AS answer_revisions,
-       MAX(r.updated_at) AS answers_modified
+       (SELECT MAX(h.at) FROM poll_history h
+        WHERE h.poll_id IN (SELECT poll_id FROM invitation WHERE member_id = mine.member_id)
+          AND h.response_id IS NOT NULL) AS answers_modified
 FROM invitation mine
 JOIN member m ON m.id = mine.member_id
 JOIN invitation i ON i.member_id = mine.member_id
 JOIN poll p ON p.id = i.poll_id
 LEFT JOIN response r ON r.invitation_id = i.id
 WHERE mine.feed_token_hash = $1
-GROUP BY mine.id, mine.member_id, m.name"#;
+GROUP BY mine.id, mine.member_id, m.name, m.email"#;
 
 const MEMBER_POLLS: &str = concat!(
     poll_and_options_columns!(),
@@ -186,6 +194,7 @@ impl Store {
                     feed_id: row.try_get("", "feed_id")?,
                     scope: scope(row.try_get("", "owner_id")?),
                     owner_name: row.try_get("", "owner_name")?,
+                    owner_email: row.try_get("", "owner_email")?,
                     polls: row.try_get("", "polls")?,
                     version_sum: row.try_get("", "version_sum")?,
                     last_modified: row.try_get("", "last_modified")?,
