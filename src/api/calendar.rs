@@ -163,6 +163,10 @@ pub enum FeedRotated {
     Ok(Json<FeedView>),
 }
 
+error_responses!(ListFeedsError {
+    Unauthorized = 401: "No valid organiser token.",
+});
+
 error_responses!(FeedsError {
     BadRequest = 400: "A parameter is malformed.",
     Unauthorized = 401: "No valid organiser token.",
@@ -251,7 +255,7 @@ impl CalendarApi {
         store: Data<&Store>,
         base: Data<&PublicUrl>,
         auth: OrganiserToken,
-    ) -> Result<FeedsRead, FeedsError> {
+    ) -> Result<FeedsRead, ListFeedsError> {
         let feeds = store.organiser_feeds(auth.0.id).await?;
         Ok(FeedsRead::Ok(Json(FeedList {
             items: feeds

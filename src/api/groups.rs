@@ -388,6 +388,20 @@ error_responses!(GroupWriteError {
     Unprocessable = 422: "A field (or CSV row) is invalid; `errors` names each one.",
 });
 
+error_responses!(CreateGroupError {
+    BadRequest = 400: "The body is malformed.",
+    Unauthorized = 401: "No valid organiser token.",
+    PayloadTooLarge = 413: "The body is too large.",
+    UnsupportedMediaType = 415: "The body is not JSON.",
+    Unprocessable = 422: "A field is invalid; `errors` names each one.",
+});
+
+error_responses!(GroupOneError {
+    BadRequest = 400: "A parameter is malformed.",
+    Unauthorized = 401: "No valid organiser token.",
+    NotFound = 404: "No such group or member of this organiser.",
+});
+
 error_responses!(GroupReadError {
     BadRequest = 400: "A parameter is malformed.",
     Unauthorized = 401: "No valid organiser token.",
@@ -451,7 +465,7 @@ impl GroupsApi {
         store: Data<&Store>,
         auth: super::auth::OrganiserToken,
         body: JsonBody<CreateGroupRequest>,
-    ) -> Result<GroupCreated, GroupWriteError> {
+    ) -> Result<GroupCreated, CreateGroupError> {
         let mut v = Violations::default();
         let name = v.check("name", parse_group_name(&body.0.name));
         let members = match roster::parse_members(
@@ -512,7 +526,7 @@ impl GroupsApi {
         auth: super::auth::OrganiserToken,
         /// The group's id.
         group_id: Path<Uuid>,
-    ) -> Result<GroupRead, GroupReadError> {
+    ) -> Result<GroupRead, GroupOneError> {
         let group = store.owned_group(auth.0.id, group_id.0).await?;
         Ok(GroupRead::Ok(Json(group_view(&store, group).await?)))
     }
@@ -612,7 +626,7 @@ impl GroupsApi {
         group_id: Path<Uuid>,
         /// The member's id.
         member_id: Path<Uuid>,
-    ) -> Result<MemberRemoved, GroupWriteError> {
+    ) -> Result<MemberRemoved, GroupOneError> {
         store
             .remove_member(auth.0.id, group_id.0, member_id.0)
             .await?;

@@ -227,6 +227,19 @@ error_responses!(InvitationsError {
     Unprocessable = 422: "A field is invalid; `errors` names each one.",
 });
 
+error_responses!(ListInvitationsError {
+    BadRequest = 400: "A parameter is malformed.",
+    Unauthorized = 401: "No valid organiser token.",
+    NotFound = 404: "No such poll of yours.",
+    Unprocessable = 422: "A parameter is invalid.",
+});
+
+error_responses!(ReissueError {
+    BadRequest = 400: "A parameter is malformed.",
+    Unauthorized = 401: "No valid organiser token.",
+    NotFound = 404: "No such poll or invitation of yours.",
+});
+
 error_responses!(ProxyError {
     BadRequest = 400: "The body is not valid JSON.",
     Unauthorized = 401: "No valid organiser token.",
@@ -333,7 +346,7 @@ impl InvitationsApi {
         cursor: Query<Option<String>>,
         /// Page size, 1–500 (default 50).
         limit: Query<Option<u32>>,
-    ) -> Result<InvitationsRead, InvitationsError> {
+    ) -> Result<InvitationsRead, ListInvitationsError> {
         let poll = store.owned_poll(auth.0.id, poll_id.0).await?;
         let limit = page_limit(limit.0)?;
         let after = parse_cursor(cursor.0.as_deref())?;
@@ -378,7 +391,7 @@ impl InvitationsApi {
         poll_id: Path<Uuid>,
         /// The invitation's id (from createInvitations or listInvitations).
         invitation_id: Path<Uuid>,
-    ) -> Result<InvitationReissued, InvitationsError> {
+    ) -> Result<InvitationReissued, ReissueError> {
         let issued = store
             .reissue_invitation(
                 auth.0.id,

@@ -709,6 +709,15 @@ error_responses!(ConfirmError {
     Unprocessable = 422: "`option_id` is not an option of this poll.",
 });
 
+error_responses!(OptionDeleteError {
+    BadRequest = 400: "A parameter is malformed.",
+    Unauthorized = 401: "No valid organiser token.",
+    NotFound = 404: "No such poll or option of this organiser.",
+    Conflict = 409: "It is the poll's last option.",
+    PreconditionFailed = 412: "The poll changed since the version in `If-Match`.",
+    Unprocessable = 422: "`If-Match` is not an ETag of this API.",
+});
+
 error_responses!(OptionChangeError {
     BadRequest = 400: "The body or a parameter is malformed.",
     Unauthorized = 401: "No valid organiser token.",
@@ -1204,7 +1213,7 @@ impl PollsApi {
         /// The poll's ETag; if given, the change applies only to that version.
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
-    ) -> Result<Deleted, OptionChangeError> {
+    ) -> Result<Deleted, OptionDeleteError> {
         let o = auth.0;
         let expected = if_match
             .0

@@ -264,6 +264,21 @@ error_responses!(ListResponsesError {
     Unprocessable = 422: "A parameter is invalid.",
 });
 
+error_responses!(MyResponseReadError {
+    BadRequest = 400: "A parameter is malformed.",
+    Unauthorized = 401: "No valid invitation or response token.",
+    Forbidden = 403: "The token belongs to another poll.",
+    NotFound = 404: "No such response (an invited member who has not answered yet has none).",
+});
+
+error_responses!(MyResponseWithdrawError {
+    BadRequest = 400: "A parameter is malformed.",
+    Unauthorized = 401: "No valid invitation or response token.",
+    Forbidden = 403: "The token belongs to another poll.",
+    NotFound = 404: "No such response (an invited member who has not answered yet has none).",
+    Conflict = 409: "Voting is closed.",
+});
+
 error_responses!(MyResponseError {
     BadRequest = 400: "The body or a parameter is malformed.",
     Unauthorized = 401: "No valid invitation or response token.",
@@ -456,7 +471,7 @@ impl ResponsesApi {
         auth: OwnResponseAuth,
         /// The poll's id.
         poll_id: Path<Uuid>,
-    ) -> Result<ResponseRead, MyResponseError> {
+    ) -> Result<ResponseRead, MyResponseReadError> {
         let stored = match &auth {
             OwnResponseAuth::Invitee(invitation) => {
                 own_invitation(invitation, poll_id.0)?;
@@ -531,7 +546,7 @@ impl ResponsesApi {
         auth: OwnResponseAuth,
         /// The poll's id.
         poll_id: Path<Uuid>,
-    ) -> Result<Withdrawn, MyResponseError> {
+    ) -> Result<Withdrawn, MyResponseWithdrawError> {
         let id = match &auth {
             OwnResponseAuth::Invitee(invitation) => {
                 own_invitation(invitation, poll_id.0)?;
