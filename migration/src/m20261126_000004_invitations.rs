@@ -47,6 +47,16 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
+        // listInvitations pages through a poll's invitations in id order.
+        m.create_index(
+            Index::create()
+                .name("invitation_by_poll")
+                .table("invitation")
+                .col("poll_id")
+                .col("id")
+                .take(),
+        )
+        .await?;
         m.create_index(
             Index::create()
                 .name("invitation_by_member")
@@ -78,6 +88,16 @@ impl MigrationTrait for Migration {
                 .table("response")
                 .col("invitation_id")
                 .unique()
+                .take(),
+        )
+        .await?;
+        // Counts a poll's invited answers from the index alone.
+        m.create_index(
+            Index::create()
+                .name("response_invited_by_poll")
+                .table("response")
+                .col("poll_id")
+                .col("invitation_id")
                 .take(),
         )
         .await?;

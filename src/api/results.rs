@@ -43,6 +43,16 @@ pub struct NonRespondent {
     pub required: bool,
 }
 
+/// An invited member whose answer the organiser recorded on their behalf.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct ProxyAnswer {
+    pub member_id: Uuid,
+    pub name: String,
+    /// The organiser who recorded it.
+    pub recorded_by: String,
+}
+
 /// Counts and rank of one option.
 #[derive(Object, Debug, Clone)]
 #[oai(rename_all = "snake_case")]
@@ -104,6 +114,11 @@ pub struct PollResults {
     /// never on aggregate-only polls).
     #[oai(skip_serializing_if_is_none)]
     pub non_respondents: Option<Vec<NonRespondent>>,
+    /// Answers the organiser recorded on members' behalf (by phone or email).
+    pub proxy_answers_count: i64,
+    /// Whose they are (for the poll's organiser; never on aggregate-only polls).
+    #[oai(skip_serializing_if_is_none)]
+    pub proxy_answers: Option<Vec<ProxyAnswer>>,
     /// The poll's quorum of required members, if it sets one.
     #[oai(skip_serializing_if_is_none)]
     pub quorum: Option<u32>,
@@ -255,6 +270,16 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
     options.sort_by_key(|o| o.rank);
     let invited = roster.len() as i64;
     let answered = roster.iter().filter(|i| i.answer.is_some()).count() as i64;
+    let proxies: Vec<ProxyAnswer> = roster
+        .iter()
+        .filter_map(|i| {
+            Some(ProxyAnswer {
+                member_id: i.member_id,
+                name: i.name.clone(),
+                recorded_by: i.answer.as_ref()?.recorded_by.clone()?,
+            })
+        })
+        .collect();
     PollResults {
         poll_id: poll.id,
         status: poll.status_at(chrono::Utc::now()).into(),
@@ -274,6 +299,8 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
                 })
                 .collect()
         }),
+        proxy_answers_count: proxies.len() as i64,
+        proxy_answers: show_roster.then_some(proxies),
         quorum: poll.settings.quorum,
         ranking_rule: ranking::RULE.into(),
         top_tied: options.first().is_some_and(|o| o.tied),

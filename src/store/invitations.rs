@@ -109,11 +109,11 @@ JOIN vote v ON v.response_id = r.id
 WHERE i.poll_id = $1 AND i.required AND v.choice IN ('yes', 'if_need_be')
 GROUP BY v.option_id"#;
 
+/// Both counts from indexes alone (`invitation_by_poll`,
+/// `response_invited_by_poll`), without joining 5,000 rows.
 const INVITATION_COUNTS: &str = r#"
-SELECT COUNT(*) AS invited, COUNT(r.id) AS answered
-FROM invitation i
-LEFT JOIN response r ON r.invitation_id = i.id
-WHERE i.poll_id = $1"#;
+SELECT (SELECT COUNT(*) FROM invitation WHERE poll_id = $1) AS invited,
+       (SELECT COUNT(*) FROM response WHERE poll_id = $1 AND invitation_id IS NOT NULL) AS answered"#;
 
 const GRANT: &str = r#"
 SELECT i.id, i.poll_id, i.member_id, m.name, m.time_zone,

@@ -859,6 +859,19 @@ async fn an_organiser_records_a_members_answer_until_the_member_answers_themselv
         (Some(true), Some("IGF Secretariat"))
     );
     assert_eq!(row["votes"], votes(&poll, &[(0, "if_need_be")]));
+    let results = app.results(&poll, Some(&app.token)).await.ok(200).clone();
+    assert_eq!(results["proxy_answers_count"], 1);
+    assert_eq!(results["proxy_answers"][0]["name"], "Anna");
+    assert_eq!(
+        results["proxy_answers"][0]["recorded_by"],
+        "IGF Secretariat"
+    );
+    let members_view = app.results(&poll, Some(&anna_token)).await.ok(200).clone();
+    assert_eq!(members_view["proxy_answers_count"], 1);
+    assert!(
+        members_view.get("proxy_answers").is_none(),
+        "{members_view}"
+    );
 
     // The member's own answer replaces it, and no longer reads as recorded for them.
     let hers = app
@@ -882,6 +895,7 @@ async fn an_organiser_records_a_members_answer_until_the_member_answers_themselv
     assert!(listed(&page, "Anna").get("recorded_by").is_none());
     let results = app.results(&poll, Some(&app.token)).await.ok(200).clone();
     assert_eq!(results["responses"], 1, "one member, one answer");
+    assert_eq!(results["proxy_answers_count"], 0);
     let first_option = result_for(&results, option_id(&poll, 0));
     assert_eq!(
         (
