@@ -21,14 +21,32 @@ use crate::store::Store;
 pub fn app(store: Store, public_url: &str) -> impl poem::Endpoint + 'static {
     let service = api::service(public_url);
     // Swagger UI, served from the binary (works offline), with a page title
-    // that says what this is rather than "Swagger UI".
-    let docs = service.swagger_ui_html().replacen(
-        "<title>Swagger UI</title>",
-        "<title>Convene API: scheduling polls across time zones</title>\n    \
-         <meta name=\"description\" content=\"Convene: propose dates, vote yes / if need be / no in your own \
-         time zone, confirm the result and get it in every calendar.\">",
-        1,
-    );
+    // that says what this is rather than "Swagger UI". Sections follow the
+    // order of the work (polls first) rather than the alphabet the spec's tag
+    // list is sorted in, and an authorised token survives a page reload.
+    let docs = service
+        .swagger_ui_html()
+        .replacen(
+            "<title>Swagger UI</title>",
+            "<title>Convene API: scheduling polls across time zones</title>\n    \
+             <meta name=\"description\" content=\"Convene: propose dates, vote yes / if need be / no in your own \
+             time zone, confirm the result and get it in every calendar.\">",
+            1,
+        )
+        .replacen(
+            "deepLinking: true,",
+            "deepLinking: true,\n        persistAuthorization: true,\n        \
+             tagsSorter: (a, b) => TAG_ORDER.indexOf(a) - TAG_ORDER.indexOf(b),",
+            1,
+        )
+        .replacen(
+            "SwaggerUIBundle({",
+            &format!(
+                "const TAG_ORDER = {};\n    SwaggerUIBundle({{",
+                serde_json::json!(api::TAG_ORDER)
+            ),
+            1,
+        );
     let spec = service.spec_endpoint();
     Route::new()
         .nest("/", service)

@@ -41,6 +41,18 @@ pub enum ApiTags {
     Operations,
 }
 
+/// The order Swagger UI shows the sections in: the order of the work.
+pub const TAG_ORDER: [&str; 8] = [
+    "Polls",
+    "Groups",
+    "Invitations",
+    "Responses",
+    "Results",
+    "Calendar",
+    "Records",
+    "Operations",
+];
+
 pub type Apis = (
     polls::PollsApi,
     responses::ResponsesApi,

@@ -115,3 +115,21 @@ fn dates_and_instants_use_formats_that_generators_understand() {
     let option = &spec["components"]["schemas"]["OptionInput"]["properties"];
     assert_eq!(option["start_date"]["format"], "date");
 }
+
+#[test]
+fn swagger_ui_orders_every_tag_of_the_spec() {
+    let spec: Value = serde_json::from_str(&generated()).unwrap();
+    let mut tags: Vec<&str> = spec["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    let mut ordered = convene::api::TAG_ORDER.to_vec();
+    tags.sort();
+    ordered.sort();
+    assert_eq!(
+        tags, ordered,
+        "a tag missing from api::TAG_ORDER would sort to the end of Swagger UI"
+    );
+}
