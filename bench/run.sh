@@ -53,6 +53,13 @@ seed() { # poll-json count
   echo "$id"
 }
 
+# After a bulk load, let PostgreSQL's planner see the new row counts, as
+# autovacuum does within a minute in production (it is off on some dev
+# machines, which leaves the planner guessing from an empty table).
+settle() {
+  if [ "$BACKEND" = postgres ]; then psql "$URL" -qc ANALYZE >/dev/null; fi
+}
+
 measure() { # label wrk-args...
   local label="$1"; shift
   local line
@@ -84,17 +91,21 @@ for BACKEND in "${BACKENDS[@]}"; do
   measure "submitResponse (4 options, new voters)" -s bench/vote.lua "$BASE" -- "$VOTE_ID" $VOTE_OPTS
 
   SMALL=$(seed "$(create_poll "40 respondents" "$FOUR_OPTIONS")" 40)
+  settle
   measure "getResults, 40 respondents" -s bench/get.lua "$BASE/api/v1/polls/$SMALL/results"
   LARGE=$(seed "$(create_poll "10000 respondents" "$FOUR_OPTIONS")" 10000)
+  settle
   measure "getResults, 10,000 respondents" -s bench/get.lua "$BASE/api/v1/polls/$LARGE/results"
 
   # Rosters: a 40-member poll with 20 timed options, every member
   # answering, so results carry the social-hours analysis for 800
   # member-option pairs; and a 5,000-member poll for listInvitations.
   ROSTER=$(python3 bench/seed_roster.py 127.0.0.1 "$PORT" "$TOKEN" 40 20 1.0)
+  settle
   measure "getResults, 40 members x 20 timed options" -s bench/get.lua -H "Authorization: Bearer $TOKEN" \
     "$BASE/api/v1/polls/$ROSTER/results"
   BIG=$(python3 bench/seed_roster.py 127.0.0.1 "$PORT" "$TOKEN" 5000 0 0.6)
+  settle
   measure "listInvitations, 5,000 invited, page of 50" -s bench/get.lua -H "Authorization: Bearer $TOKEN" \
     "$BASE/api/v1/polls/$BIG/invitations"
   measure "listInvitations, 5,000 invited, page of 500" -s bench/get.lua -H "Authorization: Bearer $TOKEN" \
