@@ -130,6 +130,7 @@ pub enum FeedKind {
 #[derive(Object, Debug, Clone)]
 #[oai(rename_all = "snake_case")]
 pub struct FeedView {
+    /// The feed's id.
     pub id: Uuid,
     pub kind: FeedKind,
     pub created_at: Instant,

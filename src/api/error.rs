@@ -40,6 +40,7 @@ pub struct Problem {
 pub struct ProblemField {
     /// JSON path of the field, e.g. `options[1].start`, or a parameter name.
     pub field: String,
+    /// What is wrong with the field.
     pub message: String,
 }
 

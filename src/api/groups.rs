@@ -29,8 +29,10 @@ use crate::store::groups::{Group, MemberPatch};
 #[oai(rename_all = "snake_case", example)]
 #[serde(deny_unknown_fields)]
 pub struct MemberInput {
+    /// The member's name, as shown to the organiser and in calendars.
     #[oai(validator(min_length = 1, max_length = 100))]
     pub name: String,
+    /// Optional; invited members with an email appear as ATTENDEE in calendar files.
     #[oai(validator(max_length = 254), skip_serializing_if_is_none)]
     pub email: Option<String>,
     pub time_zone: TimeZone,
@@ -77,6 +79,7 @@ impl MemberInput {
 #[oai(rename_all = "snake_case", example)]
 #[serde(deny_unknown_fields)]
 pub struct CreateGroupRequest {
+    /// The group's name, e.g. "MAG 2026".
     #[oai(validator(min_length = 1, max_length = 100))]
     pub name: String,
     #[serde(default)]
@@ -135,6 +138,7 @@ impl poem_openapi::types::Example for AddMembersRequest {
 #[oai(rename_all = "snake_case", example)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMemberRequest {
+    /// The member's name, as shown to the organiser and in calendars.
     #[serde(default)]
     #[oai(validator(min_length = 1, max_length = 100))]
     pub name: MaybeUndefined<String>,
@@ -144,9 +148,11 @@ pub struct UpdateMemberRequest {
     pub email: MaybeUndefined<String>,
     #[serde(default)]
     pub time_zone: MaybeUndefined<TimeZone>,
+    /// Local time their social hours start, `HH:MM`.
     #[serde(default)]
     #[oai(validator(pattern = r"^\s*([01]?[0-9]|2[0-3]):[0-5][0-9]\s*$"))]
     pub social_hours_start: MaybeUndefined<String>,
+    /// Local time their social hours end, `HH:MM`.
     #[serde(default)]
     #[oai(validator(pattern = r"^\s*([01]?[0-9]|2[0-3]):[0-5][0-9]\s*$"))]
     pub social_hours_end: MaybeUndefined<String>,
@@ -271,8 +277,11 @@ fn parse_group_name(s: &str) -> Result<String, String> {
 #[derive(Object, Debug, Clone)]
 #[oai(rename_all = "snake_case")]
 pub struct MemberView {
+    /// The member's id (for invitations by `member_ids`).
     pub id: Uuid,
+    /// The member's name.
     pub name: String,
+    /// Optional; invited members with an email appear as ATTENDEE in calendar files.
     #[oai(skip_serializing_if_is_none)]
     pub email: Option<String>,
     /// Their IANA zone: option times and social hours are read on it.
@@ -298,7 +307,9 @@ fn member_view(m: &member::Model) -> MemberView {
 #[derive(Object, Debug, Clone)]
 #[oai(rename_all = "snake_case", example)]
 pub struct GroupView {
+    /// The group's id.
     pub id: Uuid,
+    /// The group's name.
     pub name: String,
     pub created_at: Instant,
     /// How many members the group has.
@@ -336,9 +347,12 @@ impl poem_openapi::types::Example for GroupView {
 #[derive(Object, Debug, Clone)]
 #[oai(rename_all = "snake_case")]
 pub struct GroupSummary {
+    /// The group's id.
     pub id: Uuid,
+    /// The group's name.
     pub name: String,
     pub created_at: Instant,
+    /// How many members the group has.
     pub member_count: u64,
 }
 
@@ -347,6 +361,7 @@ pub struct GroupSummary {
 #[oai(rename_all = "snake_case")]
 pub struct GroupPage {
     pub items: Vec<GroupSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
     #[oai(skip_serializing_if_is_none)]
     pub next_cursor: Option<String>,
 }

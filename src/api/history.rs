@@ -93,6 +93,7 @@ pub struct HistoryEntry {
     #[oai(skip_serializing_if_is_none)]
     pub on_behalf_of: Option<String>,
     pub action: HistoryAction,
+    /// The response concerned, for answers.
     #[oai(skip_serializing_if_is_none)]
     pub response_id: Option<Uuid>,
     /// What changed. For answers: the whole answer as given (`name`,
@@ -106,6 +107,7 @@ pub struct HistoryEntry {
 #[oai(rename_all = "snake_case")]
 pub struct HistoryPage {
     pub items: Vec<HistoryEntry>,
+    /// Pass as `cursor` for the next page; absent on the last page.
     #[oai(skip_serializing_if_is_none)]
     pub next_cursor: Option<String>,
 }

@@ -81,15 +81,21 @@ impl CreateInvitationsRequest {
 #[derive(Object, Debug, Clone)]
 #[oai(rename_all = "snake_case")]
 pub struct InvitationView {
+    /// The invitation's id (for reissueInvitation and recordProxyResponse).
     pub id: Uuid,
+    /// The member's id.
     pub member_id: Uuid,
+    /// The member's name.
     pub name: String,
+    /// Optional; invited members with an email appear as ATTENDEE in calendar files.
     #[oai(skip_serializing_if_is_none)]
     pub email: Option<String>,
     /// The member's own zone: option times are shown to them in it.
     pub time_zone: TimeZone,
+    /// Whether the poll waits for this member: required members decide the ranking and the quorum.
     pub required: bool,
     pub invited_at: Instant,
+    /// Whether the member has answered.
     pub answered: bool,
     /// When they last answered.
     #[oai(skip_serializing_if_is_none)]
@@ -136,6 +142,7 @@ pub struct InvitationPage {
     pub invited: i64,
     /// Of whom have answered.
     pub answered: i64,
+    /// Pass as `cursor` for the next page; absent on the last page.
     #[oai(skip_serializing_if_is_none)]
     pub next_cursor: Option<String>,
 }

@@ -170,10 +170,13 @@ impl OptionInput {
 #[oai(rename_all = "snake_case", example)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePollRequest {
+    /// What the poll is about, one line (at most 200 characters).
     #[oai(validator(min_length = 1, max_length = 200))]
     pub title: String,
+    /// Longer text shown with the poll (at most 10,000 characters).
     #[oai(validator(max_length = 10000), skip_serializing_if_is_none)]
     pub description: Option<String>,
+    /// Where it takes place (free text, at most 500 characters).
     #[oai(validator(max_length = 500), skip_serializing_if_is_none)]
     pub location: Option<String>,
     /// The poll's IANA zone: timed options are entered and shown in it.
@@ -315,12 +318,15 @@ impl CreatePollRequest {
 #[oai(rename_all = "snake_case", example)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePollRequest {
+    /// What the poll is about, one line (at most 200 characters).
     #[serde(default)]
     #[oai(validator(min_length = 1, max_length = 200))]
     pub title: MaybeUndefined<String>,
+    /// Longer text shown with the poll (at most 10,000 characters).
     #[serde(default)]
     #[oai(validator(max_length = 10000))]
     pub description: MaybeUndefined<String>,
+    /// Where it takes place (free text, at most 500 characters).
     #[serde(default)]
     #[oai(validator(max_length = 500))]
     pub location: MaybeUndefined<String>,
@@ -333,12 +339,15 @@ pub struct UpdatePollRequest {
     pub deadline: MaybeUndefined<Instant>,
     #[serde(default)]
     pub voting: MaybeUndefined<VotingMode>,
+    /// Offer "if need be" besides yes and no.
     #[serde(default)]
     pub allow_if_need_be: MaybeUndefined<bool>,
     #[serde(default)]
     pub results_visibility: MaybeUndefined<ResultsVisibility>,
+    /// Show respondents' names next to their answers.
     #[serde(default)]
     pub show_voter_names: MaybeUndefined<bool>,
+    /// Publish counts only: names and individual answers are never shown, to anyone.
     #[serde(default)]
     pub aggregate_only: MaybeUndefined<bool>,
     /// `null` removes the quorum.
@@ -435,6 +444,7 @@ fn parse_instant(s: &str) -> Result<chrono::DateTime<Utc>, String> {
 #[derive(Object, Debug, Clone)]
 #[oai(rename_all = "snake_case")]
 pub struct OptionView {
+    /// The option's id (for votes and confirmPoll).
     pub id: Uuid,
     /// 1-based place in the organiser's order.
     pub number: u32,
@@ -504,8 +514,11 @@ pub fn option_view(o: &PollOption, number: usize, poll_zone: Zone, viewer: Zone)
 #[derive(Object, Debug, Clone)]
 #[oai(rename_all = "snake_case", example)]
 pub struct PollView {
+    /// The poll's id.
     pub id: Uuid,
+    /// What the poll is about, one line (at most 200 characters).
     pub title: String,
+    /// Longer text shown with the poll (at most 10,000 characters).
     pub description: String,
     /// Where it takes place (free text).
     pub location: String,

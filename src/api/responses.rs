@@ -61,6 +61,7 @@ impl From<dp::Choice> for Choice {
 #[oai(rename_all = "snake_case")]
 #[serde(deny_unknown_fields)]
 pub struct Vote {
+    /// The option's id (`options[].id` of the poll).
     pub option_id: Uuid,
     pub choice: Choice,
 }
@@ -78,6 +79,7 @@ pub struct ResponseInput {
         skip_serializing_if_is_none
     )]
     pub name: Option<String>,
+    /// A note from the respondent (at most 2,000 characters).
     #[oai(validator(max_length = 2000), skip_serializing_if_is_none)]
     pub comment: Option<String>,
     #[oai(validator(max_items = 500))]
@@ -136,11 +138,14 @@ impl ResponseInput {
 #[derive(Object, Debug, Clone)]
 #[oai(rename_all = "snake_case", example)]
 pub struct ResponseView {
+    /// The response's id.
     pub id: Uuid,
+    /// The poll's id.
     pub poll_id: Uuid,
     /// Absent when the poll hides voter names.
     #[oai(skip_serializing_if_is_none)]
     pub name: Option<String>,
+    /// A note from the respondent (at most 2,000 characters).
     pub comment: String,
     pub votes: Vec<VoteView>,
     /// Whether this is an invited member's answer.
@@ -186,6 +191,7 @@ impl poem_openapi::types::Example for ResponseView {
 #[derive(Object, Debug, Clone)]
 #[oai(rename_all = "snake_case")]
 pub struct VoteView {
+    /// The option's id (`options[].id` of the poll).
     pub option_id: Uuid,
     pub choice: Choice,
 }
@@ -219,6 +225,7 @@ impl poem_openapi::types::Example for CreatedResponse {
 #[oai(rename_all = "snake_case")]
 pub struct ResponsePage {
     pub items: Vec<ResponseView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
     #[oai(skip_serializing_if_is_none)]
     pub next_cursor: Option<String>,
 }

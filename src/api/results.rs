@@ -23,7 +23,9 @@ use crate::store::results::Standing;
 #[derive(Object, Debug, Clone)]
 #[oai(rename_all = "snake_case")]
 pub struct OutsideSocialHours {
+    /// The member's id.
     pub member_id: Uuid,
+    /// The member's name.
     pub name: String,
     pub time_zone: TimeZone,
     /// The option's start on the member's wall clock, with its offset.
@@ -37,7 +39,9 @@ pub struct OutsideSocialHours {
 #[derive(Object, Debug, Clone)]
 #[oai(rename_all = "snake_case")]
 pub struct NonRespondent {
+    /// The member's id.
     pub member_id: Uuid,
+    /// The member's name.
     pub name: String,
     /// Whether the poll waits for them (required) or not (optional).
     pub required: bool,
@@ -47,7 +51,9 @@ pub struct NonRespondent {
 #[derive(Object, Debug, Clone)]
 #[oai(rename_all = "snake_case")]
 pub struct ProxyAnswer {
+    /// The member's id.
     pub member_id: Uuid,
+    /// The member's name.
     pub name: String,
     /// The organiser who recorded it.
     pub recorded_by: String,
@@ -57,9 +63,11 @@ pub struct ProxyAnswer {
 #[derive(Object, Debug, Clone)]
 #[oai(rename_all = "snake_case")]
 pub struct OptionResult {
+    /// The option's id (`options[].id` of the poll).
     pub option_id: Uuid,
     /// 1-based place in the organiser's order.
     pub number: u32,
+    /// A short human label of the option in the poll's zone.
     pub label: String,
     /// 1 for the leading option; every option has its own rank.
     pub rank: u32,
@@ -97,6 +105,7 @@ pub struct OptionResult {
 #[derive(Object, Debug, Clone)]
 #[oai(rename_all = "snake_case", example)]
 pub struct PollResults {
+    /// The poll's id.
     pub poll_id: Uuid,
     pub status: PollStatus,
     /// How many responses count.
