@@ -128,7 +128,7 @@ pub enum FeedKind {
 
 /// A subscription feed.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct FeedView {
     /// The feed's id.
     pub id: Uuid,
@@ -143,11 +143,37 @@ pub struct FeedView {
     pub webcal_url: Option<String>,
 }
 
+impl poem_openapi::types::Example for FeedView {
+    /// A feed just created: its address is shown this once.
+    fn example() -> Self {
+        use super::examples::{at, id};
+        let (url, webcal) = feed_urls(
+            "https://convene.example.org",
+            "cvn_feed_Jq2Yk0bV7dXn1uGmPzL8tA5wRcE9hJfS4oKiNyTgWb",
+        );
+        FeedView {
+            id: id(5),
+            kind: FeedKind::Organiser,
+            created_at: Instant(render_utc(at("2026-05-04T08:40:00Z"))),
+            url: Some(url),
+            webcal_url: Some(webcal),
+        }
+    }
+}
+
 /// The organiser's feeds.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct FeedList {
     pub items: Vec<FeedView>,
+}
+
+impl poem_openapi::types::Example for FeedList {
+    fn example() -> Self {
+        FeedList {
+            items: vec![<FeedView as poem_openapi::types::Example>::example()],
+        }
+    }
 }
 
 #[derive(ApiResponse)]

@@ -275,7 +275,7 @@ fn parse_group_name(s: &str) -> Result<String, String> {
 
 /// A member as the organiser sees them.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct MemberView {
     /// The member's id (for invitations by `member_ids`).
     pub id: Uuid,
@@ -290,6 +290,13 @@ pub struct MemberView {
     pub social_hours_start: String,
     /// Local time their social hours end, `HH:MM` (before the start: over midnight).
     pub social_hours_end: String,
+}
+
+impl poem_openapi::types::Example for MemberView {
+    fn example() -> Self {
+        let mut members = <GroupView as poem_openapi::types::Example>::example().members;
+        members.swap_remove(0)
+    }
 }
 
 fn member_view(m: &member::Model) -> MemberView {
@@ -358,7 +365,7 @@ pub struct GroupSummary {
 
 /// A page of groups, oldest first.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct GroupPage {
     pub items: Vec<GroupSummary>,
     /// Pass as `cursor` for the next page; absent on the last page.
@@ -366,11 +373,34 @@ pub struct GroupPage {
     pub next_cursor: Option<String>,
 }
 
+impl poem_openapi::types::Example for GroupPage {
+    fn example() -> Self {
+        let g = <GroupView as poem_openapi::types::Example>::example();
+        GroupPage {
+            items: vec![GroupSummary {
+                id: g.id,
+                name: g.name,
+                created_at: g.created_at,
+                member_count: g.member_count,
+            }],
+            next_cursor: None,
+        }
+    }
+}
+
 /// Members just added.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct AddedMembers {
     pub members: Vec<MemberView>,
+}
+
+impl poem_openapi::types::Example for AddedMembers {
+    fn example() -> Self {
+        AddedMembers {
+            members: <GroupView as poem_openapi::types::Example>::example().members,
+        }
+    }
 }
 
 fn summary(g: &Group) -> GroupSummary {

@@ -104,12 +104,69 @@ pub struct HistoryEntry {
 
 /// A page of history, oldest first.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct HistoryPage {
     pub items: Vec<HistoryEntry>,
     /// Pass as `cursor` for the next page; absent on the last page.
     #[oai(skip_serializing_if_is_none)]
     pub next_cursor: Option<String>,
+}
+
+impl poem_openapi::types::Example for HistoryPage {
+    /// The reference poll's first steps: created, the roster invited,
+    /// Amara's answer taken by phone.
+    fn example() -> Self {
+        use super::examples::id;
+        let entry = |n: i64, at: &str, kind, who: &str, action, details| HistoryEntry {
+            id: n,
+            at: Instant(at.into()),
+            actor_kind: kind,
+            actor_name: Some(who.into()),
+            on_behalf_of: None,
+            action,
+            response_id: None,
+            details,
+        };
+        let mut proxy = entry(
+            3,
+            "2026-05-05T10:00:00Z",
+            ActorKind::Organiser,
+            "IGF Secretariat",
+            HistoryAction::ResponseSubmitted,
+            serde_json::json!({
+                "revision": 1, "name": "Amara", "comment": "By phone",
+                "votes": { id(0x100).to_string(): "yes", id(0x101).to_string(): "yes" }
+            }),
+        );
+        proxy.on_behalf_of = Some("Amara".into());
+        proxy.response_id = Some(id(0x402));
+        HistoryPage {
+            items: vec![
+                entry(
+                    1,
+                    "2026-05-04T08:30:00Z",
+                    ActorKind::Organiser,
+                    "IGF Secretariat",
+                    HistoryAction::PollCreated,
+                    serde_json::json!({
+                        "title": "Second Open Consultations and MAG Meeting",
+                        "time_zone": "Europe/Vienna", "options": 4
+                    }),
+                ),
+                entry(
+                    2,
+                    "2026-05-04T08:35:00Z",
+                    ActorKind::Organiser,
+                    "IGF Secretariat",
+                    HistoryAction::MembersInvited,
+                    serde_json::json!({ "required": true, "members": [
+                        { "member_id": id(0x200), "name": "Yoichi" } ] }),
+                ),
+                proxy,
+            ],
+            next_cursor: None,
+        }
+    }
 }
 
 error_responses!(RecordsError {

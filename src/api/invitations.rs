@@ -110,7 +110,7 @@ pub struct InvitationView {
 
 /// A new or reissued invitation, with the member's secrets shown only now.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct IssuedInvitationView {
     #[oai(flatten)]
     pub invitation: InvitationView,
@@ -122,6 +122,13 @@ pub struct IssuedInvitationView {
     pub feed_url: String,
     /// The same feed as `webcal://`, which calendar apps open as a subscription.
     pub webcal_url: String,
+}
+
+impl poem_openapi::types::Example for IssuedInvitationView {
+    fn example() -> Self {
+        let mut all = <CreatedInvitations as poem_openapi::types::Example>::example().invitations;
+        all.swap_remove(0)
+    }
 }
 
 /// The invitations made by one request.

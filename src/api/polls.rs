@@ -442,7 +442,7 @@ fn parse_instant(s: &str) -> Result<chrono::DateTime<Utc>, String> {
 
 /// A candidate, shown in the poll's zone, in UTC and in the viewer's zone.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct OptionView {
     /// The option's id (for votes and confirmPoll).
     pub id: Uuid,
@@ -475,6 +475,15 @@ pub struct OptionView {
     /// Timed: end in the viewer's zone, with its offset.
     #[oai(skip_serializing_if_is_none)]
     pub end_viewer: Option<Instant>,
+}
+
+impl poem_openapi::types::Example for OptionView {
+    /// The 06:00 Vienna call, as Yoichi reads it in Tokyo.
+    fn example() -> Self {
+        let poll = super::examples::poll();
+        let tokyo = Zone::parse("Asia/Tokyo").expect("a zone");
+        option_view(&poll.options[3], 4, poll.zone, tokyo)
+    }
 }
 
 pub fn option_view(o: &PollOption, number: usize, poll_zone: Zone, viewer: Zone) -> OptionView {
@@ -605,12 +614,25 @@ pub struct PollListItem {
 
 /// A page of polls, newest first.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct PollPage {
     pub items: Vec<PollListItem>,
     /// Pass as `cursor` for the next page; absent on the last page.
     #[oai(skip_serializing_if_is_none)]
     pub next_cursor: Option<String>,
+}
+
+impl poem_openapi::types::Example for PollPage {
+    fn example() -> Self {
+        let poll = super::examples::poll();
+        PollPage {
+            items: vec![PollListItem {
+                poll: poll_view(&poll, poll.zone),
+                response_count: 4,
+            }],
+            next_cursor: None,
+        }
+    }
 }
 
 fn etag(version: i32) -> String {

@@ -222,12 +222,21 @@ impl poem_openapi::types::Example for CreatedResponse {
 
 /// A page of responses, oldest first.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct ResponsePage {
     pub items: Vec<ResponseView>,
     /// Pass as `cursor` for the next page; absent on the last page.
     #[oai(skip_serializing_if_is_none)]
     pub next_cursor: Option<String>,
+}
+
+impl poem_openapi::types::Example for ResponsePage {
+    fn example() -> Self {
+        ResponsePage {
+            items: vec![<ResponseView as poem_openapi::types::Example>::example()],
+            next_cursor: None,
+        }
+    }
 }
 
 pub fn view(r: StoredResponse, show_name: bool) -> ResponseView {
