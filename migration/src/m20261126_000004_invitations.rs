@@ -1,6 +1,7 @@
 //! Invitations: members invited to a poll with personal tokens, proxy
 //! answers, a poll's quorum, and "on whose behalf" in the history.
 
+use sea_orm_migration::sea_orm::DbBackend;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -20,6 +21,10 @@ impl MigrationTrait for Migration {
                 .col(string_len_uniq("token_hash", 64))
                 .col(string_len_uniq("feed_token_hash", 64))
                 .col(timestamp_with_time_zone("created_at"))
+                // When the member's answer last changed (given, replaced or
+                // withdrawn): their calendars' Last-Modified, and the row
+                // lock every change of their answer takes first.
+                .col(timestamp_with_time_zone_null("answer_changed_at"))
                 .foreign_key(
                     ForeignKey::create()
                         .from("invitation", "poll_id")
@@ -66,14 +71,26 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
-        // SQLite takes one column per ALTER TABLE.
-        m.alter_table(
-            Table::alter()
-                .table("response")
-                .add_column(uuid_null("invitation_id"))
-                .take(),
-        )
-        .await?;
+        // An invited member's answer points at their invitation; when the
+        // invitation goes (the member left the roster, the poll was deleted)
+        // the answer stays, uninvited. The database clears the link itself,
+        // in the same statement that deletes the invitation, so no answer
+        // committed in between can keep a dangling one. sea-query cannot add
+        // a foreign key to an existing SQLite table, but SQLite takes one
+        // inline in ADD COLUMN, hence the SQL per backend.
+        let add_invitation_id = match m.get_database_backend() {
+            DbBackend::Sqlite => {
+                "ALTER TABLE response ADD COLUMN invitation_id uuid_text NULL \
+                 REFERENCES invitation (id) ON DELETE SET NULL"
+            }
+            _ => {
+                "ALTER TABLE response ADD COLUMN invitation_id uuid NULL \
+                 REFERENCES invitation (id) ON DELETE SET NULL"
+            }
+        };
+        m.get_connection()
+            .execute_unprepared(add_invitation_id)
+            .await?;
         m.alter_table(
             Table::alter()
                 .table("response")

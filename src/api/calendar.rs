@@ -28,6 +28,7 @@ use crate::domain::time::render_utc;
 use crate::error::Error;
 use crate::store::Store;
 use crate::store::feeds::{FeedScope, FeedStamp};
+use crate::store::invitations::Invitee;
 
 /// The public base URL, for links in calendars and feed URLs.
 #[derive(Clone)]
@@ -419,36 +420,46 @@ async fn readable_poll(
     let reader = Reader::resolve(auth, req)?;
     let poll = store.poll(id).await?.ok_or(Error::NotFound("poll"))?;
     ensure_readable(&poll, &reader)?;
-    let me = match &reader {
-        Reader::Invitee(i) if i.poll_id == poll.id => Some(i.member_id),
-        _ => None,
+    let guest = |i: Invitee, votes: Vec<_>| {
+        Some(Guest {
+            email: i.email?,
+            name: i.name,
+            required: i.required,
+            votes,
+        })
     };
-    let show = (reader.owns(&poll) && !poll.settings.aggregate_only) || me.is_some();
-    let guests: Vec<Guest> = if show {
-        store
+    let guests: Vec<Guest> = match &reader {
+        _ if reader.owns(&poll) && !poll.settings.aggregate_only => store
             .list_invitations(poll.id, None, u64::MAX, true)
             .await?
             .into_iter()
-            .filter(|i| me.is_none_or(|m| m == i.member_id))
-            .filter_map(|i| {
-                Some(Guest {
-                    email: i.email?,
-                    name: i.name,
-                    required: i.required,
-                    votes: i.answer.map(|a| a.votes).unwrap_or_default(),
-                })
+            .filter_map(|mut i| {
+                let votes = i.answer.take().map(|a| a.votes).unwrap_or_default();
+                guest(i, votes)
             })
-            .collect()
-    } else {
-        Vec::new()
+            .collect(),
+        Reader::Invitee(me) if me.poll_id == poll.id => {
+            let votes = store
+                .response_of_invitation(me.invitation_id)
+                .await?
+                .map(|r| r.votes)
+                .unwrap_or_default();
+            store
+                .invitee(poll.id, me.invitation_id)
+                .await?
+                .and_then(|i| guest(i, votes))
+                .into_iter()
+                .collect()
+        }
+        _ => Vec::new(),
     };
-    // Answers change attendees' PARTSTAT without touching the poll; the
-    // history, which records every answer (withdrawals too), only grows.
+    // Answers change attendees' PARTSTAT without touching the poll; each
+    // invitation stamps when its answer last changed (withdrawals too).
     let changed_at = if guests.is_empty() {
         poll.updated_at
     } else {
         store
-            .last_recorded(poll.id)
+            .answers_changed_at(poll.id)
             .await?
             .map_or(poll.updated_at, |t| t.max(poll.updated_at))
     };

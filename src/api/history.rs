@@ -1,11 +1,11 @@
-//! A poll's records for its organiser: the full history of what was done and
-//! said, and the CSV export.
+//! A poll's history for its organiser: everything that was done and said,
+//! in order.
 
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Enum, Object, OpenApi,
     param::{Path, Query},
-    payload::{Json, PlainText},
+    payload::Json,
 };
 use uuid::Uuid;
 
@@ -14,7 +14,6 @@ use super::auth::OrganiserToken;
 use super::error::error_responses;
 use super::page_limit;
 use super::types::Instant;
-use crate::domain::export::{self, OptionCounts, Respondent};
 use crate::domain::time::render_utc;
 use crate::error::Error;
 use crate::store::Store;
@@ -183,16 +182,6 @@ pub enum HistoryRead {
     Ok(Json<HistoryPage>),
 }
 
-#[derive(ApiResponse)]
-pub enum ExportFile {
-    /// The export, UTF-8 CSV with a header row.
-    #[oai(status = 200, content_type = "text/csv; charset=utf-8")]
-    Ok(
-        PlainText<String>,
-        #[oai(header = "Content-Disposition")] String,
-    ),
-}
-
 pub struct HistoryApi;
 
 #[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Records")]
@@ -262,66 +251,5 @@ impl HistoryApi {
             })
             .collect();
         Ok(HistoryRead::Ok(Json(HistoryPage { items, next_cursor })))
-    }
-
-    /// Export a poll as CSV
-    ///
-    /// One row per respondent and one column per option, ready for a
-    /// spreadsheet (UTF-8, header row, quoted; names that look like formulas
-    /// are written as text). Proxy answers name the organiser who recorded
-    /// them. Aggregate-only polls export counts per option only.
-    #[oai(
-        path = "/polls/:poll_id/export.csv",
-        method = "get",
-        operation_id = "exportPoll"
-    )]
-    async fn export_poll(
-        &self,
-        store: Data<&Store>,
-        auth: OrganiserToken,
-        /// The poll's id.
-        poll_id: Path<Uuid>,
-    ) -> Result<ExportFile, RecordsError> {
-        let (poll, tallies) = store
-            .poll_with_tallies(poll_id.0)
-            .await?
-            .filter(|(p, _)| p.organiser_id == auth.0.id)
-            .ok_or(Error::NotFound("poll"))?;
-        let body = if poll.settings.aggregate_only {
-            let counts: Vec<OptionCounts> = poll
-                .options
-                .iter()
-                .map(|o| {
-                    let [yes, if_need_be, no] =
-                        tallies.options.get(&o.id).copied().unwrap_or_default();
-                    OptionCounts {
-                        option_id: o.id,
-                        yes,
-                        if_need_be,
-                        no,
-                        no_answer: (tallies.responses - yes - if_need_be - no).max(0),
-                    }
-                })
-                .collect();
-            export::counts_csv(&poll, &counts)
-        } else {
-            let responses = store.all_responses(poll.id).await?;
-            export::respondents_csv(
-                &poll,
-                responses.iter().map(|r| Respondent {
-                    name: &r.name,
-                    invited: r.invitation_id.is_some(),
-                    recorded_by: r.recorded_by.as_deref(),
-                    answered_at: r.updated_at,
-                    revision: r.revision,
-                    comment: &r.comment,
-                    votes: &r.votes,
-                }),
-            )
-        };
-        Ok(ExportFile::Ok(
-            PlainText(body),
-            format!("attachment; filename=\"poll-{}.csv\"", poll.id.simple()),
-        ))
     }
 }

@@ -95,8 +95,10 @@ pub struct InvitationView {
     /// Whether the poll waits for this member: required members decide the ranking and the quorum.
     pub required: bool,
     pub invited_at: Instant,
-    /// Whether the member has answered.
-    pub answered: bool,
+    /// Whether the member has answered (absent on aggregate-only polls,
+    /// which never say who answered; the page's counts still do).
+    #[oai(skip_serializing_if_is_none)]
+    pub answered: Option<bool>,
     /// When they last answered.
     #[oai(skip_serializing_if_is_none)]
     pub answered_at: Option<Instant>,
@@ -188,14 +190,26 @@ impl poem_openapi::types::Example for InvitationPage {
             answered: roster.iter().filter(|i| i.answer.is_some()).count() as i64,
             items: roster
                 .into_iter()
-                .map(|i| invitation_view(i, true))
+                .map(|i| invitation_view(i, AnswerShown::All))
                 .collect(),
             next_cursor: None,
         }
     }
 }
 
-fn invitation_view(i: Invitee, show_votes: bool) -> InvitationView {
+/// What an invitation view tells of the member's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AnswerShown {
+    /// Whether, when, by whom and how (their choices).
+    All,
+    /// Whether, when and by whom, not how (a newly issued token's answer).
+    NotHow,
+    /// Nothing (aggregate-only polls never say who answered).
+    Nothing,
+}
+
+fn invitation_view(i: Invitee, shown: AnswerShown) -> InvitationView {
+    let answer = i.answer.filter(|_| shown != AnswerShown::Nothing);
     InvitationView {
         id: i.invitation_id,
         member_id: i.member_id,
@@ -204,13 +218,10 @@ fn invitation_view(i: Invitee, show_votes: bool) -> InvitationView {
         time_zone: TimeZone(i.zone.name().into()),
         required: i.required,
         invited_at: Instant(render_utc(i.invited_at)),
-        answered: i.answer.is_some(),
-        answered_at: i
-            .answer
-            .as_ref()
-            .map(|a| Instant(render_utc(a.answered_at))),
-        recorded_by: i.answer.as_ref().and_then(|a| a.recorded_by.clone()),
-        votes: i.answer.filter(|_| show_votes).map(|a| {
+        answered: (shown != AnswerShown::Nothing).then_some(answer.is_some()),
+        answered_at: answer.as_ref().map(|a| Instant(render_utc(a.answered_at))),
+        recorded_by: answer.as_ref().and_then(|a| a.recorded_by.clone()),
+        votes: answer.filter(|_| shown == AnswerShown::All).map(|a| {
             a.votes
                 .into_iter()
                 .map(|(option_id, c)| VoteView {
@@ -225,7 +236,7 @@ fn invitation_view(i: Invitee, show_votes: bool) -> InvitationView {
 fn issued_view(base: &str, i: IssuedInvitation) -> IssuedInvitationView {
     let (feed_url, webcal_url) = feed_urls(base, &i.feed_token);
     IssuedInvitationView {
-        invitation: invitation_view(i.invitee, false),
+        invitation: invitation_view(i.invitee, AnswerShown::NotHow),
         token: i.token,
         feed_url,
         webcal_url,
@@ -344,7 +355,7 @@ impl InvitationsApi {
     ///
     /// Who is invited, who has answered, when, and how (their choices, and
     /// whether you recorded them on their behalf). Oldest invitation first.
-    /// Aggregate-only polls show whether each member answered, never how.
+    /// Aggregate-only polls give the counts only, never who answered or how.
     #[oai(
         path = "/polls/:poll_id/invitations",
         method = "get",
@@ -364,9 +375,9 @@ impl InvitationsApi {
         let poll = store.owned_poll(auth.0.id, poll_id.0).await?;
         let limit = page_limit(limit.0)?;
         let after = parse_cursor(cursor.0.as_deref())?;
-        let show_votes = !poll.settings.aggregate_only;
+        let show_answers = !poll.settings.aggregate_only;
         let mut rows = store
-            .list_invitations(poll.id, after, limit + 1, show_votes)
+            .list_invitations(poll.id, after, limit + 1, show_answers)
             .await?;
         let next_cursor = if rows.len() as u64 > limit {
             rows.truncate(limit as usize);
@@ -378,7 +389,16 @@ impl InvitationsApi {
         Ok(InvitationsRead::Ok(Json(InvitationPage {
             items: rows
                 .into_iter()
-                .map(|i| invitation_view(i, show_votes))
+                .map(|i| {
+                    invitation_view(
+                        i,
+                        if show_answers {
+                            AnswerShown::All
+                        } else {
+                            AnswerShown::Nothing
+                        },
+                    )
+                })
                 .collect(),
             invited,
             answered,

@@ -6,6 +6,7 @@ pub mod body;
 pub mod calendar;
 pub mod error;
 pub mod examples;
+pub mod export;
 pub mod groups;
 pub mod health;
 pub mod history;
@@ -61,6 +62,7 @@ pub type Apis = (
     groups::GroupsApi,
     invitations::InvitationsApi,
     history::HistoryApi,
+    export::ExportApi,
     health::HealthApi,
 );
 
@@ -83,6 +85,7 @@ pub fn service(server_url: &str) -> OpenApiService<Apis, ()> {
             groups::GroupsApi,
             invitations::InvitationsApi,
             history::HistoryApi,
+            export::ExportApi,
             health::HealthApi,
         ),
         "Convene",

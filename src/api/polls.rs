@@ -1064,12 +1064,11 @@ impl PollsApi {
         body: JsonBody<ConfirmRequest>,
     ) -> Result<PollRead, ConfirmError> {
         let o = auth.0;
-        let standing = store
-            .poll_standing(poll_id.0)
+        let (poll, tallies) = store
+            .poll_with_tallies(poll_id.0)
             .await?
-            .filter(|s| s.poll.organiser_id == o.id)
+            .filter(|(p, _)| p.organiser_id == o.id)
             .ok_or(Error::NotFound("poll"))?;
-        let poll = &standing.poll;
         let option_id = match body.0.option_id {
             Some(id) if poll.options.iter().any(|x| x.id == id) => id,
             Some(_) => {
@@ -1078,6 +1077,8 @@ impl PollsApi {
                 );
             }
             None => {
+                // The ranking needs the roster (required members) only here.
+                let standing = store.standing(poll.clone(), tallies).await?;
                 let ranked = super::results::results(&standing, false);
                 let top = ranked
                     .options

@@ -398,12 +398,12 @@ impl ResponsesApi {
             let (stored, created) = store
                 .answer_invitation(poll_id.0, invitation.0.invitation_id, ballot, None)
                 .await?;
-            crate::metrics::vote_recorded();
             let reply = CreatedResponse {
                 response: view(stored, true),
                 edit_token: None,
             };
             return Ok(if created {
+                crate::metrics::vote_recorded();
                 Submitted::Created(Json(reply), location)
             } else {
                 Submitted::Replaced(Json(reply))
@@ -563,18 +563,19 @@ impl ResponsesApi {
         /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<Withdrawn, MyResponseWithdrawError> {
-        let id = match &auth {
+        match &auth {
             OwnResponseAuth::Invitee(invitation) => {
                 own_invitation(invitation, poll_id.0)?;
                 store
-                    .response_of_invitation(invitation.0.invitation_id)
-                    .await?
-                    .ok_or(Error::NotFound("response"))?
-                    .id
+                    .withdraw_invitation_answer(poll_id.0, invitation.0.invitation_id)
+                    .await?;
             }
-            OwnResponseAuth::Respondent(token) => own_response(token, poll_id.0)?,
-        };
-        store.withdraw_response(poll_id.0, id).await?;
+            OwnResponseAuth::Respondent(token) => {
+                store
+                    .withdraw_response(poll_id.0, own_response(token, poll_id.0)?)
+                    .await?;
+            }
+        }
         Ok(Withdrawn::NoContent)
     }
 }

@@ -223,11 +223,7 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
         required_available,
     } = standing;
     let required = roster.iter().filter(|i| i.required).count() as i64;
-    let counts: Vec<[i64; 3]> = poll
-        .options
-        .iter()
-        .map(|o| tallies.options.get(&o.id).copied().unwrap_or_default())
-        .collect();
+    let counts: Vec<[i64; 4]> = poll.options.iter().map(|o| tallies.of(o.id)).collect();
     let req_avail: Vec<i64> = poll
         .options
         .iter()
@@ -238,7 +234,7 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
         .iter()
         .zip(&counts)
         .zip(&req_avail)
-        .map(|((o, [yes, inb, _]), ra)| Candidate {
+        .map(|((o, [yes, inb, _, _]), ra)| Candidate {
             yes: *yes as u64,
             if_need_be: *inb as u64,
             all_required_available: *ra >= required,
@@ -254,7 +250,7 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
         .zip(req_avail)
         .zip(ranked)
         .enumerate()
-        .map(|(i, (((o, [yes, inb, no]), ra), r))| {
+        .map(|(i, (((o, [yes, inb, no, no_answer]), ra), r))| {
             let outside = outside_social_hours(&o.slot, roster);
             OptionResult {
                 option_id: o.id,
@@ -265,7 +261,7 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
                 yes,
                 if_need_be: inb,
                 no,
-                no_answer: (tallies.responses - yes - inb - no).max(0),
+                no_answer,
                 available: yes + inb,
                 required_available: ra,
                 all_required_available: ra >= required,
@@ -343,11 +339,13 @@ impl ResultsApi {
         poll_id: Path<Uuid>,
     ) -> Result<ResultsRead, ResultsError> {
         let reader = Reader::resolve(auth, req)?;
-        let standing = store
-            .poll_standing(poll_id.0)
+        let (poll, tallies) = store
+            .poll_with_tallies(poll_id.0)
             .await?
             .ok_or(Error::NotFound("poll"))?;
-        ensure_results_visible(&standing.poll, &reader)?;
+        // Refused callers cost no roster read.
+        ensure_results_visible(&poll, &reader)?;
+        let standing = store.standing(poll, tallies).await?;
         let show_roster = roster_visible(&standing.poll, &reader);
         Ok(ResultsRead::Ok(Json(results(&standing, show_roster))))
     }

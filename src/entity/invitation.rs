@@ -17,6 +17,9 @@ pub struct Model {
     #[sea_orm(unique)]
     pub feed_token_hash: String,
     pub created_at: DateTimeUtc,
+    /// When the member's answer last changed; every change of it locks this
+    /// row first by setting it.
+    pub answer_changed_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

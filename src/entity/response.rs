@@ -17,7 +17,8 @@ pub struct Model {
     pub revision: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
-    /// Set for an invited member's answer (one per invitation).
+    /// Set for an invited member's answer (one per invitation); the database
+    /// clears it when the invitation is deleted.
     #[sea_orm(unique)]
     pub invitation_id: Option<Uuid>,
     /// The organiser who recorded this answer on the member's behalf (a

@@ -42,9 +42,9 @@ pub struct FeedStamp {
     pub polls: i64,
     pub version_sum: i64,
     pub last_modified: Option<DateTime<Utc>>,
-    /// Member feeds: answers given, the sum of their revisions, and the
-    /// latest change of an answer in their polls (from the history, which
-    /// only grows, so a withdrawal moves it forward too).
+    /// Member feeds: answers given, the sum of their revisions, and when
+    /// the member's answer last changed in any of their polls (stamped on
+    /// the invitation, so a withdrawal moves it forward too).
     pub answers: i64,
     pub answer_revisions: i64,
     pub answers_modified: Option<DateTime<Utc>>,
@@ -58,7 +58,7 @@ SELECT f.id AS feed_id, f.organiser_id AS owner_id, o.name AS owner_name,
        CAST(COALESCE(SUM(p.version), 0) AS BIGINT) AS version_sum,
        MAX(p.updated_at) AS last_modified,
        CAST(0 AS BIGINT) AS answers, CAST(0 AS BIGINT) AS answer_revisions,
-       MAX(p.updated_at) AS answers_modified
+       CAST(NULL AS TIMESTAMPTZ) AS answers_modified
 FROM feed f
 JOIN organiser o ON o.id = f.organiser_id
 LEFT JOIN poll p ON p.organiser_id = f.organiser_id
@@ -76,9 +76,7 @@ SELECT mine.id AS feed_id, mine.member_id AS owner_id, m.name AS owner_name,
        MAX(p.updated_at) AS last_modified,
        COUNT(r.id) AS answers,
        CAST(COALESCE(SUM(r.revision), 0) AS BIGINT) AS answer_revisions,
-       (SELECT MAX(h.at) FROM poll_history h
-        WHERE h.poll_id IN (SELECT poll_id FROM invitation WHERE member_id = mine.member_id)
-          AND h.response_id IS NOT NULL) AS answers_modified
+       MAX(i.answer_changed_at) AS answers_modified
 FROM invitation mine
 JOIN member m ON m.id = mine.member_id
 JOIN invitation i ON i.member_id = mine.member_id

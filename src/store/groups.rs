@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{Store, transaction};
 use crate::domain::roster::{MAX_MEMBERS_PER_GROUP, NewMember};
-use crate::entity::{invitation, member, member_group, response};
+use crate::entity::{member, member_group};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
@@ -220,13 +220,23 @@ impl Store {
         }
         // An empty patch still checks that the member exists.
         update = update.col_expr(member::Column::GroupId, Expr::value(group_id));
-        if update.exec(&self.write).await?.rows_affected == 0 {
-            return Err(Error::NotFound("member"));
-        }
-        member::Entity::find_by_id(member_id)
-            .one(self.read())
-            .await?
-            .ok_or(Error::NotFound("member"))
+        transaction!(self, txn => {
+            if update.clone().exec(txn).await?.rows_affected == 0 {
+                return Err(Error::NotFound("member"));
+            }
+            let updated = member::Entity::find_by_id(member_id)
+                .one(txn)
+                .await?
+                .ok_or(Error::NotFound("member"))?;
+            // Start or end may change alone: the pair is checked as it now stands.
+            if updated.social_start == updated.social_end {
+                return Err(Error::invalid(
+                    "social_hours_end",
+                    "social hours must not start and end at the same time",
+                ));
+            }
+            Ok(updated)
+        })
     }
 
     pub async fn remove_member(
@@ -236,32 +246,17 @@ impl Store {
         member_id: Uuid,
     ) -> Result<()> {
         self.owned_group(organiser, group_id).await?;
-        transaction!(self, txn => {
-            // Their invitations go with them (so their tokens and feed stop
-            // answering); what they answered stays, counted, and in the history.
-            let invitations = invitation::Entity::find()
-                .select_only()
-                .column(invitation::Column::Id)
-                .filter(invitation::Column::MemberId.eq(member_id))
-                .into_tuple::<Uuid>()
-                .all(txn)
-                .await?;
-            if !invitations.is_empty() {
-                response::Entity::update_many()
-                    .col_expr(response::Column::InvitationId, Expr::value(Option::<Uuid>::None))
-                    .filter(response::Column::InvitationId.is_in(invitations))
-                    .exec(txn)
-                    .await?;
-            }
-            let done = member::Entity::delete_many()
-                .filter(member::Column::Id.eq(member_id))
-                .filter(member::Column::GroupId.eq(group_id))
-                .exec(txn)
-                .await?;
-            if done.rows_affected == 0 {
-                return Err(Error::NotFound("member"));
-            }
-            Ok(())
-        })
+        // Their invitations go with them (the foreign keys cascade), so
+        // their tokens and feed stop answering; what they answered stays,
+        // counted and in the history, no longer linked to an invitation.
+        let done = member::Entity::delete_many()
+            .filter(member::Column::Id.eq(member_id))
+            .filter(member::Column::GroupId.eq(group_id))
+            .exec(&self.write)
+            .await?;
+        if done.rows_affected == 0 {
+            return Err(Error::NotFound("member"));
+        }
+        Ok(())
     }
 }

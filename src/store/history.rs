@@ -1,7 +1,6 @@
 //! A poll's history, read back in order: the append-only record that every
 //! write in `polls.rs`, `responses.rs` and `invitations.rs` adds to.
 
-use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
@@ -10,18 +9,6 @@ use crate::entity::poll_history;
 use crate::error::Result;
 
 impl Store {
-    /// When the latest entry of a poll's history was recorded.
-    pub async fn last_recorded(&self, poll_id: Uuid) -> Result<Option<DateTime<Utc>>> {
-        Ok(poll_history::Entity::find()
-            .select_only()
-            .column_as(poll_history::Column::At.max(), "at")
-            .filter(poll_history::Column::PollId.eq(poll_id))
-            .into_tuple::<Option<DateTime<Utc>>>()
-            .one(self.read())
-            .await?
-            .flatten())
-    }
-
     /// One page of a poll's history, oldest first, after entry `after`.
     pub async fn poll_history(
         &self,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    Statement, sea_query::Expr,
+    QuerySelect, Statement, sea_query::Expr,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -128,11 +128,26 @@ FROM invitation i
 JOIN member m ON m.id = i.member_id
 WHERE i.token_hash = $1"#;
 
+/// A member's stored zone and social hours, read back.
+fn clock_of(member: Uuid, zone: &str, start: &str, end: &str) -> Result<(Zone, SocialHours)> {
+    let bad = |what: &str| Error::Internal(anyhow::anyhow!("member {member} has a bad {what}"));
+    Ok((
+        Zone::parse(zone).map_err(|_| bad("time zone"))?,
+        SocialHours {
+            start: parse_clock(start).map_err(|_| bad("social hours start"))?,
+            end: parse_clock(end).map_err(|_| bad("social hours end"))?,
+        },
+    ))
+}
+
 fn invitee_from_row(row: &sea_orm::QueryResult) -> Result<Invitee> {
-    let bad = |what: &str| Error::Internal(anyhow::anyhow!("an invited member has a bad {what}"));
-    let zone: String = row.try_get("", "time_zone")?;
-    let start: String = row.try_get("", "social_start")?;
-    let end: String = row.try_get("", "social_end")?;
+    let member_id: Uuid = row.try_get("", "member_id")?;
+    let (zone, social_hours) = clock_of(
+        member_id,
+        &row.try_get::<String>("", "time_zone")?,
+        &row.try_get::<String>("", "social_start")?,
+        &row.try_get::<String>("", "social_end")?,
+    )?;
     let answer = match row.try_get::<Option<Uuid>>("", "response_id")? {
         Some(response_id) => Some(Answer {
             response_id,
@@ -145,14 +160,11 @@ fn invitee_from_row(row: &sea_orm::QueryResult) -> Result<Invitee> {
     };
     Ok(Invitee {
         invitation_id: row.try_get("", "invitation_id")?,
-        member_id: row.try_get("", "member_id")?,
+        member_id,
         name: row.try_get("", "name")?,
         email: row.try_get("", "email")?,
-        zone: Zone::parse(&zone).map_err(|_| bad("time zone"))?,
-        social_hours: SocialHours {
-            start: parse_clock(&start).map_err(|_| bad("social hours start"))?,
-            end: parse_clock(&end).map_err(|_| bad("social hours end"))?,
-        },
+        zone,
+        social_hours,
         required: row.try_get("", "required")?,
         invited_at: row.try_get("", "invited_at")?,
         answer,
@@ -207,10 +219,11 @@ impl Store {
         who: Invitees,
         required: bool,
     ) -> Result<(Vec<IssuedInvitation>, Vec<Uuid>)> {
-        let members = self.members_to_invite(organiser, &who).await?;
         let now = Utc::now();
         transaction!(self, txn => {
             lock_own_poll(txn, organiser, poll_id).await?;
+            // Read under the lock, so a member removed meanwhile is not invited.
+            let members = members_to_invite(txn, organiser, &who).await?;
             let already: HashSet<Uuid> = invitation::Entity::find()
                 .filter(invitation::Column::PollId.eq(poll_id))
                 .all(txn)
@@ -236,6 +249,7 @@ impl Store {
                     token_hash: Set(token.hash),
                     feed_token_hash: Set(feed.hash),
                     created_at: Set(now),
+                    answer_changed_at: Set(None),
                 });
                 issued.push(IssuedInvitation {
                     invitee: invitee_of(id, m, required, now)?,
@@ -266,61 +280,6 @@ impl Store {
             }
             Ok((issued, skipped))
         })
-    }
-
-    /// The members a request names, checked to belong to the organiser.
-    async fn members_to_invite(
-        &self,
-        organiser: Uuid,
-        who: &Invitees,
-    ) -> Result<Vec<member::Model>> {
-        match who {
-            Invitees::Group(group_id) => {
-                self.owned_group(organiser, *group_id).await?;
-                Ok(member::Entity::find()
-                    .filter(member::Column::GroupId.eq(*group_id))
-                    .all(self.read())
-                    .await?)
-            }
-            Invitees::Members(ids) => {
-                let groups: Vec<Uuid> = member_group::Entity::find()
-                    .filter(member_group::Column::OrganiserId.eq(organiser))
-                    .all(self.read())
-                    .await?
-                    .into_iter()
-                    .map(|g| g.id)
-                    .collect();
-                let found: HashMap<Uuid, member::Model> = member::Entity::find()
-                    .filter(member::Column::GroupId.is_in(groups))
-                    .filter(member::Column::Id.is_in(ids.iter().copied()))
-                    .all(self.read())
-                    .await?
-                    .into_iter()
-                    .map(|m| (m.id, m))
-                    .collect();
-                let mut errors = Vec::new();
-                let mut seen = HashSet::new();
-                let mut members = Vec::new();
-                for (i, id) in ids.iter().enumerate() {
-                    match found.get(id) {
-                        None => errors.push(FieldError::new(
-                            format!("member_ids[{i}]"),
-                            "no member of your groups has this id",
-                        )),
-                        Some(_) if !seen.insert(*id) => errors.push(FieldError::new(
-                            format!("member_ids[{i}]"),
-                            "this member is listed twice",
-                        )),
-                        Some(m) => members.push(m.clone()),
-                    }
-                }
-                if errors.is_empty() {
-                    Ok(members)
-                } else {
-                    Err(errors.into())
-                }
-            }
-        }
     }
 
     /// One page of a poll's invitations, oldest first, with answers (and,
@@ -379,6 +338,18 @@ impl Store {
             Some(r) => (r.try_get("", "invited")?, r.try_get("", "answered")?),
             None => (0, 0),
         })
+    }
+
+    /// When any invited member's answer to the poll last changed.
+    pub async fn answers_changed_at(&self, poll_id: Uuid) -> Result<Option<DateTime<Utc>>> {
+        Ok(invitation::Entity::find()
+            .select_only()
+            .column_as(invitation::Column::AnswerChangedAt.max(), "at")
+            .filter(invitation::Column::PollId.eq(poll_id))
+            .into_tuple::<Option<DateTime<Utc>>>()
+            .one(self.read())
+            .await?
+            .flatten())
     }
 
     /// Per option, the number of required members who can make it.
@@ -474,23 +445,79 @@ impl Store {
     }
 }
 
+/// The members a request names, checked to belong to the organiser.
+async fn members_to_invite(
+    db: &impl ConnectionTrait,
+    organiser: Uuid,
+    who: &Invitees,
+) -> Result<Vec<member::Model>> {
+    match who {
+        Invitees::Group(group_id) => {
+            member_group::Entity::find_by_id(*group_id)
+                .filter(member_group::Column::OrganiserId.eq(organiser))
+                .one(db)
+                .await?
+                .ok_or(Error::NotFound("group"))?;
+            Ok(member::Entity::find()
+                .filter(member::Column::GroupId.eq(*group_id))
+                .all(db)
+                .await?)
+        }
+        Invitees::Members(ids) => {
+            let groups: Vec<Uuid> = member_group::Entity::find()
+                .filter(member_group::Column::OrganiserId.eq(organiser))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|g| g.id)
+                .collect();
+            let found: HashMap<Uuid, member::Model> = member::Entity::find()
+                .filter(member::Column::GroupId.is_in(groups))
+                .filter(member::Column::Id.is_in(ids.iter().copied()))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|m| (m.id, m))
+                .collect();
+            let mut errors = Vec::new();
+            let mut seen = HashSet::new();
+            let mut members = Vec::new();
+            for (i, id) in ids.iter().enumerate() {
+                match found.get(id) {
+                    None => errors.push(FieldError::new(
+                        format!("member_ids[{i}]"),
+                        "no member of your groups has this id",
+                    )),
+                    Some(_) if !seen.insert(*id) => errors.push(FieldError::new(
+                        format!("member_ids[{i}]"),
+                        "this member is listed twice",
+                    )),
+                    Some(m) => members.push(m.clone()),
+                }
+            }
+            if errors.is_empty() {
+                Ok(members)
+            } else {
+                Err(errors.into())
+            }
+        }
+    }
+}
+
 fn invitee_of(
     invitation_id: Uuid,
     m: &member::Model,
     required: bool,
     at: DateTime<Utc>,
 ) -> Result<Invitee> {
-    let bad = |what: &str| Error::Internal(anyhow::anyhow!("member {} has a bad {what}", m.id));
+    let (zone, social_hours) = clock_of(m.id, &m.time_zone, &m.social_start, &m.social_end)?;
     Ok(Invitee {
         invitation_id,
         member_id: m.id,
         name: m.name.clone(),
         email: m.email.clone(),
-        zone: Zone::parse(&m.time_zone).map_err(|_| bad("time zone"))?,
-        social_hours: SocialHours {
-            start: parse_clock(&m.social_start).map_err(|_| bad("social hours start"))?,
-            end: parse_clock(&m.social_end).map_err(|_| bad("social hours end"))?,
-        },
+        zone,
+        social_hours,
         required,
         invited_at: at,
         answer: None,

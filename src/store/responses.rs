@@ -137,7 +137,7 @@ impl Store {
             let current = lock_response(txn, grant.response_id, now).await?;
             ensure_votable(&poll, &ballot.votes, now)?;
             let name = ballot.name.clone().unwrap_or(current.name.clone());
-            replace_locked(txn, &current, &ballot, &name, &Actor::respondent(&name)).await
+            replace_locked(txn, &current, &ballot, (&name, None), &Actor::respondent(&name)).await
         })?;
         self.response(grant.response_id)
             .await?
@@ -151,25 +151,30 @@ impl Store {
         transaction!(self, txn => {
             let poll = lock_poll_for_voting(txn, poll_id).await?;
             let current = lock_response(txn, response_id, now).await?;
-            if current.poll_id != poll.id {
-                return Err(Error::NotFound("response"));
-            }
-            if let Some(reason) = poll.voting_closed_reason(now) {
-                return Err(Error::Conflict(reason));
-            }
-            let old = votes_of(txn, response_id).await?;
-            response::Entity::delete_by_id(response_id).exec(txn).await?;
-            adjust_tallies(txn, current.poll_id, current.shard, &deltas(&old, &[]), -1).await?;
-            record(
-                txn,
-                current.poll_id,
-                &Actor::respondent(&current.name),
-                "response_withdrawn",
-                Some(response_id),
-                json!({ "revision": current.revision }),
-            )
-            .await?;
-            Ok(())
+            withdraw_locked(txn, &poll, &current, now).await
+        })
+    }
+
+    /// Withdraws an invited member's answer; their invitation stays, to
+    /// answer again. Locks poll → invitation → response like every writer
+    /// of an invited answer, so it cannot pull a response from under a proxy
+    /// answer that is already waiting to replace it.
+    pub async fn withdraw_invitation_answer(
+        &self,
+        poll_id: Uuid,
+        invitation_id: Uuid,
+    ) -> Result<()> {
+        let now = Utc::now();
+        transaction!(self, txn => {
+            let poll = lock_poll_for_voting(txn, poll_id).await?;
+            lock_invitation(txn, poll_id, invitation_id, now).await?;
+            let answer = response::Entity::find()
+                .filter(response::Column::InvitationId.eq(invitation_id))
+                .one(txn)
+                .await?
+                .ok_or(Error::NotFound("response"))?;
+            let current = lock_response(txn, answer.id, now).await?;
+            withdraw_locked(txn, &poll, &current, now).await
         })
     }
 
@@ -190,19 +195,7 @@ impl Store {
         let now = Utc::now();
         let (response_id, created) = transaction!(self, txn => {
             let poll = lock_poll_for_voting(txn, poll_id).await?;
-            let locked = invitation::Entity::update_many()
-                .col_expr(invitation::Column::Required, Expr::col(invitation::Column::Required))
-                .filter(invitation::Column::Id.eq(invitation_id))
-                .filter(invitation::Column::PollId.eq(poll_id))
-                .exec(txn)
-                .await?;
-            if locked.rows_affected == 0 {
-                return Err(Error::NotFound("invitation"));
-            }
-            let invited = invitation::Entity::find_by_id(invitation_id)
-                .one(txn)
-                .await?
-                .ok_or(Error::NotFound("invitation"))?;
+            let invited = lock_invitation(txn, poll_id, invitation_id, now).await?;
             let name = member::Entity::find_by_id(invited.member_id)
                 .one(txn)
                 .await?
@@ -219,12 +212,7 @@ impl Store {
                 .await?;
             if let Some(existing) = existing {
                 let current = lock_response(txn, existing.id, now).await?;
-                response::Entity::update_many()
-                    .col_expr(response::Column::RecordedBy, Expr::value(proxy.map(str::to_string)))
-                    .filter(response::Column::Id.eq(current.id))
-                    .exec(txn)
-                    .await?;
-                replace_locked(txn, &current, &ballot, &name, &actor).await?;
+                replace_locked(txn, &current, &ballot, (&name, proxy), &actor).await?;
                 return Ok((current.id, false));
             }
             let id = Uuid::now_v7();
@@ -555,18 +543,23 @@ async fn lock_poll_for_voting(txn: &DatabaseTransaction, poll_id: Uuid) -> Resul
         .ok_or(Error::NotFound("poll"))
 }
 
-/// Replaces a locked response's name, comment and votes, moves the tallies
-/// by the difference and records the new answer in the history.
+/// Replaces a locked response's name, who recorded it (an organiser for a
+/// proxy answer, else nobody), comment and votes, moves the tallies by the
+/// difference and records the new answer in the history.
 async fn replace_locked(
     txn: &DatabaseTransaction,
     current: &response::Model,
     ballot: &Ballot,
-    name: &str,
+    (name, recorded_by): (&str, Option<&str>),
     actor: &Actor,
 ) -> Result<()> {
     let comment = ballot.comment.clone().unwrap_or(current.comment.clone());
     response::Entity::update_many()
         .col_expr(response::Column::Name, Expr::value(name))
+        .col_expr(
+            response::Column::RecordedBy,
+            Expr::value(recorded_by.map(str::to_string)),
+        )
         .col_expr(response::Column::Comment, Expr::value(comment.clone()))
         .filter(response::Column::Id.eq(current.id))
         .exec(txn)
@@ -592,6 +585,58 @@ async fn replace_locked(
         "response_replaced",
         Some(current.id),
         answer_details(current.revision, name, &comment, &ballot.votes),
+    )
+    .await
+}
+
+/// Takes the invitation's row lock (stamping when its answer changed) and
+/// returns it; 404 if it is gone (reissued tokens keep the row; a removed
+/// member's does not).
+async fn lock_invitation(
+    txn: &DatabaseTransaction,
+    poll_id: Uuid,
+    invitation_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<invitation::Model> {
+    let locked = invitation::Entity::update_many()
+        .col_expr(invitation::Column::AnswerChangedAt, Expr::value(now))
+        .filter(invitation::Column::Id.eq(invitation_id))
+        .filter(invitation::Column::PollId.eq(poll_id))
+        .exec(txn)
+        .await?;
+    if locked.rows_affected == 0 {
+        return Err(Error::NotFound("invitation"));
+    }
+    invitation::Entity::find_by_id(invitation_id)
+        .one(txn)
+        .await?
+        .ok_or(Error::NotFound("invitation"))
+}
+
+/// Removes a locked response from the counts while voting is open, keeping
+/// what it said in the history.
+async fn withdraw_locked(
+    txn: &DatabaseTransaction,
+    poll: &Poll,
+    current: &response::Model,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if current.poll_id != poll.id {
+        return Err(Error::NotFound("response"));
+    }
+    if let Some(reason) = poll.voting_closed_reason(now) {
+        return Err(Error::Conflict(reason));
+    }
+    let old = votes_of(txn, current.id).await?;
+    response::Entity::delete_by_id(current.id).exec(txn).await?;
+    adjust_tallies(txn, current.poll_id, current.shard, &deltas(&old, &[]), -1).await?;
+    record(
+        txn,
+        current.poll_id,
+        &Actor::respondent(&current.name),
+        "response_withdrawn",
+        Some(current.id),
+        json!({ "revision": current.revision }),
     )
     .await
 }

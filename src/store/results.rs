@@ -20,6 +20,15 @@ pub struct Tallies {
     pub options: HashMap<Uuid, [i64; 3]>,
 }
 
+impl Tallies {
+    /// An option's yes, if need be and no, and the respondents who left it
+    /// unanswered.
+    pub fn of(&self, option: Uuid) -> [i64; 4] {
+        let [yes, inb, no] = self.options.get(&option).copied().unwrap_or_default();
+        [yes, inb, no, (self.responses - yes - inb - no).max(0)]
+    }
+}
+
 /// `SUM` as a 64-bit integer on every backend (PostgreSQL widens a bigint
 /// sum to numeric otherwise).
 pub(super) fn sum(column: &str) -> Expr {
@@ -59,24 +68,24 @@ pub struct Standing {
 }
 
 impl Store {
-    /// A poll's standing: three indexed queries, none of which reads
-    /// individual votes of open respondents.
-    pub async fn poll_standing(&self, poll_id: Uuid) -> Result<Option<Standing>> {
-        let Some((poll, tallies)) = self.poll_with_tallies(poll_id).await? else {
-            return Ok(None);
-        };
+    /// A poll's standing from its counts: the roster (one row per invited
+    /// member; none for an open poll without invitations) and, when someone
+    /// is required, the required members' availability per option, counted
+    /// in the database. Open respondents' votes are never read.
+    pub async fn standing(&self, poll: Poll, tallies: Tallies) -> Result<Standing> {
+        let poll_id = poll.id;
         let roster = self.roster(poll_id).await?;
         let required_available = if roster.iter().any(|i| i.required) {
             self.required_available(poll_id).await?
         } else {
             HashMap::new()
         };
-        Ok(Some(Standing {
+        Ok(Standing {
             poll,
             tallies,
             roster,
             required_available,
-        }))
+        })
     }
 
     /// A poll with its counts, for results.

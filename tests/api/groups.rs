@@ -55,6 +55,35 @@ async fn an_organiser_keeps_rosters_of_members_with_zones_and_social_hours(app: 
         .await;
     assert_eq!(changed.ok(200)["time_zone"], "Europe/Vienna");
     assert!(changed.body.get("email").is_none());
+    // Start and end may change one at a time; the pair as it would stand
+    // is what is checked, and a refused change changes nothing.
+    let end = changed.body["social_hours_end"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let collapsed = app
+        .request(
+            Method::PATCH,
+            &path,
+            Some(&app.token),
+            Some(&json!({ "social_hours_start": end, "name": "Yoichi S." })),
+        )
+        .await;
+    collapsed.invalid_field("social_hours_end");
+    let read = app
+        .get(&format!("/api/v1/groups/{}", id(&group)), Some(&app.token))
+        .await;
+    let unchanged = read.ok(200)["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == yoichi["id"])
+        .unwrap();
+    assert_eq!(unchanged["name"], yoichi["name"]);
+    assert_eq!(
+        unchanged["social_hours_start"],
+        yoichi["social_hours_start"]
+    );
     app.delete(&path, Some(&app.token)).await.ok(204);
     app.delete(&path, Some(&app.token)).await.problem(404);
     assert_eq!(

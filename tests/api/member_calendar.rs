@@ -453,6 +453,13 @@ async fn a_members_feed_etag_changes_when_their_answer_changes(app: TestApp) {
     assert_eq!(same.status.as_u16(), 304);
     assert!(same.text.is_empty());
 
+    // Another member's answer leaves Yoichi's feed as it was: calendars
+    // subscribed to it need not download it again.
+    answer(&app, &poll, &token_of(&created, "Anna"), &[(0, "no")])
+        .await
+        .ok(201);
+    assert_eq!(conditional(etag.clone()).await.status.as_u16(), 304);
+
     // Their own answer.
     answer(&app, &poll, &token, &[(0, "yes")]).await.ok(201);
     let after = conditional(etag.clone()).await;
