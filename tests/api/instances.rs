@@ -56,13 +56,15 @@ async fn a_poll_closed_on_one_instance_refuses_votes_on_the_other(app: TestApp) 
 
 async fn a_deadline_closes_voting_on_every_instance_without_a_timer(app: TestApp) {
     let other = app.second_instance().await;
-    let deadline = (chrono::Utc::now() + chrono::Duration::milliseconds(1500))
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    // Time enough for the first vote even on a loaded machine; then wait
+    // until just past the deadline.
+    let deadline = chrono::Utc::now() + chrono::Duration::milliseconds(2500);
     let mut body = crate::helpers::reference_poll_body();
-    body["deadline"] = json!(deadline);
+    body["deadline"] = json!(deadline.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
     let poll = app.create_poll(&body).await;
     other.vote(&poll, "Bruna", &[(0, "yes")]).await.ok(201);
-    tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
+    let wait = deadline - chrono::Utc::now() + chrono::Duration::milliseconds(100);
+    tokio::time::sleep(wait.to_std().unwrap_or_default()).await;
     for instance in [&app, &other] {
         instance
             .vote(&poll, "Late", &[(0, "yes")])
