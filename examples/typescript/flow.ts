@@ -9,12 +9,10 @@ import type { components, paths } from "./generated/api.js";
 type Choice = components["schemas"]["Choice"];
 
 const baseUrl = env("CONVENE_URL");
-// Organiser calls carry the token; voting is open to anyone with a name.
-const organiser = createClient<paths>({
-  baseUrl,
-  headers: { Authorization: `Bearer ${env("CONVENE_TOKEN")}` },
-});
-const voter = createClient<paths>({ baseUrl });
+// Organiser calls carry the organiser's token; each member votes with their
+// own invitation token (the InvitationToken scheme).
+const as = (token: string) => createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${token}` } });
+const organiser = as(env("CONVENE_TOKEN"));
 
 function env(name: string): string {
   const value = process.env[name];
@@ -41,13 +39,28 @@ function ok<T>(call: { data?: T; error?: unknown; response: Response }, what: st
   return call.data;
 }
 
-// 1. The organiser creates the reference poll.
+// 1. The organiser keeps the roster: members from São Paulo to Tokyo.
+const group = ok(
+  await organiser.POST("/api/v1/groups", {
+    body: {
+      name: "MAG 2026",
+      members: [
+        { name: "Bruna", email: "bruna@example.org", time_zone: "America/Sao_Paulo" },
+        { name: "Yoichi", email: "yoichi@example.org", time_zone: "Asia/Tokyo" },
+      ],
+    },
+  }),
+  "createGroup",
+);
+console.log(`group ${group.name}: ${group.members.map((m) => `${m.name} (${m.time_zone})`).join(", ")}`);
+
+// 2. The organiser creates the reference poll, for invited members only.
 const poll = ok(
   await organiser.POST("/api/v1/polls", {
     body: {
       title: "Second Open Consultations and MAG Meeting",
       time_zone: "Europe/Vienna",
-      voting: "open",
+      voting: "invite_only",
       options: [
         { kind: "all_day", start_date: "2026-07-05", end_date: "2026-07-07" },
         { kind: "all_day", start_date: "2026-07-10", end_date: "2026-07-12" },
@@ -64,33 +77,58 @@ if (!early || !late || !afternoon || options.length !== 3) fail(`poll has ${opti
 console.log(`created poll ${poll.id} "${poll.title}" in ${poll.time_zone}`);
 for (const o of options) console.log(`  option ${o.number}: ${o.label}`);
 
-// 2. Two members vote by name. Yoichi leaves the afternoon slot unanswered.
+// 3. The group is invited; each member gets a personal token (shown once).
+const invited = ok(
+  await organiser.POST("/api/v1/polls/{poll_id}/invitations", {
+    params: { path: { poll_id: poll.id } },
+    body: { group_id: group.id },
+  }),
+  "createInvitations",
+);
+const tokens = new Map(invited.invitations.map((i) => [i.name, i.token]));
+expect([...tokens.keys()].sort(), ["Bruna", "Yoichi"], "invited members");
+const token = (name: string): string => tokens.get(name) ?? fail(`no invitation for ${name}`);
+for (const name of tokens.keys()) {
+  if (!token(name).startsWith("cvn_inv_")) fail(`${name}'s invitation token does not look like cvn_inv_…`);
+}
+
+// 4. Yoichi reads the poll in Tokyo time without asking for it.
+const seen = ok(
+  await as(token("Yoichi")).GET("/api/v1/polls/{poll_id}", { params: { path: { poll_id: poll.id } } }),
+  "getPoll as Yoichi",
+);
+expect(seen.viewer_time_zone, "Asia/Tokyo", "Yoichi's viewing zone");
+const slot = seen.options.find((o) => o.id === afternoon.id);
+expect(slot?.start_viewer, "2026-07-12T20:00:00+09:00", "the afternoon slot in Tokyo");
+console.log(`Yoichi sees option 3 start at ${slot?.start_viewer}`);
+
+// 5. Both vote with their own token, no name needed. Yoichi leaves the
+//    afternoon slot unanswered.
 const ballots: [string, [string, Choice][]][] = [
   ["Bruna", [[early.id, "yes"], [late.id, "if_need_be"], [afternoon.id, "no"]]],
   ["Yoichi", [[early.id, "no"], [late.id, "yes"]]],
 ];
 for (const [name, votes] of ballots) {
   const created = ok(
-    await voter.POST("/api/v1/polls/{poll_id}/responses", {
+    await as(token(name)).POST("/api/v1/polls/{poll_id}/responses", {
       params: { path: { poll_id: poll.id } },
-      body: { name, votes: votes.map(([option_id, choice]) => ({ option_id, choice })) },
+      body: { votes: votes.map(([option_id, choice]) => ({ option_id, choice })) },
     }),
     `submitResponse as ${name}`,
   );
-  expect(created.name, name, "response name");
+  expect(created.name, name, "response name (from the roster)");
+  expect(created.invited, true, `${name}'s answer is an invited one`);
   expect(created.votes.length, votes.length, `${name}'s recorded votes`);
-  if (typeof created.edit_token === "string" && !created.edit_token.startsWith("cvn_rsp_")) {
-    fail(`${name}'s edit token does not look like cvn_rsp_…`);
-  }
   console.log(`${name} voted: ${votes.map(([, c]) => c).join(", ")}`);
 }
 
-// 3. Results: ranked by availability (yes + if need be), then yes count.
+// 6. Results: ranked by availability (yes + if need be), then yes count.
 const results = ok(
   await organiser.GET("/api/v1/polls/{poll_id}/results", { params: { path: { poll_id: poll.id } } }),
   "getResults",
 );
 expect(results.responses, 2, "responses counted");
+expect([results.invited, results.invited_answered, results.response_rate], [2, 2, 1], "response rate");
 expect(results.top_tied, false, "top_tied");
 // option id -> [rank, yes, if_need_be, no, no_answer, available]
 const wanted = new Map([
@@ -104,8 +142,12 @@ for (const r of results.options) {
   expect([r.rank, r.yes, r.if_need_be, r.no, r.no_answer, r.available], wanted.get(r.option_id), `counts of "${r.label}"`);
   console.log(`  #${r.rank} ${r.label}: yes ${r.yes}, if need be ${r.if_need_be}, no ${r.no}, no answer ${r.no_answer}`);
 }
+// 13:00–16:00 in Vienna is 20:00–23:00 in Tokyo: past Yoichi's 22:00; 08:00–11:00 for Bruna.
+const outside = results.options.find((r) => r.option_id === afternoon.id)?.outside_social_hours ?? [];
+expect(outside.map((m) => [m.name, m.local_start]), [["Yoichi", "2026-07-12T20:00:00+09:00"]], "outside social hours");
+console.log(`  option 3 is outside social hours for: ${outside.map((m) => m.name).join(", ")}`);
 
-// 4. Confirm without naming an option: the unambiguous leader wins.
+// 7. Confirm without naming an option: the unambiguous leader wins.
 const confirmed = ok(
   await organiser.POST("/api/v1/polls/{poll_id}/confirm", { params: { path: { poll_id: poll.id } }, body: {} }),
   "confirmPoll",
@@ -114,7 +156,8 @@ expect(confirmed.status, "confirmed", "status after confirm");
 expect(confirmed.confirmed_option_id, late.id, "confirmed option");
 console.log(`confirmed: ${late.label}`);
 
-// 5. The event as ICS: an all-day VEVENT from 10 July up to (not incl.) 13 July.
+// 8. The event as ICS: an all-day VEVENT from 10 July up to (not incl.) 13 July,
+//    with each member as attendee and their answer as PARTSTAT.
 const ics = ok(
   await organiser.GET("/api/v1/polls/{poll_id}/event.ics", {
     params: { path: { poll_id: poll.id } },
@@ -122,8 +165,15 @@ const ics = ok(
   }),
   "getEventIcs",
 );
+const lines = ics.replace(/\r\n /g, "").split(/\r?\n/); // unfold RFC 5545 lines
 for (const line of ["BEGIN:VEVENT", "STATUS:CONFIRMED", "DTSTART;VALUE=DATE:20260710", "DTEND;VALUE=DATE:20260713"]) {
-  if (!ics.split(/\r?\n/).includes(line)) fail(`event.ics lacks ${line}:\n${ics}`);
+  if (!lines.includes(line)) fail(`event.ics lacks ${line}:\n${ics}`);
 }
-console.log(`event.ics: ${ics.trim().split(/\r?\n/).length} lines, VEVENT confirmed for 2026-07-10..12`);
+const attendees = lines.filter((l) => l.startsWith("ATTENDEE")).sort();
+expect(
+  attendees.map((a) => [a.includes("PARTSTAT=TENTATIVE") && a.includes("mailto:bruna@"), a.includes("PARTSTAT=ACCEPTED") && a.includes("mailto:yoichi@")]),
+  [[true, false], [false, true]],
+  "attendees (Bruna if need be, Yoichi yes)",
+);
+console.log(`event.ics: ${lines.length} lines, VEVENT confirmed for 2026-07-10..12, ${attendees.length} attendees`);
 console.log("typescript flow: ok");

@@ -889,8 +889,10 @@ impl PollsApi {
     /// Read a poll
     ///
     /// Anyone may read an open-voting poll; an invite-only poll only its
-    /// organiser. Timed options are shown in the poll's zone, in UTC and in
-    /// the viewer's zone (`tz`).
+    /// organiser and its invited members (with their invitation token).
+    /// Timed options are shown in the poll's zone, in UTC and in the
+    /// viewer's zone: `tz`, else an invited member's own zone, else the
+    /// poll's.
     #[oai(path = "/polls/:poll_id", method = "get", operation_id = "getPoll")]
     async fn get_poll(
         &self,
