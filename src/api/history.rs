@@ -3,7 +3,7 @@
 
 use poem::web::Data;
 use poem_openapi::{
-    ApiResponse, Enum, Object, OpenApi,
+    ApiResponse, Object, OpenApi,
     param::{Path, Query},
     payload::Json,
 };
@@ -13,68 +13,37 @@ use super::ApiTags;
 use super::auth::OrganiserToken;
 use super::error::error_responses;
 use super::page_limit;
+use super::polls::wire_enum;
 use super::types::Instant;
+use crate::domain::history as dh;
 use crate::domain::time::render_utc;
 use crate::error::Error;
 use crate::store::Store;
 
-/// Who acted.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[oai(rename_all = "snake_case")]
-pub enum ActorKind {
-    Organiser,
-    Respondent,
-}
+wire_enum!(
+    /// Who acted.
+    ActorKind => dh::ActorKind { Organiser, Respondent }
+);
 
-/// What happened.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-#[oai(rename_all = "snake_case")]
-pub enum HistoryAction {
-    PollCreated,
-    PollUpdated,
-    OptionAdded,
-    OptionUpdated,
-    OptionDeleted,
-    PollClosed,
-    PollReopened,
-    PollConfirmed,
-    PollCancelled,
-    MembersInvited,
-    InvitationReissued,
-    ResponseSubmitted,
-    ResponseReplaced,
-    ResponseWithdrawn,
-}
-
-impl HistoryAction {
-    fn parse(s: &str) -> Option<Self> {
-        use HistoryAction::*;
-        Some(match s {
-            "poll_created" => PollCreated,
-            "poll_updated" => PollUpdated,
-            "option_added" => OptionAdded,
-            "option_updated" => OptionUpdated,
-            "option_deleted" => OptionDeleted,
-            "poll_closed" => PollClosed,
-            "poll_reopened" => PollReopened,
-            "poll_confirmed" => PollConfirmed,
-            "poll_cancelled" => PollCancelled,
-            "members_invited" => MembersInvited,
-            "invitation_reissued" => InvitationReissued,
-            "response_submitted" => ResponseSubmitted,
-            "response_replaced" => ResponseReplaced,
-            "response_withdrawn" => ResponseWithdrawn,
-            _ => return None,
-        })
+wire_enum!(
+    /// What happened.
+    HistoryAction => dh::HistoryAction {
+        PollCreated,
+        PollUpdated,
+        OptionAdded,
+        OptionUpdated,
+        OptionDeleted,
+        PollClosed,
+        PollReopened,
+        PollConfirmed,
+        PollCancelled,
+        MembersInvited,
+        InvitationReissued,
+        ResponseSubmitted,
+        ResponseReplaced,
+        ResponseWithdrawn,
     }
-
-    fn is_response(self) -> bool {
-        matches!(
-            self,
-            Self::ResponseSubmitted | Self::ResponseReplaced | Self::ResponseWithdrawn
-        )
-    }
-}
+);
 
 /// One thing that happened to a poll.
 #[derive(Object, Debug, Clone)]
@@ -225,22 +194,23 @@ impl HistoryApi {
         let counts_only = poll.settings.aggregate_only;
         let items = rows
             .into_iter()
-            .filter_map(|h| {
-                let action = HistoryAction::parse(&h.action)?;
+            .map(|h| {
+                // Every row was written with these spellings; one that does not
+                // parse is damage, not something to skip quietly.
+                let unreadable = || anyhow::anyhow!("history entry {} is unreadable", h.id);
+                let action = dh::HistoryAction::parse(&h.action).ok_or_else(unreadable)?;
+                let kind = dh::ActorKind::parse(&h.actor_kind).ok_or_else(unreadable)?;
                 let details: serde_json::Value =
                     serde_json::from_str(&h.details).unwrap_or(serde_json::Value::Null);
+                // Aggregate-only polls keep who answered and what to themselves.
                 let hide = counts_only && action.is_response();
-                Some(HistoryEntry {
+                Ok(HistoryEntry {
                     id: h.id,
                     at: Instant(render_utc(h.at)),
-                    actor_kind: if h.actor_kind == "organiser" {
-                        ActorKind::Organiser
-                    } else {
-                        ActorKind::Respondent
-                    },
-                    actor_name: (!hide || h.actor_kind == "organiser").then_some(h.actor_name),
+                    actor_kind: kind.into(),
+                    actor_name: (!hide || kind == dh::ActorKind::Organiser).then_some(h.actor_name),
                     on_behalf_of: h.on_behalf_of.filter(|_| !hide),
-                    action,
+                    action: action.into(),
                     response_id: h.response_id,
                     details: if hide {
                         serde_json::json!({ "revision": details.get("revision") })
@@ -249,7 +219,8 @@ impl HistoryApi {
                     },
                 })
             })
-            .collect();
+            .collect::<Result<Vec<_>, anyhow::Error>>()
+            .map_err(Error::Internal)?;
         Ok(HistoryRead::Ok(Json(HistoryPage { items, next_cursor })))
     }
 }

@@ -4,7 +4,7 @@ use chrono::Utc;
 use poem::Request;
 use poem::web::Data;
 use poem_openapi::{
-    ApiResponse, Enum, Object, OpenApi,
+    ApiResponse, Object, OpenApi,
     param::{Header, Path, Query},
     payload::Json,
     types::MaybeUndefined,
@@ -30,7 +30,7 @@ use crate::store::polls::{Actor, PollFilter};
 macro_rules! wire_enum {
     ($(#[$meta:meta])* $name:ident => $domain:path { $($variant:ident),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Enum, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+        #[derive(poem_openapi::Enum, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
         #[oai(rename_all = "snake_case")]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
@@ -48,6 +48,7 @@ macro_rules! wire_enum {
         }
     };
 }
+pub(crate) use wire_enum;
 
 wire_enum!(
     /// Where a poll is in its life. An open poll whose deadline has passed reads as `closed`.

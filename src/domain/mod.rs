@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod export;
+pub mod history;
 pub mod ics;
 pub mod limits;
 pub mod poll;

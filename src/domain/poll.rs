@@ -26,6 +26,7 @@ macro_rules! string_enum {
         }
     };
 }
+pub(crate) use string_enum;
 
 string_enum!(
     /// Where a poll is in its life. `Open` with a passed deadline reads as

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use super::polls::{Actor, record};
 use super::{Store, transaction};
 use crate::domain::FieldError;
+use crate::domain::history::HistoryAction;
 use crate::domain::poll::Choice;
 use crate::domain::roster::parse_clock;
 use crate::domain::time::{SocialHours, Zone};
@@ -267,7 +268,7 @@ impl Store {
                     txn,
                     poll_id,
                     actor,
-                    "members_invited",
+                    HistoryAction::MembersInvited,
                     None,
                     json!({
                         "required": required,
@@ -392,7 +393,7 @@ impl Store {
             if done.rows_affected == 0 {
                 return Err(Error::NotFound("invitation"));
             }
-            record(txn, poll_id, actor, "invitation_reissued", None,
+            record(txn, poll_id, actor, HistoryAction::InvitationReissued, None,
                 json!({ "invitation_id": invitation_id })).await?;
             Ok(())
         })?;

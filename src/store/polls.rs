@@ -11,6 +11,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{Store, transaction};
+use crate::domain::history::{ActorKind, HistoryAction};
 use crate::domain::poll::{
     NewPoll, Poll, PollOption, PollPatch, PollStatus, ResultsVisibility, Settings, Voting,
 };
@@ -21,7 +22,7 @@ use crate::error::{Error, Result};
 /// Who did something, for the history.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub kind: &'static str,
+    pub kind: ActorKind,
     pub name: String,
     /// Set when an organiser acts for a member (a proxy answer).
     pub on_behalf_of: Option<String>,
@@ -30,7 +31,7 @@ pub struct Actor {
 impl Actor {
     pub fn organiser(name: &str) -> Self {
         Actor {
-            kind: "organiser",
+            kind: ActorKind::Organiser,
             name: name.to_string(),
             on_behalf_of: None,
         }
@@ -38,7 +39,7 @@ impl Actor {
 
     pub fn respondent(name: &str) -> Self {
         Actor {
-            kind: "respondent",
+            kind: ActorKind::Respondent,
             name: name.to_string(),
             on_behalf_of: None,
         }
@@ -47,7 +48,7 @@ impl Actor {
     /// An organiser recording a member's answer for them.
     pub fn proxy(organiser: &str, member: &str) -> Self {
         Actor {
-            kind: "organiser",
+            kind: ActorKind::Organiser,
             name: organiser.to_string(),
             on_behalf_of: Some(member.to_string()),
         }
@@ -107,7 +108,7 @@ impl Store {
                 txn,
                 id,
                 actor,
-                "poll_created",
+                HistoryAction::PollCreated,
                 None,
                 json!({ "title": new.title, "time_zone": new.zone.name(), "options": new.options.len() }),
             )
@@ -254,7 +255,7 @@ impl Store {
             if done.rows_affected == 0 {
                 return Err(version_mismatch(txn, organiser, id).await);
             }
-            record(txn, id, actor, "poll_updated", None, patch_details(&patch)).await?;
+            record(txn, id, actor, HistoryAction::PollUpdated, None, patch_details(&patch)).await?;
             Ok(())
         })?;
         self.poll(id).await?.ok_or(Error::NotFound("poll"))
@@ -320,10 +321,10 @@ impl Store {
                 ));
             }
             let action = match to {
-                PollStatus::Open => "poll_reopened",
-                PollStatus::Closed => "poll_closed",
-                PollStatus::Confirmed => "poll_confirmed",
-                PollStatus::Cancelled => "poll_cancelled",
+                PollStatus::Open => HistoryAction::PollReopened,
+                PollStatus::Closed => HistoryAction::PollClosed,
+                PollStatus::Confirmed => HistoryAction::PollConfirmed,
+                PollStatus::Cancelled => HistoryAction::PollCancelled,
             };
             record(txn, id, actor, action, None, json!({ "from": status.as_str() })).await?;
             Ok(())
@@ -366,7 +367,7 @@ impl Store {
                     _ => Error::NotFound("poll"),
                 });
             }
-            record(txn, poll_id, actor, "poll_confirmed", None, json!({ "option_id": option_id })).await?;
+            record(txn, poll_id, actor, HistoryAction::PollConfirmed, None, json!({ "option_id": option_id })).await?;
             Ok(())
         })?;
         self.poll(poll_id).await?.ok_or(Error::NotFound("poll"))
@@ -394,7 +395,7 @@ impl Store {
             let mut model = option_model(poll_id, position, &slot, Utc::now());
             model.id = Set(option_id);
             insert_options(txn, vec![model]).await?;
-            record(txn, poll_id, actor, "option_added", None, json!({ "option_id": option_id, "slot": slot.key() })).await?;
+            record(txn, poll_id, actor, HistoryAction::OptionAdded, None, json!({ "option_id": option_id, "slot": slot.key() })).await?;
             Ok(())
         })?;
         let poll = self.poll(poll_id).await?.ok_or(Error::NotFound("poll"))?;
@@ -428,7 +429,7 @@ impl Store {
                 .exec(txn)
                 .await
                 .map_err(unique_to_conflict)?;
-            record(txn, poll_id, actor, "option_updated", None, json!({ "option_id": option_id, "slot": slot.key() })).await?;
+            record(txn, poll_id, actor, HistoryAction::OptionUpdated, None, json!({ "option_id": option_id, "slot": slot.key() })).await?;
             Ok(())
         })?;
         self.poll(poll_id).await?.ok_or(Error::NotFound("poll"))
@@ -458,7 +459,7 @@ impl Store {
                 return Err(Error::Conflict("a poll needs at least one option: add another before removing this one".into()));
             }
             poll_option::Entity::delete_by_id(option_id).exec(txn).await?;
-            record(txn, poll_id, actor, "option_deleted", None, json!({ "option_id": option_id })).await?;
+            record(txn, poll_id, actor, HistoryAction::OptionDeleted, None, json!({ "option_id": option_id })).await?;
             Ok(())
         })?;
         self.poll(poll_id).await?.ok_or(Error::NotFound("poll"))
@@ -471,16 +472,16 @@ pub(super) async fn record(
     txn: &DatabaseTransaction,
     poll_id: Uuid,
     actor: &Actor,
-    action: &str,
+    action: HistoryAction,
     response_id: Option<Uuid>,
     details: serde_json::Value,
 ) -> Result<()> {
     poll_history::Entity::insert(poll_history::ActiveModel {
         poll_id: Set(poll_id),
         at: Set(Utc::now()),
-        actor_kind: Set(actor.kind.to_string()),
+        actor_kind: Set(actor.kind.as_str().to_string()),
         actor_name: Set(actor.name.clone()),
-        action: Set(action.to_string()),
+        action: Set(action.as_str().to_string()),
         response_id: Set(response_id),
         details: Set(details.to_string()),
         on_behalf_of: Set(actor.on_behalf_of.clone()),

@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use super::polls::{Actor, load_poll, record};
 use super::{SHARDS, Store, transaction};
+use crate::domain::history::{ActorKind, HistoryAction};
 use crate::domain::poll::{Choice, Poll, Voting};
 use crate::domain::token::{self, TokenKind};
 use crate::domain::{FieldError, Violations};
@@ -239,7 +240,7 @@ impl Store {
                 txn,
                 poll_id,
                 &actor,
-                "response_submitted",
+                HistoryAction::ResponseSubmitted,
                 Some(id),
                 answer_details(1, &name, &comment, &ballot.votes),
             )
@@ -442,9 +443,9 @@ impl Store {
             poll_history::Entity::insert(poll_history::ActiveModel {
                 poll_id: Set(r.poll_id),
                 at: Set(r.now),
-                actor_kind: Set("respondent".into()),
+                actor_kind: Set(ActorKind::Respondent.as_str().into()),
                 actor_name: Set(r.name.to_string()),
-                action: Set("response_submitted".into()),
+                action: Set(HistoryAction::ResponseSubmitted.as_str().into()),
                 response_id: Set(Some(r.id)),
                 details: Set(details.clone()),
                 ..Default::default()
@@ -459,6 +460,8 @@ impl Store {
 /// A new vote on PostgreSQL, in one statement. `ok` holds a row only while
 /// the poll is at the checked version; every insert hangs off `r`, so either
 /// all happen or none.
+/// The history row spells `ActorKind::Respondent` and
+/// `HistoryAction::ResponseSubmitted` as SQL literals (see domain/history.rs).
 const VOTE_POSTGRES: &str = r#"
 WITH ok AS (SELECT 1 FROM poll WHERE id = $2 AND version = $8),
 r AS (
@@ -582,7 +585,7 @@ async fn replace_locked(
         txn,
         current.poll_id,
         actor,
-        "response_replaced",
+        HistoryAction::ResponseReplaced,
         Some(current.id),
         answer_details(current.revision, name, &comment, &ballot.votes),
     )
@@ -634,7 +637,7 @@ async fn withdraw_locked(
         txn,
         current.poll_id,
         &Actor::respondent(&current.name),
-        "response_withdrawn",
+        HistoryAction::ResponseWithdrawn,
         Some(current.id),
         json!({ "revision": current.revision }),
     )
