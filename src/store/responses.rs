@@ -536,11 +536,14 @@ fn ensure_votable(poll: &Poll, votes: &[(Uuid, Choice)], now: DateTime<Utc>) -> 
 /// row (PostgreSQL; SQLite's single writer needs none) so that a close,
 /// confirmation or edit cannot commit between the check and the write.
 async fn lock_poll_for_voting(txn: &DatabaseTransaction, poll_id: Uuid) -> Result<Poll> {
-    poll::Entity::find_by_id(poll_id)
-        .lock_shared()
-        .one(txn)
-        .await?
-        .ok_or(Error::NotFound("poll"))?;
+    // SQLite has no row locks (its writer is already exclusive): one read.
+    if txn.get_database_backend() == DbBackend::Postgres {
+        poll::Entity::find_by_id(poll_id)
+            .lock_shared()
+            .one(txn)
+            .await?
+            .ok_or(Error::NotFound("poll"))?;
+    }
     load_poll(txn, poll_id)
         .await?
         .ok_or(Error::NotFound("poll"))
