@@ -437,6 +437,7 @@ fn parse_instant(s: &str) -> Result<chrono::DateTime<Utc>, String> {
     chrono::DateTime::parse_from_rfc3339(s.trim())
         .map(|d| d.with_timezone(&Utc))
         .map_err(|_| format!("\"{s}\" is not an RFC 3339 instant such as 2026-06-30T12:00:00Z"))
+        .and_then(time::check_instant)
 }
 
 // ---- views --------------------------------------------------------------
@@ -704,6 +705,7 @@ error_responses!(UpdatePollError {
     BadRequest = 400: "The body or a parameter is malformed.",
     Unauthorized = 401: "No valid organiser token.",
     NotFound = 404: "No such poll of this organiser.",
+    Conflict = 409: "The poll is aggregate-only and has been answered: it stays aggregate-only.",
     PreconditionFailed = 412: "The poll changed since the version in `If-Match`.",
     PayloadTooLarge = 413: "The body is too large.",
     UnsupportedMediaType = 415: "The body is not JSON.",

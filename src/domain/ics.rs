@@ -180,11 +180,22 @@ fn vevent(e: &Event) -> icalendar::Event {
             ev.starts(start).ends(end + Duration::days(1));
         }
         Slot::Timed { start, end } => {
-            let local = |t: DateTime<Utc>| CalendarDateTime::WithTimezone {
-                date_time: e.zone.local(t),
-                tzid: e.zone.name().to_string(),
+            // A wall time in a fall-back hour happens twice, and RFC 5545
+            // (3.3.5) reads it as the first occurrence: an instant in the
+            // second would land an hour off (or whatever the change is) in
+            // every calendar. Such instants are written in UTC form, which
+            // names exactly one moment; the rest stay in the poll's zone.
+            let at = |t: DateTime<Utc>| {
+                if e.zone.is_ambiguous(t) {
+                    CalendarDateTime::Utc(t)
+                } else {
+                    CalendarDateTime::WithTimezone {
+                        date_time: e.zone.local(t),
+                        tzid: e.zone.name().to_string(),
+                    }
+                }
             };
-            ev.starts(local(start)).ends(local(end));
+            ev.starts(at(start)).ends(at(end));
         }
     }
     ev.done()

@@ -171,8 +171,14 @@ fn text(value: &str, max: usize, what: &str, required: bool) -> Result<String, S
     Ok(trimmed.to_string())
 }
 
+/// A title is one line: it is a mail subject, a calendar SUMMARY and a page
+/// heading, none of which can hold a line break.
 pub fn parse_title(s: &str) -> Result<String, String> {
-    text(s, MAX_TITLE_CHARS, "the title", true)
+    let title = text(s, MAX_TITLE_CHARS, "the title", true)?;
+    if title.contains(['\n', '\r']) {
+        return Err("the title must be on one line (no line breaks)".into());
+    }
+    Ok(title)
 }
 
 pub fn parse_description(s: &str) -> Result<String, String> {
@@ -242,6 +248,9 @@ mod tests {
         assert!(parse_title(&"é".repeat(MAX_TITLE_CHARS)).is_ok());
         assert!(parse_title("bell\u{7}").is_err());
         assert!(parse_person_name("Bruna\nEvil").is_err());
+        assert!(parse_title("MAG\r\nBCC: everyone").is_err());
+        assert!(parse_title("MAG\rmeeting").is_err());
+        assert!(parse_title("MAG\nmeeting").is_err());
         assert_eq!(parse_description("").unwrap(), "");
     }
 

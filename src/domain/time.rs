@@ -49,6 +49,21 @@ impl Zone {
     pub fn local(self, instant: DateTime<Utc>) -> NaiveDateTime {
         instant.with_timezone(&self.0).naive_local()
     }
+
+    /// Whether the wall time this instant shows in the zone also names
+    /// another instant (it falls in a fall-back hour): then the wall time
+    /// alone does not say which moment is meant.
+    pub fn is_ambiguous(self, instant: DateTime<Utc>) -> bool {
+        matches!(
+            self.0.from_local_datetime(&self.local(instant)),
+            LocalResult::Ambiguous(..)
+        )
+    }
+
+    /// The zone's offset at the instant, as `+02:00`.
+    pub fn offset_at(self, instant: DateTime<Utc>) -> FixedOffset {
+        instant.with_timezone(&self.0).offset().fix()
+    }
 }
 
 /// An instant as RFC 3339 in UTC with a `Z`, the form clients compare on.
@@ -65,7 +80,14 @@ pub struct WallTime {
 }
 
 impl WallTime {
+    /// Parses a wall time, refusing dates outside [`YEARS`].
     pub fn parse(input: &str) -> Result<Self, String> {
+        let wall = Self::parse_any_year(input)?;
+        check_year(wall.local.date())?;
+        Ok(wall)
+    }
+
+    fn parse_any_year(input: &str) -> Result<Self, String> {
         let s = input.trim();
         let bad = || {
             format!(
@@ -104,6 +126,10 @@ impl WallTime {
     /// spring-forward gap never happens and is refused; one in the fall-back
     /// hour happens twice and is refused unless an offset says which.
     pub fn resolve(self, zone: Zone) -> Result<DateTime<Utc>, String> {
+        self.resolve_any_year(zone).and_then(check_instant)
+    }
+
+    fn resolve_any_year(self, zone: Zone) -> Result<DateTime<Utc>, String> {
         let tz = zone.tz();
         let shown = describe_local(self.local);
         match tz.from_local_datetime(&self.local) {
@@ -203,12 +229,31 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
         .and_then(check_year)
 }
 
+/// The years every date and instant must fall in. Calendar files, RFC 3339
+/// and the database's date types all write four-digit years; a year 0 or
+/// 12026 typed by mistake would make a whole feed unreadable.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+
 fn check_year(date: NaiveDate) -> Result<NaiveDate, String> {
     use chrono::Datelike;
-    if (1900..=9999).contains(&date.year()) {
+    if YEARS.contains(&date.year()) {
         Ok(date)
     } else {
         Err(format!("{date} is outside the years 1900–9999"))
+    }
+}
+
+/// An instant within [`YEARS`], in UTC (so also in every zone's four-digit
+/// years, give or take the day at either end).
+pub fn check_instant(instant: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    use chrono::Datelike;
+    if YEARS.contains(&instant.year()) {
+        Ok(instant)
+    } else {
+        Err(format!(
+            "{} is outside the years 1900–9999",
+            instant.format("%Y-%m-%dT%H:%MZ")
+        ))
     }
 }
 
@@ -292,9 +337,19 @@ impl Slot {
             }
             Slot::Timed { start, end } => {
                 let (s, e) = (zone.local(start), zone.local(end));
+                // In a fall-back hour a wall time happens twice; its offset
+                // tells the two apart ("01:30 +01:00" and "01:30 +00:00").
+                let offset = |t: DateTime<Utc>| {
+                    if zone.is_ambiguous(t) {
+                        format!(" {}", zone.offset_at(t))
+                    } else {
+                        String::new()
+                    }
+                };
+                let (so, eo) = (offset(start), offset(end));
                 if s.date() == e.date() {
                     format!(
-                        "{}, {}–{} ({})",
+                        "{}, {}{so}–{}{eo} ({})",
                         s.format("%a %-d %b %Y"),
                         s.format("%H:%M"),
                         e.format("%H:%M"),
@@ -302,7 +357,7 @@ impl Slot {
                     )
                 } else {
                     format!(
-                        "{} – {} ({})",
+                        "{}{so} – {}{eo} ({})",
                         s.format("%a %-d %b %Y %H:%M"),
                         e.format("%a %-d %b %Y %H:%M"),
                         zone.name()
@@ -472,6 +527,34 @@ mod tests {
             zone("Europe/Vienna").render(instant),
             "2026-07-15T06:00:00+02:00"
         );
+    }
+
+    #[test]
+    fn dates_and_instants_stay_within_four_digit_years() {
+        assert!(WallTime::parse("0001-01-01T10:00").is_err());
+        assert!(WallTime::parse("1899-12-31T23:00").is_err());
+        assert!(WallTime::parse("1900-01-01T00:00").is_ok());
+        assert!(WallTime::parse("9999-12-31T10:00").is_ok());
+        // Inside the years locally, outside them in UTC.
+        assert!(at("America/New_York", "9999-12-31T22:00").is_err());
+        assert!(at("Asia/Tokyo", "1900-01-01T05:00").is_err());
+        assert!(check_instant("1900-01-01T00:00:00Z".parse().unwrap()).is_ok());
+        assert!(check_instant("1899-12-31T23:59:59Z".parse().unwrap()).is_err());
+    }
+
+    #[test]
+    fn labels_show_the_offset_only_for_a_time_that_happens_twice() {
+        let vienna = zone("Europe/Vienna");
+        let first = at("Europe/Vienna", "2026-10-25T02:30+02:00").unwrap();
+        let second = at("Europe/Vienna", "2026-10-25T02:30+01:00").unwrap();
+        let slot = |s: &str, e: &str| Slot::timed(s.parse().unwrap(), e.parse().unwrap()).unwrap();
+        let a = slot(&first, "2026-10-25T03:00:00Z").label(vienna);
+        let b = slot(&second, "2026-10-25T03:00:00Z").label(vienna);
+        assert_eq!(a, "Sun 25 Oct 2026, 02:30 +02:00–04:00 (Europe/Vienna)");
+        assert_eq!(b, "Sun 25 Oct 2026, 02:30 +01:00–04:00 (Europe/Vienna)");
+        assert!(vienna.is_ambiguous(second.parse().unwrap()));
+        let july = slot("2026-07-10T11:00:00Z", "2026-07-10T14:00:00Z").label(vienna);
+        assert_eq!(july, "Fri 10 Jul 2026, 13:00–16:00 (Europe/Vienna)");
     }
 
     #[test]

@@ -210,6 +210,13 @@ impl Store {
         patch: PollPatch,
     ) -> Result<Poll> {
         transaction!(self, txn => {
+            // Names and answers given under an aggregate-only poll were given
+            // on the promise that nobody would see them: once anyone has
+            // answered, the promise cannot be withdrawn.
+            let unveils = patch.aggregate_only == Some(false)
+                && load_poll(txn, id)
+                    .await?
+                    .is_some_and(|p| p.organiser_id == organiser && p.settings.aggregate_only);
             let mut update = poll::Entity::update_many()
                 .col_expr(poll::Column::Version, Expr::col(poll::Column::Version).add(1))
                 .col_expr(poll::Column::UpdatedAt, Expr::value(Utc::now()));
@@ -254,6 +261,16 @@ impl Store {
                 .await?;
             if done.rows_affected == 0 {
                 return Err(version_mismatch(txn, organiser, id).await);
+            }
+            // Checked after the update, whose row lock a first vote (which
+            // reads the poll under a share lock) must wait for: no answer can
+            // slip in between this check and the commit.
+            if unveils && anyone_answered(txn, id).await? {
+                return Err(Error::Conflict(
+                    "the poll is aggregate-only and has been answered: names and answers were \
+                     given on the promise that they stay private, so it stays aggregate-only"
+                        .into(),
+                ));
             }
             record(txn, id, actor, HistoryAction::PollUpdated, None, patch_details(&patch)).await?;
             Ok(())
@@ -570,6 +587,25 @@ async fn bump_version(
     load_poll(txn, poll_id)
         .await?
         .ok_or(Error::NotFound("poll"))
+}
+
+/// Whether anyone has ever answered the poll (a withdrawn answer counts: its
+/// revisions stay in the history).
+async fn anyone_answered(txn: &DatabaseTransaction, id: Uuid) -> Result<bool> {
+    let answered = poll_history::Entity::find()
+        .select_only()
+        .column(poll_history::Column::Id)
+        .filter(poll_history::Column::PollId.eq(id))
+        .filter(poll_history::Column::Action.is_in([
+            HistoryAction::ResponseSubmitted.as_str(),
+            HistoryAction::ResponseReplaced.as_str(),
+            HistoryAction::ResponseWithdrawn.as_str(),
+        ]))
+        .limit(1)
+        .into_tuple::<i64>()
+        .one(txn)
+        .await?;
+    Ok(answered.is_some())
 }
 
 async fn version_mismatch(txn: &DatabaseTransaction, organiser: Uuid, id: Uuid) -> Error {

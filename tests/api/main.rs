@@ -7,6 +7,7 @@ mod access;
 mod calendar;
 mod concurrency;
 mod groups;
+mod hardening;
 mod history_export;
 mod instances;
 mod invitations;

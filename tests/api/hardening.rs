@@ -1,0 +1,263 @@
+//! Faults and hostile input found when the service was attacked as an
+//! outsider would (issue 9): each test here failed before its fix.
+
+use chrono::{DateTime, Duration, Offset, TimeZone, Utc};
+use chrono_tz::Tz;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::both_databases;
+use crate::calendar::{When, parse_ics};
+use crate::helpers::{TestApp, id, reference_poll_body};
+
+async fn patch_poll(app: &TestApp, poll: &Value, body: &Value) -> crate::helpers::Reply {
+    let path = format!("/api/v1/polls/{}", id(poll));
+    let etag = app
+        .get(&path, Some(&app.token))
+        .await
+        .header("etag")
+        .expect("an ETag")
+        .to_string();
+    app.request_with(
+        Method::PATCH,
+        &path,
+        Some(&app.token),
+        Some(body),
+        &[("If-Match", &etag)],
+    )
+    .await
+}
+
+async fn an_answered_aggregate_only_poll_stays_aggregate_only(app: TestApp) {
+    let mut body = reference_poll_body();
+    body["aggregate_only"] = json!(true);
+
+    // Nobody has answered yet: the organiser may still change their mind.
+    let unanswered = app.create_poll(&body).await;
+    let r = patch_poll(&app, &unanswered, &json!({ "aggregate_only": false })).await;
+    assert_eq!(r.ok(200)["aggregate_only"], false);
+
+    let poll = app.create_poll(&body).await;
+    app.vote(&poll, "Bruna", &[(0, "yes")]).await.ok(201);
+    let r = patch_poll(&app, &poll, &json!({ "aggregate_only": false })).await;
+    let detail = r.problem(409)["detail"].as_str().unwrap().to_string();
+    assert!(detail.contains("aggregate-only"), "{detail}");
+    // Nothing changed: not the setting, not the version, and nothing shows.
+    let read = app
+        .get(&format!("/api/v1/polls/{}", id(&poll)), Some(&app.token))
+        .await;
+    assert_eq!(read.ok(200)["aggregate_only"], true);
+    assert_eq!(read.header("etag"), Some("\"1\""));
+    let responses = format!("/api/v1/polls/{}/responses", id(&poll));
+    app.get(&responses, Some(&app.token)).await.problem(403);
+    let export = app
+        .get(
+            &format!("/api/v1/polls/{}/export.csv", id(&poll)),
+            Some(&app.token),
+        )
+        .await;
+    assert!(!export.text.contains("Bruna"), "{}", export.text);
+    // Other edits of the same poll still go through.
+    let r = patch_poll(&app, &poll, &json!({ "title": "Open consultation" })).await;
+    assert_eq!(r.ok(200)["aggregate_only"], true);
+
+    // A withdrawn answer was still given under the promise.
+    let withdrawn = app.create_poll(&body).await;
+    let token = app.vote(&withdrawn, "Yoichi", &[(1, "no")]).await.ok(201)["edit_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.delete(
+        &format!("/api/v1/polls/{}/responses/me", id(&withdrawn)),
+        Some(&token),
+    )
+    .await
+    .ok(204);
+    patch_poll(&app, &withdrawn, &json!({ "aggregate_only": false }))
+        .await
+        .problem(409);
+}
+
+async fn titles_are_one_line(app: TestApp) {
+    for title in ["MAG\r\nBcc: everyone", "MAG\nmeeting", "MAG\rmeeting"] {
+        let mut body = reference_poll_body();
+        body["title"] = json!(title);
+        let message = app
+            .post("/api/v1/polls", Some(&app.token), &body)
+            .await
+            .invalid_field("title");
+        assert!(message.contains("one line"), "{message}");
+    }
+    let poll = app.reference_poll().await;
+    patch_poll(&app, &poll, &json!({ "title": "MAG\r\nmeeting" }))
+        .await
+        .invalid_field("title");
+    let list = app.get("/api/v1/polls", Some(&app.token)).await;
+    assert_eq!(list.ok(200)["items"].as_array().unwrap().len(), 1);
+}
+
+async fn every_instant_stays_within_the_years_1900_to_9999(app: TestApp) {
+    let timed = |start: &str, end: &str| {
+        json!({ "title": "Typo", "time_zone": "Europe/Vienna",
+                "options": [{ "kind": "timed", "start": start, "end": end }] })
+    };
+    for (start, end, field) in [
+        ("0001-01-01T10:00", "2026-07-10T11:00", "options[0].start"),
+        ("1899-12-31T10:00", "2026-07-10T11:00", "options[0].start"),
+        ("2026-07-10T10:00", "10000-01-01T10:00", "options[0].end"),
+        // Inside the years on the wall clock, past them in UTC.
+        (
+            "9999-12-31T10:00",
+            "9999-12-31T23:30-05:00",
+            "options[0].end",
+        ),
+    ] {
+        let mut body = timed(start, end);
+        body["time_zone"] = json!("America/New_York");
+        app.post("/api/v1/polls", Some(&app.token), &body)
+            .await
+            .invalid_field(field);
+    }
+    let mut late = reference_poll_body();
+    late["deadline"] = json!("9999-12-31T23:00:00-05:00");
+    app.post("/api/v1/polls", Some(&app.token), &late)
+        .await
+        .invalid_field("deadline");
+    let poll = app.reference_poll().await;
+    app.post(
+        &format!("/api/v1/polls/{}/options", id(&poll)),
+        Some(&app.token),
+        &json!({ "kind": "timed", "start": "0001-01-01T10:00", "end": "0001-01-01T11:00" }),
+    )
+    .await
+    .invalid_field("start");
+    // The edges themselves are accepted.
+    let mut edges = timed("1900-01-01T10:00", "1900-01-01T11:00");
+    edges["options"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "kind": "timed", "start": "9999-12-31T10:00", "end": "9999-12-31T11:00" }));
+    app.create_poll(&edges).await;
+    // And nothing outside them reached the organiser's holds.
+    let holds = app
+        .get(
+            &format!("/api/v1/polls/{}/holds.ics", id(&poll)),
+            Some(&app.token),
+        )
+        .await;
+    assert!(!holds.text.contains("DTSTART:-"), "{}", holds.text);
+    parse_ics(&holds.text);
+}
+
+/// The first backward offset change of `tz` in 2026: when, and the offsets
+/// before and after it (before > after).
+fn fall_back(tz: Tz) -> (DateTime<Utc>, i32, i32) {
+    let offset = |t: DateTime<Utc>| tz.offset_from_utc_datetime(&t.naive_utc()).fix();
+    let mut t = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let end = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
+    while t < end {
+        let next = t + Duration::minutes(15);
+        let (a, b) = (offset(t), offset(next));
+        if b.local_minus_utc() < a.local_minus_utc() {
+            return (next, a.local_minus_utc(), b.local_minus_utc());
+        }
+        t = next;
+    }
+    panic!("{tz} has no fall-back in 2026");
+}
+
+fn offset_text(seconds: i32) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let s = seconds.abs();
+    format!("{sign}{:02}:{:02}", s / 3600, (s % 3600) / 60)
+}
+
+/// A wall time in the repeated hour happens twice; calendars read a local
+/// time as the first occurrence, so the second must be written in UTC. Zones
+/// with 30-minute (Lord Howe) and 2-hour (Troll) changes and tzdb's negative
+/// DST (Dublin, Casablanca) included.
+async fn fall_back_hours_reach_calendars_on_the_right_occurrence(app: TestApp) {
+    let zones = [
+        "Europe/Vienna",
+        "America/New_York",
+        "Australia/Lord_Howe",
+        "Antarctica/Troll",
+        "Europe/Dublin",
+        "Africa/Casablanca",
+    ];
+    for zone in zones {
+        let tz: Tz = zone.parse().unwrap();
+        let (at, before, after) = fall_back(tz);
+        // The middle of the repeated interval, as a wall time.
+        let wall = (at + Duration::seconds(((before - after) / 2).into())).naive_utc()
+            + Duration::seconds(after.into());
+        let wall = wall.format("%Y-%m-%dT%H:%M").to_string();
+        let first = format!("{wall}{}", offset_text(before));
+        let second = format!("{wall}{}", offset_text(after));
+        let later = (at + Duration::hours(6)).naive_utc() + Duration::seconds(after.into());
+        let later = later.format("%Y-%m-%dT%H:%M").to_string();
+        let poll = app
+            .create_poll(&json!({
+                "title": format!("Fall back in {zone}"), "time_zone": zone,
+                "options": [
+                    { "kind": "timed", "start": first, "end": later },
+                    { "kind": "timed", "start": second, "end": later },
+                ] }))
+            .await;
+        let options = poll["options"].as_array().unwrap();
+        assert_ne!(options[0]["start_utc"], options[1]["start_utc"], "{zone}");
+        // The labels tell the two apart.
+        assert_ne!(options[0]["label"], options[1]["label"], "{zone}");
+        assert!(
+            options[1]["label"]
+                .as_str()
+                .unwrap()
+                .contains(&offset_text(after)),
+            "{zone}: {}",
+            options[1]["label"]
+        );
+        let holds = app
+            .get(
+                &format!("/api/v1/polls/{}/holds.ics", id(&poll)),
+                Some(&app.token),
+            )
+            .await;
+        let events = parse_ics(&holds.text);
+        assert_eq!(events.len(), 2, "{}", holds.text);
+        for (event, option) in events.iter().zip(options) {
+            let expected: DateTime<Utc> = option["start_utc"].as_str().unwrap().parse().unwrap();
+            assert_eq!(
+                event.start,
+                When::Instant(expected),
+                "{zone} {}\n{}",
+                option["label"],
+                holds.text
+            );
+        }
+        // The confirmed event of the second occurrence too.
+        app.post(
+            &format!("/api/v1/polls/{}/confirm", id(&poll)),
+            Some(&app.token),
+            &json!({ "option_id": options[1]["id"] }),
+        )
+        .await
+        .ok(200);
+        let event = app
+            .get(&format!("/api/v1/polls/{}/event.ics", id(&poll)), None)
+            .await;
+        let expected: DateTime<Utc> = options[1]["start_utc"].as_str().unwrap().parse().unwrap();
+        assert_eq!(
+            parse_ics(&event.text)[0].start,
+            When::Instant(expected),
+            "{zone}\n{}",
+            event.text
+        );
+    }
+}
+
+both_databases!(
+    an_answered_aggregate_only_poll_stays_aggregate_only,
+    titles_are_one_line,
+    every_instant_stays_within_the_years_1900_to_9999,
+    fall_back_hours_reach_calendars_on_the_right_occurrence,
+);
