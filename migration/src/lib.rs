@@ -8,6 +8,7 @@ mod m20261126_000001_core;
 mod m20261126_000002_calendar;
 mod m20261126_000003_groups;
 mod m20261126_000004_invitations;
+mod m20261202_000005_group_feeds;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_calendar::Migration),
             Box::new(m20261126_000003_groups::Migration),
             Box::new(m20261126_000004_invitations::Migration),
+            Box::new(m20261202_000005_group_feeds::Migration),
         ]
     }
 }

@@ -120,11 +120,14 @@ error_responses!(IcsError {
 });
 
 /// What a feed shows. `organiser`: every poll of yours, with holds and
-/// confirmed events. (Members' feeds come with their invitations.)
+/// confirmed events. `group`: the polls any member of one of your groups is
+/// invited to, for the group to share (no one's answers in it). (Each
+/// member's own feed comes with their invitation.)
 #[derive(poem_openapi::Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[oai(rename_all = "snake_case")]
 pub enum FeedKind {
     Organiser,
+    Group,
 }
 
 /// A subscription feed.
@@ -134,6 +137,9 @@ pub struct FeedView {
     /// The feed's id.
     pub id: Uuid,
     pub kind: FeedKind,
+    /// The group a `group` feed shows.
+    #[oai(skip_serializing_if_is_none)]
+    pub group_id: Option<Uuid>,
     pub created_at: Instant,
     /// The feed's `https://` (or `http://`) address. Only its hash is stored,
     /// so it is shown only when the feed is created or rotated.
@@ -155,6 +161,7 @@ impl poem_openapi::types::Example for FeedView {
         FeedView {
             id: id(5),
             kind: FeedKind::Organiser,
+            group_id: None,
             created_at: Instant(render_utc(at("2026-05-04T08:40:00Z"))),
             url: Some(url),
             webcal_url: Some(webcal),
@@ -213,7 +220,12 @@ fn feed_view(base: &str, model: &crate::entity::feed::Model, secret: Option<&str
     let (url, webcal_url) = secret.map(|s| feed_urls(base, s)).unzip();
     FeedView {
         id: model.id,
-        kind: FeedKind::Organiser,
+        kind: if model.group_id.is_some() {
+            FeedKind::Group
+        } else {
+            FeedKind::Organiser
+        },
+        group_id: model.group_id,
         created_at: Instant(render_utc(model.created_at)),
         url,
         webcal_url,
@@ -273,10 +285,11 @@ impl CalendarApi {
 
     /// List your feeds
     ///
-    /// Your calendar subscription feeds: every poll of yours, with holds and
-    /// confirmed events. The first call creates your feed and shows its
-    /// address; later calls list it without the address (only its hash is
-    /// kept) — rotate it to get a new one.
+    /// Your calendar subscription feeds: your own (every poll of yours, with
+    /// holds and confirmed events) and one per group (the polls its members
+    /// are invited to). A feed is created the first time it is listed, and
+    /// its address is shown then; later calls list it without the address
+    /// (only its hash is kept) — rotate it to get a new one.
     #[oai(path = "/feeds", method = "get", operation_id = "listFeeds")]
     async fn list_feeds(
         &self,
@@ -530,7 +543,7 @@ pub async fn feed(
     // A member's feed lists the member themself as attendee, with their answer.
     let guests = match stamp.scope {
         FeedScope::Member(member) => store.member_guests(member).await.map_err(Problem::from)?,
-        FeedScope::Organiser(_) => Default::default(),
+        FeedScope::Organiser(_) | FeedScope::Group(_) => Default::default(),
     };
     let events: Vec<_> = polls
         .iter()

@@ -8,8 +8,11 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub organiser_id: Uuid,
-    /// `organiser` (all the organiser's polls).
+    /// `organiser` (all the organiser's polls) or `group` (the polls the
+    /// group's members are invited to).
     pub kind: String,
+    /// The group of a `group` feed.
+    pub group_id: Option<Uuid>,
     #[sea_orm(unique)]
     pub token_hash: String,
     pub created_at: DateTimeUtc,

@@ -3,8 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    Statement, sea_query::Expr,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -15,7 +14,7 @@ use std::collections::HashMap;
 use crate::domain::calendar::Guest;
 use crate::domain::poll::{Choice, Poll};
 use crate::domain::token::{self, TokenKind};
-use crate::entity::feed;
+use crate::entity::{feed, member_group};
 use crate::error::{Error, Result};
 
 /// What a feed shows.
@@ -25,6 +24,9 @@ pub enum FeedScope {
     Organiser(Uuid),
     /// Every poll one member is invited to, with their own answers.
     Member(Uuid),
+    /// Every poll any member of one group is invited to (no answers: the
+    /// feed is for the whole group to share).
+    Group(Uuid),
 }
 
 /// Enough to answer `If-None-Match` / `If-Modified-Since` without rendering:
@@ -68,8 +70,24 @@ SELECT 'organiser' AS scope,
 FROM feed f
 JOIN organiser o ON o.id = f.organiser_id
 LEFT JOIN poll p ON p.organiser_id = f.organiser_id
-WHERE f.token_hash = $1
+WHERE f.token_hash = $1 AND f.group_id IS NULL
 GROUP BY f.id, f.organiser_id, o.name
+UNION ALL
+SELECT 'group' AS scope,
+       f.id AS feed_id, g.id AS owner_id, g.name AS owner_name,
+       CAST(NULL AS TEXT) AS owner_email,
+       COUNT(p.id) AS polls,
+       CAST(COALESCE(SUM(p.version), 0) AS BIGINT) AS version_sum,
+       MAX(p.updated_at) AS last_modified,
+       CAST(0 AS BIGINT) AS answers, CAST(0 AS BIGINT) AS answer_revisions,
+       CAST(NULL AS TIMESTAMPTZ) AS answers_modified
+FROM feed f
+JOIN member_group g ON g.id = f.group_id
+LEFT JOIN poll p ON p.id IN (
+    SELECT i.poll_id FROM invitation i JOIN member m ON m.id = i.member_id
+    WHERE m.group_id = g.id)
+WHERE f.token_hash = $1
+GROUP BY f.id, g.id, g.name
 UNION ALL
 SELECT 'member' AS scope,
        mine.id AS feed_id, mine.member_id AS owner_id, m.name AS owner_name,
@@ -107,6 +125,17 @@ LEFT JOIN response r ON r.invitation_id = i.id
 LEFT JOIN vote v ON v.response_id = r.id
 WHERE i.member_id = $1"#;
 
+const GROUP_POLLS: &str = concat!(
+    poll_and_options_columns!(),
+    "
+FROM poll p
+LEFT JOIN poll_option o ON o.poll_id = p.id
+WHERE p.id IN (
+    SELECT i.poll_id FROM invitation i JOIN member m ON m.id = i.member_id
+    WHERE m.group_id = $1)
+ORDER BY p.id, o.position, o.id"
+);
+
 const ORGANISER_POLLS: &str = concat!(
     poll_and_options_columns!(),
     "
@@ -117,8 +146,9 @@ ORDER BY p.id, o.position, o.id"
 );
 
 impl Store {
-    /// The organiser's feeds, creating the organiser feed on first use. A
-    /// feed created now comes with its token (shown only this once).
+    /// The organiser's feeds: their own and one per group, each created on
+    /// first use. A feed created now comes with its token (shown only this
+    /// once).
     pub async fn organiser_feeds(
         &self,
         organiser: Uuid,
@@ -128,27 +158,60 @@ impl Store {
             .order_by_asc(feed::Column::Id)
             .all(self.read())
             .await?;
-        if !existing.is_empty() {
-            return Ok(existing.into_iter().map(|f| (f, None)).collect());
+        let groups = member_group::Entity::find()
+            .filter(member_group::Column::OrganiserId.eq(organiser))
+            .order_by_asc(member_group::Column::Id)
+            .all(self.read())
+            .await?;
+        let mut feeds: Vec<(feed::Model, Option<String>)> =
+            existing.iter().cloned().map(|f| (f, None)).collect();
+        let mut missing: Vec<Option<Uuid>> = Vec::new();
+        if !existing.iter().any(|f| f.group_id.is_none()) {
+            missing.push(None);
         }
-        let minted = token::generate(TokenKind::Feed);
-        let model = feed::Model {
-            id: Uuid::now_v7(),
-            organiser_id: organiser,
-            kind: "organiser".into(),
-            token_hash: minted.hash,
-            created_at: Utc::now(),
-        };
-        feed::Entity::insert(feed::ActiveModel {
-            id: Set(model.id),
-            organiser_id: Set(model.organiser_id),
-            kind: Set(model.kind.clone()),
-            token_hash: Set(model.token_hash.clone()),
-            created_at: Set(model.created_at),
-        })
-        .exec_without_returning(&self.write)
-        .await?;
-        Ok(vec![(model, Some(minted.secret))])
+        missing.extend(
+            groups
+                .iter()
+                .filter(|g| !existing.iter().any(|f| f.group_id == Some(g.id)))
+                .map(|g| Some(g.id)),
+        );
+        for group in missing {
+            let minted = token::generate(TokenKind::Feed);
+            let model = feed::Model {
+                id: Uuid::now_v7(),
+                organiser_id: organiser,
+                kind: if group.is_some() {
+                    "group"
+                } else {
+                    "organiser"
+                }
+                .into(),
+                group_id: group,
+                token_hash: minted.hash,
+                created_at: Utc::now(),
+            };
+            let inserted = feed::Entity::insert(feed::ActiveModel::from(model.clone()))
+                .exec_without_returning(&self.write)
+                .await;
+            match inserted {
+                Ok(_) => feeds.push((model, Some(minted.secret))),
+                // Another request created this group's feed just now: it
+                // showed the address; this listing shows it without.
+                Err(e) if group.is_some() && super::is_unique_violation(&e) => {
+                    if let Some(f) = feed::Entity::find()
+                        .filter(feed::Column::GroupId.eq(group))
+                        .one(&self.write)
+                        .await?
+                    {
+                        feeds.push((f, None));
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        // The organiser's own feed first, then the groups' in creation order.
+        feeds.sort_by_key(|(f, _)| (f.group_id.is_some(), f.created_at, f.id));
+        Ok(feeds)
     }
 
     /// A new token for a feed; the old one stops working at once.
@@ -191,6 +254,7 @@ impl Store {
             feed_id: row.try_get("", "feed_id")?,
             scope: match row.try_get::<String>("", "scope")?.as_str() {
                 "member" => FeedScope::Member(owner),
+                "group" => FeedScope::Group(owner),
                 _ => FeedScope::Organiser(owner),
             },
             owner_name: row.try_get("", "owner_name")?,
@@ -246,6 +310,7 @@ impl Store {
         let (sql, owner) = match scope {
             FeedScope::Organiser(id) => (ORGANISER_POLLS, id),
             FeedScope::Member(id) => (MEMBER_POLLS, id),
+            FeedScope::Group(id) => (GROUP_POLLS, id),
         };
         let db = self.read();
         let rows = db

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use crate::both_databases;
 use crate::calendar::{When, parse_ics};
 use crate::helpers::{TestApp, id, reference_poll_body};
+use crate::invitations::{create_group, create_group_as, invite_group, invite_only_poll, member};
 
 async fn patch_poll(app: &TestApp, poll: &Value, body: &Value) -> crate::helpers::Reply {
     let path = format!("/api/v1/polls/{}", id(poll));
@@ -255,9 +256,148 @@ async fn fall_back_hours_reach_calendars_on_the_right_occurrence(app: TestApp) {
     }
 }
 
+/// The design promises feeds per member, per group and per organiser.
+async fn each_group_has_a_feed_of_the_polls_its_members_are_invited_to(app: TestApp) {
+    let mag = create_group(
+        &app,
+        vec![
+            member("Yoichi", Some("yoichi@example.org"), "Asia/Tokyo"),
+            member("Bruna", Some("bruna@example.org"), "America/Sao_Paulo"),
+        ],
+    )
+    .await;
+    let bureau = create_group_as(
+        &app,
+        &app.token,
+        "Bureau",
+        vec![member("Anna", None, "America/New_York")],
+    )
+    .await;
+    let mag_poll = invite_only_poll(&app, json!({ "title": "MAG meeting" })).await;
+    invite_group(&app, &mag_poll, &mag).await;
+    let bureau_poll = invite_only_poll(&app, json!({ "title": "Bureau call" })).await;
+    invite_group(&app, &bureau_poll, &bureau).await;
+    app.create_poll(&json!({ "title": "Nobody invited", "time_zone": "UTC",
+        "options": [{ "kind": "all_day", "start_date": "2026-09-01" }] }))
+        .await;
+
+    let feeds = app.get("/api/v1/feeds", Some(&app.token)).await;
+    let items = feeds.ok(200)["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 3, "{}", feeds.text);
+    assert_eq!(items[0]["kind"], "organiser");
+    let group_feed = items
+        .iter()
+        .find(|f| f["group_id"] == mag["id"])
+        .expect("the MAG group's feed")
+        .clone();
+    assert_eq!(group_feed["kind"], "group");
+    let url = group_feed["url"].as_str().unwrap();
+    assert_eq!(
+        group_feed["webcal_url"].as_str().unwrap(),
+        url.replace("http://", "webcal://")
+    );
+    let path = url.trim_start_matches(&app.address).to_string();
+
+    let r = app.get(&path, None).await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    assert_eq!(
+        r.header("content-type"),
+        Some("text/calendar; charset=utf-8")
+    );
+    assert!(
+        r.text.contains("X-WR-CALNAME:Convene: MAG 2026"),
+        "{}",
+        r.text
+    );
+    let events = parse_ics(&r.text);
+    assert_eq!(
+        events.len(),
+        3,
+        "the MAG poll's three holds only: {}",
+        r.text
+    );
+    assert!(
+        events
+            .iter()
+            .all(|e| e.text("SUMMARY").unwrap().contains("MAG meeting"))
+    );
+    assert!(
+        !r.text.contains("ATTENDEE"),
+        "a shared feed names no one's answer"
+    );
+
+    // The same caching rules as every feed.
+    let etag = r.header("etag").unwrap().to_string();
+    assert!(r.header("last-modified").is_some());
+    let cached = app
+        .request_with(Method::GET, &path, None, None, &[("If-None-Match", &etag)])
+        .await;
+    assert_eq!(cached.status.as_u16(), 304);
+    let head = app.request(Method::HEAD, &path, None, None).await;
+    assert_eq!((head.status.as_u16(), head.text.as_str()), (200, ""));
+    app.post(
+        &format!("/api/v1/polls/{}/close", id(&bureau_poll)),
+        Some(&app.token),
+        &json!({}),
+    )
+    .await
+    .ok(200);
+    let other_group_changed = app
+        .request_with(Method::GET, &path, None, None, &[("If-None-Match", &etag)])
+        .await;
+    assert_eq!(other_group_changed.status.as_u16(), 304);
+    app.post(
+        &format!("/api/v1/polls/{}/close", id(&mag_poll)),
+        Some(&app.token),
+        &json!({}),
+    )
+    .await
+    .ok(200);
+    let changed = app
+        .request_with(Method::GET, &path, None, None, &[("If-None-Match", &etag)])
+        .await;
+    assert_eq!(changed.status.as_u16(), 200);
+
+    // Listed again: the same feeds, without addresses.
+    let again = app.get("/api/v1/feeds", Some(&app.token)).await;
+    let again = again.ok(200)["items"].as_array().unwrap().clone();
+    assert_eq!(again.len(), 3);
+    assert!(again.iter().all(|f| f.get("url").is_none()));
+    // A group created later gets its feed at the next listing.
+    create_group_as(&app, &app.token, "Observers", vec![]).await;
+    let more = app.get("/api/v1/feeds", Some(&app.token)).await;
+    let more = more.ok(200)["items"].as_array().unwrap().clone();
+    assert_eq!(more.len(), 4);
+    assert_eq!(more.iter().filter(|f| f.get("url").is_some()).count(), 1);
+
+    // Another organiser sees none of these and cannot rotate them.
+    let other = app.other_organiser().await;
+    let theirs = app.get("/api/v1/feeds", Some(&other)).await;
+    let theirs = theirs.ok(200)["items"].as_array().unwrap().clone();
+    assert_eq!(theirs.len(), 1);
+    assert_eq!(theirs[0]["kind"], "organiser");
+    let rotate = format!(
+        "/api/v1/feeds/{}/rotate",
+        group_feed["id"].as_str().unwrap()
+    );
+    app.post(&rotate, Some(&other), &json!({}))
+        .await
+        .problem(404);
+    let rotated = app.post(&rotate, Some(&app.token), &json!({})).await;
+    assert_eq!(rotated.ok(200)["kind"], "group");
+    let new_path = rotated.body["url"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches(&app.address)
+        .to_string();
+    app.get(&path, None).await.problem(404);
+    assert_eq!(app.get(&new_path, None).await.status.as_u16(), 200);
+}
+
 both_databases!(
     an_answered_aggregate_only_poll_stays_aggregate_only,
     titles_are_one_line,
     every_instant_stays_within_the_years_1900_to_9999,
     fall_back_hours_reach_calendars_on_the_right_occurrence,
+    each_group_has_a_feed_of_the_polls_its_members_are_invited_to,
 );
