@@ -20,6 +20,10 @@ pub enum Error {
     PreconditionRequired(String),
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
+    /// The database cannot be reached right now (down, restarting, or the
+    /// connection was cut): the same request may well succeed shortly.
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -32,7 +36,28 @@ impl Error {
 
 impl From<sea_orm::DbErr> for Error {
     fn from(err: sea_orm::DbErr) -> Self {
-        Error::Internal(anyhow::Error::new(err))
+        if crate::store::is_unavailable(&err) {
+            tracing::warn!(error = %err, "database unavailable");
+            Error::Unavailable("the database is unavailable for a moment: try again shortly".into())
+        } else {
+            Error::Internal(anyhow::Error::new(err))
+        }
+    }
+}
+
+impl Error {
+    /// Whether this failure is the database being unreachable, however it
+    /// was wrapped on the way up.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            Error::Unavailable(_) => true,
+            Error::Internal(e) => e.chain().any(|cause| {
+                cause
+                    .downcast_ref::<sea_orm::DbErr>()
+                    .is_some_and(crate::store::is_unavailable)
+            }),
+            _ => false,
+        }
     }
 }
 

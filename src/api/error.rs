@@ -100,15 +100,31 @@ impl ResponseError for Problem {
 
     fn as_response(&self) -> Response {
         let body = poem_openapi::types::ToJSON::to_json(self).unwrap_or_default();
-        Response::builder()
+        let mut resp = Response::builder()
             .status(ResponseError::status(self))
-            .content_type(PROBLEM_JSON)
-            .body(body.to_string())
+            .content_type(PROBLEM_JSON);
+        if self.status == 503 {
+            resp = resp.header(poem::http::header::RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        resp.body(body.to_string())
     }
 }
 
+/// How long a client should wait before retrying while the database is
+/// unreachable (`Retry-After`, seconds): a restart takes a few seconds.
+pub const RETRY_AFTER_SECONDS: u32 = 2;
+
 impl From<Error> for Problem {
     fn from(err: Error) -> Self {
+        if err.is_unavailable() {
+            if let Error::Internal(e) = &err {
+                tracing::warn!(error = ?e, "database unavailable");
+            }
+            return Problem::new(
+                503,
+                "the database is unavailable for a moment: try again shortly",
+            );
+        }
         match err {
             Error::NotFound(what) => {
                 Problem::new(404, format!("no such {what}, or it is not yours to see"))
@@ -119,6 +135,7 @@ impl From<Error> for Problem {
             Error::PreconditionFailed(m) => Problem::new(412, m),
             Error::PreconditionRequired(m) => Problem::new(428, m),
             Error::Invalid(errors) => Problem::invalid(errors),
+            Error::Unavailable(m) => Problem::new(503, m),
             Error::Internal(e) => internal(&e),
         }
     }
@@ -155,6 +172,13 @@ macro_rules! error_responses {
             /// The server failed; the body carries an error id to report.
             #[oai(status = 500, content_type = "application/problem+json")]
             Internal(poem_openapi::payload::Json<$crate::api::error::Problem>),
+            /// The database is unreachable for a moment (say, restarting); retry after `Retry-After` seconds.
+            #[oai(status = 503, content_type = "application/problem+json")]
+            Unavailable(
+                poem_openapi::payload::Json<$crate::api::error::Problem>,
+                /// Seconds to wait before retrying.
+                #[oai(header = "Retry-After")] u32,
+            ),
         }
 
         impl From<$crate::error::Error> for $name {
@@ -163,6 +187,10 @@ macro_rules! error_responses {
                 match problem.status {
                     $($status => $name::$variant(poem_openapi::payload::Json(problem)),)*
                     500 => $name::Internal(poem_openapi::payload::Json(problem)),
+                    503 => $name::Unavailable(
+                        poem_openapi::payload::Json(problem),
+                        $crate::api::error::RETRY_AFTER_SECONDS,
+                    ),
                     other => $name::Internal(poem_openapi::payload::Json($crate::api::error::internal(
                         &anyhow::anyhow!("undeclared status {other} from {}: {}", stringify!($name), problem.detail),
                     ))),

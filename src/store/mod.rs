@@ -11,6 +11,7 @@ pub mod polls;
 pub mod responses;
 pub mod results;
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -48,13 +49,29 @@ impl Store {
             Ok(Store { read, write })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let mut opts = ConnectOptions::new(url);
-            // No ping before each checkout: it is a round trip per query
-            // checkout, twice per vote; a connection broken by a server
-            // restart fails its one query instead, and is replaced.
+            // A ping before every checkout would be a round trip per query,
+            // twice per vote. Only a connection that sat idle is pinged: a
+            // server restart kills every idle connection, and without the
+            // ping each would fail its next query. A busy connection cut by
+            // a restart fails its one statement, which transactions retry
+            // (see `settle`). Waiting longer than a few seconds for a
+            // connection means the database is down or swamped: answer 503.
             opts.max_connections(24)
                 .min_connections(2)
-                .test_before_acquire(false)
-                .acquire_timeout(Duration::from_secs(10))
+                .test_before_acquire_if_idle_for(Duration::from_secs(1))
+                .map_sqlx_postgres_before_acquire(|conn, _| {
+                    // Right after a cut connection, the pool's other ones
+                    // were likely cut too, however recently used: check each
+                    // before handing it out, until the trouble is past.
+                    Box::pin(async move {
+                        if connection_trouble_recent() {
+                            sea_orm::sqlx::Connection::ping(conn).await?;
+                        }
+                        Ok(true)
+                    })
+                })
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_timeout(Duration::from_secs(5))
                 .sqlx_logging(false);
             let pool = Database::connect(opts)
                 .await
@@ -158,6 +175,16 @@ impl Store {
 
     /// Whether the database answers and every migration is applied.
     pub async fn ready(&self) -> anyhow::Result<()> {
+        // A connection cut since its last use fails once and is dropped;
+        // the second try takes a fresh one. Readiness is about the database,
+        // not about one stale connection.
+        match self.check_ready().await {
+            Err(e) if error_is_unavailable(&e) => self.check_ready().await,
+            other => other,
+        }
+    }
+
+    async fn check_ready(&self) -> anyhow::Result<()> {
         let pending = Migrator::get_pending_migrations(&self.read).await?;
         anyhow::ensure!(pending.is_empty(), "{} migrations pending", pending.len());
         Ok(())
@@ -168,6 +195,9 @@ impl Store {
         Ok(self.write.begin().await?)
     }
 }
+
+/// How often a transaction is tried before its failure is the answer.
+pub(crate) const ATTEMPTS: u32 = 4;
 
 /// What to do with a finished transaction body.
 pub(crate) enum Settled<T> {
@@ -183,13 +213,21 @@ pub(crate) async fn settle<T>(
     outcome: Result<T>,
     attempt: u32,
 ) -> Settled<T> {
-    const ATTEMPTS: u32 = 4;
     match outcome {
         Ok(value) => match txn.commit().await {
             Ok(()) => Settled::Done(Ok(value)),
             Err(e) if attempt < ATTEMPTS && is_retryable(&e) => Settled::Retry,
             Err(e) => Settled::Done(Err(e.into())),
         },
+        // The connection broke before the commit was sent (a restart, a cut
+        // connection): the server rolled the transaction back, so running it
+        // again on another connection is safe. A failed commit is not
+        // retried: it may have been applied.
+        Err(err) if attempt < ATTEMPTS && err.is_unavailable() => {
+            txn.rollback().await.ok();
+            tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
+            Settled::Retry
+        }
         Err(err) => {
             txn.rollback().await.ok();
             match err {
@@ -214,7 +252,13 @@ macro_rules! transaction {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let owned = $store.begin().await?;
+            let owned = match $store.begin().await {
+                Ok(txn) => txn,
+                // A stale connection fails its BEGIN; the pool drops it and
+                // the next try gets another.
+                Err(e) if attempt < $crate::store::ATTEMPTS && e.is_unavailable() => continue,
+                Err(e) => break Err(e),
+            };
             let $txn = &owned;
             let outcome: $crate::error::Result<_> = async { $body }.await;
             match $crate::store::settle(owned, outcome, attempt).await {
@@ -275,6 +319,58 @@ async fn checkpoint_sqlite(db: DatabaseConnection) {
             tracing::warn!(error = %e, "SQLite checkpoint failed");
         }
     }
+}
+
+/// When a connection was last found cut (milliseconds since the epoch).
+/// Process-wide: a restarted database cuts the connections of every pool.
+static CONNECTION_TROUBLE_AT: AtomicI64 = AtomicI64::new(0);
+
+/// Whether a connection was found cut in the last few seconds.
+fn connection_trouble_recent() -> bool {
+    let at = CONNECTION_TROUBLE_AT.load(Ordering::Relaxed);
+    at != 0 && chrono::Utc::now().timestamp_millis() - at < 5_000
+}
+
+/// Whether a database error means the database could not be reached: down,
+/// restarting, or the connection was cut under the query. Such a request may
+/// succeed if sent again shortly (503), unlike a bug (500). A yes is also
+/// noted, so that for a few seconds the pool checks each connection before
+/// handing it out.
+pub fn is_unavailable(err: &DbErr) -> bool {
+    let unavailable = classify_unavailable(err);
+    if unavailable {
+        CONNECTION_TROUBLE_AT.store(chrono::Utc::now().timestamp_millis(), Ordering::Relaxed);
+    }
+    unavailable
+}
+
+fn classify_unavailable(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx};
+    let e = match err {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+        _ => return false,
+    };
+    match e.as_ref() {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        // Class 08: connection exceptions; 57P0x: the server is shutting
+        // down or starting up; SQLite 5: busy past the busy timeout.
+        sqlx::Error::Database(db) => db
+            .code()
+            .is_some_and(|c| c.starts_with("08") || c.starts_with("57P0") || c == "5"),
+        _ => matches!(err, DbErr::Conn(_)),
+    }
+}
+
+fn error_is_unavailable(err: &anyhow::Error) -> bool {
+    err.chain()
+        .any(|c| c.downcast_ref::<DbErr>().is_some_and(is_unavailable))
 }
 
 fn is_retryable(err: &DbErr) -> bool {

@@ -146,8 +146,13 @@ pub async fn fresh_database(backend: Backend) -> Option<(String, DbGuard)> {
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
-    init_logs();
     let (url, guard) = fresh_database(backend).await?;
+    Some(spawn_app_on(backend, url, guard).await)
+}
+
+/// A server over the database at `url` (which `guard` keeps alive).
+pub async fn spawn_app_on(backend: Backend, url: String, guard: DbGuard) -> TestApp {
+    init_logs();
     let store = Store::connect(&url).await.expect("connecting");
     // The real migrations, as in production: never a schema built another way.
     store.migrate().await.expect("migrating");
@@ -156,7 +161,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         .await
         .expect("token");
     let address = serve(store.clone()).await;
-    Some(TestApp {
+    TestApp {
         address,
         client: reqwest::Client::new(),
         store,
@@ -164,7 +169,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         backend,
         database_url: url,
         _db: guard,
-    })
+    }
 }
 
 /// Serves a store on a port of its own and returns the base address.

@@ -16,6 +16,7 @@ mod member_calendar;
 mod operations;
 mod polls;
 mod responses;
+mod restart;
 mod results;
 mod spec;
 mod time_zones;
