@@ -1,5 +1,7 @@
 //! Configuration: one typed set of settings, from flags or environment.
 
+use std::time::Duration;
+
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser, Debug)]
@@ -78,4 +80,45 @@ pub struct ServeArgs {
     pub listen: String,
     #[command(flatten)]
     pub public: PublicUrlArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// What a client may cost the service: how long it may take over a request,
+/// and how fast it may write without a token.
+#[derive(Args, Debug, Clone)]
+pub struct LimitArgs {
+    /// Seconds a client has to send a request's head (request line and
+    /// headers), from its first byte; a slower one is disconnected.
+    #[arg(long, env = "CONVENE_HEADER_READ_TIMEOUT", default_value = "10", value_parser = seconds)]
+    pub header_read_timeout: Duration,
+    /// Seconds a keep-alive connection may sit idle (no request in flight,
+    /// nothing sent either way) before it is closed.
+    #[arg(long, env = "CONVENE_IDLE_TIMEOUT", default_value = "60", value_parser = seconds)]
+    pub idle_timeout: Duration,
+    /// Seconds a client has to send a request's body; a slower one gets a 408.
+    #[arg(long, env = "CONVENE_BODY_READ_TIMEOUT", default_value = "30", value_parser = seconds)]
+    pub body_read_timeout: Duration,
+}
+
+impl LimitArgs {
+    pub fn options(&self) -> crate::startup::Options {
+        crate::startup::Options {
+            timeouts: crate::server::Timeouts {
+                header_read: self.header_read_timeout,
+                idle: self.idle_timeout,
+                body_read: self.body_read_timeout,
+            },
+        }
+    }
+}
+
+/// A positive number of seconds, fractions allowed (`0.5`).
+fn seconds(s: &str) -> Result<Duration, String> {
+    match s.trim().parse::<f64>() {
+        Ok(n) if n > 0.0 && n <= 86_400.0 => Ok(Duration::from_secs_f64(n)),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds between 0 and 86400"
+        )),
+    }
 }

@@ -1,7 +1,8 @@
 //! Convene: scheduling polls across time zones.
 //!
 //! `domain` holds the rules (time zones, ranking, tokens), `store` every query,
-//! `entity` the tables, `api` the HTTP surface, `startup` the assembly.
+//! `entity` the tables, `api` the HTTP surface, `server` the connections and
+//! their timeouts, `startup` the assembly.
 
 pub mod api;
 pub mod config;
@@ -9,6 +10,7 @@ pub mod domain;
 pub mod entity;
 pub mod error;
 pub mod metrics;
+pub mod server;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

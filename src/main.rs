@@ -80,7 +80,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "Authorise with it in Swagger UI, or send it as `Authorization: Bearer <token>`."
         );
     }
-    startup::serve(listener, store, public_url, shutdown_signal()).await?;
+    let options = args.limits.options();
+    startup::serve(listener, store, public_url, options, shutdown_signal()).await?;
     Ok(())
 }
 

@@ -2,14 +2,12 @@
 //! both start it through here, so tests run exactly what users run.
 
 use std::future::Future;
-use std::time::Duration;
 
 use poem::{
-    Endpoint, EndpointExt, IntoEndpoint, IntoResponse, Route, Server,
+    Endpoint, EndpointExt, IntoEndpoint, IntoResponse, Route,
     endpoint::make_sync,
     get,
     http::{Method, header},
-    listener::TcpAcceptor,
     middleware::Tracing,
     web::{Html, Redirect},
 };
@@ -17,8 +15,15 @@ use poem::{
 use crate::api::{self, calendar::PublicUrl, error::catch_problems};
 use crate::store::Store;
 
+/// How the service treats its clients (see `config::LimitArgs`).
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub timeouts: crate::server::Timeouts,
+}
+
 /// Every route of the service.
-pub fn app(store: Store, public_url: &str) -> impl poem::Endpoint + 'static {
+pub fn app(store: Store, public_url: &str, options: &Options) -> impl poem::Endpoint + 'static {
+    let body_read = options.timeouts.body_read;
     let service = api::service(public_url);
     // Swagger UI, served from the binary (works offline), with a page title
     // that says what this is rather than "Swagger UI". Sections follow the
@@ -58,6 +63,7 @@ pub fn app(store: Store, public_url: &str) -> impl poem::Endpoint + 'static {
         .data(store)
         .data(PublicUrl(public_url.to_string()))
         .around(head_as_get)
+        .around(move |next, req| crate::server::read_whole_body(next, req, body_read))
         .around(crate::metrics::observe)
         .around(catch_problems)
         .with(Tracing)
@@ -87,14 +93,9 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     store: Store,
     public_url: String,
+    options: Options,
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
-    let acceptor = TcpAcceptor::from_tokio(listener)?;
-    Server::new_with_acceptor(acceptor)
-        .run_with_graceful_shutdown(
-            app(store, &public_url),
-            shutdown,
-            Some(Duration::from_secs(20)),
-        )
-        .await
+    let app = app(store, &public_url, &options);
+    crate::server::run(listener, app, options.timeouts, shutdown).await
 }

@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
+use convene::startup::Options;
 use convene::store::Store;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database};
@@ -52,6 +53,8 @@ pub struct TestApp {
     pub backend: Backend,
     /// Where the database is, for starting another instance on it.
     pub database_url: String,
+    /// The limits it was started with.
+    pub options: Options,
     _db: DbGuard,
 }
 
@@ -146,12 +149,22 @@ pub async fn fresh_database(backend: Backend) -> Option<(String, DbGuard)> {
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, Options::default()).await
+}
+
+/// [`spawn_app`] with other limits than the defaults.
+pub async fn spawn_app_with(backend: Backend, options: Options) -> Option<TestApp> {
     let (url, guard) = fresh_database(backend).await?;
-    Some(spawn_app_on(backend, url, guard).await)
+    Some(spawn_app_on(backend, url, guard, options).await)
 }
 
 /// A server over the database at `url` (which `guard` keeps alive).
-pub async fn spawn_app_on(backend: Backend, url: String, guard: DbGuard) -> TestApp {
+pub async fn spawn_app_on(
+    backend: Backend,
+    url: String,
+    guard: DbGuard,
+    options: Options,
+) -> TestApp {
     init_logs();
     let store = Store::connect(&url).await.expect("connecting");
     // The real migrations, as in production: never a schema built another way.
@@ -160,7 +173,7 @@ pub async fn spawn_app_on(backend: Backend, url: String, guard: DbGuard) -> Test
         .issue_organiser_token("IGF Secretariat")
         .await
         .expect("token");
-    let address = serve(store.clone()).await;
+    let address = serve(store.clone(), options.clone()).await;
     TestApp {
         address,
         client: reqwest::Client::new(),
@@ -168,12 +181,13 @@ pub async fn spawn_app_on(backend: Backend, url: String, guard: DbGuard) -> Test
         token,
         backend,
         database_url: url,
+        options,
         _db: guard,
     }
 }
 
 /// Serves a store on a port of its own and returns the base address.
-async fn serve(store: Store) -> String {
+async fn serve(store: Store, options: Options) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -182,6 +196,7 @@ async fn serve(store: Store) -> String {
         listener,
         store,
         address.clone(),
+        options,
         std::future::pending(),
     ));
     address
@@ -196,7 +211,7 @@ impl TestApp {
             .await
             .expect("connecting the second instance");
         store.migrate().await.expect("migrating (a no-op by now)");
-        let address = serve(store.clone()).await;
+        let address = serve(store.clone(), self.options.clone()).await;
         TestApp {
             address,
             client: reqwest::Client::new(),
@@ -204,6 +219,7 @@ impl TestApp {
             token: self.token.clone(),
             backend: self.backend,
             database_url: self.database_url.clone(),
+            options: self.options.clone(),
             // The first instance owns the database's lifetime.
             _db: DbGuard::None,
         }

@@ -6,6 +6,7 @@ mod helpers;
 mod access;
 mod calendar;
 mod concurrency;
+mod connections;
 mod groups;
 mod hardening;
 mod history_export;

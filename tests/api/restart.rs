@@ -75,7 +75,7 @@ async fn app_behind_proxy() -> Option<(TestApp, Proxy)> {
     let host = url.split('@').nth(1)?.split('/').next()?.to_string();
     let proxy = Proxy::start(host.clone()).await;
     let via = url.replacen(&host, &proxy.addr, 1);
-    let app = spawn_app_on(Backend::Postgres, via, guard).await;
+    let app = spawn_app_on(Backend::Postgres, via, guard, Default::default()).await;
     Some((app, proxy))
 }
 
