@@ -80,7 +80,10 @@ for BACKEND in "${BACKENDS[@]}"; do
   esac
   TOKEN=$(CONVENE_DATABASE_URL="$URL" "$BIN" token create --name Bench 2>/dev/null)
   FEED_TOKEN=$(CONVENE_DATABASE_URL="$URL" "$BIN" token create --name "Feed bench" 2>/dev/null)
+  # Every vote comes from 127.0.0.1: the per-client limit on anonymous votes
+  # is off unless BENCH_VOTE_LIMIT sets it (a huge one measures its cost).
   CONVENE_DATABASE_URL="$URL" CONVENE_LISTEN="127.0.0.1:$PORT" RUST_LOG="${RUST_LOG:-warn}" \
+    CONVENE_ANONYMOUS_VOTES_PER_MINUTE="${BENCH_VOTE_LIMIT:-0}" \
     "$BIN" serve >"$WORK/server-$BACKEND.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 50); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.2; done

@@ -99,6 +99,15 @@ pub struct LimitArgs {
     /// Seconds a client has to send a request's body; a slower one gets a 408.
     #[arg(long, env = "CONVENE_BODY_READ_TIMEOUT", default_value = "30", value_parser = seconds)]
     pub body_read_timeout: Duration,
+    /// Votes without a token (on open polls) each client address may cast
+    /// per minute, counted across instances; 0 turns the limit off.
+    #[arg(long, env = "CONVENE_ANONYMOUS_VOTES_PER_MINUTE", default_value = "60")]
+    pub anonymous_votes_per_minute: u32,
+    /// Behind a reverse proxy: the header it sets to the client's address,
+    /// e.g. X-Forwarded-For (its last address counts). Leave unset when
+    /// clients connect directly, or they could pick their own address.
+    #[arg(long, env = "CONVENE_CLIENT_IP_HEADER")]
+    pub client_ip_header: Option<poem::http::HeaderName>,
 }
 
 impl LimitArgs {
@@ -108,6 +117,10 @@ impl LimitArgs {
                 header_read: self.header_read_timeout,
                 idle: self.idle_timeout,
                 body_read: self.body_read_timeout,
+            },
+            anonymous_writes: crate::api::rate_limit::AnonymousWrites {
+                per_minute: self.anonymous_votes_per_minute,
+                client_ip_header: self.client_ip_header.clone(),
             },
         }
     }

@@ -20,6 +20,10 @@ pub enum Error {
     PreconditionRequired(String),
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
+    /// Too many requests from one client; it may try again after
+    /// `retry_after` seconds.
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: u32 },
     /// The database cannot be reached right now (down, restarting, or the
     /// connection was cut): the same request may well succeed shortly.
     #[error("{0}")]

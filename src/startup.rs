@@ -19,6 +19,7 @@ use crate::store::Store;
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub timeouts: crate::server::Timeouts,
+    pub anonymous_writes: crate::api::rate_limit::AnonymousWrites,
 }
 
 /// Every route of the service.
@@ -60,6 +61,7 @@ pub fn app(store: Store, public_url: &str, options: &Options) -> impl poem::Endp
         .at("/", make_sync(|_| Redirect::see_other("/docs")))
         .at("/calendar/:file", get(api::calendar::feed))
         .at("/metrics", get(crate::metrics::scrape))
+        .data(options.anonymous_writes.clone())
         .data(store)
         .data(PublicUrl(public_url.to_string()))
         .around(head_as_get)
@@ -96,6 +98,20 @@ pub async fn serve(
     options: Options,
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
+    tokio::spawn(prune_rate_limits(store.clone()));
     let app = app(store, &public_url, &options);
     crate::server::run(listener, app, options.timeouts, shutdown).await
+}
+
+/// Forgets rate-limit windows once they are over, every minute. Each
+/// instance does it; deleting what another already deleted costs nothing.
+async fn prune_rate_limits(store: Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let before = chrono::Utc::now().timestamp() - 120;
+        if let Err(e) = store.prune_rate_limits(before).await {
+            tracing::warn!(error = ?e, "pruning rate limits failed");
+        }
+    }
 }

@@ -9,6 +9,7 @@ mod m20261126_000002_calendar;
 mod m20261126_000003_groups;
 mod m20261126_000004_invitations;
 mod m20261202_000005_group_feeds;
+mod m20261202_000006_rate_limits;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_groups::Migration),
             Box::new(m20261126_000004_invitations::Migration),
             Box::new(m20261202_000005_group_feeds::Migration),
+            Box::new(m20261202_000006_rate_limits::Migration),
         ]
     }
 }

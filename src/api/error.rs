@@ -32,6 +32,9 @@ pub struct Problem {
     /// For server errors: quote this id when reporting the problem.
     #[oai(skip_serializing_if_is_none)]
     pub error_id: Option<String>,
+    /// Seconds to wait before retrying (sent as `Retry-After`).
+    #[oai(skip)]
+    pub retry_after: Option<u32>,
 }
 
 /// One invalid field.
@@ -63,6 +66,7 @@ impl Problem {
             detail: detail.into(),
             errors: Vec::new(),
             error_id: None,
+            retry_after: None,
         }
     }
 
@@ -103,8 +107,8 @@ impl ResponseError for Problem {
         let mut resp = Response::builder()
             .status(ResponseError::status(self))
             .content_type(PROBLEM_JSON);
-        if self.status == 503 {
-            resp = resp.header(poem::http::header::RETRY_AFTER, RETRY_AFTER_SECONDS);
+        if let Some(seconds) = self.retry_after {
+            resp = resp.header(poem::http::header::RETRY_AFTER, seconds);
         }
         resp.body(body.to_string())
     }
@@ -120,10 +124,13 @@ impl From<Error> for Problem {
             if let Error::Internal(e) = &err {
                 tracing::warn!(error = ?e, "database unavailable");
             }
-            return Problem::new(
-                503,
-                "the database is unavailable for a moment: try again shortly",
-            );
+            return Problem {
+                retry_after: Some(RETRY_AFTER_SECONDS),
+                ..Problem::new(
+                    503,
+                    "the database is unavailable for a moment: try again shortly",
+                )
+            };
         }
         match err {
             Error::NotFound(what) => {
@@ -135,7 +142,17 @@ impl From<Error> for Problem {
             Error::PreconditionFailed(m) => Problem::new(412, m),
             Error::PreconditionRequired(m) => Problem::new(428, m),
             Error::Invalid(errors) => Problem::invalid(errors),
-            Error::Unavailable(m) => Problem::new(503, m),
+            Error::Unavailable(m) => Problem {
+                retry_after: Some(RETRY_AFTER_SECONDS),
+                ..Problem::new(503, m)
+            },
+            Error::TooManyRequests {
+                message,
+                retry_after,
+            } => Problem {
+                retry_after: Some(retry_after),
+                ..Problem::new(429, message)
+            },
             Error::Internal(e) => internal(&e),
         }
     }
@@ -160,7 +177,8 @@ pub fn internal(err: &anyhow::Error) -> Problem {
 /// and the conversion from [`Error`]. A status the operation did not declare
 /// is a bug, reported as a 500.
 macro_rules! error_responses {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $status:literal : $desc:literal),* $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $status:literal : $desc:literal),* $(,)? }
+     $(with_retry_after { $($rvariant:ident = $rstatus:literal : $rdesc:literal),* $(,)? })?) => {
         $(#[$meta])*
         #[derive(poem_openapi::ApiResponse, Debug)]
         pub enum $name {
@@ -169,6 +187,15 @@ macro_rules! error_responses {
                 #[oai(status = $status, content_type = "application/problem+json")]
                 $variant(poem_openapi::payload::Json<$crate::api::error::Problem>),
             )*
+            $($(
+                #[doc = $rdesc]
+                #[oai(status = $rstatus, content_type = "application/problem+json")]
+                $rvariant(
+                    poem_openapi::payload::Json<$crate::api::error::Problem>,
+                    /// Seconds to wait before retrying.
+                    #[oai(header = "Retry-After")] u32,
+                ),
+            )*)?
             /// The server failed; the body carries an error id to report.
             #[oai(status = 500, content_type = "application/problem+json")]
             Internal(poem_openapi::payload::Json<$crate::api::error::Problem>),
@@ -184,13 +211,12 @@ macro_rules! error_responses {
         impl From<$crate::error::Error> for $name {
             fn from(err: $crate::error::Error) -> Self {
                 let problem = $crate::api::error::Problem::from(err);
+                let retry_after = problem.retry_after.unwrap_or($crate::api::error::RETRY_AFTER_SECONDS);
                 match problem.status {
                     $($status => $name::$variant(poem_openapi::payload::Json(problem)),)*
+                    $($($rstatus => $name::$rvariant(poem_openapi::payload::Json(problem), retry_after),)*)?
                     500 => $name::Internal(poem_openapi::payload::Json(problem)),
-                    503 => $name::Unavailable(
-                        poem_openapi::payload::Json(problem),
-                        $crate::api::error::RETRY_AFTER_SECONDS,
-                    ),
+                    503 => $name::Unavailable(poem_openapi::payload::Json(problem), retry_after),
                     other => $name::Internal(poem_openapi::payload::Json($crate::api::error::internal(
                         &anyhow::anyhow!("undeclared status {other} from {}: {}", stringify!($name), problem.detail),
                     ))),

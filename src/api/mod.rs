@@ -12,6 +12,7 @@ pub mod health;
 pub mod history;
 pub mod invitations;
 pub mod polls;
+pub mod rate_limit;
 pub mod responses;
 pub mod results;
 pub mod types;

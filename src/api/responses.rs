@@ -16,6 +16,7 @@ use super::auth::{
 };
 use super::body::JsonBody;
 use super::error::error_responses;
+use super::rate_limit::AnonymousWrites;
 use super::results::ensure_results_visible;
 use super::types::Instant;
 use super::{ApiTags, page_limit, parse_cursor};
@@ -270,6 +271,8 @@ error_responses!(SubmitError {
     PayloadTooLarge = 413: "The body is too large.",
     UnsupportedMediaType = 415: "The body is not JSON.",
     Unprocessable = 422: "A field is invalid; `errors` names each one.",
+} with_retry_after {
+    TooManyRequests = 429: "Too many votes without a token from this client address; retry after `Retry-After` seconds.",
 });
 
 error_responses!(ListResponsesError {
@@ -385,6 +388,7 @@ impl ResponsesApi {
     async fn submit_response(
         &self,
         store: Data<&Store>,
+        limits: Data<&AnonymousWrites>,
         req: &Request,
         auth: VoterAuth,
         /// The poll's id.
@@ -410,6 +414,7 @@ impl ResponsesApi {
             });
         }
         reject_unrecognised(req)?;
+        limits.check(&store, req, chrono::Utc::now()).await?;
         let ballot = body.0.parse(true).map_err(Error::Invalid)?;
         let (stored, token) = store.submit_response(poll_id.0, ballot).await?;
         crate::metrics::vote_recorded();

@@ -18,6 +18,7 @@ fn tight() -> Options {
             idle: Duration::from_secs(2),
             body_read: Duration::from_secs(1),
         },
+        ..Options::default()
     }
 }
 

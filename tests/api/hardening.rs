@@ -394,10 +394,64 @@ async fn each_group_has_a_feed_of_the_polls_its_members_are_invited_to(app: Test
     assert_eq!(app.get(&new_path, None).await.status.as_u16(), 200);
 }
 
+/// Anonymous votes are limited per client address (60 a minute by default),
+/// and the count is shared by every instance on the database.
+async fn anonymous_votes_are_rate_limited_per_client_across_instances(app: TestApp) {
+    // 61 votes must fall in one minute's window: start early in a minute.
+    let second = Utc::now().timestamp().rem_euclid(60);
+    if second > 45 {
+        tokio::time::sleep(std::time::Duration::from_secs((61 - second) as u64)).await;
+    }
+    let other = app.second_instance().await;
+    let poll = app.reference_poll().await;
+    let mut edit_token = String::new();
+    for i in 0..30 {
+        let first = app.vote(&poll, &format!("A{i}"), &[(0, "yes")]).await;
+        edit_token = first.ok(201)["edit_token"].as_str().unwrap().to_string();
+        other
+            .vote(&poll, &format!("B{i}"), &[(0, "yes")])
+            .await
+            .ok(201);
+    }
+    for instance in [&app, &other] {
+        let refused = instance.vote(&poll, "One too many", &[(0, "yes")]).await;
+        let detail = refused.problem(429)["detail"].as_str().unwrap().to_string();
+        assert!(detail.contains("60 a minute"), "{detail}");
+        let wait: u64 = refused.header("retry-after").unwrap().parse().unwrap();
+        assert!((1..=60).contains(&wait), "{wait}");
+    }
+    // A forged forwarding header does not make another client.
+    let forged = app
+        .request_with(
+            Method::POST,
+            &format!("/api/v1/polls/{}/responses", id(&poll)),
+            None,
+            Some(&json!({ "name": "Forger", "votes": [] })),
+            &[("X-Forwarded-For", "198.51.100.1")],
+        )
+        .await;
+    forged.problem(429);
+    let results = app.results(&poll, None).await;
+    assert_eq!(
+        results.ok(200)["responses"],
+        60,
+        "refused votes are not counted"
+    );
+    // A voter changing their answer with their edit token is not anonymous.
+    app.put(
+        &format!("/api/v1/polls/{}/responses/me", id(&poll)),
+        Some(&edit_token),
+        &json!({ "name": "A29", "votes": [] }),
+    )
+    .await
+    .ok(200);
+}
+
 both_databases!(
     an_answered_aggregate_only_poll_stays_aggregate_only,
     titles_are_one_line,
     every_instant_stays_within_the_years_1900_to_9999,
     fall_back_hours_reach_calendars_on_the_right_occurrence,
     each_group_has_a_feed_of_the_polls_its_members_are_invited_to,
+    anonymous_votes_are_rate_limited_per_client_across_instances,
 );
