@@ -2,7 +2,7 @@
 //! outcome a client can act on; `Internal` is the rest, logged with its cause
 //! chain and shown to the client only as an id.
 
-use crate::domain::FieldError;
+use crate::domain::{FieldError, Refusal};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -38,29 +38,11 @@ impl Error {
     }
 }
 
-impl From<sea_orm::DbErr> for Error {
-    fn from(err: sea_orm::DbErr) -> Self {
-        if crate::store::is_unavailable(&err) {
-            tracing::warn!(error = %err, "database unavailable");
-            Error::Unavailable("the database is unavailable for a moment: try again shortly".into())
-        } else {
-            Error::Internal(anyhow::Error::new(err))
-        }
-    }
-}
-
-impl Error {
-    /// Whether this failure is the database being unreachable, however it
-    /// was wrapped on the way up.
-    pub fn is_unavailable(&self) -> bool {
-        match self {
-            Error::Unavailable(_) => true,
-            Error::Internal(e) => e.chain().any(|cause| {
-                cause
-                    .downcast_ref::<sea_orm::DbErr>()
-                    .is_some_and(crate::store::is_unavailable)
-            }),
-            _ => false,
+impl From<Refusal> for Error {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Invalid(errors) => Error::Invalid(errors),
+            Refusal::Conflict(reason) => Error::Conflict(reason),
         }
     }
 }

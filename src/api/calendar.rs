@@ -16,19 +16,19 @@ use poem_openapi::{
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::ApiTags;
 use super::auth::{OrganiserToken, Reader, ReaderAuth};
 use super::error::{Problem, error_responses};
-use super::polls::ensure_readable;
+use super::tags::ApiTags;
 use super::types::Instant;
+use super::views::ensure_readable;
 use crate::domain::calendar::{self, Guest};
 use crate::domain::ics::{self, CalendarHeader};
 use crate::domain::poll::Poll;
+use crate::domain::standing::Invitee;
 use crate::domain::time::render_utc;
 use crate::error::Error;
 use crate::store::Store;
 use crate::store::feeds::{FeedScope, FeedStamp};
-use crate::store::invitations::Invitee;
 
 /// The public base URL, for links in calendars and feed URLs.
 #[derive(Clone)]

@@ -223,6 +223,12 @@ macro_rules! error_responses {
                 }
             }
         }
+
+        impl From<$crate::domain::Refusal> for $name {
+            fn from(refusal: $crate::domain::Refusal) -> Self {
+                $crate::error::Error::from(refusal).into()
+            }
+        }
     };
 }
 pub(crate) use error_responses;

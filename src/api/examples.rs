@@ -9,9 +9,9 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use uuid::Uuid;
 
 use crate::domain::poll::{Poll, PollOption, PollStatus, Settings, Voting};
+use crate::domain::standing::{Answer, Invitee};
+use crate::domain::standing::{Standing, Tallies};
 use crate::domain::time::{Slot, SocialHours, Zone};
-use crate::store::invitations::{Answer, Invitee};
-use crate::store::results::{Standing, Tallies};
 
 pub fn id(n: u128) -> Uuid {
     Uuid::from_u128(0x019ac0de_0000_7000_8000_000000000000 | n)

@@ -5,9 +5,9 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, param::Path, payload::PlainText};
 use uuid::Uuid;
 
-use super::ApiTags;
 use super::auth::OrganiserToken;
 use super::error::error_responses;
+use super::tags::ApiTags;
 use crate::domain::export::{self, OptionCounts, Respondent};
 use crate::error::Error;
 use crate::store::Store;

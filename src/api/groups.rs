@@ -13,8 +13,9 @@ use uuid::Uuid;
 
 use super::body::JsonBody;
 use super::error::{Problem, error_responses};
+use super::paging::{page_limit, parse_cursor};
+use super::tags::ApiTags;
 use super::types::{Instant, TimeZone};
-use super::{ApiTags, page_limit, parse_cursor};
 use crate::domain::poll::parse_person_name;
 use crate::domain::roster::{self, MemberFields, NewMember};
 use crate::domain::time::{Zone, render_utc};
@@ -257,12 +258,12 @@ fn members_from_csv(text: &str) -> Result<Vec<NewMember>, Vec<FieldError>> {
             members.push(m);
         }
     }
-    if members.len() > roster::MAX_MEMBERS_PER_REQUEST {
+    if members.len() > crate::domain::limits::MAX_MEMBERS_PER_REQUEST {
         v.push(
             "csv",
             format!(
                 "at most {} members per request",
-                roster::MAX_MEMBERS_PER_REQUEST
+                crate::domain::limits::MAX_MEMBERS_PER_REQUEST
             ),
         );
     }

@@ -3,7 +3,7 @@
 use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, payload::PlainText};
 
-use super::ApiTags;
+use super::tags::ApiTags;
 use crate::store::Store;
 
 #[derive(ApiResponse)]

@@ -9,12 +9,12 @@ use poem_openapi::{
 };
 use uuid::Uuid;
 
-use super::ApiTags;
 use super::auth::OrganiserToken;
 use super::error::error_responses;
-use super::page_limit;
-use super::polls::wire_enum;
+use super::paging::page_limit;
+use super::tags::ApiTags;
 use super::types::Instant;
+use super::views::wire_enum;
 use crate::domain::history as dh;
 use crate::domain::time::render_utc;
 use crate::error::Error;

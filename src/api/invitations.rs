@@ -15,15 +15,17 @@ use super::auth::OrganiserToken;
 use super::body::JsonBody;
 use super::calendar::{PublicUrl, feed_urls};
 use super::error::error_responses;
+use super::paging::{page_limit, parse_cursor};
 use super::responses::{ResponseInput, ResponseView, VoteView, view};
+use super::tags::ApiTags;
 use super::types::{Instant, TimeZone};
-use super::{ApiTags, page_limit, parse_cursor};
-use crate::domain::roster::MAX_MEMBERS_PER_REQUEST;
+use crate::domain::history::Actor;
+use crate::domain::limits::MAX_MEMBERS_PER_REQUEST;
+use crate::domain::standing::Invitee;
 use crate::domain::time::render_utc;
 use crate::error::Error;
 use crate::store::Store;
-use crate::store::invitations::{Invitee, Invitees, IssuedInvitation};
-use crate::store::polls::Actor;
+use crate::store::invitations::{Invitees, IssuedInvitation};
 
 /// Whom to invite: a whole group, or chosen members of your groups.
 #[derive(Object, Deserialize, Debug, Clone)]

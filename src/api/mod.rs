@@ -11,52 +11,38 @@ pub mod groups;
 pub mod health;
 pub mod history;
 pub mod invitations;
+pub mod lifecycle;
+pub mod options;
+pub mod paging;
 pub mod polls;
+pub mod preconditions;
 pub mod rate_limit;
 pub mod responses;
 pub mod results;
+pub mod tags;
 pub mod types;
+pub mod views;
 
-use poem_openapi::{OpenApiService, Tags};
-use uuid::Uuid;
+use poem_openapi::OpenApiService;
 
-use crate::domain::limits::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-use crate::error::Error;
+pub use tags::TAG_ORDER;
 
-#[derive(Tags)]
-pub enum ApiTags {
-    /// Create polls, edit them and their options, close and reopen them (organisers).
-    Polls,
-    /// Vote, and read, replace or withdraw your own answer.
-    Responses,
-    /// Rosters: groups of members with their time zones and social hours (organisers).
-    Groups,
-    /// Inviting members to a poll, following who has answered, and answering on a member's behalf (organisers).
-    Invitations,
-    /// Counts per option and their ranking.
-    Results,
-    /// The confirmed event and the holds as ICS, and calendar subscription feeds.
-    Calendar,
-    /// Everything that happened to a poll, and its export (organisers).
-    Records,
-    /// Liveness and readiness for operators and load balancers.
-    Operations,
+/// Every API of the service, once: the type and the value the service is
+/// built from.
+macro_rules! apis {
+    ($($api:path),+ $(,)?) => {
+        pub type Apis = ($($api,)+);
+
+        fn apis() -> Apis {
+            ($($api,)+)
+        }
+    };
 }
 
-/// The order Swagger UI shows the sections in: the order of the work.
-pub const TAG_ORDER: [&str; 8] = [
-    "Polls",
-    "Groups",
-    "Invitations",
-    "Responses",
-    "Results",
-    "Calendar",
-    "Records",
-    "Operations",
-];
-
-pub type Apis = (
+apis!(
     polls::PollsApi,
+    lifecycle::LifecycleApi,
+    options::OptionsApi,
     responses::ResponsesApi,
     results::ResultsApi,
     calendar::CalendarApi,
@@ -77,47 +63,11 @@ or a response edit token (`cvn_rsp_…`, returned when you vote on an open poll)
 
 /// The OpenAPI service; `server_url` is where clients reach it.
 pub fn service(server_url: &str) -> OpenApiService<Apis, ()> {
-    OpenApiService::new(
-        (
-            polls::PollsApi,
-            responses::ResponsesApi,
-            results::ResultsApi,
-            calendar::CalendarApi,
-            groups::GroupsApi,
-            invitations::InvitationsApi,
-            history::HistoryApi,
-            export::ExportApi,
-            health::HealthApi,
-        ),
-        "Convene",
-        env!("CARGO_PKG_VERSION"),
-    )
-    .description(DESCRIPTION)
-    .license(
-        poem_openapi::LicenseObject::new("Apache-2.0")
-            .url("https://www.apache.org/licenses/LICENSE-2.0"),
-    )
-    .server(server_url)
-}
-
-/// Page size from `?limit=`.
-pub fn page_limit(limit: Option<u32>) -> Result<u64, Error> {
-    match limit {
-        None => Ok(DEFAULT_PAGE_SIZE as u64),
-        Some(n) if (1..=MAX_PAGE_SIZE).contains(&n) => Ok(n as u64),
-        Some(_) => Err(Error::invalid(
-            "limit",
-            format!("must be between 1 and {MAX_PAGE_SIZE}"),
-        )),
-    }
-}
-
-/// Position from `?cursor=`: the id of the last item of the previous page.
-pub fn parse_cursor(cursor: Option<&str>) -> Result<Option<Uuid>, Error> {
-    cursor
-        .map(|c| {
-            Uuid::parse_str(c)
-                .map_err(|_| Error::invalid("cursor", "not a cursor this API returned"))
-        })
-        .transpose()
+    OpenApiService::new(apis(), "Convene", env!("CARGO_PKG_VERSION"))
+        .description(DESCRIPTION)
+        .license(
+            poem_openapi::LicenseObject::new("Apache-2.0")
+                .url("https://www.apache.org/licenses/LICENSE-2.0"),
+        )
+        .server(server_url)
 }

@@ -16,16 +16,18 @@ use super::auth::{
 };
 use super::body::JsonBody;
 use super::error::error_responses;
+use super::paging::{page_limit, parse_cursor};
 use super::rate_limit::AnonymousWrites;
 use super::results::ensure_results_visible;
+use super::tags::ApiTags;
 use super::types::Instant;
-use super::{ApiTags, page_limit, parse_cursor};
+use crate::domain::ballot::Ballot;
 use crate::domain::poll::{self as dp, parse_comment, parse_person_name};
 use crate::domain::time::render_utc;
 use crate::domain::{FieldError, Violations};
 use crate::error::Error;
 use crate::store::Store;
-use crate::store::responses::{Ballot, StoredResponse};
+use crate::store::responses::StoredResponse;
 
 /// An answer for one option.
 #[derive(Enum, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]

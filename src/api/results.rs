@@ -1,22 +1,23 @@
 //! Results: counts per option and the ranking, visible per the poll's settings.
 
+use chrono::{DateTime, Utc};
 use poem::Request;
 use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
 use uuid::Uuid;
 
-use super::ApiTags;
 use super::auth::{Reader, ReaderAuth};
 use super::error::error_responses;
-use super::polls::{PollStatus, ensure_readable};
+use super::tags::ApiTags;
 use super::types::{Instant, TimeZone};
+use super::views::{PollStatus, ensure_readable};
 use crate::domain::poll::{Poll, ResultsVisibility};
-use crate::domain::ranking::{self, Candidate};
+use crate::domain::ranking;
+use crate::domain::standing::Invitee;
+use crate::domain::standing::Standing;
 use crate::domain::time::Slot;
 use crate::error::Error;
 use crate::store::Store;
-use crate::store::invitations::Invitee;
-use crate::store::results::Standing;
 
 /// An invited member for whom a timed option is not wholly inside their
 /// social hours, with the option's times on their own clock.
@@ -189,90 +190,47 @@ pub fn roster_visible(poll: &Poll, reader: &Reader) -> bool {
     reader.owns(poll) && !poll.settings.aggregate_only
 }
 
-/// The invited members for whom `slot` is not wholly inside their social
-/// hours (none for all-day options, which are floating dates).
-fn outside_social_hours(slot: &Slot, roster: &[Invitee]) -> Vec<OutsideSocialHours> {
-    let Slot::Timed { start, end } = *slot else {
-        return Vec::new();
-    };
-    roster
-        .iter()
-        .filter(|m| !m.social_hours.cover(m.zone, start, end))
-        .map(|m| OutsideSocialHours {
-            member_id: m.member_id,
-            name: m.name.clone(),
-            time_zone: TimeZone(m.zone.name().into()),
-            local_start: Instant(m.zone.render(start)),
-            local_end: Instant(m.zone.render(end)),
-            social_hours: format!(
-                "{}–{}",
-                m.social_hours.start.format("%H:%M"),
-                m.social_hours.end.format("%H:%M")
-            ),
-        })
-        .collect()
-}
-
-/// Counts, ranks and reasons for every option, leader first. With
-/// `show_roster` false, members are counted but not named.
+/// Counts, ranks and reasons for every option, leader first (computed by
+/// `domain::ranking::evaluate`). With `show_roster` false, members are
+/// counted but not named.
 pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
     let Standing {
         poll,
         tallies,
         roster,
-        required_available,
+        ..
     } = standing;
-    let required = roster.iter().filter(|i| i.required).count() as i64;
-    let counts: Vec<[i64; 4]> = poll.options.iter().map(|o| tallies.of(o.id)).collect();
-    let req_avail: Vec<i64> = poll
+    let evaluation = ranking::evaluate(standing);
+    let options: Vec<OptionResult> = evaluation
         .options
         .iter()
-        .map(|o| required_available.get(&o.id).copied().unwrap_or(0))
-        .collect();
-    let candidates: Vec<Candidate> = poll
-        .options
-        .iter()
-        .zip(&counts)
-        .zip(&req_avail)
-        .map(|((o, [yes, inb, _, _]), ra)| Candidate {
-            yes: *yes as u64,
-            if_need_be: *inb as u64,
-            all_required_available: *ra >= required,
-            start: o.slot.start_local(poll.zone),
-            position: o.position,
+        .map(|o| OptionResult {
+            option_id: o.option.id,
+            number: o.number,
+            label: o.option.slot.label(poll.zone),
+            rank: o.ranked.rank,
+            tied: o.ranked.tied,
+            yes: o.yes,
+            if_need_be: o.if_need_be,
+            no: o.no,
+            no_answer: o.no_answer,
+            available: o.yes + o.if_need_be,
+            required_available: o.required_available,
+            all_required_available: o.all_required_available,
+            meets_quorum: o.meets_quorum,
+            outside_social_hours_count: o.outside_social_hours.len() as i64,
+            outside_social_hours: show_roster.then(|| match o.option.slot {
+                Slot::Timed { start, end } => o
+                    .outside_social_hours
+                    .iter()
+                    .map(|m| outside_social_hours(m, start, end))
+                    .collect(),
+                // All-day options are floating dates: they keep nobody up.
+                Slot::AllDay { .. } => Vec::new(),
+            }),
+            explanation: o.ranked.explanation.clone(),
         })
         .collect();
-    let ranked = ranking::rank(&candidates);
-    let mut options: Vec<OptionResult> = poll
-        .options
-        .iter()
-        .zip(counts)
-        .zip(req_avail)
-        .zip(ranked)
-        .enumerate()
-        .map(|(i, (((o, [yes, inb, no, no_answer]), ra), r))| {
-            let outside = outside_social_hours(&o.slot, roster);
-            OptionResult {
-                option_id: o.id,
-                number: i as u32 + 1,
-                label: o.slot.label(poll.zone),
-                rank: r.rank,
-                tied: r.tied,
-                yes,
-                if_need_be: inb,
-                no,
-                no_answer,
-                available: yes + inb,
-                required_available: ra,
-                all_required_available: ra >= required,
-                meets_quorum: poll.settings.quorum.map(|q| ra >= q as i64),
-                outside_social_hours_count: outside.len() as i64,
-                outside_social_hours: show_roster.then_some(outside),
-                explanation: r.explanation,
-            }
-        })
-        .collect();
-    options.sort_by_key(|o| o.rank);
     let invited = roster.len() as i64;
     let answered = roster.iter().filter(|i| i.answer.is_some()).count() as i64;
     let proxies: Vec<ProxyAnswer> = roster
@@ -290,7 +248,7 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
         status: poll.status_at(chrono::Utc::now()).into(),
         responses: tallies.responses,
         invited,
-        required,
+        required: evaluation.required,
         invited_answered: answered,
         response_rate: (invited > 0).then(|| answered as f64 / invited as f64),
         non_respondents: (show_roster && invited > 0).then(|| {
@@ -308,8 +266,29 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
         proxy_answers: show_roster.then_some(proxies),
         quorum: poll.settings.quorum,
         ranking_rule: ranking::RULE.into(),
-        top_tied: options.first().is_some_and(|o| o.tied),
+        top_tied: evaluation.top_tied,
         options,
+    }
+}
+
+/// A member kept up outside their social hours by a timed option, with its
+/// times on their own clock.
+fn outside_social_hours(
+    m: &Invitee,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> OutsideSocialHours {
+    OutsideSocialHours {
+        member_id: m.member_id,
+        name: m.name.clone(),
+        time_zone: TimeZone(m.zone.name().into()),
+        local_start: Instant(m.zone.render(start)),
+        local_end: Instant(m.zone.render(end)),
+        social_hours: format!(
+            "{}–{}",
+            m.social_hours.start.format("%H:%M"),
+            m.social_hours.end.format("%H:%M")
+        ),
     }
 }
 

@@ -39,6 +39,42 @@ impl HistoryAction {
     }
 }
 
+/// Who did something, for the history.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub kind: ActorKind,
+    pub name: String,
+    /// Set when an organiser acts for a member (a proxy answer).
+    pub on_behalf_of: Option<String>,
+}
+
+impl Actor {
+    pub fn organiser(name: &str) -> Self {
+        Actor {
+            kind: ActorKind::Organiser,
+            name: name.to_string(),
+            on_behalf_of: None,
+        }
+    }
+
+    pub fn respondent(name: &str) -> Self {
+        Actor {
+            kind: ActorKind::Respondent,
+            name: name.to_string(),
+            on_behalf_of: None,
+        }
+    }
+
+    /// An organiser recording a member's answer for them.
+    pub fn proxy(organiser: &str, member: &str) -> Self {
+        Actor {
+            kind: ActorKind::Organiser,
+            name: organiser.to_string(),
+            on_behalf_of: Some(member.to_string()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

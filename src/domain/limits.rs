@@ -12,6 +12,9 @@ pub const MAX_COMMENT_CHARS: usize = 2_000;
 pub const MAX_OPTIONS_PER_POLL: usize = 500;
 /// Longest span of a single option, in days.
 pub const MAX_OPTION_DAYS: i64 = 366;
+/// Members per group, and per addMembers or createInvitations request.
+pub const MAX_MEMBERS_PER_GROUP: usize = 10_000;
+pub const MAX_MEMBERS_PER_REQUEST: usize = 2_000;
 /// Page size bounds for cursor pagination.
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 pub const MAX_PAGE_SIZE: u32 = 500;

@@ -1,14 +1,17 @@
 //! The rules of the product, free of HTTP and of the database: time zones and
 //! option times, ranking, tokens, and the validated values handlers work with.
 
+pub mod ballot;
 pub mod calendar;
 pub mod export;
 pub mod history;
 pub mod ics;
+pub mod lifecycle;
 pub mod limits;
 pub mod poll;
 pub mod ranking;
 pub mod roster;
+pub mod standing;
 pub mod time;
 pub mod token;
 
@@ -27,6 +30,15 @@ impl FieldError {
             message: message.into(),
         }
     }
+}
+
+/// Why a rule refuses a request, in words a client can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Fields break their rules; each is named.
+    Invalid(Vec<FieldError>),
+    /// The request does not fit the poll's present state.
+    Conflict(String),
 }
 
 /// Collects every field error of one request, so a client learns about all of

@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::limits::*;
-use super::roster::MAX_MEMBERS_PER_GROUP;
 use super::time::{Slot, Zone};
 
 macro_rules! string_enum {

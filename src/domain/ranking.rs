@@ -9,6 +9,10 @@ use std::cmp::Ordering;
 
 use chrono::NaiveDateTime;
 
+use super::poll::PollOption;
+use super::standing::{Invitee, Standing};
+use super::time::Slot;
+
 pub const RULE: &str = "Options every required member can make (yes or if need be) come first, \
 then the most available (yes + if need be), then the most yes, then the earliest start, \
 then the order the organiser listed them in.";
@@ -125,6 +129,110 @@ pub fn rank(candidates: &[Candidate]) -> Vec<Ranked> {
         };
     }
     out
+}
+
+/// One option as the results show it: its counts, what the roster says of
+/// it, and its place.
+#[derive(Debug, Clone)]
+pub struct OptionStanding<'a> {
+    pub option: &'a PollOption,
+    /// 1-based place in the organiser's order.
+    pub number: u32,
+    pub yes: i64,
+    pub if_need_be: i64,
+    pub no: i64,
+    pub no_answer: i64,
+    /// Required invited members who said yes or if need be.
+    pub required_available: i64,
+    pub all_required_available: bool,
+    /// Whether the required availability reaches the poll's quorum, if it sets one.
+    pub meets_quorum: Option<bool>,
+    /// Invited members for whom this option is not wholly inside their
+    /// social hours (none for all-day options, which are floating dates).
+    pub outside_social_hours: Vec<&'a Invitee>,
+    pub ranked: Ranked,
+}
+
+/// A poll's options evaluated from its standing, leader first.
+#[derive(Debug, Clone)]
+pub struct Evaluation<'a> {
+    pub options: Vec<OptionStanding<'a>>,
+    /// Required invited members.
+    pub required: i64,
+    /// The leader is tied with another option on availability and yes.
+    pub top_tied: bool,
+}
+
+/// Counts, required availability, social hours and rank of every option.
+pub fn evaluate(standing: &Standing) -> Evaluation<'_> {
+    let Standing {
+        poll,
+        tallies,
+        roster,
+        required_available,
+    } = standing;
+    let required = roster.iter().filter(|i| i.required).count() as i64;
+    let counts: Vec<[i64; 4]> = poll.options.iter().map(|o| tallies.of(o.id)).collect();
+    let req_avail: Vec<i64> = poll
+        .options
+        .iter()
+        .map(|o| required_available.get(&o.id).copied().unwrap_or(0))
+        .collect();
+    let candidates: Vec<Candidate> = poll
+        .options
+        .iter()
+        .zip(&counts)
+        .zip(&req_avail)
+        .map(|((o, [yes, inb, _, _]), ra)| Candidate {
+            yes: *yes as u64,
+            if_need_be: *inb as u64,
+            all_required_available: *ra >= required,
+            start: o.slot.start_local(poll.zone),
+            position: o.position,
+        })
+        .collect();
+    let ranked = rank(&candidates);
+    let mut options: Vec<OptionStanding> = poll
+        .options
+        .iter()
+        .zip(counts)
+        .zip(req_avail)
+        .zip(ranked)
+        .enumerate()
+        .map(
+            |(i, (((o, [yes, if_need_be, no, no_answer]), ra), ranked))| OptionStanding {
+                option: o,
+                number: i as u32 + 1,
+                yes,
+                if_need_be,
+                no,
+                no_answer,
+                required_available: ra,
+                all_required_available: ra >= required,
+                meets_quorum: poll.settings.quorum.map(|q| ra >= i64::from(q)),
+                outside_social_hours: outside_social_hours(&o.slot, roster),
+                ranked,
+            },
+        )
+        .collect();
+    options.sort_by_key(|o| o.ranked.rank);
+    Evaluation {
+        top_tied: options.first().is_some_and(|o| o.ranked.tied),
+        options,
+        required,
+    }
+}
+
+/// The invited members for whom `slot` is not wholly inside their social
+/// hours (none for all-day options, which are floating dates).
+fn outside_social_hours<'a>(slot: &Slot, roster: &'a [Invitee]) -> Vec<&'a Invitee> {
+    let Slot::Timed { start, end } = *slot else {
+        return Vec::new();
+    };
+    roster
+        .iter()
+        .filter(|m| !m.social_hours.cover(m.zone, start, end))
+        .collect()
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use chrono::NaiveTime;
 
+use super::limits::MAX_MEMBERS_PER_REQUEST;
 use super::poll::parse_person_name;
 use super::time::Zone;
 use super::{FieldError, Violations};
@@ -9,9 +10,6 @@ use super::{FieldError, Violations};
 /// Default social hours: 07:00–22:00 local.
 pub const DEFAULT_SOCIAL_START: &str = "07:00";
 pub const DEFAULT_SOCIAL_END: &str = "22:00";
-/// Members per group, and per addMembers request.
-pub const MAX_MEMBERS_PER_GROUP: usize = 10_000;
-pub const MAX_MEMBERS_PER_REQUEST: usize = 2_000;
 
 /// A validated member.
 #[derive(Debug, Clone, PartialEq, Eq)]

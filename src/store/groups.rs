@@ -8,7 +8,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{Store, transaction};
-use crate::domain::roster::{MAX_MEMBERS_PER_GROUP, NewMember};
+use crate::domain::limits::MAX_MEMBERS_PER_GROUP;
+use crate::domain::roster::NewMember;
 use crate::entity::{member, member_group};
 use crate::error::{Error, Result};
 

@@ -1,10 +1,15 @@
-//! A poll's history, read back in order: the append-only record that every
-//! write in `polls.rs`, `responses.rs` and `invitations.rs` adds to.
+//! A poll's history: the one writer of the append-only record that every
+//! change adds to in its own transaction, and the reader that pages it back.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use chrono::Utc;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use uuid::Uuid;
 
 use super::Store;
+use crate::domain::history::{Actor, HistoryAction};
 use crate::entity::poll_history;
 use crate::error::Result;
 
@@ -24,4 +29,30 @@ impl Store {
             .all(self.read())
             .await?)
     }
+}
+
+/// Appends one history entry. Every write path calls this inside its own
+/// transaction, so an action and its record commit together.
+pub(super) async fn append(
+    txn: &DatabaseTransaction,
+    poll_id: Uuid,
+    actor: &Actor,
+    action: HistoryAction,
+    response_id: Option<Uuid>,
+    details: serde_json::Value,
+) -> Result<()> {
+    poll_history::Entity::insert(poll_history::ActiveModel {
+        poll_id: Set(poll_id),
+        at: Set(Utc::now()),
+        actor_kind: Set(actor.kind.as_str().to_string()),
+        actor_name: Set(actor.name.clone()),
+        action: Set(action.as_str().to_string()),
+        response_id: Set(response_id),
+        details: Set(details.to_string()),
+        on_behalf_of: Set(actor.on_behalf_of.clone()),
+        ..Default::default()
+    })
+    .exec_without_returning(txn)
+    .await?;
+    Ok(())
 }

@@ -11,12 +11,14 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::polls::{Actor, record};
+use super::history::append;
 use super::{Store, transaction};
 use crate::domain::FieldError;
+use crate::domain::history::Actor;
 use crate::domain::history::HistoryAction;
 use crate::domain::poll::Choice;
 use crate::domain::roster::parse_clock;
+use crate::domain::standing::{Answer, Invitee};
 use crate::domain::time::{SocialHours, Zone};
 use crate::domain::token::{self, TokenKind};
 use crate::entity::{invitation, member, member_group, poll, vote};
@@ -29,32 +31,6 @@ pub enum Invitees {
     Group(Uuid),
     /// Members of any of the organiser's groups.
     Members(Vec<Uuid>),
-}
-
-/// An invited member as the organiser sees them, with their answer if any.
-#[derive(Debug, Clone)]
-pub struct Invitee {
-    pub invitation_id: Uuid,
-    pub member_id: Uuid,
-    pub name: String,
-    pub email: Option<String>,
-    pub zone: Zone,
-    pub social_hours: SocialHours,
-    pub required: bool,
-    pub invited_at: DateTime<Utc>,
-    pub answer: Option<Answer>,
-}
-
-/// When and how an invited member answered.
-#[derive(Debug, Clone)]
-pub struct Answer {
-    pub response_id: Uuid,
-    pub answered_at: DateTime<Utc>,
-    /// Set when the organiser recorded it on the member's behalf.
-    pub recorded_by: Option<String>,
-    pub revision: i32,
-    /// Filled only where asked for (see [`Store::list_invitations`]).
-    pub votes: Vec<(Uuid, Choice)>,
 }
 
 /// A new or reissued invitation with its secrets, shown only this once.
@@ -264,7 +240,7 @@ impl Store {
                     .await?;
             }
             if !issued.is_empty() {
-                record(
+                append(
                     txn,
                     poll_id,
                     actor,
@@ -393,7 +369,7 @@ impl Store {
             if done.rows_affected == 0 {
                 return Err(Error::NotFound("invitation"));
             }
-            record(txn, poll_id, actor, HistoryAction::InvitationReissued, None,
+            append(txn, poll_id, actor, HistoryAction::InvitationReissued, None,
                 json!({ "invitation_id": invitation_id })).await?;
             Ok(())
         })?;

@@ -197,6 +197,35 @@ impl Store {
     }
 }
 
+// How database failures become the service's errors lives here, beside the
+// pool whose trouble they note, so that error.rs knows nothing of storage.
+impl From<sea_orm::DbErr> for Error {
+    fn from(err: sea_orm::DbErr) -> Self {
+        if is_unavailable(&err) {
+            tracing::warn!(error = %err, "database unavailable");
+            Error::Unavailable("the database is unavailable for a moment: try again shortly".into())
+        } else {
+            Error::Internal(anyhow::Error::new(err))
+        }
+    }
+}
+
+impl Error {
+    /// Whether this failure is the database being unreachable, however it
+    /// was wrapped on the way up.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            Error::Unavailable(_) => true,
+            Error::Internal(e) => e.chain().any(|cause| {
+                cause
+                    .downcast_ref::<sea_orm::DbErr>()
+                    .is_some_and(is_unavailable)
+            }),
+            _ => false,
+        }
+    }
+}
+
 /// How often a transaction is tried before its failure is the answer.
 pub(crate) const ATTEMPTS: u32 = 4;
 
@@ -378,6 +407,12 @@ fn is_retryable(err: &DbErr) -> bool {
     let text = err.to_string();
     // 40P01 deadlock_detected, 40001 serialization_failure.
     text.contains("deadlock detected") || text.contains("could not serialize access")
+}
+
+/// `SUM` as a 64-bit integer on every backend (PostgreSQL widens a bigint
+/// sum to numeric otherwise).
+pub(crate) fn sum(column: &str) -> sea_orm::sea_query::Expr {
+    sea_orm::sea_query::Expr::cust(format!(r#"CAST(SUM("{column}") AS BIGINT)"#))
 }
 
 /// The URL without its password, for messages.

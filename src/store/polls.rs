@@ -10,50 +10,17 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use super::history::append;
 use super::{Store, transaction};
-use crate::domain::history::{ActorKind, HistoryAction};
+use crate::domain::history::Actor;
+use crate::domain::history::HistoryAction;
+use crate::domain::lifecycle::Transition;
 use crate::domain::poll::{
     NewPoll, Poll, PollOption, PollPatch, PollStatus, ResultsVisibility, Settings, Voting,
 };
 use crate::domain::time::{Slot, Zone};
 use crate::entity::{poll, poll_history, poll_option, poll_tally};
 use crate::error::{Error, Result};
-
-/// Who did something, for the history.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub kind: ActorKind,
-    pub name: String,
-    /// Set when an organiser acts for a member (a proxy answer).
-    pub on_behalf_of: Option<String>,
-}
-
-impl Actor {
-    pub fn organiser(name: &str) -> Self {
-        Actor {
-            kind: ActorKind::Organiser,
-            name: name.to_string(),
-            on_behalf_of: None,
-        }
-    }
-
-    pub fn respondent(name: &str) -> Self {
-        Actor {
-            kind: ActorKind::Respondent,
-            name: name.to_string(),
-            on_behalf_of: None,
-        }
-    }
-
-    /// An organiser recording a member's answer for them.
-    pub fn proxy(organiser: &str, member: &str) -> Self {
-        Actor {
-            kind: ActorKind::Organiser,
-            name: organiser.to_string(),
-            on_behalf_of: Some(member.to_string()),
-        }
-    }
-}
 
 /// One row of `listPolls`.
 #[derive(Debug, Clone)]
@@ -104,7 +71,7 @@ impl Store {
                 .map(|(i, slot)| option_model(id, i as i32, slot, now))
                 .collect();
             insert_options(txn, options).await?;
-            record(
+            append(
                 txn,
                 id,
                 actor,
@@ -167,7 +134,7 @@ impl Store {
         let counts: Vec<(Uuid, Option<i64>)> = poll_tally::Entity::find()
             .select_only()
             .column(poll_tally::Column::PollId)
-            .column_as(super::results::sum("responses"), "responses")
+            .column_as(super::sum("responses"), "responses")
             .filter(poll_tally::Column::PollId.is_in(ids.clone()))
             .group_by(poll_tally::Column::PollId)
             .into_tuple()
@@ -272,7 +239,7 @@ impl Store {
                         .into(),
                 ));
             }
-            record(txn, id, actor, HistoryAction::PollUpdated, None, patch_details(&patch)).await?;
+            append(txn, id, actor, HistoryAction::PollUpdated, None, patch_details(&patch)).await?;
             Ok(())
         })?;
         self.poll(id).await?.ok_or(Error::NotFound("poll"))
@@ -290,17 +257,18 @@ impl Store {
         Ok(())
     }
 
-    /// Moves a poll between statuses; `allowed_from` lists where it may come
-    /// from. Reopening also removes a deadline that has passed, which would
-    /// otherwise close the poll again at once. Returns the poll after the
-    /// change.
-    pub async fn set_status(
+    /// Moves the organiser's poll through its life: the move is checked
+    /// (`domain::lifecycle`) against the poll as it is inside the
+    /// transaction, and, when the caller decided something on an earlier
+    /// read (which option to confirm), against that version too. Returns
+    /// the poll after the change.
+    pub async fn transition(
         &self,
         organiser: Uuid,
         actor: &Actor,
         id: Uuid,
-        allowed_from: &[PollStatus],
-        to: PollStatus,
+        transition: Transition,
+        decided_on: Option<i32>,
     ) -> Result<Poll> {
         let now = Utc::now();
         transaction!(self, txn => {
@@ -308,21 +276,21 @@ impl Store {
                 .await?
                 .filter(|p| p.organiser_id == organiser)
                 .ok_or(Error::NotFound("poll"))?;
-            let status = current.status_at(now);
-            if !allowed_from.contains(&status) {
-                return Err(Error::Conflict(format!(
-                    "the poll is {}; it cannot become {}",
-                    status.as_str(),
-                    to.as_str()
-                )));
+            let change = transition.apply(&current, now)?;
+            if decided_on.is_some_and(|v| v != current.version) {
+                return Err(Error::Conflict(
+                    "the poll changed while it was being confirmed: look at the results again and retry".into(),
+                ));
             }
             let mut update = poll::Entity::update_many()
-                .col_expr(poll::Column::Status, Expr::value(to.as_str()))
+                .col_expr(poll::Column::Status, Expr::value(change.to.as_str()))
                 .col_expr(poll::Column::Version, Expr::col(poll::Column::Version).add(1))
                 .col_expr(poll::Column::UpdatedAt, Expr::value(now));
-            let deadline_passed = current.deadline.is_some_and(|d| d <= now);
-            if to == PollStatus::Open && deadline_passed {
+            if change.clear_deadline {
                 update = update.col_expr(poll::Column::Deadline, Expr::value(None::<DateTime<Utc>>));
+            }
+            if let Some(option) = change.confirmed_option {
+                update = update.col_expr(poll::Column::ConfirmedOptionId, Expr::value(Some(option)));
             }
             let done = update
                 .filter(poll::Column::Id.eq(id))
@@ -337,57 +305,13 @@ impl Store {
                     "the poll changed at the same moment: read it again and retry".into(),
                 ));
             }
-            let action = match to {
-                PollStatus::Open => HistoryAction::PollReopened,
-                PollStatus::Closed => HistoryAction::PollClosed,
-                PollStatus::Confirmed => HistoryAction::PollConfirmed,
-                PollStatus::Cancelled => HistoryAction::PollCancelled,
+            let details = match change.confirmed_option {
+                Some(option) => json!({ "option_id": option }),
+                None => json!({ "from": change.from.as_str() }),
             };
-            record(txn, id, actor, action, None, json!({ "from": status.as_str() })).await?;
-            Ok(())
+            append(txn, id, actor, change.action, None, details).await
         })?;
         self.poll(id).await?.ok_or(Error::NotFound("poll"))
-    }
-
-    /// Confirms `option_id` as the event, if the poll is still at
-    /// `expected_version` (the state the choice was made on). Confirming
-    /// again moves the event; it keeps its identity.
-    pub async fn confirm_poll(
-        &self,
-        organiser: Uuid,
-        actor: &Actor,
-        poll_id: Uuid,
-        option_id: Uuid,
-        expected_version: i32,
-    ) -> Result<Poll> {
-        let now = Utc::now();
-        transaction!(self, txn => {
-            let done = poll::Entity::update_many()
-                .col_expr(poll::Column::Status, Expr::value(PollStatus::Confirmed.as_str()))
-                .col_expr(poll::Column::ConfirmedOptionId, Expr::value(Some(option_id)))
-                .col_expr(poll::Column::Version, Expr::col(poll::Column::Version).add(1))
-                .col_expr(poll::Column::UpdatedAt, Expr::value(now))
-                .filter(poll::Column::Id.eq(poll_id))
-                .filter(poll::Column::OrganiserId.eq(organiser))
-                .filter(poll::Column::Version.eq(expected_version))
-                .filter(poll::Column::Status.ne(PollStatus::Cancelled.as_str()))
-                .exec(txn)
-                .await?;
-            if done.rows_affected == 0 {
-                return Err(match load_poll(txn, poll_id).await? {
-                    Some(p) if p.organiser_id == organiser && p.status == PollStatus::Cancelled => {
-                        Error::Conflict("the poll is cancelled: reopen it before confirming".into())
-                    }
-                    Some(p) if p.organiser_id == organiser => Error::Conflict(
-                        "the poll changed while it was being confirmed: look at the results again and retry".into(),
-                    ),
-                    _ => Error::NotFound("poll"),
-                });
-            }
-            record(txn, poll_id, actor, HistoryAction::PollConfirmed, None, json!({ "option_id": option_id })).await?;
-            Ok(())
-        })?;
-        self.poll(poll_id).await?.ok_or(Error::NotFound("poll"))
     }
 
     pub async fn add_option(
@@ -412,7 +336,7 @@ impl Store {
             let mut model = option_model(poll_id, position, &slot, Utc::now());
             model.id = Set(option_id);
             insert_options(txn, vec![model]).await?;
-            record(txn, poll_id, actor, HistoryAction::OptionAdded, None, json!({ "option_id": option_id, "slot": slot.key() })).await?;
+            append(txn, poll_id, actor, HistoryAction::OptionAdded, None, json!({ "option_id": option_id, "slot": slot.key() })).await?;
             Ok(())
         })?;
         let poll = self.poll(poll_id).await?.ok_or(Error::NotFound("poll"))?;
@@ -446,7 +370,7 @@ impl Store {
                 .exec(txn)
                 .await
                 .map_err(unique_to_conflict)?;
-            record(txn, poll_id, actor, HistoryAction::OptionUpdated, None, json!({ "option_id": option_id, "slot": slot.key() })).await?;
+            append(txn, poll_id, actor, HistoryAction::OptionUpdated, None, json!({ "option_id": option_id, "slot": slot.key() })).await?;
             Ok(())
         })?;
         self.poll(poll_id).await?.ok_or(Error::NotFound("poll"))
@@ -476,37 +400,11 @@ impl Store {
                 return Err(Error::Conflict("a poll needs at least one option: add another before removing this one".into()));
             }
             poll_option::Entity::delete_by_id(option_id).exec(txn).await?;
-            record(txn, poll_id, actor, HistoryAction::OptionDeleted, None, json!({ "option_id": option_id })).await?;
+            append(txn, poll_id, actor, HistoryAction::OptionDeleted, None, json!({ "option_id": option_id })).await?;
             Ok(())
         })?;
         self.poll(poll_id).await?.ok_or(Error::NotFound("poll"))
     }
-}
-
-/// Appends one history entry. Every write path calls this inside its own
-/// transaction, so an action and its record commit together.
-pub(super) async fn record(
-    txn: &DatabaseTransaction,
-    poll_id: Uuid,
-    actor: &Actor,
-    action: HistoryAction,
-    response_id: Option<Uuid>,
-    details: serde_json::Value,
-) -> Result<()> {
-    poll_history::Entity::insert(poll_history::ActiveModel {
-        poll_id: Set(poll_id),
-        at: Set(Utc::now()),
-        actor_kind: Set(actor.kind.as_str().to_string()),
-        actor_name: Set(actor.name.clone()),
-        action: Set(action.as_str().to_string()),
-        response_id: Set(response_id),
-        details: Set(details.to_string()),
-        on_behalf_of: Set(actor.on_behalf_of.clone()),
-        ..Default::default()
-    })
-    .exec_without_returning(txn)
-    .await?;
-    Ok(())
 }
 
 /// The select list of every query that reads polls with their options: poll

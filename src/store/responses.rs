@@ -16,26 +16,19 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::polls::{Actor, load_poll, record};
+use super::history::append;
+use super::polls::load_poll;
 use super::{SHARDS, Store, transaction};
+use crate::domain::ballot::{Ballot, in_option_order, tally_deltas};
+use crate::domain::history::Actor;
 use crate::domain::history::{ActorKind, HistoryAction};
 use crate::domain::poll::{Choice, Poll, Voting};
 use crate::domain::token::{self, TokenKind};
-use crate::domain::{FieldError, Violations};
 use crate::entity::{
     invitation, member, option_tally, poll, poll_history, poll_tally, response, vote,
 };
 use crate::error::{Error, Result};
 use sea_orm::DbBackend;
-
-/// A respondent's answer as submitted, already checked for shape.
-#[derive(Debug, Clone)]
-pub struct Ballot {
-    /// `None` keeps the name a replaced response already has.
-    pub name: Option<String>,
-    pub comment: Option<String>,
-    pub votes: Vec<(Uuid, Choice)>,
-}
 
 #[derive(Debug, Clone)]
 pub struct StoredResponse {
@@ -89,7 +82,7 @@ impl Store {
                     "this poll is invite-only: vote with your invitation token".into(),
                 ));
             }
-            ensure_votable(&poll, &ballot.votes, now)?;
+            ballot.check(&poll, now)?;
             let recorded = self
                 .insert_new_response(&NewResponse {
                     id,
@@ -136,7 +129,7 @@ impl Store {
         transaction!(self, txn => {
             let poll = lock_poll_for_voting(txn, grant.poll_id).await?;
             let current = lock_response(txn, grant.response_id, now).await?;
-            ensure_votable(&poll, &ballot.votes, now)?;
+            ballot.check(&poll, now)?;
             let name = ballot.name.clone().unwrap_or(current.name.clone());
             replace_locked(txn, &current, &ballot, (&name, None), &Actor::respondent(&name)).await
         })?;
@@ -202,7 +195,7 @@ impl Store {
                 .await?
                 .ok_or(Error::NotFound("member"))?
                 .name;
-            ensure_votable(&poll, &ballot.votes, now)?;
+            ballot.check(&poll, now)?;
             let actor = match proxy {
                 Some(organiser) => Actor::proxy(organiser, &name),
                 None => Actor::respondent(&name),
@@ -235,8 +228,8 @@ impl Store {
             .exec_without_returning(txn)
             .await?;
             insert_votes(txn, id, &ballot.votes).await?;
-            adjust_tallies(txn, poll_id, shard, &deltas(&[], &ballot.votes), 1).await?;
-            record(
+            adjust_tallies(txn, poll_id, shard, &tally_deltas(&[], &ballot.votes), 1).await?;
+            append(
                 txn,
                 poll_id,
                 &actor,
@@ -439,7 +432,7 @@ impl Store {
                 return Ok(false);
             }
             insert_votes(txn, r.id, r.votes).await?;
-            adjust_tallies(txn, r.poll_id, r.shard, &deltas(&[], r.votes), 1).await?;
+            adjust_tallies(txn, r.poll_id, r.shard, &tally_deltas(&[], r.votes), 1).await?;
             poll_history::Entity::insert(poll_history::ActiveModel {
                 poll_id: Set(r.poll_id),
                 at: Set(r.now),
@@ -497,41 +490,6 @@ INSERT INTO response (id, poll_id, name, comment, edit_token_hash, shard, revisi
 SELECT $1, $2, $3, $4, $5, $6, 1, $7, $7
 WHERE EXISTS (SELECT 1 FROM poll WHERE id = $2 AND version = $8)"#;
 
-fn in_option_order(poll: &Poll, mut votes: Vec<(Uuid, Choice)>) -> Vec<(Uuid, Choice)> {
-    votes.sort_by_key(|(o, _)| poll.options.iter().position(|x| x.id == *o));
-    votes
-}
-
-/// Checks that the poll takes votes now and that each vote names one of its
-/// options, once, with a choice the poll offers.
-fn ensure_votable(poll: &Poll, votes: &[(Uuid, Choice)], now: DateTime<Utc>) -> Result<()> {
-    if let Some(reason) = poll.voting_closed_reason(now) {
-        return Err(Error::Conflict(reason));
-    }
-    let mut v = Violations::default();
-    let mut seen = std::collections::HashSet::new();
-    for (i, (option_id, choice)) in votes.iter().enumerate() {
-        if !poll.options.iter().any(|o| o.id == *option_id) {
-            v.push(
-                format!("votes[{i}].option_id"),
-                "this poll has no option with this id",
-            );
-        } else if !seen.insert(*option_id) {
-            v.push(
-                format!("votes[{i}].option_id"),
-                "this option is voted on twice",
-            );
-        }
-        if *choice == Choice::IfNeedBe && !poll.settings.allow_if_need_be {
-            v.push(
-                format!("votes[{i}].choice"),
-                "this poll does not offer \"if need be\"",
-            );
-        }
-    }
-    v.into_result().map_err(|e: Vec<FieldError>| e.into())
-}
-
 /// Reads the poll for a change of an answer, holding a share lock on its
 /// row (PostgreSQL; SQLite's single writer needs none) so that a close,
 /// confirmation or edit cannot commit between the check and the write.
@@ -580,11 +538,11 @@ async fn replace_locked(
         txn,
         current.poll_id,
         current.shard,
-        &deltas(&old, &ballot.votes),
+        &tally_deltas(&old, &ballot.votes),
         0,
     )
     .await?;
-    record(
+    append(
         txn,
         current.poll_id,
         actor,
@@ -635,8 +593,15 @@ async fn withdraw_locked(
     }
     let old = votes_of(txn, current.id).await?;
     response::Entity::delete_by_id(current.id).exec(txn).await?;
-    adjust_tallies(txn, current.poll_id, current.shard, &deltas(&old, &[]), -1).await?;
-    record(
+    adjust_tallies(
+        txn,
+        current.poll_id,
+        current.shard,
+        &tally_deltas(&old, &[]),
+        -1,
+    )
+    .await?;
+    append(
         txn,
         current.poll_id,
         &Actor::respondent(&current.name),
@@ -708,26 +673,6 @@ async fn insert_votes(
             .await?;
     }
     Ok(())
-}
-
-/// Per option, the change in (yes, if need be, no) from `old` to `new`.
-fn deltas(old: &[(Uuid, Choice)], new: &[(Uuid, Choice)]) -> BTreeMap<Uuid, [i64; 3]> {
-    fn column(c: Choice) -> usize {
-        match c {
-            Choice::Yes => 0,
-            Choice::IfNeedBe => 1,
-            Choice::No => 2,
-        }
-    }
-    let mut d: BTreeMap<Uuid, [i64; 3]> = BTreeMap::new();
-    for (option, choice) in old {
-        d.entry(*option).or_default()[column(*choice)] -= 1;
-    }
-    for (option, choice) in new {
-        d.entry(*option).or_default()[column(*choice)] += 1;
-    }
-    d.retain(|_, v| v.iter().any(|x| *x != 0));
-    d
 }
 
 /// Adds the deltas to the response's tally shard with one upsert per table.
@@ -808,21 +753,4 @@ fn answer_details(
         .map(|(o, c)| (o.to_string(), json!(c.as_str())))
         .collect();
     json!({ "revision": revision, "name": name, "comment": comment, "votes": votes })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn deltas_cancel_unchanged_votes_and_move_changed_ones() {
-        let (a, b, c) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-        let old = [(a, Choice::Yes), (b, Choice::No)];
-        let new = [(a, Choice::Yes), (b, Choice::IfNeedBe), (c, Choice::No)];
-        let d = deltas(&old, &new);
-        assert!(!d.contains_key(&a));
-        assert_eq!(d[&b], [0, 1, -1]);
-        assert_eq!(d[&c], [0, 0, 1]);
-        assert_eq!(deltas(&new, &[])[&c], [0, 0, -1]);
-    }
 }

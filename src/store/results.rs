@@ -3,37 +3,14 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, Statement, sea_query::Expr};
+use sea_orm::{ConnectionTrait, Statement};
 use uuid::Uuid;
 
 use super::Store;
-use super::invitations::Invitee;
 use super::polls::{poll_and_options_columns, poll_from_rows};
 use crate::domain::poll::Poll;
+use crate::domain::standing::{Standing, Tallies};
 use crate::error::Result;
-
-/// Counts for one poll.
-#[derive(Debug, Clone, Default)]
-pub struct Tallies {
-    pub responses: i64,
-    /// Per option: yes, if need be, no.
-    pub options: HashMap<Uuid, [i64; 3]>,
-}
-
-impl Tallies {
-    /// An option's yes, if need be and no, and the respondents who left it
-    /// unanswered.
-    pub fn of(&self, option: Uuid) -> [i64; 4] {
-        let [yes, inb, no] = self.options.get(&option).copied().unwrap_or_default();
-        [yes, inb, no, (self.responses - yes - inb - no).max(0)]
-    }
-}
-
-/// `SUM` as a 64-bit integer on every backend (PostgreSQL widens a bigint
-/// sum to numeric otherwise).
-pub(super) fn sum(column: &str) -> Expr {
-    Expr::cust(format!(r#"CAST(SUM("{column}") AS BIGINT)"#))
-}
 
 /// A poll, its options and every count, in one round trip: the poll and
 /// option columns, plus each option's summed shards
@@ -55,17 +32,6 @@ LEFT JOIN (
 WHERE p.id = $1
 ORDER BY o.position, o.id"#
 );
-
-/// Everything results are computed from: the poll, its counts, and — for
-/// polls with invitations — the roster and the required members' availability.
-#[derive(Debug, Clone)]
-pub struct Standing {
-    pub poll: Poll,
-    pub tallies: Tallies,
-    pub roster: Vec<Invitee>,
-    /// Per option: required members who said yes or if need be.
-    pub required_available: HashMap<Uuid, i64>,
-}
 
 impl Store {
     /// A poll's standing from its counts: the roster (one row per invited

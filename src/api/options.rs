@@ -1,0 +1,271 @@
+//! A poll's options: adding, changing and removing a candidate (organisers).
+
+use poem::web::Data;
+use poem_openapi::{
+    ApiResponse, Object, OpenApi,
+    param::{Header, Path},
+    payload::Json,
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::auth::OrganiserToken;
+use super::body::JsonBody;
+use super::error::error_responses;
+use super::preconditions::{etag, optional_if_match};
+use super::tags::ApiTags;
+use super::types::{Date, WallTime};
+pub use super::views::OptionKind;
+use super::views::{Deleted, OptionView, PollRead, option_view};
+use crate::domain::Violations;
+use crate::domain::history::Actor;
+use crate::domain::time::{self, Slot, Zone};
+use crate::error::Error;
+use crate::store::Store;
+
+/// One candidate date range or time slot.
+#[derive(Object, Deserialize, Debug, Clone)]
+#[oai(rename_all = "snake_case", example)]
+#[serde(deny_unknown_fields)]
+pub struct OptionInput {
+    pub kind: OptionKind,
+    /// All-day options: the first day.
+    #[oai(skip_serializing_if_is_none)]
+    pub start_date: Option<Date>,
+    /// All-day options: the last day, inclusive (defaults to `start_date`).
+    #[oai(skip_serializing_if_is_none)]
+    pub end_date: Option<Date>,
+    /// Timed options: local start in the poll's zone.
+    #[oai(skip_serializing_if_is_none)]
+    pub start: Option<WallTime>,
+    /// Timed options: local end in the poll's zone.
+    #[oai(skip_serializing_if_is_none)]
+    pub end: Option<WallTime>,
+}
+
+impl poem_openapi::types::Example for OptionInput {
+    fn example() -> Self {
+        OptionInput {
+            kind: OptionKind::AllDay,
+            start_date: Some(Date("2026-07-05".into())),
+            end_date: Some(Date("2026-07-07".into())),
+            start: None,
+            end: None,
+        }
+    }
+}
+
+impl OptionInput {
+    /// The slot this input denotes in `zone`, or the errors under `path`.
+    pub fn parse(&self, zone: Zone, path: &str, v: &mut Violations) -> Option<Slot> {
+        let at = |f: &str| {
+            if path.is_empty() {
+                f.to_string()
+            } else {
+                format!("{path}.{f}")
+            }
+        };
+        match self.kind {
+            OptionKind::AllDay => {
+                for (f, given) in [("start", self.start.is_some()), ("end", self.end.is_some())] {
+                    if given {
+                        v.push(
+                            at(f),
+                            "all-day options take start_date and end_date, not start and end",
+                        );
+                    }
+                }
+                let Some(start) = &self.start_date else {
+                    v.push(at("start_date"), "all-day options need a start_date");
+                    return None;
+                };
+                let start = v.check(at("start_date"), time::parse_date(&start.0))?;
+                let end = match &self.end_date {
+                    Some(e) => v.check(at("end_date"), time::parse_date(&e.0))?,
+                    None => start,
+                };
+                Slot::all_day(start, end)
+                    .map_err(|(f, m)| v.push(at(f), m))
+                    .ok()
+            }
+            OptionKind::Timed => {
+                for (f, given) in [
+                    ("start_date", self.start_date.is_some()),
+                    ("end_date", self.end_date.is_some()),
+                ] {
+                    if given {
+                        v.push(
+                            at(f),
+                            "timed options take start and end, not start_date and end_date",
+                        );
+                    }
+                }
+                let mut resolve = |f: &str, value: &Option<WallTime>| match value {
+                    None => {
+                        v.push(at(f), format!("timed options need {f}"));
+                        None
+                    }
+                    Some(w) => v.check(
+                        at(f),
+                        time::WallTime::parse(&w.0).and_then(|w| w.resolve(zone)),
+                    ),
+                };
+                let (start, end) = (resolve("start", &self.start), resolve("end", &self.end));
+                Slot::timed(start?, end?)
+                    .map_err(|(f, m)| v.push(at(f), m))
+                    .ok()
+            }
+        }
+    }
+}
+
+error_responses!(OptionDeleteError {
+    BadRequest = 400: "A parameter is malformed.",
+    Unauthorized = 401: "No valid organiser token.",
+    NotFound = 404: "No such poll or option of this organiser.",
+    Conflict = 409: "It is the poll's last option.",
+    PreconditionFailed = 412: "The poll changed since the version in `If-Match`.",
+    Unprocessable = 422: "`If-Match` is not an ETag of this API.",
+});
+
+error_responses!(OptionChangeError {
+    BadRequest = 400: "The body or a parameter is malformed.",
+    Unauthorized = 401: "No valid organiser token.",
+    NotFound = 404: "No such poll or option of this organiser.",
+    Conflict = 409: "The change would leave the poll without options or over the limit.",
+    PreconditionFailed = 412: "The poll changed since the version in `If-Match`.",
+    PayloadTooLarge = 413: "The body is too large.",
+    UnsupportedMediaType = 415: "The body is not JSON.",
+    Unprocessable = 422: "A field is invalid, or the slot duplicates another option.",
+});
+
+#[derive(ApiResponse)]
+pub enum OptionCreated {
+    /// The option was added; the ETag is the poll's new version.
+    #[oai(status = 201, content_type = "application/json")]
+    Created(Json<OptionView>, #[oai(header = "ETag")] String),
+}
+
+pub struct OptionsApi;
+
+#[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Polls")]
+impl OptionsApi {
+    /// Add an option
+    ///
+    /// Adds a candidate at the end of the poll's list. `If-Match` is optional here.
+    #[oai(
+        path = "/polls/:poll_id/options",
+        method = "post",
+        operation_id = "addOption"
+    )]
+    async fn add_option(
+        &self,
+        store: Data<&Store>,
+        auth: OrganiserToken,
+        /// The poll's id.
+        poll_id: Path<Uuid>,
+        /// The poll's ETag; if given, the change applies only to that version.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<String>>,
+        body: JsonBody<OptionInput>,
+    ) -> Result<OptionCreated, OptionChangeError> {
+        let o = auth.0;
+        let expected = optional_if_match(if_match.0.as_deref())?;
+        let current = store.owned_poll(o.id, poll_id.0).await?;
+        let slot = parse_option(&body.0, current.zone)?;
+        let (poll, id) = store
+            .add_option(o.id, &Actor::organiser(&o.name), poll_id.0, expected, slot)
+            .await?;
+        let (n, option) = poll
+            .options
+            .iter()
+            .enumerate()
+            .find(|(_, x)| x.id == id)
+            .ok_or(Error::NotFound("option"))?;
+        Ok(OptionCreated::Created(
+            Json(option_view(option, n + 1, poll.zone, poll.zone)),
+            etag(poll.version),
+        ))
+    }
+
+    /// Change an option
+    ///
+    /// Replaces the option's date range or time slot (give it in full).
+    /// Votes already cast for it are kept.
+    #[oai(
+        path = "/polls/:poll_id/options/:option_id",
+        method = "patch",
+        operation_id = "updateOption"
+    )]
+    async fn update_option(
+        &self,
+        store: Data<&Store>,
+        auth: OrganiserToken,
+        /// The poll's id.
+        poll_id: Path<Uuid>,
+        /// The option's id (`options[].id` of the poll).
+        option_id: Path<Uuid>,
+        /// The poll's ETag; if given, the change applies only to that version.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<String>>,
+        body: JsonBody<OptionInput>,
+    ) -> Result<PollRead, OptionChangeError> {
+        let o = auth.0;
+        let expected = optional_if_match(if_match.0.as_deref())?;
+        let current = store.owned_poll(o.id, poll_id.0).await?;
+        let slot = parse_option(&body.0, current.zone)?;
+        let poll = store
+            .update_option(
+                o.id,
+                &Actor::organiser(&o.name),
+                poll_id.0,
+                option_id.0,
+                expected,
+                slot,
+            )
+            .await?;
+        Ok(PollRead::of(&poll))
+    }
+
+    /// Remove an option
+    ///
+    /// Removes the option and the votes cast for it (the history keeps them).
+    /// The last option cannot be removed.
+    #[oai(
+        path = "/polls/:poll_id/options/:option_id",
+        method = "delete",
+        operation_id = "deleteOption"
+    )]
+    async fn delete_option(
+        &self,
+        store: Data<&Store>,
+        auth: OrganiserToken,
+        /// The poll's id.
+        poll_id: Path<Uuid>,
+        /// The option's id (`options[].id` of the poll).
+        option_id: Path<Uuid>,
+        /// The poll's ETag; if given, the change applies only to that version.
+        #[oai(name = "If-Match")]
+        if_match: Header<Option<String>>,
+    ) -> Result<Deleted, OptionDeleteError> {
+        let o = auth.0;
+        let expected = optional_if_match(if_match.0.as_deref())?;
+        store
+            .delete_option(
+                o.id,
+                &Actor::organiser(&o.name),
+                poll_id.0,
+                option_id.0,
+                expected,
+            )
+            .await?;
+        Ok(Deleted::NoContent)
+    }
+}
+
+pub fn parse_option(input: &OptionInput, zone: Zone) -> Result<Slot, Error> {
+    let mut v = Violations::default();
+    let slot = input.parse(zone, "", &mut v);
+    v.into_result()?;
+    slot.ok_or_else(|| Error::invalid("kind", "the option is incomplete"))
+}
