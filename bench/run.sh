@@ -6,7 +6,9 @@
 #   bench/run.sh            # both databases
 #   bench/run.sh sqlite     # one of them
 #
-# Env: DURATION (default 10s), CONNECTIONS (32), PG_URL (postgres://postgres@127.0.0.1:5432).
+# Env: DURATION (default 10s), CONNECTIONS (32), PG_URL (postgres://postgres@127.0.0.1:5432),
+# CONVENE_BIN (a server binary to measure instead of building the release
+# one: compare two builds by running this once with each).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export BENCH_DIR="$PWD/bench"
@@ -23,8 +25,12 @@ if ! command -v wrk >/dev/null; then
   echo "installing wrk (Debian package)" >&2
   (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null
 fi
-cargo build --release --locked --quiet
-BIN="$CARGO_TARGET_DIR/release/convene"
+if [ -n "${CONVENE_BIN:-}" ]; then
+  BIN="$CONVENE_BIN"
+else
+  cargo build --release --locked --quiet
+  BIN="$CARGO_TARGET_DIR/release/convene"
+fi
 WORK="$(mktemp -d)"
 SERVER_PID=""
 cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
