@@ -25,6 +25,7 @@ use crate::domain::standing::Invitee;
 use crate::domain::time::render_utc;
 use crate::error::Error;
 use crate::store::Store;
+use crate::store::ballots::Voter;
 use crate::store::invitations::{Invitees, IssuedInvitation};
 
 /// Whom to invite: a whole group, or chosen members of your groups.
@@ -462,11 +463,13 @@ impl InvitationsApi {
     ) -> Result<ProxyRecorded, ProxyError> {
         store.owned_poll(auth.0.id, poll_id.0).await?;
         let ballot = body.0.parse(false).map_err(Error::Invalid)?;
-        let (stored, created) = store
-            .answer_invitation(poll_id.0, invitation_id.0, ballot, Some(&auth.0.name))
-            .await?;
-        let view = Json(view(stored, true));
-        Ok(if created {
+        let voter = Voter::Invited {
+            invitation_id: invitation_id.0,
+            proxy: Some(&auth.0.name),
+        };
+        let recorded = store.record_ballot(poll_id.0, voter, &ballot).await?;
+        let view = Json(view(recorded.response, true));
+        Ok(if recorded.created {
             crate::metrics::vote_recorded();
             ProxyRecorded::Created(view)
         } else {

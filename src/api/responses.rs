@@ -27,6 +27,7 @@ use crate::domain::time::render_utc;
 use crate::domain::{FieldError, Violations};
 use crate::error::Error;
 use crate::store::Store;
+use crate::store::ballots::Voter;
 use crate::store::responses::StoredResponse;
 
 /// An answer for one option.
@@ -374,6 +375,14 @@ fn own_invitation(token: &InvitationToken, poll_id: Uuid) -> Result<(), Error> {
     }
 }
 
+/// The voter an invitation token stands for: the member themselves.
+fn invited(token: &InvitationToken) -> Voter<'static> {
+    Voter::Invited {
+        invitation_id: token.0.invitation_id,
+        proxy: None,
+    }
+}
+
 #[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Responses")]
 impl ResponsesApi {
     /// Vote
@@ -401,14 +410,14 @@ impl ResponsesApi {
         if let VoterAuth::Invitee(invitation) = &auth {
             own_invitation(invitation, poll_id.0)?;
             let ballot = body.0.parse(false).map_err(Error::Invalid)?;
-            let (stored, created) = store
-                .answer_invitation(poll_id.0, invitation.0.invitation_id, ballot, None)
+            let recorded = store
+                .record_ballot(poll_id.0, invited(invitation), &ballot)
                 .await?;
             let reply = CreatedResponse {
-                response: view(stored, true),
+                response: view(recorded.response, true),
                 edit_token: None,
             };
-            return Ok(if created {
+            return Ok(if recorded.created {
                 crate::metrics::vote_recorded();
                 Submitted::Created(Json(reply), location)
             } else {
@@ -418,12 +427,14 @@ impl ResponsesApi {
         reject_unrecognised(req)?;
         limits.check(&store, req, chrono::Utc::now()).await?;
         let ballot = body.0.parse(true).map_err(Error::Invalid)?;
-        let (stored, token) = store.submit_response(poll_id.0, ballot).await?;
+        let recorded = store
+            .record_ballot(poll_id.0, Voter::Anonymous, &ballot)
+            .await?;
         crate::metrics::vote_recorded();
         Ok(Submitted::Created(
             Json(CreatedResponse {
-                response: view(stored, true),
-                edit_token: Some(token),
+                response: view(recorded.response, true),
+                edit_token: recorded.edit_token,
             }),
             location,
         ))
@@ -533,11 +544,11 @@ impl ResponsesApi {
             OwnResponseAuth::Invitee(invitation) => {
                 own_invitation(invitation, poll_id.0)?;
                 let ballot = body.0.parse(false).map_err(Error::Invalid)?;
-                let (stored, created) = store
-                    .answer_invitation(poll_id.0, invitation.0.invitation_id, ballot, None)
+                let recorded = store
+                    .record_ballot(poll_id.0, invited(invitation), &ballot)
                     .await?;
-                let view = Json(view(stored, true));
-                Ok(if created {
+                let view = Json(view(recorded.response, true));
+                Ok(if recorded.created {
                     crate::metrics::vote_recorded();
                     ResponsePut::Created(view)
                 } else {
@@ -547,8 +558,11 @@ impl ResponsesApi {
             OwnResponseAuth::Respondent(token) => {
                 own_response(token, poll_id.0)?;
                 let ballot = body.0.parse(false).map_err(Error::Invalid)?;
-                let stored = store.replace_response(token.0, ballot).await?;
-                Ok(ResponsePut::Ok(Json(view(stored, true))))
+                let voter = Voter::Respondent {
+                    response_id: token.0.response_id,
+                };
+                let recorded = store.record_ballot(poll_id.0, voter, &ballot).await?;
+                Ok(ResponsePut::Ok(Json(view(recorded.response, true))))
             }
         }
     }
@@ -574,12 +588,13 @@ impl ResponsesApi {
             OwnResponseAuth::Invitee(invitation) => {
                 own_invitation(invitation, poll_id.0)?;
                 store
-                    .withdraw_invitation_answer(poll_id.0, invitation.0.invitation_id)
+                    .withdraw_ballot(poll_id.0, invited(invitation))
                     .await?;
             }
             OwnResponseAuth::Respondent(token) => {
+                let response_id = own_response(token, poll_id.0)?;
                 store
-                    .withdraw_response(poll_id.0, own_response(token, poll_id.0)?)
+                    .withdraw_ballot(poll_id.0, Voter::Respondent { response_id })
                     .await?;
             }
         }

@@ -31,6 +31,23 @@ impl Store {
     }
 }
 
+/// The values of a history row that its writer decides — actor kind, actor
+/// name, action, details, on whose behalf — as [`append`] writes them, for
+/// the one statement that writes a row in SQL (the PostgreSQL vote).
+pub(super) fn entry_values(
+    actor: &Actor,
+    action: HistoryAction,
+    details: serde_json::Value,
+) -> [sea_orm::Value; 5] {
+    [
+        actor.kind.as_str().into(),
+        actor.name.clone().into(),
+        action.as_str().into(),
+        details.to_string().into(),
+        actor.on_behalf_of.clone().into(),
+    ]
+}
+
 /// Appends one history entry. Every write path calls this inside its own
 /// transaction, so an action and its record commit together.
 pub(super) async fn append(

@@ -2,6 +2,7 @@
 //! service runs, over sea-orm. Handlers never build SQL; they call functions
 //! here, which return domain-shaped values.
 
+pub mod ballots;
 pub mod feeds;
 pub mod groups;
 pub mod history;

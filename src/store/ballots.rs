@@ -1,0 +1,652 @@
+//! The SQL for a vote: recording a ballot (new or replacing an answer) and
+//! withdrawing one. Every vote — anonymous on an open poll, by edit token, by
+//! an invited member or by the organiser for them — goes through
+//! [`Store::record_ballot`], which checks the ballot against the poll
+//! (`domain::ballot`), writes the response and its votes, moves the running
+//! tallies and appends the history entry in one transaction, so counts always
+//! match the votes and no answer is lost.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, ExprTrait,
+    QueryFilter, QuerySelect, Statement,
+    sea_query::{Expr, OnConflict},
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::history::{append, entry_values};
+use super::polls::load_poll;
+use super::responses::StoredResponse;
+use super::{SHARDS, Store, transaction};
+use crate::domain::ballot::{Ballot, in_option_order, tally_deltas};
+use crate::domain::history::{Actor, HistoryAction};
+use crate::domain::poll::{Choice, Poll, Voting};
+use crate::domain::token::{self, TokenKind};
+use crate::entity::{invitation, member, option_tally, poll, poll_tally, response, vote};
+use crate::error::{Error, Result};
+
+/// Whose ballot it is: which response it goes to, and whom the history names.
+#[derive(Debug, Clone, Copy)]
+pub enum Voter<'a> {
+    /// Someone voting by name on an open poll: a new response, with an edit
+    /// token to change it later.
+    Anonymous,
+    /// The holder of a response's edit token.
+    Respondent { response_id: Uuid },
+    /// An invited member, or the organiser recording their answer (`proxy`).
+    Invited {
+        invitation_id: Uuid,
+        proxy: Option<&'a str>,
+    },
+}
+
+/// A recorded ballot.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub response: StoredResponse,
+    /// Whether the ballot created the response (else it replaced its answer).
+    pub created: bool,
+    /// A new anonymous response's edit token, shown only this once.
+    pub edit_token: Option<String>,
+}
+
+/// The response row a new ballot creates.
+struct NewRow<'a> {
+    id: Uuid,
+    name: &'a str,
+    comment: &'a str,
+    edit_token_hash: Option<&'a str>,
+    invitation_id: Option<Uuid>,
+    recorded_by: Option<&'a str>,
+    shard: i16,
+}
+
+impl Store {
+    /// Records a ballot — the one path for every vote.
+    ///
+    /// An anonymous vote creates a response without locking anything: the
+    /// poll is read outside the write transaction, so voters do not hold the
+    /// (on SQLite, single) writer while it is read, and the response is
+    /// inserted only if the poll is still at the version checked; a poll
+    /// changed in between (closed, edited) is read again. Every other ballot
+    /// locks poll → invitation → response, the same order as every writer of
+    /// an answer, so concurrent answers queue rather than deadlock, and a
+    /// member answering twice at once ends with one response.
+    pub async fn record_ballot(
+        &self,
+        poll_id: Uuid,
+        voter: Voter<'_>,
+        ballot: &Ballot,
+    ) -> Result<Recorded> {
+        let now = Utc::now();
+        let (invitation_id, proxy) = match voter {
+            Voter::Anonymous => return self.record_anonymous(poll_id, ballot).await,
+            Voter::Respondent { .. } => (None, None),
+            Voter::Invited {
+                invitation_id,
+                proxy,
+            } => (Some(invitation_id), proxy),
+        };
+        let (response_id, created) = transaction!(self, txn => {
+            let poll = lock_poll_for_voting(txn, poll_id).await?;
+            let (current, name) = match voter {
+                Voter::Respondent { response_id } => {
+                    let current = lock_response(txn, response_id, now).await?;
+                    if current.poll_id != poll_id {
+                        return Err(Error::NotFound("response"));
+                    }
+                    let name = ballot.name.clone().unwrap_or(current.name.clone());
+                    (Some(current), name)
+                }
+                _ => {
+                    let invitation_id = invitation_id.expect("an invited voter");
+                    let invited = lock_invitation(txn, poll_id, invitation_id, now).await?;
+                    let name = member::Entity::find_by_id(invited.member_id)
+                        .one(txn)
+                        .await?
+                        .ok_or(Error::NotFound("member"))?
+                        .name;
+                    let existing = response::Entity::find()
+                        .select_only()
+                        .column(response::Column::Id)
+                        .filter(response::Column::InvitationId.eq(invitation_id))
+                        .into_tuple::<Uuid>()
+                        .one(txn)
+                        .await?;
+                    let current = match existing {
+                        Some(id) => Some(lock_response(txn, id, now).await?),
+                        None => None,
+                    };
+                    (current, name)
+                }
+            };
+            ballot.check(&poll, now)?;
+            let actor = match proxy {
+                Some(organiser) => Actor::proxy(organiser, &name),
+                None => Actor::respondent(&name),
+            };
+            match current {
+                Some(current) => {
+                    replace_answer(txn, &current, ballot, (&name, proxy), &actor).await?;
+                    Ok((current.id, false))
+                }
+                None => {
+                    let row = NewRow {
+                        id: Uuid::now_v7(),
+                        name: &name,
+                        comment: ballot.comment.as_deref().unwrap_or_default(),
+                        edit_token_hash: None,
+                        invitation_id,
+                        recorded_by: proxy,
+                        shard: rand::rng().random_range(0..SHARDS),
+                    };
+                    // The poll is locked (or SQLite's writer held): its
+                    // version cannot have moved since it was read above.
+                    if !insert_answer(txn, &poll, &row, ballot, &actor, now).await? {
+                        return Err(Error::Conflict(
+                            "the poll changed while the answer was recorded: try again".into(),
+                        ));
+                    }
+                    Ok((row.id, true))
+                }
+            }
+        })?;
+        let response = self
+            .response(response_id)
+            .await?
+            .ok_or(Error::NotFound("response"))?;
+        Ok(Recorded {
+            response,
+            created,
+            edit_token: None,
+        })
+    }
+
+    /// A new response to an open poll, checked against a read of the poll
+    /// and written only while the poll is still at that version.
+    async fn record_anonymous(&self, poll_id: Uuid, ballot: &Ballot) -> Result<Recorded> {
+        let minted = token::generate(TokenKind::Response);
+        let name = ballot.name.clone().unwrap_or_default();
+        let comment = ballot.comment.clone().unwrap_or_default();
+        let row = NewRow {
+            id: Uuid::now_v7(),
+            name: &name,
+            comment: &comment,
+            edit_token_hash: Some(&minted.hash),
+            invitation_id: None,
+            recorded_by: None,
+            shard: rand::rng().random_range(0..SHARDS),
+        };
+        let actor = Actor::respondent(&name);
+        for _ in 0..3 {
+            let now = Utc::now();
+            let poll = load_poll(self.read(), poll_id)
+                .await?
+                .ok_or(Error::NotFound("poll"))?;
+            if poll.settings.voting == Voting::InviteOnly {
+                return Err(Error::Forbidden(
+                    "this poll is invite-only: vote with your invitation token".into(),
+                ));
+            }
+            ballot.check(&poll, now)?;
+            // PostgreSQL takes the whole vote as one statement (one round
+            // trip, one implicit transaction); elsewhere the same steps run
+            // in a transaction on the writer.
+            let inserted = if self.backend() == DbBackend::Postgres {
+                self.insert_answer_postgres(&poll, &row, ballot, &actor, now)
+                    .await?
+            } else {
+                transaction!(self, txn => {
+                    insert_answer(txn, &poll, &row, ballot, &actor, now).await
+                })?
+            };
+            if inserted {
+                let response = StoredResponse {
+                    id: row.id,
+                    poll_id,
+                    name,
+                    comment,
+                    revision: 1,
+                    created_at: now,
+                    updated_at: now,
+                    votes: in_option_order(&poll, ballot.votes.clone()),
+                    invitation_id: None,
+                    recorded_by: None,
+                };
+                return Ok(Recorded {
+                    response,
+                    created: true,
+                    edit_token: Some(minted.secret),
+                });
+            }
+        }
+        Err(Error::Conflict(
+            "the poll kept changing while the vote was recorded: try again".into(),
+        ))
+    }
+
+    /// [`insert_answer`] on PostgreSQL in one statement (data-modifying
+    /// CTEs): the same rows, the same history entry.
+    async fn insert_answer_postgres(
+        &self,
+        poll: &Poll,
+        row: &NewRow<'_>,
+        ballot: &Ballot,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        // Sorted by option so concurrent voters on one shard lock tally rows
+        // in the same order.
+        let mut votes = ballot.votes.clone();
+        votes.sort_by_key(|(o, _)| *o);
+        let options: Vec<Uuid> = votes.iter().map(|(o, _)| *o).collect();
+        let choices: Vec<String> = votes.iter().map(|(_, c)| c.as_str().to_string()).collect();
+        let [kind, name, action, details, on_behalf_of] = entry_values(
+            actor,
+            HistoryAction::ResponseSubmitted,
+            answer_details(1, row.name, row.comment, &ballot.votes),
+        );
+        let found = self
+            .write
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                VOTE_POSTGRES,
+                response_values(poll, row, now).into_iter().chain([
+                    options.into(),
+                    choices.into(),
+                    kind,
+                    name,
+                    action,
+                    details,
+                    on_behalf_of,
+                ]),
+            ))
+            .await?;
+        let inserted: i64 = found
+            .map(|r| r.try_get("", "inserted"))
+            .transpose()?
+            .unwrap_or(0);
+        Ok(inserted == 1)
+    }
+
+    /// Withdraws an answer while its poll is open: it stops counting, an
+    /// edit token stops working (an invitation stays, to answer again), and
+    /// the history keeps what it said. Locks poll → invitation → response
+    /// like every writer of an answer, so it cannot pull a response from
+    /// under a proxy answer that is already waiting to replace it.
+    pub async fn withdraw_ballot(&self, poll_id: Uuid, voter: Voter<'_>) -> Result<()> {
+        let now = Utc::now();
+        transaction!(self, txn => {
+            let poll = lock_poll_for_voting(txn, poll_id).await?;
+            let response_id = match voter {
+                Voter::Respondent { response_id } => response_id,
+                Voter::Invited { invitation_id, .. } => {
+                    lock_invitation(txn, poll_id, invitation_id, now).await?;
+                    response::Entity::find()
+                        .select_only()
+                        .column(response::Column::Id)
+                        .filter(response::Column::InvitationId.eq(invitation_id))
+                        .into_tuple::<Uuid>()
+                        .one(txn)
+                        .await?
+                        .ok_or(Error::NotFound("response"))?
+                }
+                Voter::Anonymous => return Err(Error::NotFound("response")),
+            };
+            let current = lock_response(txn, response_id, now).await?;
+            if current.poll_id != poll.id {
+                return Err(Error::NotFound("response"));
+            }
+            if let Some(reason) = poll.voting_closed_reason(now) {
+                return Err(Error::Conflict(reason));
+            }
+            let old = votes_of(txn, current.id).await?;
+            response::Entity::delete_by_id(current.id).exec(txn).await?;
+            adjust_tallies(txn, current.poll_id, current.shard, &tally_deltas(&old, &[]), -1)
+                .await?;
+            append(
+                txn,
+                current.poll_id,
+                &Actor::respondent(&current.name),
+                HistoryAction::ResponseWithdrawn,
+                Some(current.id),
+                json!({ "revision": current.revision }),
+            )
+            .await
+        })
+    }
+}
+
+/// A new answer on PostgreSQL, in one statement. `ok` holds a row only while
+/// the poll is at the checked version; every insert hangs off `r`, so either
+/// all happen or none. The steps and their order are [`insert_answer`]'s;
+/// the history row takes its values from the same `entry_values`.
+const VOTE_POSTGRES: &str = r#"
+WITH ok AS (SELECT 1 FROM poll WHERE id = $2 AND version = $10),
+r AS (
+    INSERT INTO response (id, poll_id, name, comment, edit_token_hash, shard, revision,
+                          created_at, updated_at, invitation_id, recorded_by)
+    SELECT $1, $2, $3, $4, $5, $6, 1, $7, $7, $8, $9 FROM ok
+    RETURNING id),
+x AS (SELECT * FROM unnest($11::uuid[], $12::text[]) AS x(option_id, choice)),
+v AS (
+    INSERT INTO vote (response_id, option_id, choice)
+    SELECT r.id, x.option_id, x.choice FROM r, x),
+t AS (
+    INSERT INTO option_tally (option_id, shard, poll_id, yes, if_need_be, "no")
+    SELECT x.option_id, $6, $2,
+           (x.choice = 'yes')::int::bigint, (x.choice = 'if_need_be')::int::bigint, (x.choice = 'no')::int::bigint
+    FROM r, x
+    ON CONFLICT (option_id, shard) DO UPDATE SET
+        yes = option_tally.yes + excluded.yes,
+        if_need_be = option_tally.if_need_be + excluded.if_need_be,
+        "no" = option_tally."no" + excluded."no"),
+p AS (
+    INSERT INTO poll_tally (poll_id, shard, responses)
+    SELECT $2, $6, 1 FROM r
+    ON CONFLICT (poll_id, shard) DO UPDATE SET responses = poll_tally.responses + 1),
+h AS (
+    INSERT INTO poll_history (poll_id, at, actor_kind, actor_name, action, response_id, details, on_behalf_of)
+    SELECT $2, $7, $13, $14, $15, r.id, $16, $17 FROM r)
+SELECT COUNT(*) AS inserted FROM r"#;
+
+/// Inserts a response only while its poll is at the version the ballot was
+/// checked against (every change of status, settings or options raises it).
+const INSERT_RESPONSE_IF_POLL_UNCHANGED: &str = r#"
+INSERT INTO response (id, poll_id, name, comment, edit_token_hash, shard, revision,
+                      created_at, updated_at, invitation_id, recorded_by)
+SELECT $1, $2, $3, $4, $5, $6, 1, $7, $7, $8, $9
+WHERE EXISTS (SELECT 1 FROM poll WHERE id = $2 AND version = $10)"#;
+
+/// Parameters $1–$10 of both statements that create a response.
+fn response_values(poll: &Poll, row: &NewRow<'_>, now: DateTime<Utc>) -> [sea_orm::Value; 10] {
+    [
+        row.id.into(),
+        poll.id.into(),
+        row.name.into(),
+        row.comment.into(),
+        row.edit_token_hash.map(str::to_string).into(),
+        row.shard.into(),
+        now.into(),
+        row.invitation_id.into(),
+        row.recorded_by.map(str::to_string).into(),
+        poll.version.into(),
+    ]
+}
+
+/// Creates a response with its votes, counts it and records it, if the poll
+/// is still at the version `poll` was read at. Returns whether it did.
+async fn insert_answer(
+    txn: &DatabaseTransaction,
+    poll: &Poll,
+    row: &NewRow<'_>,
+    ballot: &Ballot,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let inserted = txn
+        .execute_raw(Statement::from_sql_and_values(
+            txn.get_database_backend(),
+            INSERT_RESPONSE_IF_POLL_UNCHANGED,
+            response_values(poll, row, now),
+        ))
+        .await?;
+    if inserted.rows_affected() == 0 {
+        return Ok(false);
+    }
+    insert_votes(txn, row.id, &ballot.votes).await?;
+    adjust_tallies(
+        txn,
+        poll.id,
+        row.shard,
+        &tally_deltas(&[], &ballot.votes),
+        1,
+    )
+    .await?;
+    append(
+        txn,
+        poll.id,
+        actor,
+        HistoryAction::ResponseSubmitted,
+        Some(row.id),
+        answer_details(1, row.name, row.comment, &ballot.votes),
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Replaces a locked response's name, who recorded it (an organiser for a
+/// proxy answer, else nobody), comment and votes, moves the tallies by the
+/// difference and records the new answer in the history.
+async fn replace_answer(
+    txn: &DatabaseTransaction,
+    current: &response::Model,
+    ballot: &Ballot,
+    (name, recorded_by): (&str, Option<&str>),
+    actor: &Actor,
+) -> Result<()> {
+    let comment = ballot.comment.clone().unwrap_or(current.comment.clone());
+    response::Entity::update_many()
+        .col_expr(response::Column::Name, Expr::value(name))
+        .col_expr(
+            response::Column::RecordedBy,
+            Expr::value(recorded_by.map(str::to_string)),
+        )
+        .col_expr(response::Column::Comment, Expr::value(comment.clone()))
+        .filter(response::Column::Id.eq(current.id))
+        .exec(txn)
+        .await?;
+    let old = votes_of(txn, current.id).await?;
+    vote::Entity::delete_many()
+        .filter(vote::Column::ResponseId.eq(current.id))
+        .exec(txn)
+        .await?;
+    insert_votes(txn, current.id, &ballot.votes).await?;
+    adjust_tallies(
+        txn,
+        current.poll_id,
+        current.shard,
+        &tally_deltas(&old, &ballot.votes),
+        0,
+    )
+    .await?;
+    append(
+        txn,
+        current.poll_id,
+        actor,
+        HistoryAction::ResponseReplaced,
+        Some(current.id),
+        answer_details(current.revision, name, &comment, &ballot.votes),
+    )
+    .await
+}
+
+/// Reads the poll for a change of an answer, holding a share lock on its
+/// row (PostgreSQL; SQLite's single writer needs none) so that a close,
+/// confirmation or edit cannot commit between the check and the write.
+async fn lock_poll_for_voting(txn: &DatabaseTransaction, poll_id: Uuid) -> Result<Poll> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        poll::Entity::find_by_id(poll_id)
+            .lock_shared()
+            .one(txn)
+            .await?
+            .ok_or(Error::NotFound("poll"))?;
+    }
+    load_poll(txn, poll_id)
+        .await?
+        .ok_or(Error::NotFound("poll"))
+}
+
+/// Takes the invitation's row lock (stamping when its answer changed) and
+/// returns it; 404 if it is gone (reissued tokens keep the row; a removed
+/// member's does not).
+async fn lock_invitation(
+    txn: &DatabaseTransaction,
+    poll_id: Uuid,
+    invitation_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<invitation::Model> {
+    let locked = invitation::Entity::update_many()
+        .col_expr(invitation::Column::AnswerChangedAt, Expr::value(now))
+        .filter(invitation::Column::Id.eq(invitation_id))
+        .filter(invitation::Column::PollId.eq(poll_id))
+        .exec(txn)
+        .await?;
+    if locked.rows_affected == 0 {
+        return Err(Error::NotFound("invitation"));
+    }
+    invitation::Entity::find_by_id(invitation_id)
+        .one(txn)
+        .await?
+        .ok_or(Error::NotFound("invitation"))
+}
+
+/// Takes the response's row lock before anything is read (raising its
+/// revision), so a concurrent change of the same response waits and then
+/// sees this one's outcome.
+async fn lock_response(
+    txn: &DatabaseTransaction,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<response::Model> {
+    let locked = response::Entity::update_many()
+        .col_expr(
+            response::Column::Revision,
+            Expr::col(response::Column::Revision).add(1),
+        )
+        .col_expr(response::Column::UpdatedAt, Expr::value(now))
+        .filter(response::Column::Id.eq(id))
+        .exec(txn)
+        .await?;
+    if locked.rows_affected == 0 {
+        return Err(Error::NotFound("response"));
+    }
+    response::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or(Error::NotFound("response"))
+}
+
+async fn votes_of(txn: &DatabaseTransaction, response_id: Uuid) -> Result<Vec<(Uuid, Choice)>> {
+    let rows = vote::Entity::find()
+        .filter(vote::Column::ResponseId.eq(response_id))
+        .all(txn)
+        .await?;
+    rows.into_iter()
+        .map(|v| {
+            Choice::parse(&v.choice)
+                .map(|c| (v.option_id, c))
+                .ok_or_else(|| anyhow::anyhow!("vote with unknown choice {:?}", v.choice).into())
+        })
+        .collect()
+}
+
+async fn insert_votes(
+    txn: &DatabaseTransaction,
+    response_id: Uuid,
+    votes: &[(Uuid, Choice)],
+) -> Result<()> {
+    if votes.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<vote::ActiveModel> = votes
+        .iter()
+        .map(|(option_id, choice)| vote::ActiveModel {
+            response_id: Set(response_id),
+            option_id: Set(*option_id),
+            choice: Set(choice.as_str().to_string()),
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        vote::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Adds the deltas to the response's tally shard with one upsert per table.
+/// Rows are written in option order, so two writers on one shard lock them
+/// in the same order and cannot deadlock.
+async fn adjust_tallies(
+    txn: &DatabaseTransaction,
+    poll_id: Uuid,
+    shard: i16,
+    deltas: &BTreeMap<Uuid, [i64; 3]>,
+    responses: i64,
+) -> Result<()> {
+    if !deltas.is_empty() {
+        let rows: Vec<option_tally::ActiveModel> = deltas
+            .iter()
+            .map(|(option_id, [yes, inb, no])| option_tally::ActiveModel {
+                option_id: Set(*option_id),
+                shard: Set(shard),
+                poll_id: Set(poll_id),
+                yes: Set(*yes),
+                if_need_be: Set(*inb),
+                no: Set(*no),
+            })
+            .collect();
+        for chunk in rows.chunks(200) {
+            option_tally::Entity::insert_many(chunk.to_vec())
+                .on_conflict(
+                    OnConflict::columns([
+                        option_tally::Column::OptionId,
+                        option_tally::Column::Shard,
+                    ])
+                    .value(
+                        option_tally::Column::Yes,
+                        Expr::cust(r#""option_tally"."yes" + "excluded"."yes""#),
+                    )
+                    .value(
+                        option_tally::Column::IfNeedBe,
+                        Expr::cust(r#""option_tally"."if_need_be" + "excluded"."if_need_be""#),
+                    )
+                    .value(
+                        option_tally::Column::No,
+                        Expr::cust(r#""option_tally"."no" + "excluded"."no""#),
+                    )
+                    .to_owned(),
+                )
+                .exec_without_returning(txn)
+                .await?;
+        }
+    }
+    if responses != 0 {
+        poll_tally::Entity::insert(poll_tally::ActiveModel {
+            poll_id: Set(poll_id),
+            shard: Set(shard),
+            responses: Set(responses),
+        })
+        .on_conflict(
+            OnConflict::columns([poll_tally::Column::PollId, poll_tally::Column::Shard])
+                .value(
+                    poll_tally::Column::Responses,
+                    Expr::cust(r#""poll_tally"."responses" + "excluded"."responses""#),
+                )
+                .to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// What the history keeps of an answer.
+fn answer_details(
+    revision: i32,
+    name: &str,
+    comment: &str,
+    votes: &[(Uuid, Choice)],
+) -> serde_json::Value {
+    let votes: serde_json::Map<String, serde_json::Value> = votes
+        .iter()
+        .map(|(o, c)| (o.to_string(), json!(c.as_str())))
+        .collect();
+    json!({ "revision": revision, "name": name, "comment": comment, "votes": votes })
+}
