@@ -13,7 +13,6 @@ use poem_openapi::{
     param::Path,
     payload::{Json, PlainText},
 };
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::auth::{OrganiserToken, Reader, ReaderAuth};
@@ -21,14 +20,13 @@ use super::error::{Problem, error_responses};
 use super::tags::ApiTags;
 use super::types::Instant;
 use super::views::ensure_readable;
-use crate::domain::calendar::{self, Guest};
+use crate::domain::calendar::{self, CalendarStamp, FeedScope, Guest};
 use crate::domain::ics::{self, CalendarHeader};
 use crate::domain::poll::Poll;
 use crate::domain::standing::Invitee;
 use crate::domain::time::render_utc;
 use crate::error::Error;
 use crate::store::Store;
-use crate::store::feeds::{FeedScope, FeedStamp};
 
 /// The public base URL, for links in calendars and feed URLs.
 #[derive(Clone)]
@@ -49,7 +47,8 @@ fn http_date(t: DateTime<Utc>) -> String {
 
 /// Whether the client's copy is current: `If-None-Match` decides when sent
 /// (RFC 9110), else `If-Modified-Since`.
-fn not_modified(req: &Request, etag: &str, last_modified: Option<DateTime<Utc>>) -> bool {
+fn not_modified(req: &Request, stamp: &CalendarStamp) -> bool {
+    let (etag, last_modified) = (&stamp.etag, stamp.last_modified);
     if let Some(inm) = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -58,7 +57,7 @@ fn not_modified(req: &Request, etag: &str, last_modified: Option<DateTime<Utc>>)
         return inm
             .split(',')
             .map(str::trim)
-            .any(|t| t == "*" || t.trim_start_matches("W/") == etag);
+            .any(|t| t == "*" || t.trim_start_matches("W/") == etag.as_str());
     }
     match (
         req.headers()
@@ -368,34 +367,17 @@ fn poll_file(
             format!("inline; filename=\"{slug}-holds.ics\""),
         ),
     };
-    let etag = if guests.is_empty() {
-        format!("\"{kind}-{}-{}\"", poll.id.simple(), poll.version)
-    } else {
-        let mut h = Sha256::new();
-        for g in guests {
-            h.update(g.name.as_bytes());
-            h.update(b"\0");
-            h.update(g.email.as_bytes());
-            h.update([u8::from(g.required)]);
-            for (option, choice) in &g.votes {
-                h.update(option.as_bytes());
-                h.update(choice.as_str().as_bytes());
-            }
-            h.update(b"\n");
-        }
-        let answers = &hex::encode(h.finalize())[..16];
-        format!("\"{kind}-{}-{}-{answers}\"", poll.id.simple(), poll.version)
-    };
-    if not_modified(req, &etag, Some(files.changed_at)) {
-        return Ok(IcsFile::NotModified(etag));
+    let stamp =
+        CalendarStamp::of_poll_file(kind, poll, guests, files.answers_changed_at, Utc::now());
+    if not_modified(req, &stamp) {
+        return Ok(IcsFile::NotModified(stamp.etag));
     }
     let link = poll_link(base, poll);
-    let now = Utc::now();
     let events = match file {
-        PollFile::Event => calendar::confirmed_event(poll, &link, now, guests)
+        PollFile::Event => calendar::confirmed_event(poll, &link, stamp.now, guests)
             .into_iter()
             .collect(),
-        PollFile::Holds => calendar::holds(poll, &link, now, guests),
+        PollFile::Holds => calendar::holds(poll, &link, stamp.now, guests),
     };
     let body = ics::render(
         &CalendarHeader {
@@ -406,19 +388,19 @@ fn poll_file(
     );
     Ok(IcsFile::Ok(
         PlainText(body),
-        etag,
-        http_date(files.changed_at),
+        stamp.etag,
+        http_date(stamp.last_modified.unwrap_or(poll.updated_at)),
         CACHE_CONTROL.into(),
         Some(disposition),
     ))
 }
 
-/// A poll the caller may read, the attendees to list in its files, and the
-/// last time anything about it changed (for `Last-Modified`).
+/// A poll the caller may read, the attendees to list in its files, and
+/// when their answers last changed (which the poll's row does not show).
 struct PollFiles {
     poll: Poll,
     guests: Vec<Guest>,
-    changed_at: DateTime<Utc>,
+    answers_changed_at: Option<DateTime<Utc>>,
 }
 
 /// The attendees a caller sees: the organiser sees every invited member
@@ -468,50 +450,16 @@ async fn readable_poll(
     };
     // Answers change attendees' PARTSTAT without touching the poll; each
     // invitation stamps when its answer last changed (withdrawals too).
-    let changed_at = if guests.is_empty() {
-        poll.updated_at
+    let answers_changed_at = if guests.is_empty() {
+        None
     } else {
-        store
-            .answers_changed_at(poll.id)
-            .await?
-            .map_or(poll.updated_at, |t| t.max(poll.updated_at))
+        store.answers_changed_at(poll.id).await?
     };
     Ok(PollFiles {
         poll,
         guests,
-        changed_at,
+        answers_changed_at,
     })
-}
-
-/// A strong ETag for a feed, from its one-query stamp. The day is part of it
-/// because cancelled entries leave the feed after a while.
-fn feed_etag(stamp: &FeedStamp, now: DateTime<Utc>) -> String {
-    let mut h = Sha256::new();
-    h.update(stamp.feed_id.as_bytes());
-    // The calendar's name and the member's ATTENDEE line come from these.
-    h.update(stamp.owner_name.as_bytes());
-    h.update(b"\0");
-    h.update(stamp.owner_email.as_deref().unwrap_or("").as_bytes());
-    h.update(stamp.polls.to_le_bytes());
-    h.update(stamp.version_sum.to_le_bytes());
-    h.update(stamp.answers.to_le_bytes());
-    h.update(stamp.answer_revisions.to_le_bytes());
-    h.update(
-        stamp
-            .answers_modified
-            .map(|t| t.timestamp_micros())
-            .unwrap_or(0)
-            .to_le_bytes(),
-    );
-    h.update(
-        stamp
-            .last_modified
-            .map(|t| t.timestamp_micros())
-            .unwrap_or(0)
-            .to_le_bytes(),
-    );
-    h.update(now.date_naive().to_string().as_bytes());
-    format!("\"feed-{}\"", &hex::encode(h.finalize())[..32])
 }
 
 /// `GET /calendar/{feed_token}.ics`: a subscription feed. A conditional
@@ -525,23 +473,26 @@ pub async fn feed(
 ) -> poem::Result<Response> {
     let not_found = || Problem::new(404, "no such feed: the address may have been rotated");
     let token = file.strip_suffix(".ics").unwrap_or(&file);
-    let stamp = store
-        .feed_stamp(token)
+    let now = Utc::now();
+    let figures = store
+        .feed_figures(token)
         .await
         .map_err(Problem::from)?
         .ok_or_else(not_found)?;
-    let now = Utc::now();
-    let etag = feed_etag(&stamp, now);
-    if not_modified(req, &etag, stamp.last_modified.max(stamp.answers_modified)) {
+    let stamp = CalendarStamp::of_feed(&figures, now);
+    if not_modified(req, &stamp) {
         return Ok(Response::builder()
             .status(StatusCode::NOT_MODIFIED)
-            .header(header::ETAG, etag)
+            .header(header::ETAG, stamp.etag)
             .header(header::CACHE_CONTROL, CACHE_CONTROL)
             .finish());
     }
-    let polls = store.feed_polls(stamp.scope).await.map_err(Problem::from)?;
+    let polls = store
+        .feed_polls(figures.scope)
+        .await
+        .map_err(Problem::from)?;
     // A member's feed lists the member themself as attendee, with their answer.
-    let guests = match stamp.scope {
+    let guests = match figures.scope {
         FeedScope::Member(member) => store.member_guests(member).await.map_err(Problem::from)?,
         FeedScope::Organiser(_) | FeedScope::Group(_) => Default::default(),
     };
@@ -549,12 +500,12 @@ pub async fn feed(
         .iter()
         .flat_map(|p| {
             let me: Vec<Guest> = guests.get(&p.id).cloned().into_iter().collect();
-            calendar::feed_entries(p, &poll_link(&base.0.0, p), now, &me)
+            calendar::feed_entries(p, &poll_link(&base.0.0, p), stamp.now, &me)
         })
         .collect();
     let body = ics::render(
         &CalendarHeader {
-            name: &format!("Convene: {}", stamp.owner_name),
+            name: &format!("Convene: {}", figures.owner_name),
             refresh: Some(Duration::minutes(REFRESH_MINUTES)),
         },
         &events,
@@ -562,9 +513,9 @@ pub async fn feed(
     let mut resp = Response::builder()
         .status(StatusCode::OK)
         .content_type(ICS_CONTENT_TYPE)
-        .header(header::ETAG, etag)
+        .header(header::ETAG, &stamp.etag)
         .header(header::CACHE_CONTROL, CACHE_CONTROL);
-    if let Some(modified) = stamp.last_modified.max(stamp.answers_modified) {
+    if let Some(modified) = stamp.last_modified {
         resp = resp.header(header::LAST_MODIFIED, http_date(modified));
     }
     Ok(resp.body(body))

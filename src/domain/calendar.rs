@@ -3,7 +3,7 @@
 //! that let subscribed clients follow every change.
 
 use chrono::{DateTime, Duration, Utc};
-
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::ics::{Attendee, Event, PartStat, Status};
@@ -17,6 +17,122 @@ pub struct Guest {
     pub email: String,
     pub required: bool,
     pub votes: Vec<(Uuid, Choice)>,
+}
+
+/// What a feed shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedScope {
+    /// Every poll of one organiser.
+    Organiser(Uuid),
+    /// Every poll one member is invited to, with their own answers.
+    Member(Uuid),
+    /// Every poll any member of one group is invited to (no answers: the
+    /// feed is for the whole group to share).
+    Group(Uuid),
+}
+
+/// Enough to answer `If-None-Match` / `If-Modified-Since` without rendering:
+/// any change to any poll in the feed changes the count, the sum of
+/// versions (versions only rise) or the latest update; for a member's feed,
+/// any change of their answers changes the answer figures.
+#[derive(Debug, Clone)]
+pub struct FeedFigures {
+    pub feed_id: Uuid,
+    pub scope: FeedScope,
+    /// For the calendar's name: the organiser's or the member's.
+    pub owner_name: String,
+    /// A member's email (their ATTENDEE line).
+    pub owner_email: Option<String>,
+    pub polls: i64,
+    pub version_sum: i64,
+    pub last_modified: Option<DateTime<Utc>>,
+    /// Member feeds: answers given, the sum of their revisions, and when
+    /// the member's answer last changed in any of their polls (stamped on
+    /// the invitation, so a withdrawal moves it forward too).
+    pub answers: i64,
+    pub answer_revisions: i64,
+    pub answers_modified: Option<DateTime<Utc>>,
+}
+
+/// One state of a calendar file: its ETag, its Last-Modified, and the
+/// moment it is rendered as of. The caching headers and the renderer read
+/// this one value, and it is computed from every input the file's content
+/// depends on — the poll versions, the attendees and their answers, the
+/// owner's name, and the day (feeds drop cancelled entries after a while;
+/// a passed deadline changes no file: open and closed polls both show
+/// tentative holds) — so a change that alters the calendar cannot leave
+/// the ETag behind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarStamp {
+    pub etag: String,
+    /// None for a feed that has never shown anything.
+    pub last_modified: Option<DateTime<Utc>>,
+    /// Render as of this instant (statuses and tombstones depend on it).
+    pub now: DateTime<Utc>,
+}
+
+impl CalendarStamp {
+    /// A poll's `event` or `holds` file as `guests` appear in it.
+    pub fn of_poll_file(
+        kind: &str,
+        poll: &Poll,
+        guests: &[Guest],
+        answers_changed_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let mut h = Sha256::new();
+        h.update(kind.as_bytes());
+        h.update(poll.id.as_bytes());
+        h.update(poll.version.to_le_bytes());
+        for g in guests {
+            h.update(g.name.as_bytes());
+            h.update(b"\0");
+            h.update(g.email.as_bytes());
+            h.update([u8::from(g.required)]);
+            for (option, choice) in &g.votes {
+                h.update(option.as_bytes());
+                h.update(choice.as_str().as_bytes());
+            }
+            h.update(b"\n");
+        }
+        let changed = [Some(poll.updated_at), answers_changed_at];
+        Self::finish(kind, h, &changed, now)
+    }
+
+    /// A subscription feed, from the figures one query gives.
+    pub fn of_feed(f: &FeedFigures, now: DateTime<Utc>) -> Self {
+        let mut h = Sha256::new();
+        h.update(f.feed_id.as_bytes());
+        // The calendar's name and the member's ATTENDEE line come from these.
+        h.update(f.owner_name.as_bytes());
+        h.update(b"\0");
+        h.update(f.owner_email.as_deref().unwrap_or("").as_bytes());
+        for n in [f.polls, f.version_sum, f.answers, f.answer_revisions] {
+            h.update(n.to_le_bytes());
+        }
+        let changed = [f.last_modified, f.answers_modified];
+        Self::finish("feed", h, &changed, now)
+    }
+
+    fn finish(
+        kind: &str,
+        mut h: Sha256,
+        changed: &[Option<DateTime<Utc>>],
+        now: DateTime<Utc>,
+    ) -> Self {
+        let last_modified = changed.iter().flatten().max().copied();
+        h.update(
+            last_modified
+                .map_or(0, |t| t.timestamp_micros())
+                .to_le_bytes(),
+        );
+        h.update(now.date_naive().to_string().as_bytes());
+        CalendarStamp {
+            etag: format!("\"{kind}-{}\"", &hex::encode(h.finalize())[..32]),
+            last_modified,
+            now,
+        }
+    }
 }
 
 fn attendees(guests: &[Guest], option: Uuid) -> Vec<Attendee> {
@@ -128,4 +244,91 @@ pub fn feed_entries(poll: &Poll, link: &str, now: DateTime<Utc>, guests: &[Guest
         .chain(confirmed_event(poll, link, now, guests))
         .filter(|e| e.status != Status::Cancelled || fresh)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::poll::{PollOption, Settings};
+    use crate::domain::time::{Slot, Zone};
+
+    fn poll() -> Poll {
+        Poll {
+            id: Uuid::from_u128(1),
+            organiser_id: Uuid::from_u128(2),
+            title: "MAG".into(),
+            description: String::new(),
+            location: String::new(),
+            zone: Zone::parse("Europe/Vienna").unwrap(),
+            status: PollStatus::Open,
+            deadline: None,
+            settings: Settings::default(),
+            version: 3,
+            created_at: "2026-06-01T00:00:00Z".parse().unwrap(),
+            updated_at: "2026-06-02T00:00:00Z".parse().unwrap(),
+            options: vec![PollOption {
+                id: Uuid::from_u128(10),
+                position: 0,
+                slot: Slot::AllDay {
+                    start: "2026-07-05".parse().unwrap(),
+                    end: "2026-07-07".parse().unwrap(),
+                },
+            }],
+            confirmed_option: None,
+        }
+    }
+
+    #[test]
+    fn the_stamp_moves_with_every_input_of_the_file_and_only_with_them() {
+        let now: DateTime<Utc> = "2026-06-15T08:00:00Z".parse().unwrap();
+        let guest = Guest {
+            name: "Yoichi".into(),
+            email: "yoichi@example.org".into(),
+            required: true,
+            votes: vec![(Uuid::from_u128(10), Choice::Yes)],
+        };
+        let stamp =
+            |p: &Poll, g: &[Guest], at| CalendarStamp::of_poll_file("holds", p, g, None, at);
+        let base = stamp(&poll(), std::slice::from_ref(&guest), now);
+        assert_eq!(base, stamp(&poll(), std::slice::from_ref(&guest), now));
+        // Later the same day: the same file.
+        assert_eq!(
+            base.etag,
+            stamp(
+                &poll(),
+                std::slice::from_ref(&guest),
+                now + Duration::hours(3)
+            )
+            .etag
+        );
+        let mut edited = poll();
+        edited.version += 1;
+        assert_ne!(
+            base.etag,
+            stamp(&edited, std::slice::from_ref(&guest), now).etag
+        );
+        let mut answered = guest.clone();
+        answered.votes[0].1 = Choice::No;
+        assert_ne!(base.etag, stamp(&poll(), &[answered], now).etag);
+        assert_ne!(base.etag, stamp(&poll(), &[], now).etag);
+        assert_ne!(
+            base.etag,
+            stamp(
+                &poll(),
+                std::slice::from_ref(&guest),
+                now + Duration::days(1)
+            )
+            .etag
+        );
+        assert_ne!(
+            base.etag,
+            CalendarStamp::of_poll_file("event", &poll(), std::slice::from_ref(&guest), None, now)
+                .etag
+        );
+        // An answer changes Last-Modified, which the poll's row does not show.
+        let later: DateTime<Utc> = "2026-06-10T00:00:00Z".parse().unwrap();
+        let with_answer = CalendarStamp::of_poll_file("holds", &poll(), &[guest], Some(later), now);
+        assert_eq!(with_answer.last_modified, Some(later));
+        assert_eq!(base.last_modified, Some(poll().updated_at));
+    }
 }

@@ -1,7 +1,7 @@
 //! Calendar feeds: their tokens, the one-query fingerprint that answers
 //! conditional requests, and the polls a feed shows.
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement, sea_query::Expr,
 };
@@ -11,46 +11,11 @@ use super::Store;
 use super::polls::{poll_and_options_columns, poll_from_rows};
 use std::collections::HashMap;
 
-use crate::domain::calendar::Guest;
+use crate::domain::calendar::{FeedFigures, FeedScope, Guest};
 use crate::domain::poll::{Choice, Poll};
 use crate::domain::token::{self, TokenKind};
 use crate::entity::{feed, member_group};
 use crate::error::{Error, Result};
-
-/// What a feed shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FeedScope {
-    /// Every poll of one organiser.
-    Organiser(Uuid),
-    /// Every poll one member is invited to, with their own answers.
-    Member(Uuid),
-    /// Every poll any member of one group is invited to (no answers: the
-    /// feed is for the whole group to share).
-    Group(Uuid),
-}
-
-/// Enough to answer `If-None-Match` / `If-Modified-Since` without rendering:
-/// any change to any poll in the feed changes the count, the sum of
-/// versions (versions only rise) or the latest update; for a member's feed,
-/// any change of their answers changes the answer figures.
-#[derive(Debug, Clone)]
-pub struct FeedStamp {
-    pub feed_id: Uuid,
-    pub scope: FeedScope,
-    /// For the calendar's name: the organiser's or the member's.
-    pub owner_name: String,
-    /// A member's email (their ATTENDEE line).
-    pub owner_email: Option<String>,
-    pub polls: i64,
-    pub version_sum: i64,
-    pub last_modified: Option<DateTime<Utc>>,
-    /// Member feeds: answers given, the sum of their revisions, and when
-    /// the member's answer last changed in any of their polls (stamped on
-    /// the invitation, so a withdrawal moves it forward too).
-    pub answers: i64,
-    pub answer_revisions: i64,
-    pub answers_modified: Option<DateTime<Utc>>,
-}
 
 /// One indexed query for whichever feed the token hash opens: an
 /// organiser's feed (every poll of theirs) or a member's, addressed by one of
@@ -237,9 +202,9 @@ impl Store {
         Ok((model, minted.secret))
     }
 
-    /// The stamp of the feed a token opens: an organiser's feed, else a
+    /// The figures of the feed a token opens: an organiser's feed, else a
     /// member's. Each is one indexed query.
-    pub async fn feed_stamp(&self, secret: &str) -> Result<Option<FeedStamp>> {
+    pub async fn feed_figures(&self, secret: &str) -> Result<Option<FeedFigures>> {
         let db = self.read();
         let row = db
             .query_one_raw(Statement::from_sql_and_values(
@@ -250,7 +215,7 @@ impl Store {
             .await?;
         let Some(row) = row else { return Ok(None) };
         let owner: Uuid = row.try_get("", "owner_id")?;
-        Ok(Some(FeedStamp {
+        Ok(Some(FeedFigures {
             feed_id: row.try_get("", "feed_id")?,
             scope: match row.try_get::<String>("", "scope")?.as_str() {
                 "member" => FeedScope::Member(owner),
