@@ -15,7 +15,8 @@ use super::body::JsonBody;
 use super::error::{Problem, error_responses};
 use super::paging::{page_limit, parse_cursor};
 use super::tags::ApiTags;
-use super::types::{Instant, TimeZone};
+use super::types::{Email, Instant, Items, Name, TimeZone, plain};
+use crate::domain::limits::MAX_MEMBERS_PER_REQUEST;
 use crate::domain::poll::parse_person_name;
 use crate::domain::roster::{self, MemberFields, NewMember};
 use crate::domain::time::{Zone, render_utc};
@@ -31,11 +32,10 @@ use crate::store::groups::{Group, MemberPatch};
 #[serde(deny_unknown_fields)]
 pub struct MemberInput {
     /// The member's name, as shown to the organiser and in calendars.
-    #[oai(validator(min_length = 1, max_length = 100))]
-    pub name: String,
+    pub name: Name,
     /// Optional; invited members with an email appear as ATTENDEE in calendar files.
-    #[oai(validator(max_length = 254), skip_serializing_if_is_none)]
-    pub email: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    pub email: Option<Email>,
     pub time_zone: TimeZone,
     /// Local time their social hours start, `HH:MM` (default 07:00).
     #[oai(
@@ -81,11 +81,10 @@ impl MemberInput {
 #[serde(deny_unknown_fields)]
 pub struct CreateGroupRequest {
     /// The group's name, e.g. "MAG 2026".
-    #[oai(validator(min_length = 1, max_length = 100))]
-    pub name: String,
+    pub name: Name,
     #[serde(default)]
-    #[oai(default, validator(max_items = 2000))]
-    pub members: Vec<MemberInput>,
+    #[oai(default)]
+    pub members: Items<MemberInput, 0, MAX_MEMBERS_PER_REQUEST>,
 }
 
 /// Members of the reference group, from Tokyo to New York.
@@ -100,7 +99,7 @@ fn mag_members() -> Vec<MemberInput> {
     .into_iter()
     .map(|(name, zone)| MemberInput {
         name: name.into(),
-        email: Some(format!("{}@example.org", name.to_lowercase())),
+        email: Some(format!("{}@example.org", name.to_lowercase()).into()),
         time_zone: TimeZone(zone.into()),
         social_hours_start: None,
         social_hours_end: None,
@@ -112,7 +111,7 @@ impl poem_openapi::types::Example for CreateGroupRequest {
     fn example() -> Self {
         CreateGroupRequest {
             name: "MAG 2026".into(),
-            members: mag_members(),
+            members: mag_members().into(),
         }
     }
 }
@@ -122,14 +121,13 @@ impl poem_openapi::types::Example for CreateGroupRequest {
 #[oai(rename_all = "snake_case", example)]
 #[serde(deny_unknown_fields)]
 pub struct AddMembersRequest {
-    #[oai(validator(min_items = 1, max_items = 2000))]
-    pub members: Vec<MemberInput>,
+    pub members: Items<MemberInput, 1, MAX_MEMBERS_PER_REQUEST>,
 }
 
 impl poem_openapi::types::Example for AddMembersRequest {
     fn example() -> Self {
         AddMembersRequest {
-            members: mag_members(),
+            members: mag_members().into(),
         }
     }
 }
@@ -141,12 +139,11 @@ impl poem_openapi::types::Example for AddMembersRequest {
 pub struct UpdateMemberRequest {
     /// The member's name, as shown to the organiser and in calendars.
     #[serde(default)]
-    #[oai(validator(min_length = 1, max_length = 100))]
-    pub name: MaybeUndefined<String>,
+    pub name: MaybeUndefined<Name>,
     /// `null` removes the email.
     #[serde(default)]
-    #[oai(nullable, validator(max_length = 254))]
-    pub email: MaybeUndefined<String>,
+    #[oai(nullable)]
+    pub email: MaybeUndefined<Email>,
     #[serde(default)]
     pub time_zone: MaybeUndefined<TimeZone>,
     /// Local time their social hours start, `HH:MM`.
@@ -596,6 +593,9 @@ impl GroupsApi {
         body: MembersBody,
     ) -> Result<MembersAdded, GroupWriteError> {
         let members = match body {
+            MembersBody::Json(json) if json.0.members.is_empty() => {
+                Err(vec![FieldError::new("members", "add at least one member")])
+            }
             MembersBody::Json(json) => {
                 roster::parse_members(json.0.members.iter().map(MemberInput::fields), "members")
             }
@@ -632,7 +632,7 @@ impl GroupsApi {
         if b.name.is_null() {
             v.push("name", "may be left out but not null");
         }
-        patch.name = value(&b.name).and_then(|n| v.check("name", parse_person_name(&n)));
+        patch.name = value(&plain(&b.name)).and_then(|n| v.check("name", parse_person_name(&n)));
         patch.email = match &b.email {
             MaybeUndefined::Undefined => None,
             MaybeUndefined::Null => Some(None),

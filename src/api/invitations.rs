@@ -18,7 +18,7 @@ use super::error::error_responses;
 use super::paging::{page_limit, parse_cursor};
 use super::responses::{ResponseInput, ResponseView, VoteView, view};
 use super::tags::ApiTags;
-use super::types::{Instant, TimeZone};
+use super::types::{Instant, Items, TimeZone};
 use crate::domain::history::Actor;
 use crate::domain::limits::MAX_MEMBERS_PER_REQUEST;
 use crate::domain::standing::Invitee;
@@ -38,8 +38,7 @@ pub struct CreateInvitationsRequest {
     pub group_id: Option<Uuid>,
     /// Or invite these members (of any of your groups), at most 2,000.
     #[oai(skip_serializing_if_is_none)]
-    #[oai(validator(min_items = 1, max_items = 2000))]
-    pub member_ids: Option<Vec<Uuid>>,
+    pub member_ids: Option<Items<Uuid, 1, MAX_MEMBERS_PER_REQUEST>>,
     /// Required members decide the ranking and the quorum; optional ones
     /// are counted but not waited for. Default true.
     #[oai(skip_serializing_if_is_none)]
@@ -67,7 +66,7 @@ impl CreateInvitationsRequest {
                 "member_ids",
                 format!("at most {MAX_MEMBERS_PER_REQUEST} members per request"),
             )),
-            (None, Some(ids)) => Ok(Invitees::Members(ids)),
+            (None, Some(ids)) => Ok(Invitees::Members(ids.0)),
             (Some(_), Some(_)) => Err(Error::invalid(
                 "member_ids",
                 "give either group_id or member_ids, not both",

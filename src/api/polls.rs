@@ -20,7 +20,9 @@ use super::options::{OptionInput, OptionKind};
 use super::paging::{page_limit, parse_cursor};
 use super::preconditions::{etag, parse_if_match};
 use super::tags::ApiTags;
-use super::types::{Date, Instant, TimeZone, WallTime};
+use super::types::{
+    Date, Description, Instant, Items, Location, Quorum, TimeZone, Title, WallTime, plain,
+};
 use super::views::{
     Deleted, PollRead, PollStatus, PollView, ResultsVisibility, VotingMode, ensure_readable,
     poll_view, viewer_zone,
@@ -41,14 +43,13 @@ use crate::store::polls::PollFilter;
 #[serde(deny_unknown_fields)]
 pub struct CreatePollRequest {
     /// What the poll is about, one line (at most 200 characters).
-    #[oai(validator(min_length = 1, max_length = 200))]
-    pub title: String,
+    pub title: Title,
     /// Longer text shown with the poll (at most 10,000 characters).
-    #[oai(validator(max_length = 10000), skip_serializing_if_is_none)]
-    pub description: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    pub description: Option<Description>,
     /// Where it takes place (free text, at most 500 characters).
-    #[oai(validator(max_length = 500), skip_serializing_if_is_none)]
-    pub location: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    pub location: Option<Location>,
     /// The poll's IANA zone: timed options are entered and shown in it.
     pub time_zone: TimeZone,
     /// Voting stops by itself at this instant.
@@ -71,12 +72,10 @@ pub struct CreatePollRequest {
     pub aggregate_only: Option<bool>,
     /// The least number of required invited members who must be available
     /// (yes or if need be) for an option; results say whether each meets it.
-    #[oai(validator(minimum(value = "1"), maximum(value = "10000")))]
     #[oai(skip_serializing_if_is_none)]
-    pub quorum: Option<i64>,
+    pub quorum: Option<Quorum>,
     /// At least one, at most 500.
-    #[oai(validator(min_items = 1, max_items = 500))]
-    pub options: Vec<OptionInput>,
+    pub options: Items<OptionInput, 1, MAX_OPTIONS_PER_POLL>,
 }
 
 impl poem_openapi::types::Example for CreatePollRequest {
@@ -102,7 +101,7 @@ impl poem_openapi::types::Example for CreatePollRequest {
             show_voter_names: Some(true),
             aggregate_only: Some(false),
             quorum: None,
-            options: vec![
+            options: Items(vec![
                 day("2026-07-05", "2026-07-07"),
                 day("2026-07-10", "2026-07-12"),
                 day("2026-07-12", "2026-07-14"),
@@ -113,7 +112,7 @@ impl poem_openapi::types::Example for CreatePollRequest {
                     start: Some(WallTime("2026-07-10T13:00".into())),
                     end: Some(WallTime("2026-07-10T16:00".into())),
                 },
-            ],
+            ]),
         }
     }
 }
@@ -136,7 +135,7 @@ impl CreatePollRequest {
             None => Some(None),
         };
         let quorum = match self.quorum {
-            Some(q) => v.check("quorum", dp::parse_quorum(q)).map(Some),
+            Some(q) => v.check("quorum", dp::parse_quorum(q.0)).map(Some),
             None => Some(None),
         };
         if self.options.is_empty() {
@@ -190,16 +189,13 @@ impl CreatePollRequest {
 pub struct UpdatePollRequest {
     /// What the poll is about, one line (at most 200 characters).
     #[serde(default)]
-    #[oai(validator(min_length = 1, max_length = 200))]
-    pub title: MaybeUndefined<String>,
+    pub title: MaybeUndefined<Title>,
     /// Longer text shown with the poll (at most 10,000 characters).
     #[serde(default)]
-    #[oai(validator(max_length = 10000))]
-    pub description: MaybeUndefined<String>,
+    pub description: MaybeUndefined<Description>,
     /// Where it takes place (free text, at most 500 characters).
     #[serde(default)]
-    #[oai(validator(max_length = 500))]
-    pub location: MaybeUndefined<String>,
+    pub location: MaybeUndefined<Location>,
     /// Timed options keep their instants and are shown in the new zone.
     #[serde(default)]
     pub time_zone: MaybeUndefined<TimeZone>,
@@ -222,8 +218,8 @@ pub struct UpdatePollRequest {
     pub aggregate_only: MaybeUndefined<bool>,
     /// `null` removes the quorum.
     #[serde(default)]
-    #[oai(nullable, validator(minimum(value = "1"), maximum(value = "10000")))]
-    pub quorum: MaybeUndefined<i64>,
+    #[oai(nullable)]
+    pub quorum: MaybeUndefined<Quorum>,
 }
 
 impl poem_openapi::types::Example for UpdatePollRequest {
@@ -257,9 +253,13 @@ impl UpdatePollRequest {
             |f: &MaybeUndefined<String>, name: &str, parse: fn(&str) -> Result<String, String>| {
                 required(f, name, &mut v).and_then(|s| v.check(name, parse(&s)))
             };
-        let title = text(&self.title, "title", dp::parse_title);
-        let description = text(&self.description, "description", dp::parse_description);
-        let location = text(&self.location, "location", dp::parse_location);
+        let title = text(&plain(&self.title), "title", dp::parse_title);
+        let description = text(
+            &plain(&self.description),
+            "description",
+            dp::parse_description,
+        );
+        let location = text(&plain(&self.location), "location", dp::parse_location);
         let zone = required(&self.time_zone, "time_zone", &mut v)
             .and_then(|z| v.check("time_zone", Zone::parse(&z.0)));
         let deadline = match &self.deadline {
@@ -282,7 +282,7 @@ impl UpdatePollRequest {
             quorum: match self.quorum {
                 MaybeUndefined::Undefined => None,
                 MaybeUndefined::Null => Some(None),
-                MaybeUndefined::Value(q) => v.check("quorum", dp::parse_quorum(q)).map(Some),
+                MaybeUndefined::Value(q) => v.check("quorum", dp::parse_quorum(q.0)).map(Some),
             },
         };
         v.into_result()?;

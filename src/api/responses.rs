@@ -20,8 +20,9 @@ use super::paging::{page_limit, parse_cursor};
 use super::rate_limit::AnonymousWrites;
 use super::results::ensure_results_visible;
 use super::tags::ApiTags;
-use super::types::Instant;
+use super::types::{Comment, Instant, Items, Name};
 use crate::domain::ballot::Ballot;
+use crate::domain::limits::MAX_OPTIONS_PER_POLL;
 use crate::domain::poll::{self as dp, parse_comment, parse_person_name};
 use crate::domain::time::render_utc;
 use crate::domain::{FieldError, Violations};
@@ -78,16 +79,12 @@ pub struct ResponseInput {
     /// Your name, as others will see it. Required for a new response to an
     /// open poll; when replacing, leave it out to keep the current one.
     /// Invited members answer under their roster name, so theirs is not needed.
-    #[oai(
-        validator(min_length = 1, max_length = 100),
-        skip_serializing_if_is_none
-    )]
-    pub name: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    pub name: Option<Name>,
     /// A note from the respondent (at most 2,000 characters).
-    #[oai(validator(max_length = 2000), skip_serializing_if_is_none)]
-    pub comment: Option<String>,
-    #[oai(validator(max_items = 500))]
-    pub votes: Vec<Vote>,
+    #[oai(skip_serializing_if_is_none)]
+    pub comment: Option<Comment>,
+    pub votes: Items<Vote, 0, MAX_OPTIONS_PER_POLL>,
 }
 
 impl poem_openapi::types::Example for ResponseInput {
@@ -96,7 +93,7 @@ impl poem_openapi::types::Example for ResponseInput {
             name: Some("Bruna".into()),
             comment: Some("I can join online if need be.".into()),
             // Option ids come from the poll (`options[].id`).
-            votes: vec![
+            votes: Items(vec![
                 Vote {
                     option_id: Uuid::from_u128(0x019ac0de_5a1e_7c4e_9b1a_3f2d5e6a7b01),
                     choice: Choice::Yes,
@@ -105,7 +102,7 @@ impl poem_openapi::types::Example for ResponseInput {
                     option_id: Uuid::from_u128(0x019ac0de_5a1e_7c4e_9b1a_3f2d5e6a7b02),
                     choice: Choice::IfNeedBe,
                 },
-            ],
+            ]),
         }
     }
 }
@@ -125,6 +122,12 @@ impl ResponseInput {
             .comment
             .as_deref()
             .and_then(|c| v.check("comment", parse_comment(c)));
+        if self.votes.len() > MAX_OPTIONS_PER_POLL {
+            v.push(
+                "votes",
+                format!("at most {MAX_OPTIONS_PER_POLL} votes, one per option"),
+            );
+        }
         v.into_result()?;
         Ok(Ballot {
             name,

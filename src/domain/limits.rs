@@ -7,6 +7,8 @@ pub const MAX_DESCRIPTION_CHARS: usize = 10_000;
 pub const MAX_LOCATION_CHARS: usize = 500;
 pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_COMMENT_CHARS: usize = 2_000;
+/// An email address (RFC 5321 allows 254 in a path).
+pub const MAX_EMAIL_CHARS: usize = 254;
 /// Options per poll. The brief asks for at least 200; 500 leaves headroom for
 /// hour-by-hour polls over several days.
 pub const MAX_OPTIONS_PER_POLL: usize = 500;

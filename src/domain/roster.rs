@@ -2,7 +2,7 @@
 
 use chrono::NaiveTime;
 
-use super::limits::MAX_MEMBERS_PER_REQUEST;
+use super::limits::{MAX_EMAIL_CHARS, MAX_MEMBERS_PER_REQUEST};
 use super::poll::parse_person_name;
 use super::time::Zone;
 use super::{FieldError, Violations};
@@ -26,7 +26,7 @@ pub fn parse_email(s: &str) -> Result<Option<String>, String> {
     if s.is_empty() {
         return Ok(None);
     }
-    let valid = s.len() <= 254
+    let valid = s.chars().count() <= MAX_EMAIL_CHARS
         && !s
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || c == ',' || c == ';')

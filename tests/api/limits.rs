@@ -133,7 +133,256 @@ async fn an_oversized_body_is_refused_with_413(app: TestApp) {
         .problem(413);
 }
 
+/// Every limit the spec states on a request field — read from the served
+/// spec, not from a list of our own — is the one the service enforces: the
+/// limit itself is accepted, one past it is a 422 naming the field. A limit
+/// added to the spec without a case here fails the test.
+async fn every_limit_the_spec_states_is_the_one_enforced(app: TestApp) {
+    let spec = app.get("/openapi.json", None).await.ok(200).clone();
+    let mut limits = Vec::new();
+    for (schema, body) in spec["components"]["schemas"].as_object().unwrap() {
+        for (property, p) in body["properties"].as_object().into_iter().flatten() {
+            for keyword in [
+                "maxLength",
+                "minLength",
+                "maxItems",
+                "minItems",
+                "maximum",
+                "minimum",
+            ] {
+                // time_zone is checked against the IANA list, which no
+                // 64-character name is on; responses are not input.
+                if property == "time_zone"
+                    || !schema.ends_with("Request") && !schema.ends_with("Input")
+                {
+                    continue;
+                }
+                if let Some(v) = p[keyword].as_f64() {
+                    limits.push((schema.clone(), property.clone(), keyword, v as i64));
+                }
+            }
+        }
+    }
+    assert!(limits.len() >= 25, "the spec states its limits: {limits:?}");
+
+    let poll = app.reference_poll().await;
+    let poll_id = id(&poll).to_string();
+    let group = app
+        .post("/api/v1/groups", Some(&app.token), &json!({ "name": "Limits", "members": [{ "name": "Ana", "time_zone": "Europe/Vienna" }] }))
+        .await
+        .ok(201)
+        .clone();
+    let group_id = id(&group).to_string();
+    let member_id = group["members"][0]["id"].as_str().unwrap().to_string();
+    // Enough options and members to reach the item limits.
+    let options = |n: i64| -> Vec<serde_json::Value> {
+        (0..n)
+            .map(|h| json!({ "kind": "timed", "start": format!("2026-09-{:02}T{:02}:00", 1 + h / 24, h % 24), "end": format!("2026-09-{:02}T{:02}:30", 1 + h / 24, h % 24) }))
+            .collect()
+    };
+    let wide = app
+        .create_poll(&json!({ "title": "Wide", "time_zone": "UTC", "options": options(500) }))
+        .await;
+    let wide_options: Vec<String> = wide["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| id(o).to_string())
+        .collect();
+    let members = |n: i64, tag: &str| -> Vec<serde_json::Value> {
+        (0..n)
+            .map(|i| json!({ "name": format!("{tag} {i}"), "time_zone": "UTC" }))
+            .collect()
+    };
+    let big = app
+        .post(
+            "/api/v1/groups",
+            Some(&app.token),
+            &json!({ "name": "Big", "members": members(2000, "Big") }),
+        )
+        .await
+        .ok(201)
+        .clone();
+    let big_ids: Vec<String> = app
+        .get(&format!("/api/v1/groups/{}", id(&big)), Some(&app.token))
+        .await
+        .ok(200)["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| id(m).to_string())
+        .collect();
+    assert_eq!(big_ids.len(), 2000);
+
+    for (schema, property, keyword, limit) in limits {
+        // The limit itself, and one past it.
+        let (ok, past) = match keyword {
+            "maxLength" | "maxItems" | "maximum" => (limit, limit + 1),
+            _ => (limit, limit - 1),
+        };
+        let text = |n: i64| json!("x".repeat(n as usize));
+        let email = |n: i64| json!(format!("{}@example.org", "a".repeat(n as usize - 12)));
+        let patch_poll = |field: &str, value: serde_json::Value| {
+            let app = &app;
+            let path = format!("/api/v1/polls/{poll_id}");
+            let body = json!({ field: value });
+            async move {
+                app.request_with(
+                    Method::PATCH,
+                    &path,
+                    Some(&app.token),
+                    Some(&body),
+                    &[("If-Match", "*")],
+                )
+                .await
+            }
+        };
+        let send = |n: i64| {
+            let (schema, property) = (schema.clone(), property.clone());
+            let (app, poll_id, group_id, member_id) = (&app, &poll_id, &group_id, &member_id);
+            let (wide, wide_options, big_ids) = (&wide, &wide_options, &big_ids);
+            let (options, members) = (&options, &members);
+            let patch_poll = &patch_poll;
+            async move {
+                match (schema.as_str(), property.as_str()) {
+                    ("CreatePollRequest", "options") => {
+                        app.post(
+                            "/api/v1/polls",
+                            Some(&app.token),
+                            &json!({ "title": "T", "time_zone": "UTC", "options": options(n) }),
+                        )
+                        .await
+                    }
+                    ("CreatePollRequest", "quorum") => {
+                        let mut body = reference_poll_body();
+                        body["quorum"] = json!(n);
+                        app.post("/api/v1/polls", Some(&app.token), &body).await
+                    }
+                    ("CreatePollRequest", field) => {
+                        let mut body = reference_poll_body();
+                        body[field] = text(n);
+                        app.post("/api/v1/polls", Some(&app.token), &body).await
+                    }
+                    ("UpdatePollRequest", "quorum") => patch_poll("quorum", json!(n)).await,
+                    ("UpdatePollRequest", field) => patch_poll(field, text(n)).await,
+                    ("ResponseInput", "votes") => {
+                        let votes: Vec<_> = (0..n as usize)
+                            .map(|i| json!({ "option_id": wide_options.get(i).cloned().unwrap_or_else(|| wide_options[0].clone()), "choice": "yes" }))
+                            .collect();
+                        app.post(
+                            &format!("/api/v1/polls/{}/responses", id(wide)),
+                            None,
+                            &json!({ "name": "Many", "votes": votes }),
+                        )
+                        .await
+                    }
+                    ("ResponseInput", field) => {
+                        let mut body = json!({ "name": "Bruna", "votes": [] });
+                        body[field] = text(n);
+                        app.post(&format!("/api/v1/polls/{poll_id}/responses"), None, &body)
+                            .await
+                    }
+                    ("MemberInput", field) => {
+                        let mut member = json!({ "name": "Member", "time_zone": "UTC" });
+                        member[field] = if field == "email" { email(n) } else { text(n) };
+                        app.post(
+                            &format!("/api/v1/groups/{group_id}/members"),
+                            Some(&app.token),
+                            &json!({ "members": [member] }),
+                        )
+                        .await
+                    }
+                    ("UpdateMemberRequest", field) => {
+                        let value = if field == "email" { email(n) } else { text(n) };
+                        app.request(
+                            Method::PATCH,
+                            &format!("/api/v1/groups/{group_id}/members/{member_id}"),
+                            Some(&app.token),
+                            Some(&json!({ field: value })),
+                        )
+                        .await
+                    }
+                    ("CreateGroupRequest", "members") => {
+                        app.post(
+                            "/api/v1/groups",
+                            Some(&app.token),
+                            &json!({ "name": format!("G{n}"), "members": members(n, "G") }),
+                        )
+                        .await
+                    }
+                    ("CreateGroupRequest", field) => {
+                        app.post(
+                            "/api/v1/groups",
+                            Some(&app.token),
+                            &json!({ field: text(n) }),
+                        )
+                        .await
+                    }
+                    ("AddMembersRequest", "members") => {
+                        let fresh = app
+                            .post(
+                                "/api/v1/groups",
+                                Some(&app.token),
+                                &json!({ "name": format!("Add {n}") }),
+                            )
+                            .await
+                            .ok(201)
+                            .clone();
+                        app.post(
+                            &format!("/api/v1/groups/{}/members", id(&fresh)),
+                            Some(&app.token),
+                            &json!({ "members": members(n, "Add") }),
+                        )
+                        .await
+                    }
+                    ("CreateInvitationsRequest", "member_ids") => {
+                        let target = app.create_poll(&json!({ "title": "Invite", "time_zone": "UTC", "voting": "invite_only", "options": options(1) })).await;
+                        let ids: Vec<_> = (0..n as usize)
+                            .map(|i| {
+                                big_ids
+                                    .get(i)
+                                    .cloned()
+                                    .unwrap_or_else(|| big_ids[0].clone())
+                            })
+                            .collect();
+                        app.post(
+                            &format!("/api/v1/polls/{}/invitations", id(&target)),
+                            Some(&app.token),
+                            &json!({ "member_ids": ids }),
+                        )
+                        .await
+                    }
+                    other => {
+                        panic!("the spec states a limit no case here checks: {other:?} {keyword}")
+                    }
+                }
+            }
+        };
+        let at = send(ok).await;
+        assert!(
+            at.status.is_success(),
+            "{schema}.{property} {keyword} {limit}: the limit itself ({ok}) must be accepted, got {}: {}",
+            at.status,
+            at.text
+        );
+        let over = send(past).await;
+        assert_eq!(
+            over.status.as_u16(),
+            422,
+            "{schema}.{property} {keyword} {limit}: {past} must be refused: {}",
+            over.text
+        );
+        // A member in a list is named by its place in it.
+        let field = match schema.as_str() {
+            "MemberInput" => format!("members[0].{property}"),
+            _ => property.clone(),
+        };
+        over.invalid_field(&field);
+    }
+}
+
 both_databases!(
+    every_limit_the_spec_states_is_the_one_enforced,
     text_limits_are_enforced_by_field,
     a_poll_takes_five_hundred_options_and_no_more,
     malformed_requests_get_problems_not_crashes,
