@@ -22,6 +22,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
+use tokio::io::AsyncReadExt;
 
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
@@ -289,6 +290,20 @@ impl AsyncWrite for Watched {
 /// the connection, where hyper must close it, sometimes without telling the
 /// client, whose next request on it then fails. A body too large or too slow
 /// is refused with `Connection: close`, since its rest is never read.
+/// How much of a refused body is still read (and thrown away) before the
+/// connection closes.
+const LINGER_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads and discards what the client is still sending of a refused body
+/// (up to [`LINGER_BYTES`], for a few seconds), so that it finishes writing
+/// and reads the 413: closing on a client in mid-write makes its write fail
+/// with a broken pipe, and it never sees the answer (a "lingering close").
+async fn linger(body: &mut (impl tokio::io::AsyncRead + Unpin), within: Duration) {
+    let (mut rest, mut sink) = (body.take(LINGER_BYTES), tokio::io::sink());
+    let drain = tokio::io::copy(&mut rest, &mut sink);
+    let _ = tokio::time::timeout(within.min(Duration::from_secs(5)), drain).await;
+}
+
 pub async fn read_whole_body<E: Endpoint>(
     next: E,
     mut req: poem::Request,
@@ -309,21 +324,28 @@ pub async fn read_whole_body<E: Endpoint>(
             );
             Ok(resp)
         };
+        let too_large = || format!("the request body is larger than {MAX_BODY_BYTES} bytes");
+        let mut body = req.take_body().into_async_read();
         if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-            return refuse(
-                413,
-                format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
-            );
-        }
-        let body = req.take_body();
-        match tokio::time::timeout(body_read, body.into_bytes_limit(MAX_BODY_BYTES)).await {
-            Ok(Ok(bytes)) => req.set_body(bytes),
-            Ok(Err(poem::error::ReadBodyError::PayloadTooLarge)) => {
-                return refuse(
-                    413,
-                    format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
-                );
+            if declared.is_some_and(|n| n <= LINGER_BYTES) {
+                linger(&mut body, body_read).await;
             }
+            return refuse(413, too_large());
+        }
+        let read = async {
+            let mut bytes = Vec::with_capacity(declared.unwrap_or(0) as usize);
+            (&mut body)
+                .take(MAX_BODY_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+                .await
+                .map(|_| bytes)
+        };
+        match tokio::time::timeout(body_read, read).await {
+            Ok(Ok(bytes)) if bytes.len() > MAX_BODY_BYTES => {
+                linger(&mut body, body_read).await;
+                return refuse(413, too_large());
+            }
+            Ok(Ok(bytes)) => req.set_body(bytes),
             Ok(Err(e)) => return refuse(400, format!("the request body could not be read: {e}")),
             Err(_) => {
                 return refuse(
