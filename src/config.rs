@@ -80,6 +80,10 @@ pub struct ServeArgs {
     pub listen: String,
     #[command(flatten)]
     pub public: PublicUrlArgs,
+    /// Serve `/metrics` on this address instead of beside the API (e.g.
+    /// 10.0.0.5:9090, reachable only by the scraper). Unset: on `listen`.
+    #[arg(long, env = "CONVENE_METRICS_LISTEN")]
+    pub metrics_listen: Option<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -122,6 +126,7 @@ impl LimitArgs {
                 per_minute: self.anonymous_votes_per_minute,
                 client_ip_header: self.client_ip_header.clone(),
             },
+            metrics_apart: false,
         }
     }
 }

@@ -80,7 +80,19 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "Authorise with it in Swagger UI, or send it as `Authorization: Bearer <token>`."
         );
     }
-    let options = args.limits.options();
+    let mut options = args.limits.options();
+    if let Some(address) = &args.metrics_listen {
+        let metrics = tokio::net::TcpListener::bind(address)
+            .await
+            .with_context(|| format!("listening for metrics on {address}"))?;
+        eprintln!("Metrics: http://{}/metrics", metrics.local_addr()?);
+        tokio::spawn(startup::serve_metrics(
+            metrics,
+            store.clone(),
+            std::future::pending(),
+        ));
+        options.metrics_apart = true;
+    }
     startup::serve(listener, store, public_url, options, shutdown_signal()).await?;
     Ok(())
 }

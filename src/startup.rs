@@ -8,7 +8,6 @@ use poem::{
     endpoint::make_sync,
     get,
     http::{Method, header},
-    middleware::Tracing,
     web::{Html, Redirect},
 };
 
@@ -20,6 +19,9 @@ use crate::store::Store;
 pub struct Options {
     pub timeouts: crate::server::Timeouts,
     pub anonymous_writes: crate::api::rate_limit::AnonymousWrites,
+    /// `/metrics` is served on a listener of its own ([`serve_metrics`]),
+    /// not beside the API.
+    pub metrics_apart: bool,
 }
 
 /// Every route of the service.
@@ -53,22 +55,25 @@ pub fn app(store: Store, public_url: &str, options: &Options) -> impl poem::Endp
             ),
             1,
         );
+    let routes = crate::telemetry::Routes::from_spec(&service.spec());
     let spec = service.spec_endpoint();
-    Route::new()
+    let mut app = Route::new()
         .nest("/", service)
         .at("/docs", make_sync(move |_| Html(docs.clone())))
         .at("/openapi.json", spec)
         .at("/", make_sync(|_| Redirect::see_other("/docs")))
-        .at("/calendar/:file", get(api::calendar::feed))
-        .at("/metrics", get(crate::metrics::scrape))
-        .data(options.anonymous_writes.clone())
+        .at("/calendar/:file", get(api::calendar::feed));
+    if !options.metrics_apart {
+        app = app.at("/metrics", get(crate::metrics::scrape));
+    }
+    app.data(options.anonymous_writes.clone())
         .data(store)
         .data(PublicUrl(public_url.to_string()))
         .around(head_as_get)
         .around(move |next, req| crate::server::read_whole_body(next, req, body_read))
         .around(crate::metrics::observe)
         .around(catch_problems)
-        .with(Tracing)
+        .around(move |next, req| crate::telemetry::request_span(next, req, routes.clone()))
         .into_endpoint()
 }
 
@@ -101,6 +106,20 @@ pub async fn serve(
     tokio::spawn(prune_rate_limits(store.clone()));
     let app = app(store, &public_url, &options);
     crate::server::run(listener, app, options.timeouts, shutdown).await
+}
+
+/// Serves `/metrics` alone, for a listen address apart from the API's
+/// (`CONVENE_METRICS_LISTEN`: a scraper on a private network).
+pub async fn serve_metrics(
+    listener: tokio::net::TcpListener,
+    store: Store,
+    shutdown: impl Future<Output = ()> + Send,
+) -> std::io::Result<()> {
+    let app = Route::new()
+        .at("/metrics", get(crate::metrics::scrape))
+        .data(store)
+        .into_endpoint();
+    crate::server::run(listener, app, crate::server::Timeouts::default(), shutdown).await
 }
 
 /// Forgets rate-limit windows once they are over, every minute. Each

@@ -77,6 +77,7 @@ impl Store {
     /// locks poll → invitation → response, the same order as every writer of
     /// an answer, so concurrent answers queue rather than deadlock, and a
     /// member answering twice at once ends with one response.
+    #[tracing::instrument(name = "store.record_ballot", skip_all, fields(poll_id = %poll_id))]
     pub async fn record_ballot(
         &self,
         poll_id: Uuid,
@@ -279,6 +280,7 @@ impl Store {
     /// the history keeps what it said. Locks poll → invitation → response
     /// like every writer of an answer, so it cannot pull a response from
     /// under a proxy answer that is already waiting to replace it.
+    #[tracing::instrument(name = "store.withdraw_ballot", skip_all, fields(poll_id = %poll_id))]
     pub async fn withdraw_ballot(&self, poll_id: Uuid, voter: Voter<'_>) -> Result<()> {
         let now = Utc::now();
         transaction!(self, txn => {

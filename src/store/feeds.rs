@@ -114,6 +114,7 @@ impl Store {
     /// The organiser's feeds: their own and one per group, each created on
     /// first use. A feed created now comes with its token (shown only this
     /// once).
+    #[tracing::instrument(name = "store.organiser_feeds", skip_all)]
     pub async fn organiser_feeds(
         &self,
         organiser: Uuid,
@@ -180,6 +181,7 @@ impl Store {
     }
 
     /// A new token for a feed; the old one stops working at once.
+    #[tracing::instrument(name = "store.rotate_feed", skip_all)]
     pub async fn rotate_feed(
         &self,
         organiser: Uuid,
@@ -204,6 +206,7 @@ impl Store {
 
     /// The figures of the feed a token opens: an organiser's feed, else a
     /// member's. Each is one indexed query.
+    #[tracing::instrument(name = "store.feed_figures", skip_all)]
     pub async fn feed_figures(&self, secret: &str) -> Result<Option<FeedFigures>> {
         let db = self.read();
         let row = db
@@ -235,6 +238,7 @@ impl Store {
 
     /// A member's own entry in each poll they are invited to (if they have an
     /// email), keyed by poll: what their feed lists as its ATTENDEE.
+    #[tracing::instrument(name = "store.member_guests", skip_all)]
     pub async fn member_guests(&self, member: Uuid) -> Result<HashMap<Uuid, Guest>> {
         let db = self.read();
         let rows = db
@@ -271,6 +275,7 @@ impl Store {
     }
 
     /// Every poll a feed shows, with options, in one query.
+    #[tracing::instrument(name = "store.feed_polls", skip_all)]
     pub async fn feed_polls(&self, scope: FeedScope) -> Result<Vec<Poll>> {
         let (sql, owner) = match scope {
             FeedScope::Organiser(id) => (ORGANISER_POLLS, id),

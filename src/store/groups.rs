@@ -79,6 +79,7 @@ async fn insert_members(
 }
 
 impl Store {
+    #[tracing::instrument(name = "store.create_group", skip_all)]
     pub async fn create_group(
         &self,
         organiser: Uuid,
@@ -102,6 +103,7 @@ impl Store {
     }
 
     /// The group if `organiser` owns it.
+    #[tracing::instrument(name = "store.owned_group", skip_all)]
     pub async fn owned_group(&self, organiser: Uuid, id: Uuid) -> Result<Group> {
         let g = member_group::Entity::find_by_id(id)
             .filter(member_group::Column::OrganiserId.eq(organiser))
@@ -120,6 +122,7 @@ impl Store {
         })
     }
 
+    #[tracing::instrument(name = "store.members", skip_all)]
     pub async fn members(&self, group_id: Uuid) -> Result<Vec<member::Model>> {
         Ok(member::Entity::find()
             .filter(member::Column::GroupId.eq(group_id))
@@ -129,6 +132,7 @@ impl Store {
     }
 
     /// The organiser's groups, oldest first, one page.
+    #[tracing::instrument(name = "store.list_groups", skip_all)]
     pub async fn list_groups(
         &self,
         organiser: Uuid,
@@ -171,6 +175,7 @@ impl Store {
     }
 
     /// Adds members in bulk, all or none; returns them as stored, in input order.
+    #[tracing::instrument(name = "store.add_members", skip_all)]
     pub async fn add_members(
         &self,
         organiser: Uuid,
@@ -193,6 +198,7 @@ impl Store {
         })
     }
 
+    #[tracing::instrument(name = "store.update_member", skip_all)]
     pub async fn update_member(
         &self,
         organiser: Uuid,
@@ -240,6 +246,7 @@ impl Store {
         })
     }
 
+    #[tracing::instrument(name = "store.remove_member", skip_all)]
     pub async fn remove_member(
         &self,
         organiser: Uuid,

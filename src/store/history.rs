@@ -15,6 +15,7 @@ use crate::error::Result;
 
 impl Store {
     /// One page of a poll's history, oldest first, after entry `after`.
+    #[tracing::instrument(name = "store.poll_history", skip_all, fields(poll_id = %poll_id))]
     pub async fn poll_history(
         &self,
         poll_id: Uuid,

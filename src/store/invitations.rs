@@ -188,6 +188,7 @@ impl Store {
     /// Invites members to a poll and returns each new invitation with its
     /// tokens (shown only now). Members already invited are left as they are
     /// and returned in the second list.
+    #[tracing::instrument(name = "store.create_invitations", skip_all, fields(poll_id = %poll_id))]
     pub async fn create_invitations(
         &self,
         organiser: Uuid,
@@ -261,6 +262,7 @@ impl Store {
 
     /// One page of a poll's invitations, oldest first, with answers (and,
     /// when `with_votes`, each answer's choices).
+    #[tracing::instrument(name = "store.list_invitations", skip_all, fields(poll_id = %poll_id))]
     pub async fn list_invitations(
         &self,
         poll_id: Uuid,
@@ -297,11 +299,13 @@ impl Store {
     }
 
     /// Every invited member of a poll, for results and calendars.
+    #[tracing::instrument(name = "store.roster", skip_all, fields(poll_id = %poll_id))]
     pub async fn roster(&self, poll_id: Uuid) -> Result<Vec<Invitee>> {
         roster_page(self.read(), poll_id, None, u64::MAX).await
     }
 
     /// How many members are invited to a poll, and how many have answered.
+    #[tracing::instrument(name = "store.invitation_counts", skip_all, fields(poll_id = %poll_id))]
     pub async fn invitation_counts(&self, poll_id: Uuid) -> Result<(i64, i64)> {
         let db = self.read();
         let row = db
@@ -318,6 +322,7 @@ impl Store {
     }
 
     /// When any invited member's answer to the poll last changed.
+    #[tracing::instrument(name = "store.answers_changed_at", skip_all, fields(poll_id = %poll_id))]
     pub async fn answers_changed_at(&self, poll_id: Uuid) -> Result<Option<DateTime<Utc>>> {
         Ok(invitation::Entity::find()
             .select_only()
@@ -330,6 +335,7 @@ impl Store {
     }
 
     /// Per option, the number of required members who can make it.
+    #[tracing::instrument(name = "store.required_available", skip_all, fields(poll_id = %poll_id))]
     pub async fn required_available(&self, poll_id: Uuid) -> Result<HashMap<Uuid, i64>> {
         let db = self.read();
         let rows = db
@@ -346,6 +352,7 @@ impl Store {
 
     /// New tokens for an invitation; the old invitation and feed tokens stop
     /// working at once. The member's answer stays.
+    #[tracing::instrument(name = "store.reissue_invitation", skip_all, fields(poll_id = %poll_id))]
     pub async fn reissue_invitation(
         &self,
         organiser: Uuid,
@@ -385,6 +392,7 @@ impl Store {
     }
 
     /// One invitation of a poll.
+    #[tracing::instrument(name = "store.invitee", skip_all, fields(poll_id = %poll_id))]
     pub async fn invitee(&self, poll_id: Uuid, invitation_id: Uuid) -> Result<Option<Invitee>> {
         let db = self.read();
         let row = db
@@ -397,6 +405,7 @@ impl Store {
         row.as_ref().map(invitee_from_row).transpose()
     }
 
+    #[tracing::instrument(name = "store.invitation_by_token", skip_all)]
     pub async fn invitation_by_token(&self, secret: &str) -> Result<Option<InvitationGrant>> {
         let db = self.read();
         let Some(row) = db

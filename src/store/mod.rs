@@ -43,6 +43,7 @@ pub struct Store {
 }
 
 impl Store {
+    #[tracing::instrument(name = "store.connect", skip_all)]
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         if url.starts_with("sqlite:") {
             let read = sqlite_pool(url, 8).await?;
@@ -101,6 +102,7 @@ impl Store {
     /// Applies pending migrations, once, even when several instances (or
     /// processes on one SQLite file) start together: on PostgreSQL they take
     /// turns on an advisory lock, on SQLite on the database's write lock.
+    #[tracing::instrument(name = "store.migrate", skip_all)]
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self.backend() {
             DbBackend::Postgres => {
@@ -139,6 +141,7 @@ impl Store {
     }
 
     /// How many polls there are of each stored status (for metrics).
+    #[tracing::instrument(name = "store.poll_counts_by_status", skip_all)]
     pub async fn poll_counts_by_status(&self) -> Result<Vec<(String, i64)>> {
         use sea_orm::{EntityTrait, QuerySelect};
         let rows: Vec<(String, i64)> = crate::entity::poll::Entity::find()
@@ -176,6 +179,7 @@ impl Store {
     }
 
     /// Whether the database answers and every migration is applied.
+    #[tracing::instrument(name = "store.ready", skip_all)]
     pub async fn ready(&self) -> anyhow::Result<()> {
         // A connection cut since its last use fails once and is dropped;
         // the second try takes a fresh one. Readiness is about the database,
@@ -193,6 +197,7 @@ impl Store {
     }
 
     /// Starts a write transaction; use through [`transaction!`].
+    #[tracing::instrument(name = "store.begin", skip_all)]
     pub(crate) async fn begin(&self) -> Result<DatabaseTransaction> {
         Ok(self.write.begin().await?)
     }

@@ -21,6 +21,7 @@ impl Store {
     /// Issues a token for the organiser called `name`, creating the account if
     /// it is new. An existing organiser's old token stops working: that is how
     /// a token is re-issued. Returns the secret, to be shown once.
+    #[tracing::instrument(name = "store.issue_organiser_token", skip_all)]
     pub async fn issue_organiser_token(&self, name: &str) -> Result<(Organiser, String)> {
         let name = name.to_string();
         transaction!(self, txn => {
@@ -59,6 +60,7 @@ impl Store {
     /// On an empty database, creates a first organiser and returns its token
     /// so the operator can start at once. Several instances starting together
     /// race on the unique name; only one wins and prints a token.
+    #[tracing::instrument(name = "store.bootstrap_organiser", skip_all)]
     pub async fn bootstrap_organiser(&self) -> Result<Option<String>> {
         if organiser::Entity::find().count(&self.write).await? > 0 {
             return Ok(None);
@@ -79,6 +81,7 @@ impl Store {
         }
     }
 
+    #[tracing::instrument(name = "store.organiser_by_token", skip_all)]
     pub async fn organiser_by_token(&self, secret: &str) -> Result<Option<Organiser>> {
         let found = organiser::Entity::find()
             .filter(organiser::Column::TokenHash.eq(token::hash(secret)))

@@ -38,6 +38,7 @@ pub struct PollFilter {
 }
 
 impl Store {
+    #[tracing::instrument(name = "store.create_poll", skip_all)]
     pub async fn create_poll(&self, organiser: Uuid, actor: &Actor, new: NewPoll) -> Result<Poll> {
         let now = Utc::now();
         let id = Uuid::now_v7();
@@ -86,11 +87,13 @@ impl Store {
     }
 
     /// A poll with its options, whoever owns it.
+    #[tracing::instrument(name = "store.poll", skip_all, fields(poll_id = %id))]
     pub async fn poll(&self, id: Uuid) -> Result<Option<Poll>> {
         load_poll(&self.read, id).await
     }
 
     /// A poll owned by `organiser`; another organiser's poll is "not found".
+    #[tracing::instrument(name = "store.owned_poll", skip_all, fields(poll_id = %id))]
     pub async fn owned_poll(&self, organiser: Uuid, id: Uuid) -> Result<Poll> {
         match self.poll(id).await? {
             Some(p) if p.organiser_id == organiser => Ok(p),
@@ -99,6 +102,7 @@ impl Store {
     }
 
     /// The organiser's polls, newest first, one page.
+    #[tracing::instrument(name = "store.list_polls", skip_all)]
     pub async fn list_polls(
         &self,
         organiser: Uuid,
@@ -168,6 +172,7 @@ impl Store {
     }
 
     /// Applies an edit if the poll is still at `expected_version`.
+    #[tracing::instrument(name = "store.update_poll", skip_all, fields(poll_id = %id))]
     pub async fn update_poll(
         &self,
         organiser: Uuid,
@@ -245,6 +250,7 @@ impl Store {
         self.poll(id).await?.ok_or(Error::NotFound("poll"))
     }
 
+    #[tracing::instrument(name = "store.delete_poll", skip_all, fields(poll_id = %id))]
     pub async fn delete_poll(&self, organiser: Uuid, id: Uuid) -> Result<()> {
         let done = poll::Entity::delete_many()
             .filter(poll::Column::Id.eq(id))
@@ -262,6 +268,7 @@ impl Store {
     /// transaction, and, when the caller decided something on an earlier
     /// read (which option to confirm), against that version too. Returns
     /// the poll after the change.
+    #[tracing::instrument(name = "store.transition", skip_all, fields(poll_id = %id))]
     pub async fn transition(
         &self,
         organiser: Uuid,
@@ -314,6 +321,7 @@ impl Store {
         self.poll(id).await?.ok_or(Error::NotFound("poll"))
     }
 
+    #[tracing::instrument(name = "store.add_option", skip_all, fields(poll_id = %poll_id))]
     pub async fn add_option(
         &self,
         organiser: Uuid,
@@ -343,6 +351,7 @@ impl Store {
         Ok((poll, option_id))
     }
 
+    #[tracing::instrument(name = "store.update_option", skip_all, fields(poll_id = %poll_id))]
     pub async fn update_option(
         &self,
         organiser: Uuid,
@@ -378,6 +387,7 @@ impl Store {
 
     /// Removes an option; its votes and tallies go with it (the history keeps
     /// what each respondent had said).
+    #[tracing::instrument(name = "store.delete_option", skip_all, fields(poll_id = %poll_id))]
     pub async fn delete_option(
         &self,
         organiser: Uuid,

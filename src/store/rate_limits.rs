@@ -31,6 +31,7 @@ impl Store {
     }
 
     /// Forgets windows that started before `before`.
+    #[tracing::instrument(name = "store.prune_rate_limits", skip_all)]
     pub async fn prune_rate_limits(&self, before: i64) -> Result<u64> {
         let db = &self.write;
         let done = db

@@ -40,6 +40,7 @@ pub struct ResponseGrant {
 
 impl Store {
     /// An invited member's current answer, if they have given one.
+    #[tracing::instrument(name = "store.response_of_invitation", skip_all)]
     pub async fn response_of_invitation(
         &self,
         invitation_id: Uuid,
@@ -55,6 +56,7 @@ impl Store {
         Ok(all.pop())
     }
 
+    #[tracing::instrument(name = "store.response_by_token", skip_all)]
     pub async fn response_by_token(&self, secret: &str) -> Result<Option<ResponseGrant>> {
         let found: Option<(Uuid, Uuid)> = response::Entity::find()
             .select_only()
@@ -70,6 +72,7 @@ impl Store {
         }))
     }
 
+    #[tracing::instrument(name = "store.response", skip_all)]
     pub async fn response(&self, id: Uuid) -> Result<Option<StoredResponse>> {
         let Some(model) = response::Entity::find_by_id(id).one(self.read()).await? else {
             return Ok(None);
@@ -79,6 +82,7 @@ impl Store {
     }
 
     /// One page of a poll's responses, oldest first.
+    #[tracing::instrument(name = "store.list_responses", skip_all, fields(poll_id = %poll_id))]
     pub async fn list_responses(
         &self,
         poll_id: Uuid,
@@ -98,6 +102,7 @@ impl Store {
     }
 
     /// Every response of a poll, oldest first, for the export.
+    #[tracing::instrument(name = "store.all_responses", skip_all, fields(poll_id = %poll_id))]
     pub async fn all_responses(&self, poll_id: Uuid) -> Result<Vec<StoredResponse>> {
         let models = response::Entity::find()
             .filter(response::Column::PollId.eq(poll_id))

@@ -38,6 +38,7 @@ impl Store {
     /// member; none for an open poll without invitations) and, when someone
     /// is required, the required members' availability per option, counted
     /// in the database. Open respondents' votes are never read.
+    #[tracing::instrument(name = "store.standing", skip_all)]
     pub async fn standing(&self, poll: Poll, tallies: Tallies) -> Result<Standing> {
         let poll_id = poll.id;
         let roster = self.roster(poll_id).await?;
@@ -55,6 +56,7 @@ impl Store {
     }
 
     /// A poll with its counts, for results.
+    #[tracing::instrument(name = "store.poll_with_tallies", skip_all, fields(poll_id = %poll_id))]
     pub async fn poll_with_tallies(&self, poll_id: Uuid) -> Result<Option<(Poll, Tallies)>> {
         let db = self.read();
         let rows = db

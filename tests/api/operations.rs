@@ -85,8 +85,45 @@ async fn metrics_count_requests_votes_and_polls_in_prometheus_format(app: TestAp
     assert!(line("convene_db_pool_connections{").is_some(), "{text}");
 }
 
+/// With `CONVENE_METRICS_LISTEN`, `/metrics` leaves the public router and
+/// is served on its own listener (a private address for the scraper).
+async fn metrics_can_be_served_apart_from_the_api(app: TestApp) {
+    let options = convene::startup::Options {
+        metrics_apart: true,
+        ..app.options.clone()
+    };
+    let public = crate::helpers::spawn_app_on(
+        app.backend,
+        app.database_url.clone(),
+        crate::helpers::DbGuard::None,
+        options,
+    )
+    .await;
+    public.get("/metrics", None).await.problem(404);
+    public.get("/readyz", None).await.ok(200);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(convene::startup::serve_metrics(
+        listener,
+        public.store.clone(),
+        std::future::pending(),
+    ));
+    let text = reqwest::get(format!("http://{address}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("convene_db_pool_connections"), "{text}");
+    let elsewhere = reqwest::get(format!("http://{address}/api/v1/polls"))
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status().as_u16(), 404, "only /metrics there");
+}
+
 both_databases!(
     health_readiness_docs_and_spec_answer,
     metrics_count_requests_votes_and_polls_in_prometheus_format,
+    metrics_can_be_served_apart_from_the_api,
     instances_starting_together_migrate_a_fresh_database_once,
 );
