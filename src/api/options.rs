@@ -22,6 +22,7 @@ use crate::domain::history::Actor;
 use crate::domain::time::{self, Slot, Zone};
 use crate::error::Error;
 use crate::store::Store;
+use crate::store::polls::PollEdit;
 
 /// One candidate date range or time slot.
 #[derive(Object, Deserialize, Debug, Clone)]
@@ -169,13 +170,9 @@ impl OptionsApi {
         if_match: Header<Option<String>>,
         body: JsonBody<OptionInput>,
     ) -> Result<OptionCreated, OptionChangeError> {
-        let o = auth.0;
-        let expected = optional_if_match(if_match.0.as_deref())?;
-        let current = store.owned_poll(o.id, poll_id.0).await?;
-        let slot = parse_option(&body.0, current.zone)?;
-        let (poll, id) = store
-            .add_option(o.id, &Actor::organiser(&o.name), poll_id.0, expected, slot)
-            .await?;
+        let edit = edit(&auth, poll_id.0, if_match.0.as_deref())?;
+        let slot = slot_of(&store, &edit, &body.0).await?;
+        let (poll, id) = store.add_option(&edit, slot).await?;
         let (n, option) = poll
             .options
             .iter()
@@ -210,20 +207,9 @@ impl OptionsApi {
         if_match: Header<Option<String>>,
         body: JsonBody<OptionInput>,
     ) -> Result<PollRead, OptionChangeError> {
-        let o = auth.0;
-        let expected = optional_if_match(if_match.0.as_deref())?;
-        let current = store.owned_poll(o.id, poll_id.0).await?;
-        let slot = parse_option(&body.0, current.zone)?;
-        let poll = store
-            .update_option(
-                o.id,
-                &Actor::organiser(&o.name),
-                poll_id.0,
-                option_id.0,
-                expected,
-                slot,
-            )
-            .await?;
+        let edit = edit(&auth, poll_id.0, if_match.0.as_deref())?;
+        let slot = slot_of(&store, &edit, &body.0).await?;
+        let poll = store.update_option(&edit, option_id.0, slot).await?;
         Ok(PollRead::of(&poll))
     }
 
@@ -248,19 +234,26 @@ impl OptionsApi {
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
     ) -> Result<Deleted, OptionDeleteError> {
-        let o = auth.0;
-        let expected = optional_if_match(if_match.0.as_deref())?;
-        store
-            .delete_option(
-                o.id,
-                &Actor::organiser(&o.name),
-                poll_id.0,
-                option_id.0,
-                expected,
-            )
-            .await?;
+        let edit = edit(&auth, poll_id.0, if_match.0.as_deref())?;
+        store.delete_option(&edit, option_id.0).await?;
         Ok(Deleted::NoContent)
     }
+}
+
+/// The change an organiser's option request makes to their poll.
+fn edit(auth: &OrganiserToken, poll_id: Uuid, if_match: Option<&str>) -> Result<PollEdit, Error> {
+    Ok(PollEdit {
+        organiser: auth.0.id,
+        actor: Actor::organiser(&auth.0.name),
+        poll_id,
+        expected_version: optional_if_match(if_match)?,
+    })
+}
+
+/// The slot an option request asks for, read in the poll's zone.
+async fn slot_of(store: &Store, edit: &PollEdit, input: &OptionInput) -> Result<Slot, Error> {
+    let poll = store.owned_poll(edit.organiser, edit.poll_id).await?;
+    parse_option(input, poll.zone)
 }
 
 pub fn parse_option(input: &OptionInput, zone: Zone) -> Result<Slot, Error> {

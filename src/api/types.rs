@@ -26,6 +26,26 @@ pub type Email = Text<0, MAX_EMAIL_CHARS>;
 /// A quorum counts required members: at most a roster's size.
 pub type Quorum = Count<1, { MAX_MEMBERS_PER_GROUP as i64 }>;
 
+/// The part of poem-openapi's `Type` that is the same for every type whose
+/// value is itself (not a container).
+macro_rules! scalar_type {
+    () => {
+        const IS_REQUIRED: bool = true;
+        type RawValueType = Self;
+        type RawElementValueType = Self;
+
+        fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+            Some(self)
+        }
+
+        fn raw_element_iter<'a>(
+            &'a self,
+        ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
+            Box::new(self.as_raw_value().into_iter())
+        }
+    };
+}
+
 macro_rules! string_type {
     ($(#[$meta:meta])* $name:ident, format = $format:expr, example = $example:literal, description = $desc:literal) => {
         string_type!($(#[$meta])* $name, format = $format, example = $example, description = $desc, pattern = None, max_length = None);
@@ -37,9 +57,7 @@ macro_rules! string_type {
         pub struct $name(pub String);
 
         impl Type for $name {
-            const IS_REQUIRED: bool = true;
-            type RawValueType = Self;
-            type RawElementValueType = Self;
+            scalar_type!();
 
             fn name() -> Cow<'static, str> {
                 match $format {
@@ -59,13 +77,6 @@ macro_rules! string_type {
                 }))
             }
 
-            fn as_raw_value(&self) -> Option<&Self::RawValueType> {
-                Some(self)
-            }
-
-            fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
-                Box::new(self.as_raw_value().into_iter())
-            }
         }
 
         impl ParseFromJSON for $name {
@@ -138,9 +149,7 @@ string_type!(
 pub struct Text<const MIN: usize, const MAX: usize>(pub String);
 
 impl<const MIN: usize, const MAX: usize> Type for Text<MIN, MAX> {
-    const IS_REQUIRED: bool = true;
-    type RawValueType = Self;
-    type RawElementValueType = Self;
+    scalar_type!();
 
     fn name() -> Cow<'static, str> {
         "string".into()
@@ -152,16 +161,6 @@ impl<const MIN: usize, const MAX: usize> Type for Text<MIN, MAX> {
             min_length: (MIN > 0).then_some(MIN),
             ..MetaSchema::new("string")
         }))
-    }
-
-    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
-        Some(self)
-    }
-
-    fn raw_element_iter<'a>(
-        &'a self,
-    ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
-        Box::new(self.as_raw_value().into_iter())
     }
 }
 
@@ -219,9 +218,7 @@ impl<const MIN: usize, const MAX: usize> From<String> for Text<MIN, MAX> {
 pub struct Count<const MIN: i64, const MAX: i64>(pub i64);
 
 impl<const MIN: i64, const MAX: i64> Type for Count<MIN, MAX> {
-    const IS_REQUIRED: bool = true;
-    type RawValueType = Self;
-    type RawElementValueType = Self;
+    scalar_type!();
 
     fn name() -> Cow<'static, str> {
         "integer(int64)".into()
@@ -234,16 +231,6 @@ impl<const MIN: i64, const MAX: i64> Type for Count<MIN, MAX> {
             minimum: Some(MIN as f64),
             ..MetaSchema::new("integer")
         }))
-    }
-
-    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
-        Some(self)
-    }
-
-    fn raw_element_iter<'a>(
-        &'a self,
-    ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
-        Box::new(self.as_raw_value().into_iter())
     }
 }
 

@@ -493,19 +493,12 @@ async fn lock_invitation(
     invitation_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<invitation::Model> {
-    let locked = invitation::Entity::update_many()
+    let stamp = invitation::Entity::update_many()
         .col_expr(invitation::Column::AnswerChangedAt, Expr::value(now))
         .filter(invitation::Column::Id.eq(invitation_id))
-        .filter(invitation::Column::PollId.eq(poll_id))
-        .exec(txn)
-        .await?;
-    if locked.rows_affected == 0 {
-        return Err(Error::NotFound("invitation"));
-    }
-    invitation::Entity::find_by_id(invitation_id)
-        .one(txn)
-        .await?
-        .ok_or(Error::NotFound("invitation"))
+        .filter(invitation::Column::PollId.eq(poll_id));
+    let read = invitation::Entity::find_by_id(invitation_id);
+    lock_and_read(txn, stamp, read, "invitation").await
 }
 
 /// Takes the response's row lock before anything is read (raising its
@@ -516,22 +509,29 @@ async fn lock_response(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<response::Model> {
-    let locked = response::Entity::update_many()
+    let stamp = response::Entity::update_many()
         .col_expr(
             response::Column::Revision,
             Expr::col(response::Column::Revision).add(1),
         )
         .col_expr(response::Column::UpdatedAt, Expr::value(now))
-        .filter(response::Column::Id.eq(id))
-        .exec(txn)
-        .await?;
-    if locked.rows_affected == 0 {
-        return Err(Error::NotFound("response"));
+        .filter(response::Column::Id.eq(id));
+    lock_and_read(txn, stamp, response::Entity::find_by_id(id), "response").await
+}
+
+/// Locks a row with an update that stamps it — the one way to take a row
+/// lock that works alike on PostgreSQL and SQLite — and reads it back;
+/// `what` is not found if no row matched.
+async fn lock_and_read<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    stamp: sea_orm::UpdateMany<E>,
+    read: sea_orm::Select<E>,
+    what: &'static str,
+) -> Result<E::Model> {
+    if stamp.exec(txn).await?.rows_affected == 0 {
+        return Err(Error::NotFound(what));
     }
-    response::Entity::find_by_id(id)
-        .one(txn)
-        .await?
-        .ok_or(Error::NotFound("response"))
+    read.one(txn).await?.ok_or(Error::NotFound(what))
 }
 
 async fn votes_of(txn: &DatabaseTransaction, response_id: Uuid) -> Result<Vec<(Uuid, Choice)>> {
@@ -603,15 +603,15 @@ async fn adjust_tallies(
                     ])
                     .value(
                         option_tally::Column::Yes,
-                        Expr::cust(r#""option_tally"."yes" + "excluded"."yes""#),
+                        plus_excluded("option_tally", "yes"),
                     )
                     .value(
                         option_tally::Column::IfNeedBe,
-                        Expr::cust(r#""option_tally"."if_need_be" + "excluded"."if_need_be""#),
+                        plus_excluded("option_tally", "if_need_be"),
                     )
                     .value(
                         option_tally::Column::No,
-                        Expr::cust(r#""option_tally"."no" + "excluded"."no""#),
+                        plus_excluded("option_tally", "no"),
                     )
                     .to_owned(),
                 )
@@ -629,7 +629,7 @@ async fn adjust_tallies(
             OnConflict::columns([poll_tally::Column::PollId, poll_tally::Column::Shard])
                 .value(
                     poll_tally::Column::Responses,
-                    Expr::cust(r#""poll_tally"."responses" + "excluded"."responses""#),
+                    plus_excluded("poll_tally", "responses"),
                 )
                 .to_owned(),
         )
@@ -637,6 +637,12 @@ async fn adjust_tallies(
         .await?;
     }
     Ok(())
+}
+
+/// `table.column + excluded.column`: an upsert that adds to a count rather
+/// than replacing it.
+fn plus_excluded(table: &str, column: &str) -> Expr {
+    Expr::cust(format!(r#""{table}"."{column}" + "excluded"."{column}""#))
 }
 
 /// What the history keeps of an answer.

@@ -23,15 +23,34 @@ use crate::error::{Error, Result};
 /// answers; a member removed from the roster has no invitations left, so no
 /// row). Calendar apps poll feeds forever, so a hit costs one round trip
 /// whichever kind it is.
-const FEED_STAMP: &str = r#"
+/// What every branch of [`FEED_STAMP`] counts of the feed's polls `p`.
+macro_rules! poll_figures {
+    () => {
+        "
+       COUNT(p.id) AS polls,
+       CAST(COALESCE(SUM(p.version), 0) AS BIGINT) AS version_sum,
+       MAX(p.updated_at) AS last_modified,"
+    };
+}
+
+/// The answer figures of a feed without answers (organiser and group feeds).
+macro_rules! no_answers {
+    () => {
+        "
+       CAST(0 AS BIGINT) AS answers, CAST(0 AS BIGINT) AS answer_revisions,
+       CAST(NULL AS TIMESTAMPTZ) AS answers_modified"
+    };
+}
+
+const FEED_STAMP: &str = concat!(
+    r#"
 SELECT 'organiser' AS scope,
        f.id AS feed_id, f.organiser_id AS owner_id, o.name AS owner_name,
        CAST(NULL AS TEXT) AS owner_email,
-       COUNT(p.id) AS polls,
-       CAST(COALESCE(SUM(p.version), 0) AS BIGINT) AS version_sum,
-       MAX(p.updated_at) AS last_modified,
-       CAST(0 AS BIGINT) AS answers, CAST(0 AS BIGINT) AS answer_revisions,
-       CAST(NULL AS TIMESTAMPTZ) AS answers_modified
+"#,
+    poll_figures!(),
+    no_answers!(),
+    r#"
 FROM feed f
 JOIN organiser o ON o.id = f.organiser_id
 LEFT JOIN poll p ON p.organiser_id = f.organiser_id
@@ -41,11 +60,10 @@ UNION ALL
 SELECT 'group' AS scope,
        f.id AS feed_id, g.id AS owner_id, g.name AS owner_name,
        CAST(NULL AS TEXT) AS owner_email,
-       COUNT(p.id) AS polls,
-       CAST(COALESCE(SUM(p.version), 0) AS BIGINT) AS version_sum,
-       MAX(p.updated_at) AS last_modified,
-       CAST(0 AS BIGINT) AS answers, CAST(0 AS BIGINT) AS answer_revisions,
-       CAST(NULL AS TIMESTAMPTZ) AS answers_modified
+"#,
+    poll_figures!(),
+    no_answers!(),
+    r#"
 FROM feed f
 JOIN member_group g ON g.id = f.group_id
 LEFT JOIN poll p ON p.id IN (
@@ -57,9 +75,9 @@ UNION ALL
 SELECT 'member' AS scope,
        mine.id AS feed_id, mine.member_id AS owner_id, m.name AS owner_name,
        m.email AS owner_email,
-       COUNT(p.id) AS polls,
-       CAST(COALESCE(SUM(p.version), 0) AS BIGINT) AS version_sum,
-       MAX(p.updated_at) AS last_modified,
+"#,
+    poll_figures!(),
+    r#"
        COUNT(r.id) AS answers,
        CAST(COALESCE(SUM(r.revision), 0) AS BIGINT) AS answer_revisions,
        MAX(i.answer_changed_at) AS answers_modified
@@ -69,7 +87,8 @@ JOIN invitation i ON i.member_id = mine.member_id
 JOIN poll p ON p.id = i.poll_id
 LEFT JOIN response r ON r.invitation_id = i.id
 WHERE mine.feed_token_hash = $1
-GROUP BY mine.id, mine.member_id, m.name, m.email"#;
+GROUP BY mine.id, mine.member_id, m.name, m.email"#
+);
 
 const MEMBER_POLLS: &str = concat!(
     poll_and_options_columns!(),

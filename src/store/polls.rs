@@ -22,6 +22,16 @@ use crate::domain::time::{Slot, Zone};
 use crate::entity::{poll, poll_history, poll_option, poll_tally};
 use crate::error::{Error, Result};
 
+/// An organiser's change to one of their polls: who makes it, and the
+/// version it was made against (`If-Match`), if the client sent one.
+#[derive(Debug, Clone)]
+pub struct PollEdit {
+    pub organiser: Uuid,
+    pub actor: Actor,
+    pub poll_id: Uuid,
+    pub expected_version: Option<i32>,
+}
+
 /// One row of `listPolls`.
 #[derive(Debug, Clone)]
 pub struct PollSummary {
@@ -321,18 +331,12 @@ impl Store {
         self.poll(id).await?.ok_or(Error::NotFound("poll"))
     }
 
-    #[tracing::instrument(name = "store.add_option", skip_all, fields(poll_id = %poll_id))]
-    pub async fn add_option(
-        &self,
-        organiser: Uuid,
-        actor: &Actor,
-        poll_id: Uuid,
-        expected_version: Option<i32>,
-        slot: Slot,
-    ) -> Result<(Poll, Uuid)> {
+    #[tracing::instrument(name = "store.add_option", skip_all, fields(poll_id = %edit.poll_id))]
+    pub async fn add_option(&self, edit: &PollEdit, slot: Slot) -> Result<(Poll, Uuid)> {
+        let (poll_id, actor) = (edit.poll_id, &edit.actor);
         let option_id = Uuid::now_v7();
         transaction!(self, txn => {
-            let poll = bump_version(txn, organiser, poll_id, expected_version).await?;
+            let poll = bump_version(txn, edit).await?;
             if poll.options.len() >= crate::domain::limits::MAX_OPTIONS_PER_POLL {
                 return Err(Error::Conflict(format!(
                     "a poll may have at most {} options",
@@ -351,18 +355,16 @@ impl Store {
         Ok((poll, option_id))
     }
 
-    #[tracing::instrument(name = "store.update_option", skip_all, fields(poll_id = %poll_id))]
+    #[tracing::instrument(name = "store.update_option", skip_all, fields(poll_id = %edit.poll_id))]
     pub async fn update_option(
         &self,
-        organiser: Uuid,
-        actor: &Actor,
-        poll_id: Uuid,
+        edit: &PollEdit,
         option_id: Uuid,
-        expected_version: Option<i32>,
         slot: Slot,
     ) -> Result<Poll> {
+        let (poll_id, actor) = (edit.poll_id, &edit.actor);
         transaction!(self, txn => {
-            let poll = bump_version(txn, organiser, poll_id, expected_version).await?;
+            let poll = bump_version(txn, edit).await?;
             if !poll.options.iter().any(|o| o.id == option_id) {
                 return Err(Error::NotFound("option"));
             }
@@ -387,17 +389,11 @@ impl Store {
 
     /// Removes an option; its votes and tallies go with it (the history keeps
     /// what each respondent had said).
-    #[tracing::instrument(name = "store.delete_option", skip_all, fields(poll_id = %poll_id))]
-    pub async fn delete_option(
-        &self,
-        organiser: Uuid,
-        actor: &Actor,
-        poll_id: Uuid,
-        option_id: Uuid,
-        expected_version: Option<i32>,
-    ) -> Result<Poll> {
+    #[tracing::instrument(name = "store.delete_option", skip_all, fields(poll_id = %edit.poll_id))]
+    pub async fn delete_option(&self, edit: &PollEdit, option_id: Uuid) -> Result<Poll> {
+        let (poll_id, actor) = (edit.poll_id, &edit.actor);
         transaction!(self, txn => {
-            let poll = bump_version(txn, organiser, poll_id, expected_version).await?;
+            let poll = bump_version(txn, edit).await?;
             if !poll.options.iter().any(|o| o.id == option_id) {
                 return Err(Error::NotFound("option"));
             }
@@ -472,12 +468,8 @@ pub(super) fn poll_from_rows(rows: &[sea_orm::QueryResult]) -> Result<Option<Pol
 /// Raises the poll's version (checking it if the client sent one) and
 /// returns the poll as it was. Option edits go through here, so an ETag read
 /// before an option changed no longer matches.
-async fn bump_version(
-    txn: &DatabaseTransaction,
-    organiser: Uuid,
-    poll_id: Uuid,
-    expected: Option<i32>,
-) -> Result<Poll> {
+async fn bump_version(txn: &DatabaseTransaction, edit: &PollEdit) -> Result<Poll> {
+    let (organiser, poll_id) = (edit.organiser, edit.poll_id);
     let mut update = poll::Entity::update_many()
         .col_expr(
             poll::Column::Version,
@@ -486,7 +478,7 @@ async fn bump_version(
         .col_expr(poll::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(poll::Column::Id.eq(poll_id))
         .filter(poll::Column::OrganiserId.eq(organiser));
-    if let Some(v) = expected {
+    if let Some(v) = edit.expected_version {
         update = update.filter(poll::Column::Version.eq(v));
     }
     if update.exec(txn).await?.rows_affected == 0 {
