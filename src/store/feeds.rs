@@ -33,10 +33,12 @@ macro_rules! poll_figures {
     };
 }
 
-/// The answer figures of a feed without answers (organiser and group feeds).
-macro_rules! no_answers {
+/// The member columns of a feed that is no member's (organiser and group
+/// feeds): no email, no answers.
+macro_rules! no_member {
     () => {
         "
+       CAST(NULL AS TEXT) AS owner_email,
        CAST(0 AS BIGINT) AS answers, CAST(0 AS BIGINT) AS answer_revisions,
        CAST(NULL AS TIMESTAMPTZ) AS answers_modified"
     };
@@ -46,10 +48,9 @@ const FEED_STAMP: &str = concat!(
     r#"
 SELECT 'organiser' AS scope,
        f.id AS feed_id, f.organiser_id AS owner_id, o.name AS owner_name,
-       CAST(NULL AS TEXT) AS owner_email,
 "#,
     poll_figures!(),
-    no_answers!(),
+    no_member!(),
     r#"
 FROM feed f
 JOIN organiser o ON o.id = f.organiser_id
@@ -59,10 +60,9 @@ GROUP BY f.id, f.organiser_id, o.name
 UNION ALL
 SELECT 'group' AS scope,
        f.id AS feed_id, g.id AS owner_id, g.name AS owner_name,
-       CAST(NULL AS TEXT) AS owner_email,
 "#,
     poll_figures!(),
-    no_answers!(),
+    no_member!(),
     r#"
 FROM feed f
 JOIN member_group g ON g.id = f.group_id
@@ -74,10 +74,11 @@ GROUP BY f.id, g.id, g.name
 UNION ALL
 SELECT 'member' AS scope,
        mine.id AS feed_id, mine.member_id AS owner_id, m.name AS owner_name,
-       m.email AS owner_email,
 "#,
     poll_figures!(),
+    // In the order of `no_member!`: UNION ALL matches columns by position.
     r#"
+       m.email AS owner_email,
        COUNT(r.id) AS answers,
        CAST(COALESCE(SUM(r.revision), 0) AS BIGINT) AS answer_revisions,
        MAX(i.answer_changed_at) AS answers_modified
