@@ -13,6 +13,7 @@ mod history_export;
 mod instances;
 mod invitations;
 mod limits;
+mod logs;
 mod member_calendar;
 mod operations;
 mod polls;

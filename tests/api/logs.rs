@@ -1,0 +1,147 @@
+//! What the service logs, read from the real binary's output: every request
+//! line names its operation, route and poll, and no token that travels in a
+//! URL (an edit link's, a calendar feed's) or a header ever appears.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::both_databases;
+use crate::helpers::{TestApp, id};
+
+async fn logs_name_each_request_by_operation_and_poll_and_hold_no_token(app: TestApp) {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("server.log");
+    let log_file = std::fs::File::create(&log_path).unwrap();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_convene"))
+        .arg("serve")
+        .env("CONVENE_DATABASE_URL", &app.database_url)
+        .env("CONVENE_LISTEN", format!("127.0.0.1:{port}"))
+        .env("CONVENE_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        // Logs go to stdout, the tokens printed at first start to stderr.
+        .stdout(log_file.try_clone().unwrap())
+        .stderr(log_file)
+        .spawn()
+        .expect("the convene binary starts");
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    for _ in 0..100 {
+        if client.get(format!("{base}/readyz")).send().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let send = |method: reqwest::Method, path: String, token: Option<&str>, body: Option<Value>| {
+        let mut req = client.request(method, format!("{base}{path}"));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        async move {
+            let r = req.send().await.unwrap();
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (status, poll) = send(
+        reqwest::Method::POST,
+        "/api/v1/polls".into(),
+        Some(&app.token),
+        Some(crate::helpers::reference_poll_body()),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let poll_id = id(&poll).to_string();
+    let option = poll["options"][0]["id"].clone();
+    let (_, vote) = send(
+        reqwest::Method::POST,
+        format!("/api/v1/polls/{poll_id}/responses"),
+        None,
+        Some(json!({ "name": "Bruna", "votes": [{ "option_id": option, "choice": "yes" }] })),
+    )
+    .await;
+    let edit_token = vote["edit_token"].as_str().unwrap().to_string();
+    send(
+        reqwest::Method::GET,
+        format!("/api/v1/polls/{poll_id}/responses/me"),
+        Some(&edit_token),
+        None,
+    )
+    .await;
+    send(
+        reqwest::Method::GET,
+        format!("/api/v1/polls/{poll_id}/results"),
+        None,
+        None,
+    )
+    .await;
+    let (_, feeds) = send(
+        reqwest::Method::GET,
+        "/api/v1/feeds".into(),
+        Some(&app.token),
+        None,
+    )
+    .await;
+    let feed_url = feeds["items"][0]["url"].as_str().unwrap().to_string();
+    let feed_path = feed_url.strip_prefix(&app.address).map_or_else(
+        || format!("/calendar/{}", feed_url.rsplit('/').next().unwrap()),
+        str::to_string,
+    );
+    let feed_secret = feed_path
+        .trim_start_matches("/calendar/")
+        .trim_end_matches(".ics")
+        .to_string();
+    let (status, _) = send(reqwest::Method::GET, feed_path, None, None).await;
+    assert_eq!(status, 200);
+    // A wrong token in a feed URL is logged no more than a right one.
+    send(
+        reqwest::Method::GET,
+        "/calendar/cvn_feed_guessed0000.ics".into(),
+        None,
+        None,
+    )
+    .await;
+
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let log = std::fs::read_to_string(&log_path).unwrap();
+
+    for secret in [
+        app.token.as_str(),
+        &edit_token,
+        &feed_secret,
+        "cvn_feed_guessed0000",
+    ] {
+        assert!(
+            !log.contains(secret),
+            "a token reached the log: {secret}\n{log}"
+        );
+    }
+    let requests: Vec<Value> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|l| l["message"] == "request")
+        .collect();
+    let line = |operation: &str| {
+        requests
+            .iter()
+            .find(|l| l["span"]["operation"] == operation)
+            .unwrap_or_else(|| panic!("no request line for {operation}:\n{log}"))
+    };
+    let results = line("getResults");
+    assert_eq!(results["span"]["poll_id"], poll_id.as_str());
+    assert_eq!(results["span"]["route"], "/api/v1/polls/{poll_id}/results");
+    assert_eq!(results["status"], 200);
+    assert!(results["latency_ms"].as_f64().is_some());
+    assert_eq!(line("submitResponse")["status"], 201);
+    assert_eq!(line("feed")["span"]["route"], "/calendar/{feed_token}.ics");
+}
+
+both_databases!(logs_name_each_request_by_operation_and_poll_and_hold_no_token);
