@@ -325,15 +325,11 @@ impl Slot {
     /// "Fri 10 Jul 2026, 13:00–16:00 (Europe/Vienna)".
     pub fn label(&self, zone: Zone) -> String {
         match *self {
-            Slot::AllDay { start, end } if start == end => start.format("%a %-d %b %Y").to_string(),
+            Slot::AllDay { start, end } if start == end => day(start, true),
             Slot::AllDay { start, end } => {
                 use chrono::Datelike;
-                let first = if start.year() == end.year() {
-                    "%a %-d %b"
-                } else {
-                    "%a %-d %b %Y"
-                };
-                format!("{} – {}", start.format(first), end.format("%a %-d %b %Y"))
+                let first = day(start, start.year() != end.year());
+                format!("{first} – {}", day(end, true))
             }
             Slot::Timed { start, end } => {
                 let (s, e) = (zone.local(start), zone.local(end));
@@ -350,22 +346,48 @@ impl Slot {
                 if s.date() == e.date() {
                     format!(
                         "{}, {}{so}–{}{eo} ({})",
-                        s.format("%a %-d %b %Y"),
-                        s.format("%H:%M"),
-                        e.format("%H:%M"),
+                        day(s.date(), true),
+                        hour_minute(s),
+                        hour_minute(e),
                         zone.name()
                     )
                 } else {
                     format!(
-                        "{}{so} – {}{eo} ({})",
-                        s.format("%a %-d %b %Y %H:%M"),
-                        e.format("%a %-d %b %Y %H:%M"),
+                        "{} {}{so} – {} {}{eo} ({})",
+                        day(s.date(), true),
+                        hour_minute(s),
+                        day(e.date(), true),
+                        hour_minute(e),
                         zone.name()
                     )
                 }
             }
         }
     }
+}
+
+/// A day as labels show it, "Sun 5 Jul 2026" (chrono's `%a %-d %b %Y`),
+/// written out: a label is made for every option of every read, and a
+/// chrono format string is parsed again at each use.
+fn day(d: NaiveDate, with_year: bool) -> String {
+    use chrono::Datelike;
+    const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let weekday = WEEKDAYS[d.weekday().num_days_from_monday() as usize];
+    let month = MONTHS[d.month0() as usize];
+    if with_year {
+        format!("{weekday} {} {month} {:04}", d.day(), d.year())
+    } else {
+        format!("{weekday} {} {month}", d.day())
+    }
+}
+
+/// A wall-clock time as labels show it, "13:00" (`%H:%M`).
+fn hour_minute(t: NaiveDateTime) -> String {
+    use chrono::Timelike;
+    format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
 /// A person's social hours: the local wall-clock window in which they can
@@ -401,6 +423,22 @@ impl SocialHours {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_write_days_and_times_as_chrono_formats_them() {
+        let mut d = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+        let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+        while d <= last {
+            assert_eq!(day(d, true), d.format("%a %-d %b %Y").to_string());
+            assert_eq!(day(d, false), d.format("%a %-d %b").to_string());
+            d += chrono::Duration::days(97);
+        }
+        let t = NaiveDate::from_ymd_opt(2026, 7, 5)
+            .unwrap()
+            .and_hms_opt(6, 5, 59)
+            .unwrap();
+        assert_eq!(hour_minute(t), t.format("%H:%M").to_string());
+    }
 
     fn zone(name: &str) -> Zone {
         Zone::parse(name).unwrap()

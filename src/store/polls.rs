@@ -168,11 +168,25 @@ impl Store {
                     .find(|(id, _)| *id == m.id)
                     .and_then(|(_, n)| *n)
                     .unwrap_or(0);
-                let own: Vec<_> = options
+                let own = options
                     .iter()
                     .filter(|o| o.poll_id == m.id)
-                    .cloned()
-                    .collect();
+                    .map(|o| {
+                        let slot = slot_of(
+                            o.id,
+                            &o.kind,
+                            o.start_date,
+                            o.end_date,
+                            o.start_utc,
+                            o.end_utc,
+                        )?;
+                        Ok(PollOption {
+                            id: o.id,
+                            position: o.position,
+                            slot,
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
                 Ok(PollSummary {
                     poll: to_poll(m, own)?,
                     responses,
@@ -413,16 +427,17 @@ impl Store {
     }
 }
 
-/// The select list of every query that reads polls with their options: poll
-/// columns as they are, option columns prefixed `o_`, one row per option
-/// (see [`poll_from_rows`]). A macro so queries can `concat!` it.
+/// The select list of every query that reads polls with their options, one
+/// row per option (see [`poll_from_rows`]): the option's columns first, at
+/// fixed positions, so they are read by position (a read by name looks each
+/// column up, and this runs for every option of every poll read); then the
+/// poll's columns as they are. A macro so queries can `concat!` it.
 macro_rules! poll_and_options_columns {
     () => {
-        "SELECT p.*,
-       o.id AS o_id, o.poll_id AS o_poll_id, o.position AS o_position, o.kind AS o_kind,
+        "SELECT o.id AS o_id, o.position AS o_position, o.kind AS o_kind,
        o.start_date AS o_start_date, o.end_date AS o_end_date,
        o.start_utc AS o_start_utc, o.end_utc AS o_end_utc,
-       o.slot_key AS o_slot_key, o.created_at AS o_created_at"
+       p.*"
     };
 }
 pub(super) use poll_and_options_columns;
@@ -457,12 +472,50 @@ pub(super) fn poll_from_rows(rows: &[sea_orm::QueryResult]) -> Result<Option<Pol
     let model = poll::Model::from_query_result(first, "")?;
     let options = rows
         .iter()
-        .map(|row| poll_option::Model::from_query_result_optional(row, "o_"))
-        .collect::<Result<Vec<_>, _>>()?
+        .map(option_at)
+        .collect::<Result<Vec<_>>>()?
         .into_iter()
         .flatten()
         .collect();
     to_poll(model, options).map(Some)
+}
+
+/// The option in the leading columns of a row selected with
+/// `poll_and_options_columns!`; none for a poll without options (the LEFT
+/// JOIN's row of NULLs).
+fn option_at(row: &sea_orm::QueryResult) -> Result<Option<PollOption>> {
+    let Some(id) = row.try_get_by_index::<Option<Uuid>>(0)? else {
+        return Ok(None);
+    };
+    let slot = slot_of(
+        id,
+        &row.try_get_by_index::<String>(2)?,
+        row.try_get_by_index(3)?,
+        row.try_get_by_index(4)?,
+        row.try_get_by_index(5)?,
+        row.try_get_by_index(6)?,
+    )?;
+    Ok(Some(PollOption {
+        id,
+        position: row.try_get_by_index(1)?,
+        slot,
+    }))
+}
+
+/// An option's slot from its stored columns.
+fn slot_of(
+    id: Uuid,
+    kind: &str,
+    start_date: Option<chrono::NaiveDate>,
+    end_date: Option<chrono::NaiveDate>,
+    start_utc: Option<DateTime<Utc>>,
+    end_utc: Option<DateTime<Utc>>,
+) -> Result<Slot> {
+    match (kind, start_date, end_date, start_utc, end_utc) {
+        ("all_day", Some(start), Some(end), _, _) => Ok(Slot::AllDay { start, end }),
+        ("timed", _, _, Some(start), Some(end)) => Ok(Slot::Timed { start, end }),
+        _ => Err(anyhow::anyhow!("option {id} has an unreadable slot").into()),
+    }
 }
 
 /// Raises the poll's version (checking it if the client sent one) and
@@ -610,29 +663,8 @@ fn option_model(
     }
 }
 
-fn to_poll(m: poll::Model, options: Vec<poll_option::Model>) -> Result<Poll> {
+fn to_poll(m: poll::Model, options: Vec<PollOption>) -> Result<Poll> {
     let bad = |what: &str| anyhow::anyhow!("poll {} has an unreadable {what}", m.id);
-    let options = options
-        .into_iter()
-        .map(|o| {
-            let slot = match (
-                o.kind.as_str(),
-                o.start_date,
-                o.end_date,
-                o.start_utc,
-                o.end_utc,
-            ) {
-                ("all_day", Some(start), Some(end), _, _) => Slot::AllDay { start, end },
-                ("timed", _, _, Some(start), Some(end)) => Slot::Timed { start, end },
-                _ => return Err(anyhow::anyhow!("option {} has an unreadable slot", o.id)),
-            };
-            Ok(PollOption {
-                id: o.id,
-                position: o.position,
-                slot,
-            })
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
     Ok::<_, anyhow::Error>(Poll {
         zone: Zone::parse(&m.time_zone).map_err(|_| bad("time zone"))?,
         status: PollStatus::parse(&m.status).ok_or_else(|| bad("status"))?,
