@@ -443,21 +443,48 @@ macro_rules! poll_and_options_columns {
 pub(super) use poll_and_options_columns;
 
 /// A poll and its options in one round trip: every read of a poll (and every
-/// vote, which checks against it) goes through here.
-const LOAD_POLL: &str = concat!(
-    poll_and_options_columns!(),
-    "
-FROM poll p
-LEFT JOIN poll_option o ON o.poll_id = p.id
-WHERE p.id = $1
-ORDER BY o.position, o.id"
-);
+/// vote, which checks against it) goes through here. The poll's columns come
+/// once, in the first row, and each option in a row of its own with the
+/// poll's columns NULL — a join would repeat every poll column (the
+/// description too) on every option's row, and the driver copies each value
+/// it is sent. Rows have the shape of `poll_and_options_columns!` (option
+/// columns first), so [`poll_from_rows`] reads both.
+static LOAD_POLL: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| poll_then_options("", "", ""));
+
+/// The statement of [`LOAD_POLL`], with more columns: `poll_extra` in the
+/// poll's row, `option_extra` (the same names, in the same order) in the
+/// options' rows, which may join `option_joins`. `$1` is the poll's id.
+pub(super) fn poll_then_options(
+    poll_extra: &str,
+    option_extra: &str,
+    option_joins: &str,
+) -> String {
+    use sea_orm::{IdenStatic, Iterable};
+    let columns: Vec<&str> = poll::Column::iter().map(|c| c.as_str()).collect();
+    let of_poll = columns
+        .iter()
+        .map(|c| format!("p.\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let nulls = vec!["NULL"; columns.len()].join(", ");
+    format!(
+        "SELECT NULL AS o_id, NULL AS o_position, NULL AS o_kind, NULL AS o_start_date,
+       NULL AS o_end_date, NULL AS o_start_utc, NULL AS o_end_utc, {of_poll}{poll_extra}, 0 AS k
+FROM poll p WHERE p.id = $1
+UNION ALL
+SELECT o.id, o.position, o.kind, o.start_date, o.end_date, o.start_utc, o.end_utc,
+       {nulls}{option_extra}, 1
+FROM poll_option o {option_joins} WHERE o.poll_id = $1
+ORDER BY k, o_position, o_id"
+    )
+}
 
 pub(super) async fn load_poll(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Poll>> {
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
-            LOAD_POLL,
+            LOAD_POLL.as_str(),
             [id.into()],
         ))
         .await?;

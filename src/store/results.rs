@@ -7,31 +7,29 @@ use sea_orm::{ConnectionTrait, Statement};
 use uuid::Uuid;
 
 use super::Store;
-use super::polls::{poll_and_options_columns, poll_from_rows};
+use super::polls::{poll_from_rows, poll_then_options};
 use crate::domain::poll::Poll;
 use crate::domain::standing::{Standing, Tallies};
 use crate::error::Result;
 
-/// A poll, its options and every count, in one round trip: the poll and
-/// option columns, plus each option's summed shards
-/// (`t_*`) and the number of responses.
-const POLL_WITH_TALLIES: &str = concat!(
-    poll_and_options_columns!(),
-    r#",
-       t.yes AS t_yes, t.if_need_be AS t_if_need_be, t."no" AS t_no,
-       (SELECT CAST(SUM(responses) AS BIGINT) FROM poll_tally WHERE poll_id = $1) AS t_responses
-FROM poll p
-LEFT JOIN poll_option o ON o.poll_id = p.id
-LEFT JOIN (
+/// A poll, its options and every count, in one round trip: the poll's row
+/// with the number of responses (`t_responses`), then each option's row
+/// with its summed shards (`t_*`).
+static POLL_WITH_TALLIES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    poll_then_options(
+        ",
+       NULL AS t_yes, NULL AS t_if_need_be, NULL AS t_no,
+       (SELECT CAST(SUM(responses) AS BIGINT) FROM poll_tally WHERE poll_id = $1) AS t_responses",
+        r#", t.yes, t.if_need_be, t."no", NULL"#,
+        r#"LEFT JOIN (
     SELECT option_id,
            CAST(SUM(yes) AS BIGINT) AS yes,
            CAST(SUM(if_need_be) AS BIGINT) AS if_need_be,
            CAST(SUM("no") AS BIGINT) AS "no"
     FROM option_tally WHERE poll_id = $1 GROUP BY option_id
-) t ON t.option_id = o.id
-WHERE p.id = $1
-ORDER BY o.position, o.id"#
-);
+) t ON t.option_id = o.id"#,
+    )
+});
 
 impl Store {
     /// A poll's standing from its counts: the roster (one row per invited
@@ -62,19 +60,22 @@ impl Store {
         let rows = db
             .query_all_raw(Statement::from_sql_and_values(
                 db.get_database_backend(),
-                POLL_WITH_TALLIES,
+                POLL_WITH_TALLIES.as_str(),
                 [poll_id.into()],
             ))
             .await?;
         let Some(poll) = poll_from_rows(&rows)? else {
             return Ok(None);
         };
-        let mut tallies = Tallies::default();
-        for row in &rows {
-            let count = |col: &str| -> Result<i64> {
-                Ok(row.try_get::<Option<i64>>("", col)?.unwrap_or(0))
-            };
-            tallies.responses = count("t_responses")?;
+        let count = |row: &sea_orm::QueryResult, col: &str| -> Result<i64> {
+            Ok(row.try_get::<Option<i64>>("", col)?.unwrap_or(0))
+        };
+        let mut tallies = Tallies {
+            responses: count(&rows[0], "t_responses")?,
+            ..Tallies::default()
+        };
+        for row in &rows[1..] {
+            let count = |col: &str| count(row, col);
             if let Some(option) = row.try_get::<Option<Uuid>>("", "o_id")? {
                 tallies.options.insert(
                     option,
