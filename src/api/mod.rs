@@ -14,6 +14,7 @@ pub mod invitations;
 pub mod lifecycle;
 pub mod options;
 pub mod paging;
+pub mod payload;
 pub mod polls;
 pub mod preconditions;
 pub mod rate_limit;

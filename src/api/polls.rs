@@ -18,6 +18,7 @@ use super::body::JsonBody;
 use super::error::error_responses;
 use super::options::{OptionInput, OptionKind};
 use super::paging::{page_limit, parse_cursor};
+use super::payload::Reply;
 use super::preconditions::{etag, parse_if_match};
 use super::tags::ApiTags;
 use super::types::{
@@ -382,7 +383,7 @@ pub enum PollCreated {
     /// The poll was created.
     #[oai(status = 201, content_type = "application/json")]
     Created(
-        Json<PollView>,
+        Reply<PollView>,
         #[oai(header = "Location")] String,
         #[oai(header = "ETag")] String,
     ),
@@ -425,7 +426,7 @@ impl PollsApi {
             .create_poll(organiser.id, &Actor::organiser(&organiser.name), new)
             .await?;
         Ok(PollCreated::Created(
-            Json(poll_view(&poll, poll.zone)),
+            Reply(poll_view(&poll, poll.zone)),
             format!("/api/v1/polls/{}", poll.id),
             etag(poll.version),
         ))
@@ -502,7 +503,7 @@ impl PollsApi {
         ensure_readable(&poll, &reader)?;
         let viewer = viewer_zone(tz.0.as_deref(), &poll, &reader)?;
         Ok(PollRead::Ok(
-            Json(poll_view(&poll, viewer)),
+            Reply(poll_view(&poll, viewer)),
             etag(poll.version),
         ))
     }

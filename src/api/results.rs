@@ -3,11 +3,12 @@
 use chrono::{DateTime, Utc};
 use poem::Request;
 use poem::web::Data;
-use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
+use poem_openapi::{ApiResponse, Object, OpenApi, param::Path};
 use uuid::Uuid;
 
 use super::auth::{Reader, ReaderAuth};
 use super::error::error_responses;
+use super::payload::Reply;
 use super::tags::ApiTags;
 use super::types::{Instant, TimeZone};
 use super::views::{PollStatus, ensure_readable};
@@ -21,7 +22,7 @@ use crate::store::Store;
 
 /// An invited member for whom a timed option is not wholly inside their
 /// social hours, with the option's times on their own clock.
-#[derive(Object, Debug, Clone)]
+#[derive(Object, serde::Serialize, Debug, Clone)]
 #[oai(rename_all = "snake_case")]
 pub struct OutsideSocialHours {
     /// The member's id.
@@ -37,7 +38,7 @@ pub struct OutsideSocialHours {
 }
 
 /// An invited member who has not answered.
-#[derive(Object, Debug, Clone)]
+#[derive(Object, serde::Serialize, Debug, Clone)]
 #[oai(rename_all = "snake_case")]
 pub struct NonRespondent {
     /// The member's id.
@@ -49,7 +50,7 @@ pub struct NonRespondent {
 }
 
 /// An invited member whose answer the organiser recorded on their behalf.
-#[derive(Object, Debug, Clone)]
+#[derive(Object, serde::Serialize, Debug, Clone)]
 #[oai(rename_all = "snake_case")]
 pub struct ProxyAnswer {
     /// The member's id.
@@ -61,7 +62,7 @@ pub struct ProxyAnswer {
 }
 
 /// Counts and rank of one option.
-#[derive(Object, Debug, Clone)]
+#[derive(Object, serde::Serialize, Debug, Clone)]
 #[oai(rename_all = "snake_case")]
 pub struct OptionResult {
     /// The option's id (`options[].id` of the poll).
@@ -91,19 +92,21 @@ pub struct OptionResult {
     /// Whether `required_available` reaches the poll's quorum; absent when
     /// the poll sets none.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meets_quorum: Option<bool>,
     /// How many invited members would sit in this timed option outside
     /// their social hours (0 for all-day options).
     pub outside_social_hours_count: i64,
     /// Who they are, with their local times (for the poll's organiser).
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outside_social_hours: Option<Vec<OutsideSocialHours>>,
     /// Why the option stands where it does.
     pub explanation: String,
 }
 
 /// Results of a poll, options in rank order.
-#[derive(Object, Debug, Clone)]
+#[derive(Object, serde::Serialize, Debug, Clone)]
 #[oai(rename_all = "snake_case", example)]
 pub struct PollResults {
     /// The poll's id.
@@ -119,18 +122,22 @@ pub struct PollResults {
     pub invited_answered: i64,
     /// `invited_answered / invited`, 0–1; absent without invitations.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_rate: Option<f64>,
     /// Invited members who have not answered (for the poll's organiser;
     /// never on aggregate-only polls).
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub non_respondents: Option<Vec<NonRespondent>>,
     /// Answers the organiser recorded on members' behalf (by phone or email).
     pub proxy_answers_count: i64,
     /// Whose they are (for the poll's organiser; never on aggregate-only polls).
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_answers: Option<Vec<ProxyAnswer>>,
     /// The poll's quorum of required members, if it sets one.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quorum: Option<u32>,
     /// How options are ranked.
     pub ranking_rule: String,
@@ -159,7 +166,7 @@ error_responses!(ResultsError {
 pub enum ResultsRead {
     /// The results.
     #[oai(status = 200, content_type = "application/json")]
-    Ok(Json<PollResults>),
+    Ok(Reply<PollResults>),
 }
 
 /// May this caller see counts? (Individual answers have further rules, in
@@ -326,6 +333,6 @@ impl ResultsApi {
         ensure_results_visible(&poll, &reader)?;
         let standing = store.standing(poll, tallies).await?;
         let show_roster = roster_visible(&standing.poll, &reader);
-        Ok(ResultsRead::Ok(Json(results(&standing, show_roster))))
+        Ok(ResultsRead::Ok(Reply(results(&standing, show_roster))))
     }
 }

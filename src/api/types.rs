@@ -52,7 +52,7 @@ macro_rules! string_type {
     };
     ($(#[$meta:meta])* $name:ident, format = $format:expr, example = $example:literal, description = $desc:literal, pattern = $pattern:expr, max_length = $max_length:expr) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
         #[serde(transparent)]
         pub struct $name(pub String);
 

@@ -2,10 +2,11 @@
 //! options in the poll's, UTC and the viewer's zone, and who may read it.
 
 use chrono::Utc;
-use poem_openapi::{ApiResponse, Object, payload::Json};
+use poem_openapi::{ApiResponse, Object};
 use uuid::Uuid;
 
 use super::auth::Reader;
+use super::payload::Reply;
 use super::preconditions::etag;
 use super::types::{Date, Instant};
 use crate::domain::poll::{self as dp, Poll, PollOption};
@@ -15,7 +16,7 @@ use crate::error::Error;
 macro_rules! wire_enum {
     ($(#[$meta:meta])* $name:ident => $domain:path { $($variant:ident),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(poem_openapi::Enum, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+        #[derive(poem_openapi::Enum, serde::Deserialize, serde::Serialize, Debug, Clone, Copy, PartialEq, Eq)]
         #[oai(rename_all = "snake_case")]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
@@ -53,7 +54,7 @@ wire_enum!(
 );
 
 /// A candidate, shown in the poll's zone, in UTC and in the viewer's zone.
-#[derive(Object, Debug, Clone)]
+#[derive(Object, serde::Serialize, Debug, Clone)]
 #[oai(rename_all = "snake_case", example)]
 pub struct OptionView {
     /// The option's id (for votes and confirmPoll).
@@ -65,27 +66,35 @@ pub struct OptionView {
     pub label: String,
     /// All-day: first day (floating: the same in every zone).
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<Date>,
     /// All-day: last day, inclusive.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Date>,
     /// Timed: start as an instant in UTC.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_utc: Option<Instant>,
     /// Timed: end as an instant in UTC.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_utc: Option<Instant>,
     /// Timed: start on the poll's wall clock, with its offset.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_local: Option<Instant>,
     /// Timed: end on the poll's wall clock, with its offset.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_local: Option<Instant>,
     /// Timed: start in the viewer's zone (`viewer_time_zone`), with its offset.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_viewer: Option<Instant>,
     /// Timed: end in the viewer's zone, with its offset.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_viewer: Option<Instant>,
 }
 
@@ -132,7 +141,7 @@ pub fn option_view(o: &PollOption, number: usize, poll_zone: Zone, viewer: Zone)
 }
 
 /// A poll with its options.
-#[derive(Object, Debug, Clone)]
+#[derive(Object, serde::Serialize, Debug, Clone)]
 #[oai(rename_all = "snake_case", example)]
 pub struct PollView {
     /// The poll's id.
@@ -151,6 +160,7 @@ pub struct PollView {
     pub status: PollStatus,
     /// Voting stops by itself at this instant.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deadline: Option<Instant>,
     pub voting: VotingMode,
     /// Whether "if need be" is offered besides yes and no.
@@ -162,6 +172,7 @@ pub struct PollView {
     pub aggregate_only: bool,
     /// The least number of required members who must be available for an option.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quorum: Option<u32>,
     /// Rises with every change; send it back as `If-Match` to edit.
     pub version: i32,
@@ -172,6 +183,7 @@ pub struct PollView {
     pub options: Vec<OptionView>,
     /// The confirmed option, once there is one (kept if the poll is reopened).
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirmed_option_id: Option<Uuid>,
 }
 
@@ -240,13 +252,13 @@ pub fn ensure_readable(poll: &Poll, reader: &Reader) -> Result<(), Error> {
 pub enum PollRead {
     /// The poll.
     #[oai(status = 200, content_type = "application/json")]
-    Ok(Json<PollView>, #[oai(header = "ETag")] String),
+    Ok(Reply<PollView>, #[oai(header = "ETag")] String),
 }
 
 impl PollRead {
     /// The poll as its organiser sees it, with its ETag.
     pub fn of(poll: &Poll) -> Self {
-        PollRead::Ok(Json(poll_view(poll, poll.zone)), etag(poll.version))
+        PollRead::Ok(Reply(poll_view(poll, poll.zone)), etag(poll.version))
     }
 }
 
