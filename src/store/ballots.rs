@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use rand::Rng;
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, ExprTrait,
@@ -22,7 +21,7 @@ use uuid::Uuid;
 use super::history::{append, entry_values};
 use super::polls::load_poll;
 use super::responses::StoredResponse;
-use super::{SHARDS, Store, transaction};
+use super::{Store, transaction};
 use crate::domain::ballot::{Ballot, in_option_order, tally_deltas};
 use crate::domain::history::{Actor, HistoryAction};
 use crate::domain::poll::{Choice, Poll, Voting};
@@ -93,6 +92,7 @@ impl Store {
                 proxy,
             } => (Some(invitation_id), proxy),
         };
+        let shard = self.new_shard();
         let (response_id, created) = transaction!(self, txn => {
             let poll = lock_poll_for_voting(txn, poll_id).await?;
             let (current, name) = match voter {
@@ -144,7 +144,7 @@ impl Store {
                         edit_token_hash: None,
                         invitation_id,
                         recorded_by: proxy,
-                        shard: rand::rng().random_range(0..SHARDS),
+                        shard,
                     };
                     // The poll is locked (or SQLite's writer held): its
                     // version cannot have moved since it was read above.
@@ -181,7 +181,7 @@ impl Store {
             edit_token_hash: Some(&minted.hash),
             invitation_id: None,
             recorded_by: None,
-            shard: rand::rng().random_range(0..SHARDS),
+            shard: self.new_shard(),
         };
         let actor = Actor::respondent(&name);
         for _ in 0..3 {

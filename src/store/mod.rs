@@ -25,9 +25,10 @@ use sea_orm::{
 
 use crate::error::{Error, Result};
 
-/// Number of tally shards per option. Concurrent voters on PostgreSQL update
-/// different rows unless they land on the same shard, so hot polls do not
-/// serialise on one row lock; reading results sums `options × SHARDS` rows.
+/// Number of tally shards per option on PostgreSQL. Concurrent voters
+/// update different rows unless they land on the same shard, so hot polls
+/// do not serialise on one row lock; reading results sums `options ×
+/// SHARDS` rows.
 pub const SHARDS: i16 = 16;
 
 /// The database, as a pool for reads and one for writes.
@@ -88,6 +89,18 @@ impl Store {
                 "unsupported database URL {:?}: use sqlite://FILE or postgres://…",
                 redact(url)
             )
+        }
+    }
+
+    /// The tally shard a new response counts in. SQLite has one writer at a
+    /// time, so spreading counts buys nothing there and would only make
+    /// every read of results sum more rows: one shard. (Reads sum whatever
+    /// shards exist, so either way of writing reads back the same.)
+    pub(crate) fn new_shard(&self) -> i16 {
+        use rand::Rng;
+        match self.backend() {
+            DbBackend::Postgres => rand::rng().random_range(0..SHARDS),
+            _ => 0,
         }
     }
 
