@@ -5,6 +5,7 @@
 //! their timeouts, `startup` the assembly.
 
 pub mod api;
+pub mod compression;
 pub mod config;
 pub mod domain;
 pub mod entity;

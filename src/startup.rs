@@ -73,6 +73,7 @@ pub fn app(store: Store, public_url: &str, options: &Options) -> impl poem::Endp
         .around(move |next, req| crate::server::read_whole_body(next, req, body_read))
         .around(crate::metrics::observe)
         .around(catch_problems)
+        .around(crate::compression::gzip)
         .around(move |next, req| crate::telemetry::request_span(next, req, routes.clone()))
         .into_endpoint()
 }

@@ -5,6 +5,7 @@ mod helpers;
 
 mod access;
 mod calendar;
+mod compression;
 mod concurrency;
 mod connections;
 mod groups;
