@@ -9,8 +9,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use uuid::Uuid;
 
 use crate::domain::poll::{Poll, PollOption, PollStatus, Settings, Voting};
-use crate::domain::standing::{Answer, Invitee};
-use crate::domain::standing::{Standing, Tallies};
+use crate::domain::standing::{Answer, Invitee, Standing, Tallies};
 use crate::domain::time::{Slot, SocialHours, Zone};
 
 pub fn id(n: u128) -> Uuid {

@@ -2,7 +2,9 @@
 //! The rules of each move are in `domain::lifecycle`; these handlers only
 //! carry them.
 
-use poem_openapi::{OpenApi, param::Path};
+use poem::web::Data;
+use poem_openapi::{Object, OpenApi, param::Path};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use super::auth::OrganiserToken;
@@ -15,9 +17,6 @@ use crate::domain::history::Actor;
 use crate::domain::lifecycle::{self, Transition};
 use crate::error::{Error, Result};
 use crate::store::Store;
-use poem::web::Data;
-use poem_openapi::Object;
-use serde::Deserialize;
 
 /// Which option to confirm.
 #[derive(Object, Deserialize, Debug, Clone, Default)]

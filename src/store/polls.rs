@@ -12,8 +12,7 @@ use uuid::Uuid;
 
 use super::history::append;
 use super::{Store, transaction};
-use crate::domain::history::Actor;
-use crate::domain::history::HistoryAction;
+use crate::domain::history::{Actor, HistoryAction};
 use crate::domain::lifecycle::Transition;
 use crate::domain::poll::{
     NewPoll, Poll, PollOption, PollPatch, PollStatus, ResultsVisibility, Settings, Voting,
