@@ -65,23 +65,9 @@ run_typescript() (
   node generated/out/flow.js
 )
 
-DB="sqlite://$WORK/examples.db"
-PORT="${EXAMPLES_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
-export CONVENE_URL="http://127.0.0.1:$PORT"
-CONVENE_TOKEN="$(CONVENE_DATABASE_URL="$DB" "$CONVENE_BIN" token create --name Examples 2>"$WORK/token.log")" ||
-  { cat "$WORK/token.log" >&2; exit 1; }
-export CONVENE_TOKEN
-CONVENE_DATABASE_URL="$DB" CONVENE_LISTEN="127.0.0.1:$PORT" RUST_LOG=error \
-  "$CONVENE_BIN" serve >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-# python3 rather than curl: the examples need nothing but python3, node and cargo.
-ready() { python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$CONVENE_URL/readyz" 2>/dev/null; }
-for _ in $(seq 1 50); do ready && break; sleep 0.2; done
-if ! ready; then
-  echo "FAIL: the server did not get ready" >&2
-  cat "$WORK/server.log" >&2
-  exit 1
-fi
+# shellcheck source=../tests/serve.sh
+. tests/serve.sh
+serve_fresh Examples "$CONVENE_BIN" "$WORK" "${EXAMPLES_PORT:-}" || exit 1
 
 [ "$WHICH" = typescript ] || run_python
 [ "$WHICH" = python ] || run_typescript

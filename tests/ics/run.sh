@@ -37,21 +37,9 @@ WORK="$(mktemp -d)"
 SERVER_PID=""
 cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
-DB="sqlite://$WORK/ics.db"
-PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-export CONVENE_URL="http://127.0.0.1:$PORT"
-CONVENE_TOKEN="$(CONVENE_DATABASE_URL="$DB" "$BIN" token create --name ICS 2>"$WORK/token.log")" ||
-  { cat "$WORK/token.log" >&2; exit 1; }
-export CONVENE_TOKEN
-CONVENE_DATABASE_URL="$DB" CONVENE_LISTEN="127.0.0.1:$PORT" RUST_LOG=error "$BIN" serve >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-ready() { python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$CONVENE_URL/readyz" 2>/dev/null; }
-for _ in $(seq 1 50); do ready && break; sleep 0.2; done
-if ! ready; then
-  echo "FAIL: the server did not get ready" >&2
-  cat "$WORK/server.log" >&2
-  exit 1
-fi
+# shellcheck source=../serve.sh
+. "$HERE/../serve.sh"
+serve_fresh ICS "$BIN" "$WORK" || exit 1
 
 status=0
 "$VENV/bin/python" "$HERE/check.py" "$WORK/out" || status=1
