@@ -104,8 +104,9 @@ impl Store {
                     let name = ballot.name.clone().unwrap_or(current.name.clone());
                     (Some(current), name)
                 }
-                _ => {
-                    let invitation_id = invitation_id.expect("an invited voter");
+                // Answered above, without a transaction.
+                Voter::Anonymous => return Err(Error::NotFound("response")),
+                Voter::Invited { invitation_id, .. } => {
                     let invited = lock_invitation(txn, poll_id, invitation_id, now).await?;
                     let name = member::Entity::find_by_id(invited.member_id)
                         .one(txn)
