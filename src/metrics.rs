@@ -91,12 +91,7 @@ pub fn vote_recorded() {
 pub async fn observe<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
     let started = Instant::now();
     let method = req.method().to_string();
-    let path_kind = match req.uri().path() {
-        p if p.starts_with("/calendar/") => "feed",
-        p if p.starts_with("/docs") || p == "/openapi.json" || p == "/" => "docs",
-        "/metrics" => "metrics",
-        _ => "unmatched",
-    };
+    let (path_kind, _) = crate::telemetry::outside_the_spec(req.uri().path());
     let result = next.call(req).await.map(IntoResponse::into_response);
     let (status, operation) = match &result {
         Ok(resp) => (

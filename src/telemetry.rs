@@ -89,6 +89,18 @@ impl Routes {
     }
 }
 
+/// The kind of a path the spec does not hold (the calendar feeds, the docs,
+/// /metrics), for logs and metrics, and the template to log for it: never
+/// the path itself, which for a feed holds its token.
+pub fn outside_the_spec(path: &str) -> (&'static str, &str) {
+    match path {
+        p if p.starts_with("/calendar/") => ("feed", "/calendar/{feed_token}.ics"),
+        p if p.starts_with("/docs") || p == "/openapi.json" || p == "/" => ("docs", p),
+        "/metrics" => ("metrics", "/metrics"),
+        _ => ("unmatched", "(not a route)"),
+    }
+}
+
 /// Middleware: one span per request, named by what it reached — the
 /// operationId and the route's template, never the raw path (tokens travel
 /// in some paths: calendar feeds) — with the poll's id, and one line when it
@@ -107,12 +119,7 @@ pub async fn request_span<E: Endpoint>(
             poll_id.map(str::to_string),
         ),
         None => {
-            let (kind, template) = match path {
-                p if p.starts_with("/calendar/") => ("feed", "/calendar/{feed_token}.ics"),
-                p if p.starts_with("/docs") || p == "/openapi.json" || p == "/" => ("docs", p),
-                "/metrics" => ("metrics", "/metrics"),
-                _ => ("unmatched", "(not a route)"),
-            };
+            let (kind, template) = outside_the_spec(path);
             (kind.to_string(), template.to_string(), None)
         }
     };
