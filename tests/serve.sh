@@ -1,9 +1,23 @@
 # Sourced by the scripts that check a live server (examples/run.sh,
-# tests/ics/run.sh): starts BIN on a fresh SQLite file in WORK with an
-# organiser token, waits until it is ready, and exports CONVENE_URL,
-# CONVENE_TOKEN and SERVER_PID. The caller's EXIT trap stops the server.
+# tests/ics/run.sh, tests/browser/run.sh).
 #
+#   convene_bin ROOT    prints the server binary: $CONVENE_BIN if set, else
+#                       a release build of the checkout at ROOT (built now)
 #   serve_fresh NAME BIN WORK [PORT]
+#                       starts BIN on a fresh SQLite file in WORK with an
+#                       organiser token, waits until it is ready, exports
+#                       CONVENE_URL, CONVENE_TOKEN and SERVER_PID (the
+#                       caller's EXIT trap stops the server)
+
+convene_bin() {
+  if [ -n "${CONVENE_BIN:-}" ]; then
+    echo "$CONVENE_BIN"
+  else
+    export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/convene-target}"
+    (cd "$1" && cargo build --release --locked --quiet) >&2 || return 1
+    echo "$CARGO_TARGET_DIR/release/convene"
+  fi
+}
 serve_fresh() {
   local name="$1" bin="$2" work="$3" port="${4:-}"
   local db="sqlite://$work/$name.db"

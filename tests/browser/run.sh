@@ -26,13 +26,9 @@ if [ ! -d "$HERE/node_modules/playwright-core" ] || [ "$(cat "$STAMP" 2>/dev/nul
   echo "$LOCK_SUM" >"$STAMP"
 fi
 
-if [ -n "${CONVENE_BIN:-}" ]; then
-  BIN="$CONVENE_BIN"
-else
-  export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/convene-target}"
-  (cd "$ROOT" && cargo build --release --locked --quiet)
-  BIN="$CARGO_TARGET_DIR/release/convene"
-fi
+# shellcheck source=../serve.sh
+. "$HERE/../serve.sh"
+BIN="$(convene_bin "$ROOT")"
 
 WORK="$(mktemp -d)"
 SERVER_PID=""

@@ -14,13 +14,9 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 VENV="${ICS_VENV:-/var/tmp/convene-ics-venv}"
 ICALENDAR_VERSION=7.3.0
-if [ -n "${CONVENE_BIN:-}" ]; then
-  BIN="$CONVENE_BIN"
-else
-  export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/convene-target}"
-  (cd "$HERE/../.." && cargo build --release --locked --quiet)
-  BIN="$CARGO_TARGET_DIR/release/convene"
-fi
+# shellcheck source=../serve.sh
+. "$HERE/../serve.sh"
+BIN="$(convene_bin "$HERE/../..")"
 
 if ! "$VENV/bin/python" -c 'import sys, icalendar; sys.exit(icalendar.__version__ != sys.argv[1])' \
   "$ICALENDAR_VERSION" 2>/dev/null; then
@@ -37,8 +33,6 @@ WORK="$(mktemp -d)"
 SERVER_PID=""
 cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
-# shellcheck source=../serve.sh
-. "$HERE/../serve.sh"
 serve_fresh ICS "$BIN" "$WORK" || exit 1
 
 status=0
