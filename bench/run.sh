@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Benchmark: votes, results (with and without a roster), invitations and
-# feeds on SQLite and PostgreSQL, against
-# a release build, with wrk as the client on the same machine.
+# Benchmark: votes, results (with and without a roster), invitations,
+# feeds and the member page on SQLite and PostgreSQL, against a release
+# build, with wrk as the client on the same machine.
 #
 #   bench/run.sh            # both databases
 #   bench/run.sh sqlite     # one of them
+#   PAGES_ONLY=1 bench/run.sh   # only the member page (weight and render time)
 #
 # Env: DURATION (default 10s), CONNECTIONS (32), PG_URL (postgres://postgres@127.0.0.1:5432),
 # CONVENE_BIN (a server binary to measure instead of building the release
@@ -66,10 +67,10 @@ settle() {
   if [ "$BACKEND" = postgres ]; then psql "$URL" -qc ANALYZE >/dev/null; fi
 }
 
-measure() { # label wrk-args...
+measure() { # label wrk-args...   (C=connections overrides CONNECTIONS)
   local label="$1"; shift
-  local line
-  line=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" "$@" 2>"$WORK/wrk.err" | grep '^RESULT' || true)
+  local line connections="${C:-$CONNECTIONS}"
+  line=$(wrk -t"$(( connections < 2 ? 1 : 2 ))" -c"$connections" -d"$DURATION" "$@" 2>"$WORK/wrk.err" | grep '^RESULT' || true)
   if grep -q "unexpected status" "$WORK/wrk.err"; then
     echo "errors during $label:" >&2; sort "$WORK/wrk.err" | uniq -c | head -5 >&2
   fi
@@ -93,6 +94,25 @@ for BACKEND in "${BACKENDS[@]}"; do
     "$BIN" serve >"$WORK/server-$BACKEND.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 50); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.2; done
+
+  # The member page of a 40-member poll with 3 timed options, everyone
+  # answered (so it shows results): its weight in bytes, and the time the
+  # server takes for it — one connection, so the latency is the render, not
+  # a queue.
+  PAGE_POLL=$(python3 bench/seed_roster.py 127.0.0.1 "$PORT" "$TOKEN" 40 3 1.0)
+  settle
+  VOTE_URL=$(curl -sf "$BASE/api/v1/polls/$PAGE_POLL/invitations?limit=1" -H "Authorization: Bearer $TOKEN" |
+    json 'd["items"][0]["vote_url"]')
+  HTML_BYTES=$(curl -sf "$VOTE_URL" | wc -c)
+  CSS_BYTES=$(curl -sf "$BASE$(curl -sf "$VOTE_URL" | grep -o '/assets/convene.css?v=[0-9a-f]*')" | wc -c)
+  printf '%-10s %-44s html=%d css=%d total=%d bytes (no script, no images, no fonts)\n' \
+    "$BACKEND" "member page weight, 3 options" "$HTML_BYTES" "$CSS_BYTES" "$((HTML_BYTES + CSS_BYTES))"
+  C=1 measure "member page, 40 members, 1 connection" -s bench/get.lua "$VOTE_URL"
+  measure "member page, 40 members" -s bench/get.lua "$VOTE_URL"
+  if [ -n "${PAGES_ONLY:-}" ]; then
+    kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+    continue
+  fi
 
   VOTE_POLL=$(create_poll "Vote benchmark" "$FOUR_OPTIONS")
   VOTE_ID=$(echo "$VOTE_POLL" | json 'd["id"]')

@@ -57,12 +57,13 @@ pub fn app(store: Store, public_url: &str, options: &Options) -> impl poem::Endp
         );
     let routes = crate::telemetry::Routes::from_spec(&service.spec());
     let spec = service.spec_endpoint();
-    let mut app = Route::new()
+    let app = Route::new()
         .nest("/", service)
         .at("/docs", make_sync(move |_| Html(docs.clone())))
         .at("/openapi.json", spec)
         .at("/", make_sync(|_| Redirect::see_other("/docs")))
         .at("/calendar/:file", get(api::calendar::feed));
+    let mut app = crate::pages::mount(app);
     if !options.metrics_apart {
         app = app.at("/metrics", get(crate::metrics::scrape));
     }

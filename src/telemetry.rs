@@ -89,12 +89,19 @@ impl Routes {
     }
 }
 
-/// The kind of a path the spec does not hold (the calendar feeds, the docs,
-/// /metrics), for logs and metrics, and the template to log for it: never
-/// the path itself, which for a feed holds its token.
+/// The kind of a path the spec does not hold (the calendar feeds, the member
+/// pages, the docs, /metrics), for logs and metrics, and the template to log
+/// for it: never the path itself, which for a feed or a member's page holds
+/// its token.
 pub fn outside_the_spec(path: &str) -> (&'static str, &str) {
     match path {
         p if p.starts_with("/calendar/") => ("feed", "/calendar/{feed_token}.ics"),
+        p if p.starts_with("/vote/") && p.ends_with("/event.ics") => {
+            ("page", "/vote/{token}/event.ics")
+        }
+        p if p.starts_with("/vote/") => ("page", "/vote/{token}"),
+        p if p.starts_with("/p/") => ("page", "/p/{poll_id}"),
+        p if p.starts_with("/assets/") => ("asset", "/assets/{file}"),
         p if p.starts_with("/docs") || p == "/openapi.json" || p == "/" => ("docs", p),
         "/metrics" => ("metrics", "/metrics"),
         _ => ("unmatched", "(not a route)"),
@@ -120,7 +127,12 @@ pub async fn request_span<E: Endpoint>(
         ),
         None => {
             let (kind, template) = outside_the_spec(path);
-            (kind.to_string(), template.to_string(), None)
+            // An open poll's page names its poll (not a secret).
+            let poll_id = path
+                .strip_prefix("/p/")
+                .filter(|id| uuid::Uuid::parse_str(id).is_ok())
+                .map(str::to_string);
+            (kind.to_string(), template.to_string(), poll_id)
         }
     };
     let span = tracing::info_span!(

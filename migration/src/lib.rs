@@ -10,6 +10,7 @@ mod m20261126_000003_groups;
 mod m20261126_000004_invitations;
 mod m20261202_000005_group_feeds;
 mod m20261202_000006_rate_limits;
+mod m20261203_000007_member_pages;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_invitations::Migration),
             Box::new(m20261202_000005_group_feeds::Migration),
             Box::new(m20261202_000006_rate_limits::Migration),
+            Box::new(m20261203_000007_member_pages::Migration),
         ]
     }
 }

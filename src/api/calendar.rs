@@ -208,12 +208,7 @@ error_responses!(FeedsError {
 });
 
 /// A feed's `https://` (or `http://`) address and the same as `webcal://`.
-pub fn feed_urls(base: &str, secret: &str) -> (String, String) {
-    let url = format!("{base}/calendar/{secret}.ics");
-    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(&url);
-    let webcal = format!("webcal://{rest}");
-    (url, webcal)
-}
+pub use crate::links::feed_urls;
 
 fn feed_view(base: &str, model: &crate::entity::feed::Model, secret: Option<&str>) -> FeedView {
     let (url, webcal_url) = secret.map(|s| feed_urls(base, s)).unzip();
@@ -412,7 +407,23 @@ async fn readable_poll(
     auth: ReaderAuth,
     id: Uuid,
 ) -> Result<PollFiles, Error> {
-    let reader = Reader::resolve(auth, req)?;
+    files_for(store, Reader::resolve(auth, req)?, id).await
+}
+
+/// The confirmed event as `reader` gets it: for the member pages' "add to
+/// calendar" link, whose token came in the path rather than a header.
+pub async fn event_file(
+    store: &Store,
+    req: &Request,
+    base: &str,
+    reader: Reader,
+    poll_id: Uuid,
+) -> Result<IcsFile, Error> {
+    let files = files_for(store, reader, poll_id).await?;
+    poll_file(req, base, &files, PollFile::Event)
+}
+
+async fn files_for(store: &Store, reader: Reader, id: Uuid) -> Result<PollFiles, Error> {
     let poll = store.poll(id).await?.ok_or(Error::NotFound("poll"))?;
     ensure_readable(&poll, &reader)?;
     let guest = |i: Invitee, votes: Vec<_>| {

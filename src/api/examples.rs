@@ -100,6 +100,8 @@ pub fn roster() -> Vec<Invitee> {
             },
             required: n < 4,
             invited_at: at("2026-05-04T08:35:00Z"),
+            language: None,
+            link_salt: Some(format!("{n:032x}")),
             answer: (*name != "Anna").then(|| Answer {
                 response_id: id(0x400 + n as u128),
                 answered_at: at("2026-05-05T10:00:00Z"),

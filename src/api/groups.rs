@@ -15,7 +15,7 @@ use super::body::JsonBody;
 use super::error::{Problem, error_responses};
 use super::paging::{page_limit, parse_cursor};
 use super::tags::ApiTags;
-use super::types::{Email, Instant, Items, Name, TimeZone, plain};
+use super::types::{Email, Instant, Items, Language, Name, TimeZone, plain};
 use crate::domain::limits::MAX_MEMBERS_PER_REQUEST;
 use crate::domain::poll::parse_person_name;
 use crate::domain::roster::{self, MemberFields, NewMember};
@@ -49,6 +49,11 @@ pub struct MemberInput {
         skip_serializing_if_is_none
     )]
     pub social_hours_end: Option<String>,
+    /// BCP 47 tag of the language their page and emails are written in
+    /// (`ar`, `zh`, `en`, `fr`, `ru`, `es`; others fall back to the
+    /// browser's language, then English).
+    #[oai(skip_serializing_if_is_none)]
+    pub language: Option<Language>,
 }
 
 impl poem_openapi::types::Example for MemberInput {
@@ -59,6 +64,7 @@ impl poem_openapi::types::Example for MemberInput {
             time_zone: TimeZone("Asia/Tokyo".into()),
             social_hours_start: Some("08:00".into()),
             social_hours_end: Some("23:00".into()),
+            language: Some("ja".into()),
         }
     }
 }
@@ -71,6 +77,7 @@ impl MemberInput {
             time_zone: &self.time_zone.0,
             social_start: self.social_hours_start.as_deref(),
             social_end: self.social_hours_end.as_deref(),
+            language: self.language.as_deref(),
         }
     }
 }
@@ -103,6 +110,7 @@ fn mag_members() -> Vec<MemberInput> {
         time_zone: TimeZone(zone.into()),
         social_hours_start: None,
         social_hours_end: None,
+        language: None,
     })
     .collect()
 }
@@ -154,6 +162,10 @@ pub struct UpdateMemberRequest {
     #[serde(default)]
     #[oai(validator(pattern = r"^\s*([01]?[0-9]|2[0-3]):[0-5][0-9]\s*$"))]
     pub social_hours_end: MaybeUndefined<String>,
+    /// BCP 47 language tag; `null` removes it (the browser's language is used).
+    #[serde(default)]
+    #[oai(nullable)]
+    pub language: MaybeUndefined<Language>,
 }
 
 impl poem_openapi::types::Example for UpdateMemberRequest {
@@ -161,13 +173,15 @@ impl poem_openapi::types::Example for UpdateMemberRequest {
         UpdateMemberRequest {
             time_zone: MaybeUndefined::Value(TimeZone("America/New_York".into())),
             social_hours_start: MaybeUndefined::Value("06:30".into()),
+            language: MaybeUndefined::Value("fr".into()),
             ..Default::default()
         }
     }
 }
 
 /// A CSV body: a header row naming `name`, `email`, `time_zone` (and
-/// optionally `social_hours_start`, `social_hours_end`), one member a row.
+/// optionally `social_hours_start`, `social_hours_end`, `language`), one
+/// member a row.
 pub struct CsvBody(pub String);
 
 impl Payload for CsvBody {
@@ -227,10 +241,11 @@ fn members_from_csv(text: &str) -> Result<Vec<NewMember>, Vec<FieldError>> {
             "the header row must name the columns name and time_zone (email optional)",
         )]);
     };
-    let (email_col, start_col, end_col) = (
+    let (email_col, start_col, end_col, language_col) = (
         col("email"),
         col("social_hours_start"),
         col("social_hours_end"),
+        col("language"),
     );
     let mut v = Violations::default();
     let mut members = Vec::new();
@@ -250,6 +265,7 @@ fn members_from_csv(text: &str) -> Result<Vec<NewMember>, Vec<FieldError>> {
             time_zone: get(Some(zone_col)).unwrap_or(""),
             social_start: get(start_col),
             social_end: get(end_col),
+            language: get(language_col),
         };
         if let Some(m) = roster::parse_member(&fields, &format!("row {row}"), &mut v) {
             members.push(m);
@@ -288,6 +304,9 @@ pub struct MemberView {
     pub social_hours_start: String,
     /// Local time their social hours end, `HH:MM` (before the start: over midnight).
     pub social_hours_end: String,
+    /// BCP 47 tag of the language their page and emails are written in.
+    #[oai(skip_serializing_if_is_none)]
+    pub language: Option<String>,
 }
 
 impl poem_openapi::types::Example for MemberView {
@@ -305,6 +324,7 @@ fn member_view(m: &member::Model) -> MemberView {
         time_zone: m.time_zone.clone(),
         social_hours_start: m.social_start.clone(),
         social_hours_end: m.social_end.clone(),
+        language: m.language.clone(),
     }
 }
 
@@ -342,6 +362,7 @@ impl poem_openapi::types::Example for GroupView {
                     time_zone: zone.to_string(),
                     social_hours_start: "07:00".into(),
                     social_hours_end: "22:00".into(),
+                    language: None,
                 })
                 .collect(),
         }
@@ -649,6 +670,11 @@ impl GroupsApi {
         patch.social_end = value(&b.social_hours_end)
             .and_then(|s| v.check("social_hours_end", roster::parse_clock(&s)))
             .map(|t| t.format("%H:%M").to_string());
+        patch.language = match &b.language {
+            MaybeUndefined::Undefined => None,
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Value(l) => v.check("language", roster::parse_language(l)),
+        };
         v.into_result().map_err(Error::Invalid)?;
         let m = store
             .update_member(auth.0.id, group_id.0, member_id.0, patch)

@@ -23,6 +23,7 @@ use crate::domain::history::Actor;
 use crate::domain::limits::MAX_MEMBERS_PER_REQUEST;
 use crate::domain::standing::Invitee;
 use crate::domain::time::render_utc;
+use crate::domain::token::{LinkKey, TokenKind};
 use crate::error::Error;
 use crate::store::Store;
 use crate::store::ballots::Voter;
@@ -110,6 +111,11 @@ pub struct InvitationView {
     /// Their choices (never for aggregate-only polls).
     #[oai(skip_serializing_if_is_none)]
     pub votes: Option<Vec<VoteView>>,
+    /// The member's personal page: they vote there, in their language and
+    /// zone, without an API client. It holds their token: send it to them
+    /// only. Absent for invitations made before pages existed (reissue).
+    #[oai(skip_serializing_if_is_none)]
+    pub vote_url: Option<String>,
 }
 
 /// A new or reissued invitation, with the member's secrets shown only now.
@@ -187,12 +193,19 @@ impl poem_openapi::types::Example for InvitationPage {
     /// Who has answered the reference poll: Amara by phone, Anna not yet.
     fn example() -> Self {
         let roster = super::examples::roster();
+        let links = Links {
+            base: "https://convene.example.org",
+            key: LinkKey::new(b"example".to_vec()),
+        };
         InvitationPage {
             invited: roster.len() as i64,
             answered: roster.iter().filter(|i| i.answer.is_some()).count() as i64,
             items: roster
                 .into_iter()
-                .map(|i| invitation_view(i, AnswerShown::All))
+                .map(|i| {
+                    let vote_url = links.vote_url(&i);
+                    invitation_view(i, AnswerShown::All, vote_url)
+                })
                 .collect(),
             next_cursor: None,
         }
@@ -210,9 +223,24 @@ enum AnswerShown {
     Nothing,
 }
 
-fn invitation_view(i: Invitee, shown: AnswerShown) -> InvitationView {
+/// Writes each invitation's personal link again from its salt.
+struct Links<'a> {
+    base: &'a str,
+    key: LinkKey,
+}
+
+impl Links<'_> {
+    fn vote_url(&self, i: &Invitee) -> Option<String> {
+        let salt = i.link_salt.as_deref()?;
+        let token = self.key.derive(TokenKind::Invitation, salt);
+        Some(crate::links::vote_url(self.base, &token.secret))
+    }
+}
+
+fn invitation_view(i: Invitee, shown: AnswerShown, vote_url: Option<String>) -> InvitationView {
     let answer = i.answer.filter(|_| shown != AnswerShown::Nothing);
     InvitationView {
+        vote_url,
         id: i.invitation_id,
         member_id: i.member_id,
         name: i.name,
@@ -238,7 +266,11 @@ fn invitation_view(i: Invitee, shown: AnswerShown) -> InvitationView {
 fn issued_view(base: &str, i: IssuedInvitation) -> IssuedInvitationView {
     let (feed_url, webcal_url) = feed_urls(base, &i.feed_token);
     IssuedInvitationView {
-        invitation: invitation_view(i.invitee, AnswerShown::NotHow),
+        invitation: invitation_view(
+            i.invitee,
+            AnswerShown::NotHow,
+            Some(crate::links::vote_url(base, &i.token)),
+        ),
         token: i.token,
         feed_url,
         webcal_url,
@@ -366,6 +398,7 @@ impl InvitationsApi {
     async fn list_invitations(
         &self,
         store: Data<&Store>,
+        base: Data<&PublicUrl>,
         auth: OrganiserToken,
         /// The poll's id.
         poll_id: Path<Uuid>,
@@ -388,18 +421,21 @@ impl InvitationsApi {
             None
         };
         let (invited, answered) = store.invitation_counts(poll.id).await?;
+        let links = Links {
+            base: &base.0.0,
+            key: store.link_key().await?,
+        };
+        let shown = if show_answers {
+            AnswerShown::All
+        } else {
+            AnswerShown::Nothing
+        };
         Ok(InvitationsRead::Ok(Json(InvitationPage {
             items: rows
                 .into_iter()
                 .map(|i| {
-                    invitation_view(
-                        i,
-                        if show_answers {
-                            AnswerShown::All
-                        } else {
-                            AnswerShown::Nothing
-                        },
-                    )
+                    let vote_url = links.vote_url(&i);
+                    invitation_view(i, shown, vote_url)
                 })
                 .collect(),
             invited,

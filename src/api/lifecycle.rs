@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::auth::OrganiserToken;
 use super::body::JsonBody;
+use super::calendar::PublicUrl;
 use super::error::error_responses;
 use super::polls::OrganiserPollError;
 use super::tags::ApiTags;
@@ -48,6 +49,7 @@ error_responses!(ConfirmError {
 /// Makes `transition` on the organiser's poll.
 async fn make(
     store: &Store,
+    base: &str,
     auth: OrganiserToken,
     poll_id: Uuid,
     transition: Transition,
@@ -56,7 +58,7 @@ async fn make(
     let poll = store
         .transition(o.id, &Actor::organiser(&o.name), poll_id, transition, None)
         .await?;
-    Ok(PollRead::of(&poll))
+    Ok(PollRead::of(&poll, base))
 }
 
 pub struct LifecycleApi;
@@ -74,11 +76,12 @@ impl LifecycleApi {
     async fn close_poll(
         &self,
         store: Data<&Store>,
+        base: Data<&PublicUrl>,
         auth: OrganiserToken,
         /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<PollRead, OrganiserPollError> {
-        Ok(make(&store, auth, poll_id.0, Transition::Close).await?)
+        Ok(make(&store, &base.0.0, auth, poll_id.0, Transition::Close).await?)
     }
 
     /// Reopen voting
@@ -95,11 +98,12 @@ impl LifecycleApi {
     async fn reopen_poll(
         &self,
         store: Data<&Store>,
+        base: Data<&PublicUrl>,
         auth: OrganiserToken,
         /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<PollRead, OrganiserPollError> {
-        Ok(make(&store, auth, poll_id.0, Transition::Reopen).await?)
+        Ok(make(&store, &base.0.0, auth, poll_id.0, Transition::Reopen).await?)
     }
 
     /// Confirm the result
@@ -117,6 +121,7 @@ impl LifecycleApi {
     async fn confirm_poll(
         &self,
         store: Data<&Store>,
+        base: Data<&PublicUrl>,
         auth: OrganiserToken,
         /// The poll's id.
         poll_id: Path<Uuid>,
@@ -144,7 +149,7 @@ impl LifecycleApi {
                 Some(poll.version),
             )
             .await?;
-        Ok(PollRead::of(&poll))
+        Ok(PollRead::of(&poll, &base.0.0))
     }
 
     /// Cancel the poll
@@ -159,10 +164,11 @@ impl LifecycleApi {
     async fn cancel_poll(
         &self,
         store: Data<&Store>,
+        base: Data<&PublicUrl>,
         auth: OrganiserToken,
         /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<PollRead, OrganiserPollError> {
-        Ok(make(&store, auth, poll_id.0, Transition::Cancel).await?)
+        Ok(make(&store, &base.0.0, auth, poll_id.0, Transition::Cancel).await?)
     }
 }

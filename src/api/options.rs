@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::auth::OrganiserToken;
 use super::body::JsonBody;
+use super::calendar::PublicUrl;
 use super::error::error_responses;
 use super::preconditions::{etag, optional_if_match};
 use super::tags::ApiTags;
@@ -194,9 +195,13 @@ impl OptionsApi {
         method = "patch",
         operation_id = "updateOption"
     )]
+    // Each argument is an input the operation declares (or the public URL
+    // its reply's links are written with); grouping them would hide that.
+    #[allow(clippy::too_many_arguments)]
     async fn update_option(
         &self,
         store: Data<&Store>,
+        base: Data<&PublicUrl>,
         auth: OrganiserToken,
         /// The poll's id.
         poll_id: Path<Uuid>,
@@ -210,7 +215,7 @@ impl OptionsApi {
         let edit = edit(&auth, poll_id.0, if_match.0.as_deref())?;
         let slot = slot_of(&store, &edit, &body.0).await?;
         let poll = store.update_option(&edit, option_id.0, slot).await?;
-        Ok(PollRead::of(&poll))
+        Ok(PollRead::of(&poll, &base.0.0))
     }
 
     /// Remove an option

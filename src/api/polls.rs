@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::auth::{OrganiserToken, Reader, ReaderAuth};
 use super::body::JsonBody;
+use super::calendar::PublicUrl;
 use super::error::error_responses;
 use super::options::{OptionInput, OptionKind};
 use super::paging::{page_limit, parse_cursor};
@@ -337,7 +338,7 @@ impl poem_openapi::types::Example for PollPage {
         let poll = super::examples::poll();
         PollPage {
             items: vec![PollListItem {
-                poll: poll_view(&poll, poll.zone),
+                poll: poll_view(&poll, poll.zone, "https://convene.example.org"),
                 response_count: 4,
             }],
             next_cursor: None,
@@ -417,6 +418,7 @@ impl PollsApi {
     async fn create_poll(
         &self,
         store: Data<&Store>,
+        base: Data<&PublicUrl>,
         auth: OrganiserToken,
         body: JsonBody<CreatePollRequest>,
     ) -> Result<PollCreated, CreatePollError> {
@@ -426,7 +428,7 @@ impl PollsApi {
             .create_poll(organiser.id, &Actor::organiser(&organiser.name), new)
             .await?;
         Ok(PollCreated::Created(
-            Reply(poll_view(&poll, poll.zone)),
+            Reply(poll_view(&poll, poll.zone, &base.0.0)),
             format!("/api/v1/polls/{}", poll.id),
             etag(poll.version),
         ))
@@ -439,6 +441,7 @@ impl PollsApi {
     async fn list_polls(
         &self,
         store: Data<&Store>,
+        base: Data<&PublicUrl>,
         auth: OrganiserToken,
         /// Only polls with this status.
         status: Query<Option<PollStatus>>,
@@ -469,7 +472,7 @@ impl PollsApi {
             items: rows
                 .iter()
                 .map(|r| PollListItem {
-                    poll: poll_view(&r.poll, r.poll.zone),
+                    poll: poll_view(&r.poll, r.poll.zone, &base.0.0),
                     response_count: r.responses,
                 })
                 .collect(),
@@ -488,6 +491,7 @@ impl PollsApi {
     async fn get_poll(
         &self,
         store: Data<&Store>,
+        base: Data<&PublicUrl>,
         req: &Request,
         auth: ReaderAuth,
         /// The poll's id.
@@ -503,7 +507,7 @@ impl PollsApi {
         ensure_readable(&poll, &reader)?;
         let viewer = viewer_zone(tz.0.as_deref(), &poll, &reader)?;
         Ok(PollRead::Ok(
-            Reply(poll_view(&poll, viewer)),
+            Reply(poll_view(&poll, viewer, &base.0.0)),
             etag(poll.version),
         ))
     }
@@ -521,6 +525,7 @@ impl PollsApi {
     async fn update_poll(
         &self,
         store: Data<&Store>,
+        base: Data<&PublicUrl>,
         auth: OrganiserToken,
         /// The poll's id.
         poll_id: Path<Uuid>,
@@ -553,7 +558,7 @@ impl PollsApi {
                 patch,
             )
             .await?;
-        Ok(PollRead::of(&poll))
+        Ok(PollRead::of(&poll, &base.0.0))
     }
 
     /// Delete a poll

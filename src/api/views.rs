@@ -185,6 +185,11 @@ pub struct PollView {
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confirmed_option_id: Option<Uuid>,
+    /// Open polls: the public page where anyone votes by name, without an
+    /// API client, and gets a private link to change their answer.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_url: Option<String>,
 }
 
 impl poem_openapi::types::Example for PollView {
@@ -193,12 +198,15 @@ impl poem_openapi::types::Example for PollView {
         poll_view(
             &super::examples::poll(),
             Zone::parse("Asia/Tokyo").expect("a zone"),
+            "https://convene.example.org",
         )
     }
 }
 
-pub fn poll_view(p: &Poll, viewer: Zone) -> PollView {
+pub fn poll_view(p: &Poll, viewer: Zone, base: &str) -> PollView {
     PollView {
+        page_url: (p.settings.voting == dp::Voting::Open)
+            .then(|| crate::links::poll_page_url(base, p.id)),
         id: p.id,
         title: p.title.clone(),
         description: p.description.clone(),
@@ -257,8 +265,8 @@ pub enum PollRead {
 
 impl PollRead {
     /// The poll as its organiser sees it, with its ETag.
-    pub fn of(poll: &Poll) -> Self {
-        PollRead::Ok(Reply(poll_view(poll, poll.zone)), etag(poll.version))
+    pub fn of(poll: &Poll, base: &str) -> Self {
+        PollRead::Ok(Reply(poll_view(poll, poll.zone, base)), etag(poll.version))
     }
 }
 

@@ -9,6 +9,8 @@ pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_COMMENT_CHARS: usize = 2_000;
 /// An email address (RFC 5321 allows 254 in a path).
 pub const MAX_EMAIL_CHARS: usize = 254;
+/// A BCP 47 language tag (RFC 5646 recommends room for 35).
+pub const MAX_LANGUAGE_CHARS: usize = 35;
 /// Options per poll. The brief asks for at least 200; 500 leaves headroom for
 /// hour-by-hour polls over several days.
 pub const MAX_OPTIONS_PER_POLL: usize = 500;

@@ -2,7 +2,7 @@
 
 use chrono::NaiveTime;
 
-use super::limits::{MAX_EMAIL_CHARS, MAX_MEMBERS_PER_REQUEST};
+use super::limits::{MAX_EMAIL_CHARS, MAX_LANGUAGE_CHARS, MAX_MEMBERS_PER_REQUEST};
 use super::poll::parse_person_name;
 use super::time::Zone;
 use super::{FieldError, Violations};
@@ -19,6 +19,8 @@ pub struct NewMember {
     pub zone: Zone,
     pub social_start: NaiveTime,
     pub social_end: NaiveTime,
+    /// BCP 47, in canonical case (`fr-CH`).
+    pub language: Option<String>,
 }
 
 pub fn parse_email(s: &str) -> Result<Option<String>, String> {
@@ -40,6 +42,22 @@ pub fn parse_email(s: &str) -> Result<Option<String>, String> {
     }
 }
 
+/// A BCP 47 language tag (`ar`, `zh-Hans`, `fr-CH`), in its canonical case.
+/// Any well-formed tag is kept, even for a language the pages are not
+/// written in: they fall back by the usual negotiation.
+pub fn parse_language(s: &str) -> Result<Option<String>, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if s.len() > MAX_LANGUAGE_CHARS {
+        return Err(format!("at most {MAX_LANGUAGE_CHARS} characters"));
+    }
+    s.parse::<unic_langid::LanguageIdentifier>()
+        .map(|tag| Some(tag.to_string()))
+        .map_err(|_| format!("\"{s}\" is not a BCP 47 language tag such as fr or zh-Hans"))
+}
+
 pub fn parse_clock(s: &str) -> Result<NaiveTime, String> {
     NaiveTime::parse_from_str(s.trim(), "%H:%M")
         .map_err(|_| format!("\"{s}\" is not a time of day such as 07:00"))
@@ -52,6 +70,7 @@ pub struct MemberFields<'a> {
     pub time_zone: &'a str,
     pub social_start: Option<&'a str>,
     pub social_end: Option<&'a str>,
+    pub language: Option<&'a str>,
 }
 
 /// Validates a member, naming fields under `path` (e.g. `members[3]`).
@@ -70,6 +89,7 @@ pub fn parse_member(f: &MemberFields<'_>, path: &str, v: &mut Violations) -> Opt
         at("social_hours_start"),
         parse_clock(f.social_start.unwrap_or(DEFAULT_SOCIAL_START)),
     );
+    let language = v.check(at("language"), parse_language(f.language.unwrap_or("")));
     let end = v.check(
         at("social_hours_end"),
         parse_clock(f.social_end.unwrap_or(DEFAULT_SOCIAL_END)),
@@ -89,6 +109,7 @@ pub fn parse_member(f: &MemberFields<'_>, path: &str, v: &mut Violations) -> Opt
         zone: zone?,
         social_start: start?,
         social_end: end?,
+        language: language?,
     })
 }
 
@@ -126,6 +147,7 @@ mod tests {
                 time_zone: "Asia/Tokyo",
                 social_start: None,
                 social_end: None,
+                language: Some("ja"),
             },
             "",
             &mut v,
@@ -141,7 +163,8 @@ mod tests {
                     email: Some("not-an-email"),
                     time_zone: "Mars/Base",
                     social_start: Some("25:00"),
-                    social_end: None
+                    social_end: None,
+                    language: Some("not a tag"),
                 },
                 "members[2]",
                 &mut v,
@@ -155,7 +178,8 @@ mod tests {
                 "members[2].name",
                 "members[2].email",
                 "members[2].time_zone",
-                "members[2].social_hours_start"
+                "members[2].social_hours_start",
+                "members[2].language"
             ]
         );
     }
@@ -167,5 +191,18 @@ mod tests {
         assert!(parse_email("a b@c.org").is_err());
         assert!(parse_email("a@b").is_err());
         assert!(parse_email("a,b@c.org").is_err());
+    }
+
+    #[test]
+    fn languages_are_bcp47_tags_in_canonical_case() {
+        assert_eq!(parse_language("").unwrap(), None);
+        assert_eq!(parse_language("AR").unwrap().as_deref(), Some("ar"));
+        assert_eq!(
+            parse_language("zh-hans").unwrap().as_deref(),
+            Some("zh-Hans")
+        );
+        assert_eq!(parse_language("fr-ch").unwrap().as_deref(), Some("fr-CH"));
+        assert!(parse_language("english please").is_err());
+        assert!(parse_language("x").is_err());
     }
 }

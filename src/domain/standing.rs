@@ -49,6 +49,11 @@ pub struct Invitee {
     pub social_hours: SocialHours,
     pub required: bool,
     pub invited_at: DateTime<Utc>,
+    /// The member's language (BCP 47), for their page and emails.
+    pub language: Option<String>,
+    /// What the invitation's links are derived from (`LinkKey::derive`);
+    /// `None` for invitations issued before links could be written again.
+    pub link_salt: Option<String>,
     pub answer: Option<Answer>,
 }
 

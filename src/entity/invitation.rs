@@ -16,6 +16,9 @@ pub struct Model {
     pub token_hash: String,
     #[sea_orm(unique)]
     pub feed_token_hash: String,
+    /// What the tokens are derived from with the server key
+    /// (`domain::token::derive`); `None` for tokens issued at random before.
+    pub link_salt: Option<String>,
     pub created_at: DateTimeUtc,
     /// When the member's answer last changed; every change of it locks this
     /// row first by setting it.

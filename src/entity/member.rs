@@ -14,6 +14,8 @@ pub struct Model {
     /// Local "HH:MM".
     pub social_start: String,
     pub social_end: String,
+    /// BCP 47 tag of the language pages and emails are written in.
+    pub language: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

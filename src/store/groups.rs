@@ -30,6 +30,8 @@ pub struct MemberPatch {
     pub time_zone: Option<String>,
     pub social_start: Option<String>,
     pub social_end: Option<String>,
+    /// `Some(None)` removes the language.
+    pub language: Option<Option<String>>,
 }
 
 fn member_model(group_id: Uuid, m: &NewMember, now: DateTime<Utc>) -> member::Model {
@@ -41,6 +43,7 @@ fn member_model(group_id: Uuid, m: &NewMember, now: DateTime<Utc>) -> member::Mo
         time_zone: m.zone.name().to_string(),
         social_start: m.social_start.format("%H:%M").to_string(),
         social_end: m.social_end.format("%H:%M").to_string(),
+        language: m.language.clone(),
         created_at: now,
     }
 }
@@ -66,6 +69,7 @@ async fn insert_members(
             time_zone: Set(m.time_zone.clone()),
             social_start: Set(m.social_start.clone()),
             social_end: Set(m.social_end.clone()),
+            language: Set(m.language.clone()),
             created_at: Set(m.created_at),
         })
         .collect();
@@ -224,6 +228,9 @@ impl Store {
         }
         if let Some(v) = patch.social_end {
             update = update.col_expr(member::Column::SocialEnd, Expr::value(v));
+        }
+        if let Some(v) = patch.language {
+            update = update.col_expr(member::Column::Language, Expr::value(v));
         }
         // An empty patch still checks that the member exists.
         update = update.col_expr(member::Column::GroupId, Expr::value(group_id));

@@ -19,7 +19,7 @@ use crate::domain::poll::Choice;
 use crate::domain::roster::parse_clock;
 use crate::domain::standing::{Answer, Invitee};
 use crate::domain::time::{SocialHours, Zone};
-use crate::domain::token::{self, TokenKind};
+use crate::domain::token::{self, LinkKey, TokenKind};
 use crate::entity::{invitation, member, member_group, poll, vote};
 use crate::error::{Error, Result};
 
@@ -49,6 +49,11 @@ pub struct InvitationGrant {
     pub member_name: String,
     /// The member's own zone: the default for showing them option times.
     pub zone: Zone,
+    pub social_hours: SocialHours,
+    /// The member's language (BCP 47), for their page.
+    pub language: Option<String>,
+    /// What the invitation's links are derived from (`LinkKey::derive`).
+    pub link_salt: Option<String>,
     pub answered: bool,
 }
 
@@ -60,7 +65,7 @@ macro_rules! roster_of {
         concat!(
             r#"
 SELECT i.id AS invitation_id, i.member_id, i.required, i.created_at AS invited_at,
-       m.name, m.email, m.time_zone, m.social_start, m.social_end,
+       i.link_salt, m.name, m.email, m.time_zone, m.social_start, m.social_end, m.language,
        r.id AS response_id, r.updated_at AS answered_at, r.recorded_by, r.revision
 FROM ("#,
             $invitations,
@@ -98,7 +103,8 @@ SELECT (SELECT COUNT(*) FROM invitation WHERE poll_id = $1) AS invited,
        (SELECT COUNT(*) FROM response WHERE poll_id = $1 AND invitation_id IS NOT NULL) AS answered"#;
 
 const GRANT: &str = r#"
-SELECT i.id, i.poll_id, i.member_id, m.name, m.time_zone,
+SELECT i.id, i.poll_id, i.member_id, i.link_salt, m.name, m.time_zone, m.social_start,
+       m.social_end, m.language,
        (SELECT COUNT(*) FROM response r WHERE r.invitation_id = i.id) AS answered
 FROM invitation i
 JOIN member m ON m.id = i.member_id
@@ -143,6 +149,8 @@ fn invitee_from_row(row: &sea_orm::QueryResult) -> Result<Invitee> {
         social_hours,
         required: row.try_get("", "required")?,
         invited_at: row.try_get("", "invited_at")?,
+        language: row.try_get("", "language")?,
+        link_salt: row.try_get("", "link_salt")?,
         answer,
     })
 }
@@ -184,6 +192,38 @@ async fn lock_own_poll(txn: &DatabaseTransaction, organiser: Uuid, poll_id: Uuid
 }
 
 impl Store {
+    /// The deployment's key for invitation links: made by the first instance
+    /// that needs it (insert-if-absent, so instances starting together agree
+    /// on one) and read once per process.
+    pub async fn link_key(&self) -> Result<LinkKey> {
+        self.link_key
+            .get_or_try_init(|| async {
+                let fresh = hex::encode(LinkKey::generate().bytes());
+                let backend = self.backend();
+                self.write
+                    .execute_raw(Statement::from_sql_and_values(
+                        backend,
+                        "INSERT INTO server_key (id, key) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
+                        [fresh.into()],
+                    ))
+                    .await?;
+                let row = self
+                    .write
+                    .query_one_raw(Statement::from_string(
+                        backend,
+                        "SELECT key FROM server_key WHERE id = 1",
+                    ))
+                    .await?
+                    .ok_or_else(|| Error::Internal(anyhow::anyhow!("the server key is missing")))?;
+                let key: String = row.try_get("", "key")?;
+                let key = hex::decode(key)
+                    .map_err(|e| Error::Internal(anyhow::anyhow!("the server key is not hex: {e}")))?;
+                Ok(LinkKey::new(key))
+            })
+            .await
+            .cloned()
+    }
+
     /// Invites members to a poll and returns each new invitation with its
     /// tokens (shown only now). Members already invited are left as they are
     /// and returned in the second list.
@@ -197,6 +237,7 @@ impl Store {
         required: bool,
     ) -> Result<(Vec<IssuedInvitation>, Vec<Uuid>)> {
         let now = Utc::now();
+        let key = self.link_key().await?;
         transaction!(self, txn => {
             lock_own_poll(txn, organiser, poll_id).await?;
             // Read under the lock, so a member removed meanwhile is not invited.
@@ -216,7 +257,8 @@ impl Store {
                     skipped.push(m.id);
                     continue;
                 }
-                let (token, feed) = (token::generate(TokenKind::Invitation), token::generate(TokenKind::Feed));
+                let salt = token::salt();
+                let (token, feed) = (key.derive(TokenKind::Invitation, &salt), key.derive(TokenKind::Feed, &salt));
                 let id = Uuid::now_v7();
                 rows.push(invitation::ActiveModel {
                     id: Set(id),
@@ -225,11 +267,12 @@ impl Store {
                     required: Set(required),
                     token_hash: Set(token.hash),
                     feed_token_hash: Set(feed.hash),
+                    link_salt: Set(Some(salt.clone())),
                     created_at: Set(now),
                     answer_changed_at: Set(None),
                 });
                 issued.push(IssuedInvitation {
-                    invitee: invitee_of(id, m, required, now)?,
+                    invitee: invitee_of(id, m, required, now, Some(salt))?,
                     token: token.secret,
                     feed_token: feed.secret,
                 });
@@ -359,15 +402,18 @@ impl Store {
         poll_id: Uuid,
         invitation_id: Uuid,
     ) -> Result<IssuedInvitation> {
+        let salt = token::salt();
+        let key = self.link_key().await?;
         let (token, feed) = (
-            token::generate(TokenKind::Invitation),
-            token::generate(TokenKind::Feed),
+            key.derive(TokenKind::Invitation, &salt),
+            key.derive(TokenKind::Feed, &salt),
         );
         transaction!(self, txn => {
             lock_own_poll(txn, organiser, poll_id).await?;
             let done = invitation::Entity::update_many()
                 .col_expr(invitation::Column::TokenHash, Expr::value(token.hash.clone()))
                 .col_expr(invitation::Column::FeedTokenHash, Expr::value(feed.hash.clone()))
+                .col_expr(invitation::Column::LinkSalt, Expr::value(salt.clone()))
                 .filter(invitation::Column::Id.eq(invitation_id))
                 .filter(invitation::Column::PollId.eq(poll_id))
                 .exec(txn)
@@ -417,14 +463,22 @@ impl Store {
         else {
             return Ok(None);
         };
-        let zone: String = row.try_get("", "time_zone")?;
+        let member_id = row.try_get("", "member_id")?;
+        let (zone, social_hours) = clock_of(
+            member_id,
+            &row.try_get::<String>("", "time_zone")?,
+            &row.try_get::<String>("", "social_start")?,
+            &row.try_get::<String>("", "social_end")?,
+        )?;
         Ok(Some(InvitationGrant {
             invitation_id: row.try_get("", "id")?,
             poll_id: row.try_get("", "poll_id")?,
-            member_id: row.try_get("", "member_id")?,
+            member_id,
             member_name: row.try_get("", "name")?,
-            zone: Zone::parse(&zone)
-                .map_err(|_| Error::Internal(anyhow::anyhow!("a member has a bad time zone")))?,
+            zone,
+            social_hours,
+            language: row.try_get("", "language")?,
+            link_salt: row.try_get("", "link_salt")?,
             answered: row.try_get::<i64>("", "answered")? > 0,
         }))
     }
@@ -494,6 +548,7 @@ fn invitee_of(
     m: &member::Model,
     required: bool,
     at: DateTime<Utc>,
+    link_salt: Option<String>,
 ) -> Result<Invitee> {
     let (zone, social_hours) = clock_of(m.id, &m.time_zone, &m.social_start, &m.social_end)?;
     Ok(Invitee {
@@ -505,6 +560,8 @@ fn invitee_of(
         social_hours,
         required,
         invited_at: at,
+        language: m.language.clone(),
+        link_salt,
         answer: None,
     })
 }

@@ -41,6 +41,8 @@ pub const SHARDS: i16 = 16;
 pub struct Store {
     read: DatabaseConnection,
     write: DatabaseConnection,
+    /// Read from the database once, on first use (see `link_key`).
+    link_key: std::sync::Arc<tokio::sync::OnceCell<crate::domain::token::LinkKey>>,
 }
 
 impl Store {
@@ -50,7 +52,11 @@ impl Store {
             let read = sqlite_pool(url, 8).await?;
             let write = sqlite_pool(url, 1).await?;
             tokio::spawn(checkpoint_sqlite(read.clone()));
-            Ok(Store { read, write })
+            Ok(Store {
+                read,
+                write,
+                link_key: Default::default(),
+            })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let mut opts = ConnectOptions::new(url);
             // A ping before every checkout would be a round trip per query,
@@ -83,6 +89,7 @@ impl Store {
             Ok(Store {
                 read: pool.clone(),
                 write: pool,
+                link_key: Default::default(),
             })
         } else {
             anyhow::bail!(

@@ -222,6 +222,30 @@ async fn every_limit_the_spec_states_is_the_one_enforced(app: TestApp) {
         };
         let text = |n: i64| json!("x".repeat(n as usize));
         let email = |n: i64| json!(format!("{}@example.org", "a".repeat(n as usize - 12)));
+        // A well-formed BCP 47 tag of n characters: `en` and variants.
+        let language = |n: i64| {
+            let mut tag = String::from("en");
+            let mut letter = b'a';
+            while tag.len() < n as usize {
+                let rest = n as usize - tag.len() - 1;
+                let k = if rest <= 8 {
+                    rest
+                } else if rest - 9 >= 5 {
+                    8
+                } else {
+                    rest - 6
+                };
+                tag.push('-');
+                tag.push_str(&(letter as char).to_string().repeat(k));
+                letter += 1;
+            }
+            json!(tag)
+        };
+        let member_value = |field: &str, n: i64| match field {
+            "email" => email(n),
+            "language" => language(n),
+            _ => text(n),
+        };
         let patch_poll = |field: &str, value: serde_json::Value| {
             let app = &app;
             let path = format!("/api/v1/polls/{poll_id}");
@@ -284,7 +308,7 @@ async fn every_limit_the_spec_states_is_the_one_enforced(app: TestApp) {
                     }
                     ("MemberInput", field) => {
                         let mut member = json!({ "name": "Member", "time_zone": "UTC" });
-                        member[field] = if field == "email" { email(n) } else { text(n) };
+                        member[field] = member_value(field, n);
                         app.post(
                             &format!("/api/v1/groups/{group_id}/members"),
                             Some(&app.token),
@@ -293,7 +317,7 @@ async fn every_limit_the_spec_states_is_the_one_enforced(app: TestApp) {
                         .await
                     }
                     ("UpdateMemberRequest", field) => {
-                        let value = if field == "email" { email(n) } else { text(n) };
+                        let value = member_value(field, n);
                         app.request(
                             Method::PATCH,
                             &format!("/api/v1/groups/{group_id}/members/{member_id}"),

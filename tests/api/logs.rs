@@ -109,6 +109,46 @@ async fn logs_name_each_request_by_operation_and_poll_and_hold_no_token(app: Tes
     )
     .await;
 
+    // The member pages: an open poll's page, a vote on it, the private
+    // edit link it leads to (its token in the path), and a dead link.
+    let page_client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = page_client
+        .get(format!("{base}/p/{poll_id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let voted = page_client
+        .post(format!("{base}/p/{poll_id}"))
+        .form(&[
+            ("name", "Lena"),
+            (&format!("choice-{}", option.as_str().unwrap()), "yes"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(voted.status(), 303);
+    let private = voted.headers()["location"].to_str().unwrap().to_string();
+    let page_secret = private
+        .trim_start_matches("/vote/")
+        .trim_end_matches("?saved=1")
+        .to_string();
+    assert!(page_secret.starts_with("cvn_rsp_"));
+    let page = page_client
+        .get(format!("{base}{private}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    page_client
+        .get(format!("{base}/vote/cvn_inv_guessed0000?lang=fr"))
+        .send()
+        .await
+        .unwrap();
+
     server.kill().unwrap();
     server.wait().unwrap();
     let log = std::fs::read_to_string(&log_path).unwrap();
@@ -118,6 +158,8 @@ async fn logs_name_each_request_by_operation_and_poll_and_hold_no_token(app: Tes
         &edit_token,
         &feed_secret,
         "cvn_feed_guessed0000",
+        &page_secret,
+        "cvn_inv_guessed0000",
     ] {
         assert!(
             !log.contains(secret),
@@ -142,6 +184,25 @@ async fn logs_name_each_request_by_operation_and_poll_and_hold_no_token(app: Tes
     assert!(results["latency_ms"].as_f64().is_some());
     assert_eq!(line("submitResponse")["status"], 201);
     assert_eq!(line("feed")["span"]["route"], "/calendar/{feed_token}.ics");
+    let pages: Vec<&Value> = requests
+        .iter()
+        .filter(|l| l["span"]["operation"] == "page")
+        .collect();
+    let routes: Vec<&str> = pages
+        .iter()
+        .map(|l| l["span"]["route"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        routes,
+        [
+            "/p/{poll_id}",
+            "/p/{poll_id}",
+            "/vote/{token}",
+            "/vote/{token}"
+        ],
+        "{log}"
+    );
+    assert_eq!(pages[0]["span"]["poll_id"], poll_id.as_str());
 }
 
 both_databases!(logs_name_each_request_by_operation_and_poll_and_hold_no_token);

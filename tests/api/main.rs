@@ -17,6 +17,7 @@ mod limits;
 mod logs;
 mod member_calendar;
 mod operations;
+mod pages;
 mod polls;
 mod responses;
 mod restart;

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Swagger UI at /docs in a real browser: Debian's Chromium, driven by
-# playwright-core (swagger.mjs), authorises with an organiser token, creates a
-# poll with "Try it out" and reads the 201, offline. Installs what it needs:
-# chromium from apt, playwright-core from package-lock.json.
+# Two checks in a real browser, Debian's Chromium driven by playwright-core,
+# offline: Swagger UI at /docs authorises with an organiser token, creates a
+# poll with "Try it out" and reads the 201 (swagger.mjs); the member pages
+# take a vote by keyboard with JavaScript off and pass axe-core's WCAG 2.1 AA
+# rules in every state, in English and Arabic (pages.mjs). Installs what it
+# needs: chromium from apt, playwright-core and axe-core from package-lock.json.
 #
 #   tests/browser/run.sh          # CONVENE_BIN: use this server binary
 #                                 # BROWSER_OUT: screenshots (tests/browser/out)
@@ -46,8 +48,10 @@ if ! curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null; then
   exit 1
 fi
 
-CONVENE_URL="http://127.0.0.1:$PORT" CONVENE_TOKEN="$TOKEN" node "$HERE/swagger.mjs" || {
-  echo "server log:" >&2
-  cat "$WORK/server.log" >&2
-  exit 1
-}
+for script in swagger.mjs pages.mjs; do
+  CONVENE_URL="http://127.0.0.1:$PORT" CONVENE_TOKEN="$TOKEN" node "$HERE/$script" || {
+    echo "$script failed; server log:" >&2
+    cat "$WORK/server.log" >&2
+    exit 1
+  }
+done

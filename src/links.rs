@@ -1,0 +1,25 @@
+//! The addresses handed to people rather than programs: a member's personal
+//! page, an open poll's page, a calendar feed. One place, so the API that
+//! hands them out and the pages that answer them cannot disagree.
+
+use uuid::Uuid;
+
+/// A member's page (invitation token) or a respondent's private edit page
+/// (response edit token): the token is the whole credential.
+pub fn vote_url(base: &str, token: &str) -> String {
+    format!("{base}/vote/{token}")
+}
+
+/// An open poll's public page, where anyone votes by name.
+pub fn poll_page_url(base: &str, poll_id: Uuid) -> String {
+    format!("{base}/p/{poll_id}")
+}
+
+/// A calendar feed, as `https://…` and as the `webcal://…` that calendar
+/// apps open as a subscription.
+pub fn feed_urls(base: &str, secret: &str) -> (String, String) {
+    let url = format!("{base}/calendar/{secret}.ics");
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(&url);
+    let webcal = format!("webcal://{rest}");
+    (url, webcal)
+}

@@ -1,0 +1,297 @@
+//! The pages' languages: the six UN languages, which one a visitor gets, the
+//! Fluent catalogue every text comes from (`locales/*.ftl`), and dates with
+//! month and weekday names in the language (chrono's locale data).
+
+use std::str::FromStr;
+use std::sync::LazyLock;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use unic_langid::LanguageIdentifier;
+
+/// A language the pages are written in. The order is the UN's (the English
+/// alphabet of their names), which the language switch follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Ar,
+    Zh,
+    En,
+    Fr,
+    Ru,
+    Es,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 6] = [Lang::Ar, Lang::Zh, Lang::En, Lang::Fr, Lang::Ru, Lang::Es];
+
+    /// The BCP 47 tag, for `<html lang>` and `?lang=`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ar => "ar",
+            Lang::Zh => "zh",
+            Lang::En => "en",
+            Lang::Fr => "fr",
+            Lang::Ru => "ru",
+            Lang::Es => "es",
+        }
+    }
+
+    /// The language's name in itself, for the switch.
+    pub fn endonym(self) -> &'static str {
+        match self {
+            Lang::Ar => "العربية",
+            Lang::Zh => "中文",
+            Lang::En => "English",
+            Lang::Fr => "Français",
+            Lang::Ru => "Русский",
+            Lang::Es => "Español",
+        }
+    }
+
+    /// Writing direction, for `<html dir>`: the layout mirrors with it.
+    pub fn dir(self) -> &'static str {
+        if self == Lang::Ar { "rtl" } else { "ltr" }
+    }
+
+    /// Whose month and weekday names dates take. Egyptian Arabic's are the
+    /// Gregorian month names used across the Arab world (Saudi Arabia's
+    /// locale names the Hijri months instead).
+    fn locale(self) -> chrono::Locale {
+        match self {
+            Lang::Ar => chrono::Locale::ar_EG,
+            Lang::Zh => chrono::Locale::zh_CN,
+            Lang::En => chrono::Locale::en_GB,
+            Lang::Fr => chrono::Locale::fr_FR,
+            Lang::Ru => chrono::Locale::ru_RU,
+            Lang::Es => chrono::Locale::es_ES,
+        }
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Lang::Ar => include_str!("locales/ar.ftl"),
+            Lang::Zh => include_str!("locales/zh.ftl"),
+            Lang::En => include_str!("locales/en.ftl"),
+            Lang::Fr => include_str!("locales/fr.ftl"),
+            Lang::Ru => include_str!("locales/ru.ftl"),
+            Lang::Es => include_str!("locales/es.ftl"),
+        }
+    }
+
+    fn index(self) -> usize {
+        Lang::ALL.iter().position(|l| *l == self).unwrap_or(2)
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The language of a page: the visitor's explicit choice (`?lang=`, the
+    /// language switch), else the member's own language, else the
+    /// browser's `Accept-Language`, else English. Each is matched the way
+    /// Fluent negotiates (`fr-CH` gets French, `zh-Hans-CN` Chinese).
+    ///
+    /// The choice made on the page comes first so that the switch works for
+    /// every member: one whose organiser set French still reads English
+    /// after picking it.
+    pub fn negotiate(query: Option<&str>, member: Option<&str>, accept: Option<&str>) -> Lang {
+        let one = |tag: &str| {
+            LanguageIdentifier::from_str(tag)
+                .ok()
+                .and_then(|id| best(&[id]))
+        };
+        query
+            .and_then(one)
+            .or_else(|| member.and_then(one))
+            .or_else(|| accept.and_then(|h| best(&fluent_langneg::accepted_languages::parse(h))))
+            .unwrap_or(Lang::En)
+    }
+
+    /// A message of the catalogue.
+    pub fn t(self, id: &str) -> String {
+        self.format(id, None)
+    }
+
+    /// A message with its variables.
+    pub fn t_with(self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        let mut fa = FluentArgs::new();
+        for (k, v) in args {
+            fa.set(*k, v.clone());
+        }
+        self.format(id, Some(&fa))
+    }
+
+    fn format(self, id: &str, args: Option<&FluentArgs<'_>>) -> String {
+        let bundle = &CATALOGUE[self.index()];
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+            // A test proves every message exists in every language; should
+            // one go missing anyway, the page shows its id, not a crash.
+            tracing::warn!(message = id, lang = self.code(), "missing message");
+            return id.to_string();
+        };
+        let mut errors = Vec::new();
+        bundle
+            .format_pattern(pattern, args, &mut errors)
+            .into_owned()
+    }
+
+    /// A day written out, "Friday 10 July 2026" / "2026年7月10日星期五".
+    pub fn day(self, d: NaiveDate) -> String {
+        d.format_localized(&self.t("format-day"), self.locale())
+            .to_string()
+    }
+
+    /// A wall-clock time, "13:00".
+    pub fn time(self, t: NaiveDateTime) -> String {
+        // Times have no names to translate, only a pattern.
+        t.format(&self.t("format-time")).to_string()
+    }
+}
+
+/// The supported language that best fits the requested ones, if any does.
+fn best(requested: &[LanguageIdentifier]) -> Option<Lang> {
+    static AVAILABLE: LazyLock<Vec<LanguageIdentifier>> = LazyLock::new(|| {
+        Lang::ALL
+            .iter()
+            .map(|l| l.code().parse().expect("a language tag"))
+            .collect()
+    });
+    fluent_langneg::negotiate_languages(
+        requested,
+        &AVAILABLE,
+        None,
+        fluent_langneg::NegotiationStrategy::Lookup,
+    )
+    .first()
+    .and_then(|id| Lang::parse(&id.to_string()))
+}
+
+/// Every language's messages, parsed once. Arabic keeps Fluent's Unicode
+/// isolation marks around variables, so a Latin name or a date inside an
+/// Arabic sentence keeps its own direction; left-to-right languages do not
+/// need them.
+static CATALOGUE: LazyLock<Vec<FluentBundle<FluentResource>>> = LazyLock::new(|| {
+    Lang::ALL
+        .iter()
+        .map(|lang| {
+            let resource =
+                FluentResource::try_new(lang.source().to_string()).unwrap_or_else(|(res, _)| res);
+            let id: LanguageIdentifier = lang.code().parse().expect("a language tag");
+            let mut bundle = FluentBundle::new_concurrent(vec![id]);
+            bundle.set_use_isolating(*lang == Lang::Ar);
+            let _ = bundle.add_resource(resource);
+            bundle
+        })
+        .collect()
+});
+
+/// The ids of a catalogue's messages, for the completeness test.
+#[cfg(test)]
+fn message_ids(source: &str) -> Vec<String> {
+    use fluent_syntax::ast::Entry;
+    let resource = match fluent_syntax::parser::parse(source) {
+        Ok(resource) => resource,
+        Err((_, errors)) => panic!("a catalogue does not parse: {errors:?}"),
+    };
+    resource
+        .body
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Message(m) => Some(m.id.name.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_exists_in_every_language_and_none_is_an_english_copy() {
+        let english = message_ids(Lang::En.source());
+        assert!(english.len() > 40, "the English catalogue is the reference");
+        for lang in Lang::ALL {
+            let ids = message_ids(lang.source());
+            let missing: Vec<_> = english.iter().filter(|id| !ids.contains(id)).collect();
+            let extra: Vec<_> = ids.iter().filter(|id| !english.contains(id)).collect();
+            assert!(
+                missing.is_empty() && extra.is_empty(),
+                "{}: missing {missing:?}, not in English {extra:?}",
+                lang.code()
+            );
+            if lang == Lang::En {
+                continue;
+            }
+            // Formats, technical labels and single words ("No" is Spanish
+            // too) may equal English; sentences may not.
+            let copies: Vec<_> = english
+                .iter()
+                .filter(|id| !id.starts_with("format-") && !id.starts_with("when-"))
+                .filter(|id| !["utc-offset", "site-name"].contains(&id.as_str()))
+                .filter(|id| Lang::En.t(id).split_whitespace().count() > 1)
+                .filter(|id| lang.t(id) == Lang::En.t(id))
+                .collect();
+            assert!(
+                copies.is_empty(),
+                "{}: English copies {copies:?}",
+                lang.code()
+            );
+        }
+    }
+
+    #[test]
+    fn every_message_formats_without_errors_in_every_language() {
+        let args = [
+            ("name", FluentValue::from("Yoichi")),
+            ("zone", FluentValue::from("Asia/Tokyo")),
+            ("when", FluentValue::from("x")),
+            ("max", FluentValue::from(2000)),
+            ("count", FluentValue::from(3)),
+            ("start", FluentValue::from("07:00")),
+            ("end", FluentValue::from("22:00")),
+            ("day", FluentValue::from("d")),
+            ("start_day", FluentValue::from("d")),
+            ("end_day", FluentValue::from("d")),
+            ("offset", FluentValue::from("+02:00")),
+        ];
+        let mut fa = FluentArgs::new();
+        for (k, v) in &args {
+            fa.set(*k, v.clone());
+        }
+        for lang in Lang::ALL {
+            let bundle = &CATALOGUE[lang.index()];
+            for id in message_ids(lang.source()) {
+                let pattern = bundle.get_message(&id).and_then(|m| m.value()).unwrap();
+                let mut errors = Vec::new();
+                bundle.format_pattern(pattern, Some(&fa), &mut errors);
+                assert!(errors.is_empty(), "{} {id}: {errors:?}", lang.code());
+            }
+        }
+    }
+
+    #[test]
+    fn the_explicit_choice_wins_then_the_member_then_the_browser() {
+        use Lang::*;
+        assert_eq!(Lang::negotiate(None, None, None), En);
+        assert_eq!(Lang::negotiate(None, None, Some("fr-CH, en;q=0.5")), Fr);
+        assert_eq!(Lang::negotiate(None, None, Some("de, ru;q=0.8")), Ru);
+        assert_eq!(Lang::negotiate(None, None, Some("de")), En);
+        assert_eq!(Lang::negotiate(None, Some("zh-Hans-CN"), Some("fr")), Zh);
+        assert_eq!(Lang::negotiate(Some("ar"), Some("zh"), Some("fr")), Ar);
+        assert_eq!(Lang::negotiate(Some("xx"), Some("es-MX"), None), Es);
+        assert_eq!(Lang::negotiate(None, Some("ja"), Some("ru")), Ru);
+    }
+
+    #[test]
+    fn dates_have_the_language_s_month_and_weekday_names() {
+        let d = NaiveDate::from_ymd_opt(2026, 7, 10).unwrap();
+        assert_eq!(Lang::En.day(d), "Friday 10 July 2026");
+        assert!(Lang::Fr.day(d).contains("juillet"), "{}", Lang::Fr.day(d));
+        assert!(Lang::Es.day(d).contains("julio"), "{}", Lang::Es.day(d));
+        assert!(Lang::Ru.day(d).contains("июля"), "{}", Lang::Ru.day(d));
+        assert!(Lang::Zh.day(d).contains("星期五"), "{}", Lang::Zh.day(d));
+        assert!(Lang::Ar.day(d).contains("يوليو"), "{}", Lang::Ar.day(d));
+    }
+}

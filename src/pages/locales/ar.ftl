@@ -1,0 +1,88 @@
+# صفحات الأعضاء في Convene: العربية. الرسائل نفسها الموجودة في en.ftl.
+
+## التواريخ والأوقات
+format-day = %A %-d %B %Y
+format-time = %H:%M
+when-timed = { $day }، { $start }–{ $end }
+when-timed-span = { $start_day } { $start } – { $end_day } { $end }
+when-all-day-range = { $start } – { $end }
+utc-offset = UTC{ $offset }
+
+## إطار الصفحة
+site-name = Convene
+footer = Convene: استطلاعات لتحديد المواعيد عبر المناطق الزمنية.
+language-label = اللغة
+zone-legend = المنطقة الزمنية
+zone-label = عرض الأوقات حسب المنطقة الزمنية
+zone-submit = عرض
+zone-current = الأوقات معروضة حسب المنطقة الزمنية { $zone }.
+zone-error = «{ $zone }» ليست منطقة زمنية. يُرجى اختيار منطقة من القائمة.
+location-label = المكان
+deadline = يُغلق باب التصويت في { $when }.
+
+## من يجيب
+greeting-invited = مرحبًا { $name }، أيٌّ من هذه المواعيد يناسبك؟
+greeting-open = أيٌّ من هذه المواعيد يناسبك؟ يمكن لكل من لديه هذه الصفحة أن يجيب.
+greeting-respondent = مرحبًا { $name }، هذه إجابتك. يمكنك تعديلها إلى أن يُغلق باب التصويت.
+no-answer-yet = لم تُجب بعد.
+
+## حالة الاستطلاع
+status-closed = أُغلق باب التصويت. لم يعد بالإمكان تعديل الإجابات.
+status-cancelled = أُلغي هذا الاستطلاع. لن يُحدَّد أي موعد.
+status-confirmed = تم تأكيد الموعد.
+saved = شكرًا لك. حُفظت إجابتك، ويمكنك تعديلها إلى أن يُغلق باب التصويت.
+private-link-intro = احتفظ بهذا الرابط الخاص لتطّلع على إجابتك أو تعدّلها لاحقًا. يستطيع كل من يملكه تعديل إجابتك، فلا تشاركه مع أحد.
+private-link-label = رابطك الخاص
+
+## الاستمارة
+options-heading = المواعيد
+choice-yes = نعم
+choice-if-need-be = عند الضرورة
+choice-no = لا
+outside-social-hours = خارج ساعاتك المعتادة ({ $start }–{ $end } بتوقيتك المحلي)
+name-label = اسمك
+comment-label = تعليق (اختياري)
+comment-hint = { $max } حرف كحد أقصى.
+submit-first = إرسال إجابتي
+submit-change = حفظ التعديلات
+
+## النتائج
+results-heading = الإجابات حتى الآن
+results-final-heading = الإجابات
+results-yes = نعم
+results-if-need-be = عند الضرورة
+results-no = لا
+results-no-answer = بلا إجابة
+results-leading = في الصدارة
+results-respondents = { $count ->
+    [zero] لا توجد إجابات حتى الآن.
+    [one] إجابة واحدة حتى الآن.
+    [two] إجابتان حتى الآن.
+    [few] { $count } إجابات حتى الآن.
+    [many] { $count } إجابة حتى الآن.
+   *[other] { $count } إجابة حتى الآن.
+}
+results-after-voting = تظهر إجابات الآخرين بعد أن تُجيب.
+results-organisers-only = لا يرى إجابات هذا الاستطلاع إلا المنظِّم.
+results-counts-only = لا يعرض هذا الاستطلاع إلا المجاميع: لا تُعرض الأسماء ولا الإجابات الفردية أبدًا.
+
+## بعد التأكيد
+confirmed-heading = الموعد المختار
+add-to-calendar = إضافته إلى تقويمي (ملف ‎.ics)
+subscribe-feed = الاشتراك في تقويم هذه الاجتماعات
+
+## الأخطاء
+error-summary-heading = لم تُحفظ إجابتك
+error-summary = يُرجى تصحيح ما هو مشار إليه أدناه، ثم إرسالها مجددًا.
+error-unknown-option = تتضمن هذه الاستمارة موعدًا لم يعد موجودًا في الاستطلاع. أعد تحميل الصفحة وأجب من جديد.
+error-choice = اختر «نعم» أو «عند الضرورة» أو «لا».
+error-if-need-be = لا يتيح هذا الاستطلاع خيار «عند الضرورة».
+error-comment-long = التعليق طويل جدًا: { $max } حرف كحد أقصى.
+error-comment-invalid = يحتوي التعليق على محارف لا يمكن حفظها.
+error-name-required = أدخل اسمك.
+error-name-invalid = أدخل اسمًا لا يتجاوز { $max } حرفًا، في سطر واحد.
+error-closed = أُغلق باب التصويت، لذلك لم تُحفظ إجابتك.
+error-too-many = وصلت إجابات كثيرة جدًا من شبكتك للتو. يُرجى المحاولة مجددًا بعد دقيقة.
+not-found-heading = هذا الرابط لا يعمل
+not-found-text = ربما استُبدل برابط أحدث، أو حُذف الاستطلاع. اطلب رابطك الحالي من المنظِّم.
+invite-only-text = هذا الاستطلاع مقصور على المدعوّين: استخدم الرابط الخاص الذي أُرسل إليك.

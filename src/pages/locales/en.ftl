@@ -1,0 +1,91 @@
+# Convene member pages: English, the catalogue every other language follows.
+# Every message here must exist in ar, es, fr, ru and zh (a test checks).
+# Messages named format-* are chrono strftime patterns: %A weekday, %-d day,
+# %B month, %Y year, %H:%M time; the names come out in the page's language.
+
+## Dates and times
+format-day = %A %-d %B %Y
+format-time = %H:%M
+# A timed option on one day: "Friday 10 July 2026, 13:00–16:00"
+when-timed = { $day }, { $start }–{ $end }
+# A timed option over midnight: "Friday 10 July 2026 23:00 – Saturday 11 July 2026 02:00"
+when-timed-span = { $start_day } { $start } – { $end_day } { $end }
+# An all-day option over several days
+when-all-day-range = { $start } – { $end }
+# The offset from UTC of a time shown: "UTC+02:00"
+utc-offset = UTC{ $offset }
+
+## Page frame
+site-name = Convene
+footer = Convene: scheduling polls across time zones.
+language-label = Language
+zone-legend = Time zone
+zone-label = Show the times in
+zone-submit = Show
+zone-current = Times are shown in { $zone }.
+zone-error = “{ $zone }” is not a time zone. Choose one from the list.
+location-label = Where
+deadline = Voting closes on { $when }.
+
+## Who is answering
+greeting-invited = Hello { $name }, which of these dates suit you?
+greeting-open = Which of these dates suit you? Anyone with this page can answer.
+greeting-respondent = Hello { $name }, this is your answer. You can change it until voting closes.
+no-answer-yet = You have not answered yet.
+
+## States of the poll
+status-closed = Voting is closed. Answers can no longer be changed.
+status-cancelled = This poll was cancelled. No date will be chosen.
+status-confirmed = The date is confirmed.
+saved = Thank you. Your answer is saved; you can change it until voting closes.
+private-link-intro = Keep this private link to see or change your answer later. Anyone who has it can change your answer, so do not share it.
+private-link-label = Your private link
+
+## The form
+options-heading = The dates
+choice-yes = Yes
+choice-if-need-be = If need be
+choice-no = No
+outside-social-hours = Outside your usual hours ({ $start }–{ $end } where you are)
+name-label = Your name
+comment-label = Comment (optional)
+comment-hint = At most { $max } characters.
+submit-first = Send my answer
+submit-change = Save my changes
+
+## Results
+results-heading = Answers so far
+results-final-heading = Answers
+results-yes = Yes
+results-if-need-be = If need be
+results-no = No
+results-no-answer = No answer
+results-leading = Leading
+results-respondents = { $count ->
+    [one] One answer so far.
+   *[other] { $count } answers so far.
+}
+results-after-voting = The answers of others are shown once you have answered.
+results-organisers-only = Only the organiser sees the answers to this poll.
+results-counts-only = This poll shows counts only: names and individual answers are never shown.
+
+## Once confirmed
+confirmed-heading = The chosen date
+add-to-calendar = Add it to my calendar (.ics file)
+subscribe-feed = Subscribe to my calendar of these meetings
+
+## Errors
+error-summary-heading = Your answer was not saved
+error-summary = Please correct what is marked below, then send it again.
+error-unknown-option = This form lists a date the poll no longer has. Reload the page and answer again.
+error-choice = Choose yes, if need be or no.
+error-if-need-be = This poll does not offer “if need be”.
+error-comment-long = The comment is too long: at most { $max } characters.
+error-comment-invalid = The comment contains characters that cannot be saved.
+error-name-required = Enter your name.
+error-name-invalid = Enter a name of at most { $max } characters, on one line.
+error-closed = Voting is closed, so your answer was not saved.
+error-too-many = Too many answers have come from your network just now. Please try again in a minute.
+not-found-heading = This link does not work
+not-found-text = It may have been replaced by a newer one, or the poll was deleted. Ask the organiser for your current link.
+invite-only-text = This poll is by invitation only: use the personal link you were sent.

@@ -1,0 +1,84 @@
+# Páginas de miembros de Convene: español. Los mismos mensajes que en.ftl.
+
+## Fechas y horas
+format-day = %A, %-d de %B de %Y
+format-time = %H:%M
+when-timed = { $day }, { $start }–{ $end }
+when-timed-span = { $start_day } { $start } – { $end_day } { $end }
+when-all-day-range = { $start } – { $end }
+utc-offset = UTC{ $offset }
+
+## Marco de la página
+site-name = Convene
+footer = Convene: encuestas de fechas entre husos horarios.
+language-label = Idioma
+zone-legend = Huso horario
+zone-label = Mostrar las horas en
+zone-submit = Mostrar
+zone-current = Las horas se muestran en { $zone }.
+zone-error = «{ $zone }» no es un huso horario. Elija uno de la lista.
+location-label = Lugar
+deadline = La votación se cierra el { $when }.
+
+## Quién responde
+greeting-invited = Hola, { $name }: ¿cuáles de estas fechas le convienen?
+greeting-open = ¿Cuáles de estas fechas le convienen? Cualquier persona que tenga esta página puede responder.
+greeting-respondent = Hola, { $name }: esta es su respuesta. Puede modificarla hasta que se cierre la votación.
+no-answer-yet = Todavía no ha respondido.
+
+## Estados de la encuesta
+status-closed = La votación está cerrada. Las respuestas ya no pueden modificarse.
+status-cancelled = Esta encuesta se ha cancelado. No se elegirá ninguna fecha.
+status-confirmed = La fecha está confirmada.
+saved = Gracias. Su respuesta se ha guardado; puede modificarla hasta que se cierre la votación.
+private-link-intro = Guarde este enlace privado para consultar o modificar su respuesta más adelante. Quien lo tenga puede modificar su respuesta, así que no lo comparta.
+private-link-label = Su enlace privado
+
+## El formulario
+options-heading = Las fechas
+choice-yes = Sí
+choice-if-need-be = Si es necesario
+choice-no = No
+outside-social-hours = Fuera de su horario habitual ({ $start }–{ $end }, hora local)
+name-label = Su nombre
+comment-label = Comentario (opcional)
+comment-hint = Como máximo { $max } caracteres.
+submit-first = Enviar mi respuesta
+submit-change = Guardar mis cambios
+
+## Resultados
+results-heading = Respuestas hasta ahora
+results-final-heading = Respuestas
+results-yes = Sí
+results-if-need-be = Si es necesario
+results-no = No
+results-no-answer = Sin respuesta
+results-leading = En cabeza
+results-respondents = { $count ->
+    [one] Una respuesta hasta ahora.
+   *[other] { $count } respuestas hasta ahora.
+}
+results-after-voting = Las respuestas de los demás se muestran cuando usted haya respondido.
+results-organisers-only = Solo la persona organizadora ve las respuestas de esta encuesta.
+results-counts-only = Esta encuesta solo muestra totales: los nombres y las respuestas individuales nunca se muestran.
+
+## Una vez confirmada
+confirmed-heading = La fecha elegida
+add-to-calendar = Añadirla a mi calendario (archivo .ics)
+subscribe-feed = Suscribirme al calendario de estas reuniones
+
+## Errores
+error-summary-heading = Su respuesta no se ha guardado
+error-summary = Corrija lo que se indica a continuación y vuelva a enviarla.
+error-unknown-option = Este formulario incluye una fecha que la encuesta ya no tiene. Vuelva a cargar la página y responda de nuevo.
+error-choice = Elija sí, si es necesario o no.
+error-if-need-be = Esta encuesta no ofrece «si es necesario».
+error-comment-long = El comentario es demasiado largo: como máximo { $max } caracteres.
+error-comment-invalid = El comentario contiene caracteres que no pueden guardarse.
+error-name-required = Escriba su nombre.
+error-name-invalid = Escriba un nombre de { $max } caracteres como máximo, en una sola línea.
+error-closed = La votación está cerrada, por lo que su respuesta no se ha guardado.
+error-too-many = En este momento han llegado demasiadas respuestas desde su red. Vuelva a intentarlo dentro de un minuto.
+not-found-heading = Este enlace no funciona
+not-found-text = Puede que se haya sustituido por uno más reciente o que la encuesta se haya eliminado. Pida su enlace actual a la persona organizadora.
+invite-only-text = Esta encuesta es solo por invitación: utilice el enlace personal que recibió.

@@ -1,0 +1,84 @@
+# Pages des membres de Convene : français. Mêmes messages que en.ftl.
+
+## Dates et heures
+format-day = %A %-d %B %Y
+format-time = %H:%M
+when-timed = { $day }, { $start }–{ $end }
+when-timed-span = { $start_day } { $start } – { $end_day } { $end }
+when-all-day-range = { $start } – { $end }
+utc-offset = UTC{ $offset }
+
+## Cadre de la page
+site-name = Convene
+footer = Convene : des sondages de dates à travers les fuseaux horaires.
+language-label = Langue
+zone-legend = Fuseau horaire
+zone-label = Afficher les heures dans le fuseau
+zone-submit = Afficher
+zone-current = Les heures sont affichées dans le fuseau { $zone }.
+zone-error = « { $zone } » n’est pas un fuseau horaire. Choisissez-en un dans la liste.
+location-label = Lieu
+deadline = Le vote est ouvert jusqu’au { $when }.
+
+## Qui répond
+greeting-invited = Bonjour { $name }, parmi ces dates, lesquelles vous conviennent ?
+greeting-open = Parmi ces dates, lesquelles vous conviennent ? Toute personne disposant de cette page peut répondre.
+greeting-respondent = Bonjour { $name }, voici votre réponse. Vous pouvez la modifier jusqu’à la clôture du vote.
+no-answer-yet = Vous n’avez pas encore répondu.
+
+## États du sondage
+status-closed = Le vote est clos. Les réponses ne peuvent plus être modifiées.
+status-cancelled = Ce sondage a été annulé. Aucune date ne sera retenue.
+status-confirmed = La date est confirmée.
+saved = Merci. Votre réponse est enregistrée ; vous pouvez la modifier jusqu’à la clôture du vote.
+private-link-intro = Conservez ce lien personnel pour consulter ou modifier votre réponse plus tard. Quiconque le possède peut modifier votre réponse : ne le partagez pas.
+private-link-label = Votre lien personnel
+
+## Le formulaire
+options-heading = Les dates
+choice-yes = Oui
+choice-if-need-be = Si nécessaire
+choice-no = Non
+outside-social-hours = En dehors de vos heures habituelles ({ $start }–{ $end }, heure locale)
+name-label = Votre nom
+comment-label = Commentaire (facultatif)
+comment-hint = { $max } caractères au plus.
+submit-first = Envoyer ma réponse
+submit-change = Enregistrer mes modifications
+
+## Résultats
+results-heading = Réponses à ce jour
+results-final-heading = Réponses
+results-yes = Oui
+results-if-need-be = Si nécessaire
+results-no = Non
+results-no-answer = Sans réponse
+results-leading = En tête
+results-respondents = { $count ->
+    [one] { $count } réponse à ce jour.
+   *[other] { $count } réponses à ce jour.
+}
+results-after-voting = Les réponses des autres s’affichent une fois que vous avez répondu.
+results-organisers-only = Seul l’organisateur voit les réponses à ce sondage.
+results-counts-only = Ce sondage n’affiche que des totaux : les noms et les réponses individuelles ne sont jamais montrés.
+
+## Une fois confirmé
+confirmed-heading = La date retenue
+add-to-calendar = L’ajouter à mon agenda (fichier .ics)
+subscribe-feed = M’abonner à l’agenda de ces réunions
+
+## Erreurs
+error-summary-heading = Votre réponse n’a pas été enregistrée
+error-summary = Corrigez les éléments signalés ci-dessous, puis envoyez-la de nouveau.
+error-unknown-option = Ce formulaire comporte une date qui ne figure plus dans le sondage. Rechargez la page et répondez de nouveau.
+error-choice = Choisissez oui, si nécessaire ou non.
+error-if-need-be = Ce sondage ne propose pas « si nécessaire ».
+error-comment-long = Le commentaire est trop long : { $max } caractères au plus.
+error-comment-invalid = Le commentaire contient des caractères qui ne peuvent pas être enregistrés.
+error-name-required = Indiquez votre nom.
+error-name-invalid = Indiquez un nom d’au plus { $max } caractères, sur une seule ligne.
+error-closed = Le vote est clos : votre réponse n’a donc pas été enregistrée.
+error-too-many = Trop de réponses proviennent de votre réseau en ce moment. Veuillez réessayer dans une minute.
+not-found-heading = Ce lien ne fonctionne pas
+not-found-text = Il a peut-être été remplacé par un lien plus récent, ou le sondage a été supprimé. Demandez votre lien actuel à l’organisateur.
+invite-only-text = Ce sondage est réservé aux personnes invitées : utilisez le lien personnel qui vous a été envoyé.

@@ -1,0 +1,83 @@
+# Convene 成员页面：简体中文。消息与 en.ftl 一一对应。
+
+## 日期和时间
+format-day = %Y年%-m月%-d日%A
+format-time = %H:%M
+when-timed = { $day }，{ $start }–{ $end }
+when-timed-span = { $start_day } { $start } 至 { $end_day } { $end }
+when-all-day-range = { $start } 至 { $end }
+utc-offset = UTC{ $offset }
+
+## 页面框架
+site-name = Convene
+footer = Convene：跨时区的日期投票。
+language-label = 语言
+zone-legend = 时区
+zone-label = 时间显示时区
+zone-submit = 显示
+zone-current = 时间以 { $zone } 时区显示。
+zone-error = “{ $zone }”不是时区。请从列表中选择。
+location-label = 地点
+deadline = 投票截止时间：{ $when }。
+
+## 答复者
+greeting-invited = { $name }，您好！以下哪些日期适合您？
+greeting-open = 以下哪些日期适合您？任何持有此页面的人都可以答复。
+greeting-respondent = { $name }，您好！这是您的答复。投票截止前您可以随时修改。
+no-answer-yet = 您尚未答复。
+
+## 投票状态
+status-closed = 投票已截止，答复不能再修改。
+status-cancelled = 本次投票已取消，不会确定任何日期。
+status-confirmed = 日期已确定。
+saved = 谢谢！您的答复已保存；投票截止前您可以随时修改。
+private-link-intro = 请保存此专用链接，以便日后查看或修改您的答复。持有该链接的任何人都能修改您的答复，请勿分享。
+private-link-label = 您的专用链接
+
+## 表单
+options-heading = 备选日期
+choice-yes = 可以
+choice-if-need-be = 如有必要
+choice-no = 不行
+outside-social-hours = 不在您的通常时间内（当地时间 { $start }–{ $end }）
+name-label = 您的姓名
+comment-label = 备注（可选）
+comment-hint = 最多 { $max } 个字符。
+submit-first = 提交答复
+submit-change = 保存修改
+
+## 结果
+results-heading = 目前的答复
+results-final-heading = 答复
+results-yes = 可以
+results-if-need-be = 如有必要
+results-no = 不行
+results-no-answer = 未答复
+results-leading = 领先
+results-respondents = { $count ->
+   *[other] 目前共有 { $count } 份答复。
+}
+results-after-voting = 您答复之后即可看到其他人的答复。
+results-organisers-only = 只有组织者能看到本次投票的答复。
+results-counts-only = 本次投票只显示统计数字，从不显示姓名和个人答复。
+
+## 确定之后
+confirmed-heading = 确定的日期
+add-to-calendar = 添加到我的日历（.ics 文件）
+subscribe-feed = 订阅这些会议的日历
+
+## 错误
+error-summary-heading = 您的答复未保存
+error-summary = 请更正下面标出的内容，然后重新提交。
+error-unknown-option = 此表单包含本次投票中已不存在的日期。请刷新页面后重新答复。
+error-choice = 请选择“可以”“如有必要”或“不行”。
+error-if-need-be = 本次投票不提供“如有必要”选项。
+error-comment-long = 备注太长：最多 { $max } 个字符。
+error-comment-invalid = 备注中含有无法保存的字符。
+error-name-required = 请输入您的姓名。
+error-name-invalid = 请输入不超过 { $max } 个字符的单行姓名。
+error-closed = 投票已截止，因此您的答复未保存。
+error-too-many = 您所在的网络刚刚提交了太多答复。请一分钟后再试。
+not-found-heading = 此链接无效
+not-found-text = 它可能已被新链接取代，或者投票已被删除。请向组织者索取您当前的链接。
+invite-only-text = 本次投票仅限受邀者参加：请使用发给您的专用链接。

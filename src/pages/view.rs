@@ -1,0 +1,688 @@
+//! What a page shows, gathered from the store and written out in the
+//! visitor's language and zone: the poll, its options, the visitor's answer
+//! (or what they just typed, beside its errors), the results as the poll
+//! allows, the confirmed date.
+
+use std::sync::LazyLock;
+
+use askama::Template;
+use chrono::{DateTime, Utc};
+use fluent_bundle::FluentValue;
+use poem::Request;
+use poem::Response;
+use poem::http::StatusCode;
+use uuid::Uuid;
+
+use super::form::{self, FormError, Posted};
+use super::http::{CSS_HREF, PageQuery, accept_language, html};
+use super::i18n::Lang;
+use crate::api::auth::Reader;
+use crate::api::results::ensure_results_visible;
+use crate::domain::ballot::Ballot;
+use crate::domain::poll::{Choice, Poll, PollStatus, ResultsVisibility, Voting};
+use crate::domain::ranking;
+use crate::domain::standing::Standing;
+use crate::domain::time::{Slot, SocialHours, Zone};
+use crate::domain::token::TokenKind;
+use crate::error::Error;
+use crate::store::Store;
+use crate::store::invitations::InvitationGrant;
+use crate::store::responses::{ResponseGrant, StoredResponse};
+
+/// Whose page it is.
+#[derive(Debug, Clone)]
+pub enum Visitor {
+    /// An invited member, by their invitation token.
+    Member(InvitationGrant),
+    /// An open poll's respondent, by their edit token.
+    Respondent(ResponseGrant),
+    /// Anyone, on an open poll's public page.
+    Anyone(Uuid),
+}
+
+/// How the page comes to be shown.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Asked for (200).
+    Shown,
+    /// The form had errors: shown beside their fields, nothing saved (422).
+    Refused(Posted, Vec<FormError>),
+    /// Voting closed before the answer came (409).
+    Closed,
+    /// The poll changed under the form (an option deleted): reload (409).
+    Stale,
+    /// Too many anonymous answers from this network (429).
+    TooMany,
+}
+
+/// A page, loaded and ready to render.
+pub struct Page {
+    pub poll: Poll,
+    pub lang: Lang,
+    visitor: Visitor,
+    /// The personal token of the page's address (empty on the open page).
+    token: String,
+    base: String,
+    query: PageQuery,
+    zone: Zone,
+    /// Set when `?tz=` is not a zone: the page keeps the default one.
+    zone_error: Option<String>,
+    answer: Option<StoredResponse>,
+    standing: Option<Standing>,
+    /// Why the results are not shown, if they are not.
+    results_hidden: Option<&'static str>,
+    /// A member's calendar feed as `webcal://`, written again from the
+    /// invitation's salt.
+    feed_webcal: Option<String>,
+    now: DateTime<Utc>,
+}
+
+impl Page {
+    /// Everything a page shows; `None` when its poll is gone.
+    pub async fn load(
+        store: &Store,
+        base: &str,
+        req: &Request,
+        visitor: Visitor,
+        token: &str,
+        query: PageQuery,
+    ) -> Result<Option<Page>, Error> {
+        let poll_id = match &visitor {
+            Visitor::Member(g) => g.poll_id,
+            Visitor::Respondent(g) => g.poll_id,
+            Visitor::Anyone(id) => *id,
+        };
+        let Some((poll, tallies)) = store.poll_with_tallies(poll_id).await? else {
+            return Ok(None);
+        };
+        let member_language = match &visitor {
+            Visitor::Member(g) => g.language.as_deref(),
+            _ => None,
+        };
+        let lang = Lang::negotiate(query.lang.as_deref(), member_language, accept_language(req));
+        let own_zone = match &visitor {
+            Visitor::Member(g) => g.zone,
+            _ => poll.zone,
+        };
+        let (zone, zone_error) = match query.tz.as_deref().map(Zone::parse) {
+            None => (own_zone, None),
+            Some(Ok(z)) => (z, None),
+            Some(Err(_)) => (
+                own_zone,
+                Some(lang.t_with(
+                    "zone-error",
+                    &[("zone", query.tz.clone().unwrap_or_default().into())],
+                )),
+            ),
+        };
+        let answer = match &visitor {
+            Visitor::Member(g) => store.response_of_invitation(g.invitation_id).await?,
+            Visitor::Respondent(g) => store.response(g.response_id).await?,
+            Visitor::Anyone(_) => None,
+        };
+        let reader = match &visitor {
+            Visitor::Member(g) => Reader::Invitee(g.clone()),
+            Visitor::Respondent(g) => Reader::Respondent(*g),
+            Visitor::Anyone(_) => Reader::Anonymous,
+        };
+        let (standing, results_hidden) = match ensure_results_visible(&poll, &reader) {
+            Ok(()) => (Some(store.standing(poll.clone(), tallies).await?), None),
+            Err(_) => (
+                None,
+                Some(match poll.settings.results_visibility {
+                    ResultsVisibility::AfterVoting => "results-after-voting",
+                    _ => "results-organisers-only",
+                }),
+            ),
+        };
+        let feed_webcal = match &visitor {
+            Visitor::Member(InvitationGrant {
+                link_salt: Some(salt),
+                ..
+            }) => {
+                let feed = store.link_key().await?.derive(TokenKind::Feed, salt);
+                Some(crate::links::feed_urls(base, &feed.secret).1)
+            }
+            _ => None,
+        };
+        Ok(Some(Page {
+            feed_webcal,
+            poll,
+            lang,
+            visitor,
+            token: token.to_string(),
+            base: base.to_string(),
+            query,
+            zone,
+            zone_error,
+            answer,
+            standing,
+            results_hidden,
+            now: Utc::now(),
+        }))
+    }
+
+    fn can_vote(&self) -> bool {
+        self.poll.status_at(self.now) == PollStatus::Open
+    }
+
+    /// Reads a posted form: the ballot to record, or the outcome to show.
+    pub fn check(&self, body: &[u8], name_required: bool) -> Result<Ballot, Outcome> {
+        if !self.can_vote() {
+            return Err(Outcome::Closed);
+        }
+        form::read(body, &self.poll, name_required)
+            .map_err(|(posted, errors)| Outcome::Refused(posted, errors))
+    }
+
+    /// The page's own path (relative to the service).
+    fn path(&self) -> String {
+        match &self.visitor {
+            Visitor::Anyone(id) => format!("/p/{id}"),
+            _ => crate::links::vote_url("", &self.token),
+        }
+    }
+
+    /// Renders the page with the outcome's status.
+    pub fn render(self, outcome: Outcome) -> Response {
+        let lang = self.lang;
+        let now = self.now;
+        let status = match &outcome {
+            Outcome::Shown if self.zone_error.is_some() => StatusCode::BAD_REQUEST,
+            Outcome::Shown => StatusCode::OK,
+            Outcome::Refused(..) => StatusCode::UNPROCESSABLE_ENTITY,
+            Outcome::Closed | Outcome::Stale => StatusCode::CONFLICT,
+            Outcome::TooMany => StatusCode::TOO_MANY_REQUESTS,
+        };
+        let (posted, form_errors) = match outcome {
+            Outcome::Refused(posted, errors) => (Some(posted), errors),
+            _ => (None, Vec::new()),
+        };
+        let mut errors: Vec<SummaryError> = Vec::new();
+        let error_text = |e: &FormError| match e {
+            FormError::Comment("error-comment-long") => {
+                lang.t_with(e.message(), &[("max", form::COMMENT_MAX.into())])
+            }
+            FormError::Name("error-name-invalid") => {
+                lang.t_with(e.message(), &[("max", form::NAME_MAX.into())])
+            }
+            _ => lang.t(e.message()),
+        };
+        for e in &form_errors {
+            let anchor = match e {
+                FormError::UnknownOption => "options".to_string(),
+                FormError::Choice(id, _) => format!("option-{id}"),
+                FormError::Name(_) => "name".to_string(),
+                FormError::Comment(_) => "comment".to_string(),
+            };
+            errors.push(SummaryError {
+                anchor,
+                text: error_text(e),
+            });
+        }
+        match status {
+            StatusCode::CONFLICT if !self.can_vote() => errors.push(SummaryError {
+                anchor: "options".into(),
+                text: lang.t("error-closed"),
+            }),
+            StatusCode::CONFLICT => errors.push(SummaryError {
+                anchor: "options".into(),
+                text: lang.t("error-unknown-option"),
+            }),
+            StatusCode::TOO_MANY_REQUESTS => errors.push(SummaryError {
+                anchor: "options".into(),
+                text: lang.t("error-too-many"),
+            }),
+            _ => {}
+        }
+        let field_error = |pick: &dyn Fn(&FormError) -> bool| {
+            form_errors.iter().find(|e| pick(e)).map(error_text)
+        };
+
+        let status_now = self.poll.status_at(now);
+        let status_note = match status_now {
+            PollStatus::Open => None,
+            PollStatus::Closed => Some(lang.t("status-closed")),
+            PollStatus::Cancelled => Some(lang.t("status-cancelled")),
+            PollStatus::Confirmed => Some(lang.t("status-confirmed")),
+        };
+        let social = match &self.visitor {
+            Visitor::Member(g) => Some((g.zone, g.social_hours)),
+            _ => None,
+        };
+        let chosen = |option: Uuid| -> Option<Choice> {
+            match &posted {
+                Some(p) => p
+                    .choices
+                    .iter()
+                    .find(|(o, _)| *o == option)
+                    .map(|(_, c)| *c),
+                None => self
+                    .answer
+                    .as_ref()
+                    .and_then(|a| a.votes.iter().find(|(o, _)| *o == option).map(|(_, c)| *c)),
+            }
+        };
+        let options: Vec<OptionRow> = self
+            .poll
+            .options
+            .iter()
+            .map(|o| {
+                let (when, offset) = when(lang, &o.slot, self.zone);
+                OptionRow {
+                    id: o.id.to_string(),
+                    when,
+                    offset,
+                    outside: social.and_then(|(zone, hours)| outside(lang, &o.slot, zone, hours)),
+                    choice: chosen(o.id).map(Choice::as_str),
+                    error: field_error(&|e| matches!(e, FormError::Choice(id, _) if *id == o.id)),
+                }
+            })
+            .collect();
+        let confirmed = match (status_now, self.poll.confirmed_option) {
+            (PollStatus::Confirmed, Some(id)) => {
+                self.poll.options.iter().find(|o| o.id == id).map(|o| {
+                    let (when, offset) = when(lang, &o.slot, self.zone);
+                    Confirmed {
+                        when,
+                        offset,
+                        ics_url: match &self.visitor {
+                            Visitor::Anyone(id) => format!("/api/v1/polls/{id}/event.ics"),
+                            _ => format!("{}/event.ics", self.path()),
+                        },
+                        webcal_url: self.feed_webcal.clone(),
+                    }
+                })
+            }
+            _ => None,
+        };
+        let greeting = match &self.visitor {
+            Visitor::Member(g) => lang.t_with(
+                "greeting-invited",
+                &[("name", g.member_name.as_str().into())],
+            ),
+            Visitor::Respondent(_) => lang.t_with(
+                "greeting-respondent",
+                &[(
+                    "name",
+                    self.answer
+                        .as_ref()
+                        .map(|a| a.name.as_str())
+                        .unwrap_or("")
+                        .into(),
+                )],
+            ),
+            Visitor::Anyone(_) => lang.t("greeting-open"),
+        };
+        let deadline = match (status_now, self.poll.deadline) {
+            (PollStatus::Open, Some(d)) => {
+                let local = self.zone.local(d);
+                let text = format!(
+                    "{} {} {}",
+                    lang.day(local.date()),
+                    lang.time(local),
+                    offset_label(lang, self.zone, d)
+                );
+                Some(lang.t_with("deadline", &[("when", text.into())]))
+            }
+            _ => None,
+        };
+        let results = self.standing.as_ref().map(|standing| {
+            let evaluation = ranking::evaluate(standing);
+            let mut rows: Vec<_> = evaluation.options.iter().collect();
+            rows.sort_by_key(|o| o.number);
+            // Invited members who have not answered at all count as "no
+            // answer" on every option, beside respondents who skipped it.
+            let silent = (standing.roster.len() as i64 - standing.tallies.responses).max(0);
+            let invite_only = self.poll.settings.voting == Voting::InviteOnly;
+            ResultsBlock {
+                heading: lang.t(if status_now == PollStatus::Open {
+                    "results-heading"
+                } else {
+                    "results-final-heading"
+                }),
+                note: self
+                    .poll
+                    .settings
+                    .aggregate_only
+                    .then(|| lang.t("results-counts-only")),
+                respondents: Some(lang.t_with(
+                    "results-respondents",
+                    &[("count", FluentValue::from(standing.tallies.responses))],
+                )),
+                rows: rows
+                    .into_iter()
+                    .map(|o| ResultRow {
+                        when: when(lang, &o.option.slot, self.zone).0,
+                        yes: o.yes,
+                        if_need_be: o.if_need_be,
+                        no: o.no,
+                        no_answer: invite_only.then_some(o.no_answer + silent),
+                        leading: o.ranked.rank == 1 && o.yes + o.if_need_be > 0,
+                    })
+                    .collect(),
+            }
+        });
+        let carried = self.query.carried();
+        let with_query = |path: String| {
+            if carried.is_empty() {
+                path
+            } else {
+                format!("{path}?{carried}")
+            }
+        };
+        let lang_links = Lang::ALL
+            .into_iter()
+            .map(|l| {
+                let mut pairs = vec![("lang", l.code().to_string())];
+                if let Some(tz) = &self.query.tz {
+                    pairs.push(("tz", tz.clone()));
+                }
+                LangLink {
+                    code: l.code(),
+                    endonym: l.endonym(),
+                    href: format!(
+                        "?{}",
+                        serde_urlencoded::to_string(pairs).unwrap_or_default()
+                    ),
+                    current: l == lang,
+                }
+            })
+            .collect();
+        let ask_name = matches!(self.visitor, Visitor::Anyone(_));
+        let comment = match &posted {
+            Some(p) => p.comment.clone(),
+            None => self
+                .answer
+                .as_ref()
+                .map(|a| a.comment.clone())
+                .unwrap_or_default(),
+        };
+        let private_link = match &self.visitor {
+            Visitor::Respondent(_) if self.query.saved => {
+                Some(crate::links::vote_url(&self.base, &self.token))
+            }
+            _ => None,
+        };
+        let selected_zone = self.zone.name();
+        let page = PageHtml {
+            lang,
+            title: &self.poll.title,
+            css_href: &CSS_HREF,
+            lang_links,
+            errors,
+            saved: self.query.saved && posted.is_none(),
+            private_link,
+            status_note,
+            confirmed,
+            greeting,
+            description: &self.poll.description,
+            location: &self.poll.location,
+            deadline,
+            zone_action: self.path(),
+            zone_note: lang.t_with("zone-current", &[("zone", selected_zone.into())]),
+            zone_error: self.zone_error.clone(),
+            zone_groups: &ZONES,
+            extra_zone: (!ZONES.iter().any(|(_, zs)| zs.contains(&selected_zone)))
+                .then_some(selected_zone),
+            selected_zone,
+            explicit_lang: self
+                .query
+                .lang
+                .as_deref()
+                .and_then(Lang::parse)
+                .map(Lang::code),
+            action: with_query(self.path()),
+            show_no_answer_yet: self.answer.is_none() && !ask_name && posted.is_none(),
+            ask_name,
+            name_value: posted.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+            name_error: field_error(&|e| matches!(e, FormError::Name(_))),
+            name_max: form::NAME_MAX,
+            can_vote: self.can_vote(),
+            options,
+            allow_if_need_be: self.poll.settings.allow_if_need_be,
+            comment,
+            comment_hint: lang.t_with("comment-hint", &[("max", form::COMMENT_MAX.into())]),
+            comment_error: field_error(&|e| matches!(e, FormError::Comment(_))),
+            comment_max: form::COMMENT_MAX,
+            submit_label: lang.t(if self.answer.is_some() {
+                "submit-change"
+            } else {
+                "submit-first"
+            }),
+            results,
+            results_hidden: if self.standing.is_none() {
+                self.results_hidden.map(|id| lang.t(id))
+            } else {
+                None
+            },
+        };
+        html(status, page.render().unwrap_or_else(|e| format!("{e}")))
+    }
+}
+
+/// Where a vote lands: the page with its confirmation, keeping the
+/// visitor's language and zone.
+pub fn confirmation_url(path: &str, q: &PageQuery) -> String {
+    let carried = q.carried();
+    if carried.is_empty() {
+        format!("{path}?saved=1")
+    } else {
+        format!("{path}?saved=1&{carried}")
+    }
+}
+
+/// An option's time in `zone`, written in the language, and its offset
+/// from UTC ("UTC+02:00"); all-day options are dates, the same everywhere.
+fn when(lang: Lang, slot: &Slot, zone: Zone) -> (String, String) {
+    match *slot {
+        Slot::AllDay { start, end } if start == end => (lang.day(start), String::new()),
+        Slot::AllDay { start, end } => (
+            lang.t_with(
+                "when-all-day-range",
+                &[
+                    ("start", lang.day(start).into()),
+                    ("end", lang.day(end).into()),
+                ],
+            ),
+            String::new(),
+        ),
+        Slot::Timed { start, end } => {
+            let (s, e) = (zone.local(start), zone.local(end));
+            let text = if s.date() == e.date() {
+                lang.t_with(
+                    "when-timed",
+                    &[
+                        ("day", lang.day(s.date()).into()),
+                        ("start", lang.time(s).into()),
+                        ("end", lang.time(e).into()),
+                    ],
+                )
+            } else {
+                lang.t_with(
+                    "when-timed-span",
+                    &[
+                        ("start_day", lang.day(s.date()).into()),
+                        ("start", lang.time(s).into()),
+                        ("end_day", lang.day(e.date()).into()),
+                        ("end", lang.time(e).into()),
+                    ],
+                )
+            };
+            (text, offset_label(lang, zone, start))
+        }
+    }
+}
+
+fn offset_label(lang: Lang, zone: Zone, at: DateTime<Utc>) -> String {
+    lang.t_with(
+        "utc-offset",
+        &[("offset", zone.offset_at(at).to_string().into())],
+    )
+}
+
+/// The warning for an option outside the member's social hours, read in
+/// the member's own zone (whatever zone the page shows).
+fn outside(lang: Lang, slot: &Slot, zone: Zone, hours: SocialHours) -> Option<String> {
+    let Slot::Timed { start, end } = *slot else {
+        return None;
+    };
+    if hours.cover(zone, start, end) {
+        return None;
+    }
+    Some(lang.t_with(
+        "outside-social-hours",
+        &[
+            ("start", hours.start.format("%H:%M").to_string().into()),
+            ("end", hours.end.format("%H:%M").to_string().into()),
+        ],
+    ))
+}
+
+/// The zones the picker offers: the IANA regions' zones, by region, then UTC.
+static ZONES: LazyLock<Vec<(&'static str, Vec<&'static str>)>> = LazyLock::new(|| {
+    const REGIONS: [&str; 9] = [
+        "Africa",
+        "America",
+        "Antarctica",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    ];
+    let mut groups: Vec<(&'static str, Vec<&'static str>)> =
+        REGIONS.iter().map(|r| (*r, Vec::new())).collect();
+    for tz in chrono_tz::TZ_VARIANTS {
+        let name = tz.name();
+        if let Some((region, _)) = name.split_once('/')
+            && let Some(group) = groups.iter_mut().find(|(r, _)| *r == region)
+        {
+            group.1.push(name);
+        }
+    }
+    for (_, zones) in &mut groups {
+        zones.sort_unstable();
+    }
+    groups.push(("UTC", vec!["UTC"]));
+    groups
+});
+
+struct LangLink {
+    code: &'static str,
+    endonym: &'static str,
+    href: String,
+    current: bool,
+}
+
+struct SummaryError {
+    anchor: String,
+    text: String,
+}
+
+struct OptionRow {
+    id: String,
+    when: String,
+    offset: String,
+    outside: Option<String>,
+    choice: Option<&'static str>,
+    error: Option<String>,
+}
+
+impl OptionRow {
+    fn is(&self, choice: &str) -> bool {
+        self.choice == Some(choice)
+    }
+}
+
+struct Confirmed {
+    when: String,
+    offset: String,
+    ics_url: String,
+    webcal_url: Option<String>,
+}
+
+struct ResultsBlock {
+    heading: String,
+    note: Option<String>,
+    respondents: Option<String>,
+    rows: Vec<ResultRow>,
+}
+
+struct ResultRow {
+    when: String,
+    yes: i64,
+    if_need_be: i64,
+    no: i64,
+    no_answer: Option<i64>,
+    leading: bool,
+}
+
+#[derive(Template)]
+#[template(path = "page.html")]
+struct PageHtml<'a> {
+    lang: Lang,
+    title: &'a str,
+    css_href: &'a str,
+    lang_links: Vec<LangLink>,
+    errors: Vec<SummaryError>,
+    saved: bool,
+    private_link: Option<String>,
+    status_note: Option<String>,
+    confirmed: Option<Confirmed>,
+    greeting: String,
+    description: &'a str,
+    location: &'a str,
+    deadline: Option<String>,
+    zone_action: String,
+    zone_note: String,
+    zone_error: Option<String>,
+    zone_groups: &'a [(&'static str, Vec<&'static str>)],
+    extra_zone: Option<&'static str>,
+    selected_zone: &'static str,
+    explicit_lang: Option<&'static str>,
+    action: String,
+    show_no_answer_yet: bool,
+    ask_name: bool,
+    name_value: String,
+    name_error: Option<String>,
+    name_max: usize,
+    can_vote: bool,
+    options: Vec<OptionRow>,
+    allow_if_need_be: bool,
+    comment: String,
+    comment_hint: String,
+    comment_error: Option<String>,
+    comment_max: usize,
+    submit_label: String,
+    results: Option<ResultsBlock>,
+    results_hidden: Option<String>,
+}
+
+impl PageHtml<'_> {
+    fn is_zone(&self, zone: &str) -> bool {
+        zone == self.selected_zone
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessageHtml<'a> {
+    lang: Lang,
+    heading: &'a str,
+    text: &'a str,
+    css_href: &'a str,
+}
+
+/// A page that only says something.
+pub fn message(lang: Lang, heading: &str, text: &str) -> String {
+    MessageHtml {
+        lang,
+        heading,
+        text,
+        css_href: &CSS_HREF,
+    }
+    .render()
+    .unwrap_or_else(|e| format!("{e}"))
+}
