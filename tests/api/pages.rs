@@ -477,7 +477,7 @@ async fn closed_cancelled_and_confirmed_polls_show_their_state_and_take_no_votes
     .ok(200);
     let page = open(&app, &url, &[]).await;
     assert!(page.has("The date is confirmed."));
-    assert!(page.has("<p class=\"when\"><strong>Friday 10 July 2026, 07:00–10:00</strong> <span class=\"offset\">UTC-04:00</span></p>"), "{}", page.html);
+    assert!(page.has("<p class=\"when\"><strong>Friday 10 July 2026, 07:00–10:00</strong> <span class=\"offset\" dir=\"ltr\">UTC-04:00</span></p>"), "{}", page.html);
     let path = url.strip_prefix(&app.address).unwrap();
     assert!(page.has(&format!("href=\"{path}/event.ics\"")));
     let ics = open(&app, &format!("{path}/event.ics"), &[]).await;
@@ -597,7 +597,10 @@ async fn the_open_page_takes_votes_by_name_and_gives_a_private_link(app: TestApp
     assert_eq!(page.status, 200);
     assert!(page.has("Keep this private link"));
     let private = landing.strip_suffix("?saved=1").unwrap();
-    assert!(page.has(&format!("<code>{}{private}</code>", app.address)));
+    assert!(page.has(&format!(
+        "<code dir=\"ltr\">{}{private}</code>",
+        app.address
+    )));
     assert!(page.has("Hello Bruna"));
     assert!(checked(&page, &poll, 2, "if_need_be"));
     let listed = app.get(&responses, None).await;
