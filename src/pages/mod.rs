@@ -141,7 +141,8 @@ async fn personal_vote(
         Visitor::Respondent(g) => Voter::Respondent {
             response_id: g.response_id,
         },
-        Visitor::Anyone(_) => unreachable!("a token names a member or a respondent"),
+        // A token names a member or a respondent, never the open page.
+        Visitor::Anyone(_) => return Ok(not_found(browser_lang(req, &q))),
     };
     let body = body.into_bytes().await.unwrap_or_default();
     let Some(page) = view::Page::load(&store, &base.0.0, req, visitor, &token, q.clone())
@@ -172,15 +173,10 @@ async fn personal_event(
     store: Data<&Store>,
     base: Data<&PublicUrl>,
 ) -> poem::Result<Response> {
-    let reader = match visitor_of(&store, &token).await.map_err(failed)? {
-        Some(Visitor::Member(g)) => Reader::Invitee(g),
-        Some(Visitor::Respondent(g)) => Reader::Respondent(g),
+    let (poll_id, reader) = match visitor_of(&store, &token).await.map_err(failed)? {
+        Some(Visitor::Member(g)) => (g.poll_id, Reader::Invitee(g)),
+        Some(Visitor::Respondent(g)) => (g.poll_id, Reader::Respondent(g)),
         _ => return Ok(not_found(browser_lang(req, &PageQuery::of(req)))),
-    };
-    let poll_id = match &reader {
-        Reader::Invitee(g) => g.poll_id,
-        Reader::Respondent(g) => g.poll_id,
-        _ => unreachable!(),
     };
     let file = crate::api::calendar::event_file(&store, req, &base.0.0, reader, poll_id)
         .await

@@ -143,7 +143,7 @@ fn vote_url(created: &Value, name: &str) -> String {
 }
 
 async fn member_page_shows_the_poll_in_the_member_s_zone_with_safe_headers(app: TestApp) {
-    let (poll, created) = mag_poll(&app, json!({})).await;
+    let (poll, created) = mag_poll(&app, json!({ "deadline": "2027-06-30T12:00:00Z" })).await;
     let url = vote_url(&created, "Anna");
     assert!(
         url.starts_with(&format!("{}/vote/cvn_inv_", app.address)),
@@ -184,6 +184,11 @@ async fn member_page_shows_the_poll_in_the_member_s_zone_with_safe_headers(app: 
     assert!(page.has("Second Open Consultations and MAG Meeting"));
     assert!(page.has("Second Open Consultations: in person in Vienna and online."));
     assert!(page.has("Vienna International Centre"));
+    assert!(
+        page.has("Voting closes on Wednesday 30 June 2027 08:00 UTC-04:00."),
+        "the deadline in the member's zone: {}",
+        page.html
+    );
     // 13:00 in Vienna is 07:00 in New York, shown with its offset.
     assert!(
         page.has("Friday 10 July 2026, 07:00–10:00"),
