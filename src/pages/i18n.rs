@@ -5,7 +5,9 @@
 use std::str::FromStr;
 use std::sync::LazyLock;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+
+use crate::domain::time::{Slot, Zone};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::LanguageIdentifier;
@@ -140,6 +142,57 @@ impl Lang {
     pub fn day(self, d: NaiveDate) -> String {
         d.format_localized(&self.t("format-day"), self.locale())
             .to_string()
+    }
+
+    /// An option's time in `zone`, written in the language, and its offset
+    /// from UTC ("UTC+02:00"); all-day options are dates, the same everywhere.
+    pub fn when(self, slot: &Slot, zone: Zone) -> (String, String) {
+        let lang = self;
+        match *slot {
+            Slot::AllDay { start, end } if start == end => (lang.day(start), String::new()),
+            Slot::AllDay { start, end } => (
+                lang.t_with(
+                    "when-all-day-range",
+                    &[
+                        ("start", lang.day(start).into()),
+                        ("end", lang.day(end).into()),
+                    ],
+                ),
+                String::new(),
+            ),
+            Slot::Timed { start, end } => {
+                let (s, e) = (zone.local(start), zone.local(end));
+                let text = if s.date() == e.date() {
+                    lang.t_with(
+                        "when-timed",
+                        &[
+                            ("day", lang.day(s.date()).into()),
+                            ("start", lang.time(s).into()),
+                            ("end", lang.time(e).into()),
+                        ],
+                    )
+                } else {
+                    lang.t_with(
+                        "when-timed-span",
+                        &[
+                            ("start_day", lang.day(s.date()).into()),
+                            ("start", lang.time(s).into()),
+                            ("end_day", lang.day(e.date()).into()),
+                            ("end", lang.time(e).into()),
+                        ],
+                    )
+                };
+                (text, lang.offset(zone, start))
+            }
+        }
+    }
+
+    /// The offset from UTC of `zone` at `at`, "UTC+02:00".
+    pub fn offset(self, zone: Zone, at: DateTime<Utc>) -> String {
+        self.t_with(
+            "utc-offset",
+            &[("offset", zone.offset_at(at).to_string().into())],
+        )
     }
 
     /// A wall-clock time, "13:00".

@@ -268,7 +268,7 @@ impl Page {
             .options
             .iter()
             .map(|o| {
-                let (when, offset) = when(lang, &o.slot, self.zone);
+                let (when, offset) = lang.when(&o.slot, self.zone);
                 OptionRow {
                     id: o.id.to_string(),
                     when,
@@ -282,7 +282,7 @@ impl Page {
         let confirmed = match (status_now, self.poll.confirmed_option) {
             (PollStatus::Confirmed, Some(id)) => {
                 self.poll.options.iter().find(|o| o.id == id).map(|o| {
-                    let (when, offset) = when(lang, &o.slot, self.zone);
+                    let (when, offset) = lang.when(&o.slot, self.zone);
                     Confirmed {
                         when,
                         offset,
@@ -321,7 +321,7 @@ impl Page {
                     "{} {} {}",
                     lang.day(local.date()),
                     lang.time(local),
-                    offset_label(lang, self.zone, d)
+                    lang.offset(self.zone, d)
                 );
                 Some(lang.t_with("deadline", &[("when", text.into())]))
             }
@@ -353,7 +353,7 @@ impl Page {
                 rows: rows
                     .into_iter()
                     .map(|o| ResultRow {
-                        when: when(lang, &o.option.slot, self.zone).0,
+                        when: lang.when(&o.option.slot, self.zone).0,
                         yes: o.yes,
                         if_need_be: o.if_need_be,
                         no: o.no,
@@ -470,55 +470,6 @@ pub fn confirmation_url(path: &str, q: &PageQuery) -> String {
     } else {
         format!("{path}?saved=1&{carried}")
     }
-}
-
-/// An option's time in `zone`, written in the language, and its offset
-/// from UTC ("UTC+02:00"); all-day options are dates, the same everywhere.
-fn when(lang: Lang, slot: &Slot, zone: Zone) -> (String, String) {
-    match *slot {
-        Slot::AllDay { start, end } if start == end => (lang.day(start), String::new()),
-        Slot::AllDay { start, end } => (
-            lang.t_with(
-                "when-all-day-range",
-                &[
-                    ("start", lang.day(start).into()),
-                    ("end", lang.day(end).into()),
-                ],
-            ),
-            String::new(),
-        ),
-        Slot::Timed { start, end } => {
-            let (s, e) = (zone.local(start), zone.local(end));
-            let text = if s.date() == e.date() {
-                lang.t_with(
-                    "when-timed",
-                    &[
-                        ("day", lang.day(s.date()).into()),
-                        ("start", lang.time(s).into()),
-                        ("end", lang.time(e).into()),
-                    ],
-                )
-            } else {
-                lang.t_with(
-                    "when-timed-span",
-                    &[
-                        ("start_day", lang.day(s.date()).into()),
-                        ("start", lang.time(s).into()),
-                        ("end_day", lang.day(e.date()).into()),
-                        ("end", lang.time(e).into()),
-                    ],
-                )
-            };
-            (text, offset_label(lang, zone, start))
-        }
-    }
-}
-
-fn offset_label(lang: Lang, zone: Zone, at: DateTime<Utc>) -> String {
-    lang.t_with(
-        "utc-offset",
-        &[("offset", zone.offset_at(at).to_string().into())],
-    )
 }
 
 /// The warning for an option outside the member's social hours, read in

@@ -389,7 +389,11 @@ async fn tampered_or_stale_forms_come_back_with_errors_and_change_nothing(app: T
     let page = post_form(&app, &url, &form).await;
     assert_eq!(page.status, 422, "{}", page.html);
     assert!(page.has("role=\"alert\""));
-    assert!(page.has("This form lists a date the poll no longer has"));
+    assert!(page.has("<a href=\"#options\">This form lists a date the poll no longer has"));
+    assert!(
+        page.has("<h2 id=\"options\">"),
+        "the summary's link has a target"
+    );
     assert!(checked(&page, &poll, 0, "yes"), "what was typed is kept");
 
     // A choice the poll does not offer, and one that is not a choice.
