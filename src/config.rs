@@ -86,6 +86,48 @@ pub struct ServeArgs {
     pub metrics_listen: Option<String>,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// Where mail goes. Without an SMTP URL nothing is sent, and the API says
+/// so (`not_configured`) rather than dropping mail silently.
+#[derive(Args, Clone)]
+pub struct MailArgs {
+    /// SMTP server: `smtp://host:port` (plain; `?tls=required` for
+    /// STARTTLS) or `smtps://user:password@host` (TLS).
+    #[arg(long, env = "CONVENE_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of every mail, e.g. `IGF Secretariat <convene@example.org>`.
+    #[arg(
+        long,
+        env = "CONVENE_MAIL_FROM",
+        default_value = "Convene <convene@localhost>"
+    )]
+    pub mail_from: String,
+}
+
+impl std::fmt::Debug for MailArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL may hold the SMTP password.
+        f.debug_struct("MailArgs")
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "(set)"))
+            .field("mail_from", &self.mail_from)
+            .finish()
+    }
+}
+
+impl MailArgs {
+    pub fn mail(&self) -> anyhow::Result<crate::mail::Mail> {
+        let Some(url) = &self.smtp_url else {
+            return Ok(crate::mail::Mail(None));
+        };
+        let mailer = crate::mail::Mailer::new(&crate::mail::MailConfig {
+            smtp_url: url.clone(),
+            from: self.mail_from.clone(),
+        })?;
+        Ok(crate::mail::Mail(Some(mailer)))
+    }
 }
 
 /// What a client may cost the service: how long it may take over a request,
@@ -127,6 +169,7 @@ impl LimitArgs {
                 client_ip_header: self.client_ip_header.clone(),
             },
             metrics_apart: false,
+            mail: crate::mail::Mail(None),
         }
     }
 }

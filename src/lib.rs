@@ -7,10 +7,12 @@
 pub mod api;
 pub mod compression;
 pub mod config;
+pub mod delivery;
 pub mod domain;
 pub mod entity;
 pub mod error;
 pub mod links;
+pub mod mail;
 pub mod metrics;
 pub mod pages;
 pub mod server;

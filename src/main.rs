@@ -81,6 +81,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         );
     }
     let mut options = args.limits.options();
+    options.mail = args.mail.mail()?;
+    if !options.mail.configured() {
+        eprintln!("Mail: not configured (set CONVENE_SMTP_URL); invitations are not mailed.");
+    }
     if let Some(address) = &args.metrics_listen {
         let metrics = tokio::net::TcpListener::bind(address)
             .await

@@ -21,6 +21,9 @@ struct Metrics {
     votes: IntCounter,
     polls: IntGaugeVec,
     pool: IntGaugeVec,
+    deliveries: IntCounterVec,
+    outbox: IntGaugeVec,
+    outbox_oldest_due: prometheus::Gauge,
 }
 
 static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
@@ -62,8 +65,32 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         &["pool", "state"],
     )
     .expect("valid metric");
+    let deliveries = IntCounterVec::new(
+        Opts::new(
+            "convene_outbox_deliveries_total",
+            "Outbox deliveries finished by this instance, by outcome",
+        ),
+        &["outcome"],
+    )
+    .expect("valid metric");
+    let outbox = IntGaugeVec::new(
+        Opts::new(
+            "convene_outbox_rows",
+            "Outbox rows by state (all instances)",
+        ),
+        &["state"],
+    )
+    .expect("valid metric");
+    let outbox_oldest_due = prometheus::Gauge::new(
+        "convene_outbox_oldest_due_seconds",
+        "How long the oldest due outbox row has waited",
+    )
+    .expect("valid metric");
     for m in [
         Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+        Box::new(deliveries.clone()),
+        Box::new(outbox.clone()),
+        Box::new(outbox_oldest_due.clone()),
         Box::new(latency.clone()),
         Box::new(votes.clone()),
         Box::new(polls.clone()),
@@ -78,8 +105,16 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         votes,
         polls,
         pool,
+        deliveries,
+        outbox,
+        outbox_oldest_due,
     }
 });
+
+/// Counts a finished delivery (`sent` or `failed`).
+pub fn outbox_delivered(outcome: &str) {
+    METRICS.deliveries.with_label_values(&[outcome]).inc();
+}
 
 /// Counts a recorded response.
 pub fn vote_recorded() {
@@ -127,6 +162,15 @@ pub async fn scrape(store: Data<&Store>) -> Response {
             }
         }
         Err(e) => tracing::warn!(error = ?e, "metrics: counting polls failed"),
+    }
+    match store.outbox_figures(chrono::Utc::now()).await {
+        Ok(f) => {
+            for (state, n) in [("queued", f.queued), ("sent", f.sent), ("failed", f.failed)] {
+                METRICS.outbox.with_label_values(&[state]).set(n);
+            }
+            METRICS.outbox_oldest_due.set(f.oldest_due_seconds);
+        }
+        Err(e) => tracing::warn!(error = ?e, "metrics: counting the outbox failed"),
     }
     for (pool, size, idle) in store.pool_state() {
         METRICS

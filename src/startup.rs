@@ -22,6 +22,8 @@ pub struct Options {
     /// `/metrics` is served on a listener of its own ([`serve_metrics`]),
     /// not beside the API.
     pub metrics_apart: bool,
+    /// Where mail goes (none: not configured).
+    pub mail: crate::mail::Mail,
 }
 
 /// Every route of the service.
@@ -68,6 +70,7 @@ pub fn app(store: Store, public_url: &str, options: &Options) -> impl poem::Endp
         app = app.at("/metrics", get(crate::metrics::scrape));
     }
     app.data(options.anonymous_writes.clone())
+        .data(options.mail.clone())
         .data(store)
         .data(PublicUrl(public_url.to_string()))
         .around(head_as_get)
@@ -106,6 +109,12 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
     tokio::spawn(prune_rate_limits(store.clone()));
+    tokio::spawn(crate::delivery::run(
+        store.clone(),
+        options.mail.clone(),
+        public_url.clone(),
+    ));
+    tokio::spawn(prune_outbox(store.clone()));
     let app = app(store, &public_url, &options);
     crate::server::run(listener, app, options.timeouts, shutdown).await
 }
@@ -122,6 +131,19 @@ pub async fn serve_metrics(
         .data(store)
         .into_endpoint();
     crate::server::run(listener, app, crate::server::Timeouts::default(), shutdown).await
+}
+
+/// Forgets delivered outbox rows after a week, every hour: their state
+/// (`sent`) has been seen by then, and they hold nothing anyone needs.
+async fn prune_outbox(store: Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let before = chrono::Utc::now() - chrono::Duration::days(7);
+        if let Err(e) = store.prune_outbox(before).await {
+            tracing::warn!(error = ?e, "pruning the outbox failed");
+        }
+    }
 }
 
 /// Forgets rate-limit windows once they are over, every minute. Each

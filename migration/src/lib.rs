@@ -11,6 +11,7 @@ mod m20261126_000004_invitations;
 mod m20261202_000005_group_feeds;
 mod m20261202_000006_rate_limits;
 mod m20261203_000007_member_pages;
+mod m20261203_000008_outbox;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000005_group_feeds::Migration),
             Box::new(m20261202_000006_rate_limits::Migration),
             Box::new(m20261203_000007_member_pages::Migration),
+            Box::new(m20261203_000008_outbox::Migration),
         ]
     }
 }

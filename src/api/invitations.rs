@@ -25,9 +25,11 @@ use crate::domain::standing::Invitee;
 use crate::domain::time::render_utc;
 use crate::domain::token::{LinkKey, TokenKind};
 use crate::error::Error;
+use crate::mail::Mail;
 use crate::store::Store;
 use crate::store::ballots::Voter;
-use crate::store::invitations::{Invitees, IssuedInvitation};
+use crate::store::invitations::{Invitees, IssuedInvitation, QueuedMails};
+use crate::store::outbox::Delivery;
 
 /// Whom to invite: a whole group, or chosen members of your groups.
 #[derive(Object, Deserialize, Debug, Clone)]
@@ -44,6 +46,10 @@ pub struct CreateInvitationsRequest {
     /// are counted but not waited for. Default true.
     #[oai(skip_serializing_if_is_none)]
     pub required: Option<bool>,
+    /// Mail each new invitee with an address their invitation (with their
+    /// personal `vote_url`), through the outbox. Default false.
+    #[oai(skip_serializing_if_is_none)]
+    pub send_email: Option<bool>,
 }
 
 impl poem_openapi::types::Example for CreateInvitationsRequest {
@@ -52,6 +58,7 @@ impl poem_openapi::types::Example for CreateInvitationsRequest {
             group_id: Some(Uuid::from_u128(0x019ac0de_9a0f_7d21_8c3e_5b6a7c8d9e01)),
             member_ids: None,
             required: Some(true),
+            send_email: Some(true),
         }
     }
 }
@@ -111,11 +118,121 @@ pub struct InvitationView {
     /// Their choices (never for aggregate-only polls).
     #[oai(skip_serializing_if_is_none)]
     pub votes: Option<Vec<VoteView>>,
+    /// The invitation mail: `queued` (on its way, or being retried after a
+    /// temporary failure), `sent`, `failed` (see `email_error`),
+    /// `not_configured` (the service has no SMTP server), `no_address` (the
+    /// member has no email). Absent when it was never asked for.
+    #[oai(skip_serializing_if_is_none)]
+    pub email_state: Option<EmailState>,
+    /// Why the mail failed, or why its last try did.
+    #[oai(skip_serializing_if_is_none)]
+    pub email_error: Option<String>,
     /// The member's personal page: they vote there, in their language and
     /// zone, without an API client. It holds their token: send it to them
     /// only. Absent for invitations made before pages existed (reissue).
     #[oai(skip_serializing_if_is_none)]
     pub vote_url: Option<String>,
+}
+
+/// Which invitations to mail.
+#[derive(Object, Deserialize, Debug, Clone, Default)]
+#[oai(rename_all = "snake_case", example)]
+#[serde(deny_unknown_fields)]
+pub struct SendInvitationEmailsRequest {
+    /// Mail these invitations (again, if they were mailed before). Left
+    /// out: every invitee who has not been mailed yet.
+    #[oai(skip_serializing_if_is_none)]
+    pub invitation_ids: Option<Items<Uuid, 1, MAX_MEMBERS_PER_REQUEST>>,
+}
+
+impl poem_openapi::types::Example for SendInvitationEmailsRequest {
+    fn example() -> Self {
+        SendInvitationEmailsRequest::default()
+    }
+}
+
+/// Why an invitation was not mailed.
+#[derive(poem_openapi::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// The member has no email address.
+    NoAddress,
+    /// Mailed before (ask for it by id to mail it again).
+    AlreadyMailed,
+    /// A mail to it is on its way.
+    AlreadyQueued,
+    /// The service has no SMTP server (`CONVENE_SMTP_URL`).
+    NotConfigured,
+}
+
+/// An invitation left out, and why.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+pub struct SkippedMail {
+    pub invitation_id: Uuid,
+    pub reason: SkipReason,
+}
+
+/// What a request to mail invitations did.
+#[derive(Object, Debug, Clone)]
+#[oai(rename_all = "snake_case", example)]
+pub struct MailsQueued {
+    /// Invitations whose mail is now queued; listInvitations shows each
+    /// one's `email_state` as it is sent.
+    pub queued: Vec<Uuid>,
+    pub skipped: Vec<SkippedMail>,
+}
+
+impl poem_openapi::types::Example for MailsQueued {
+    fn example() -> Self {
+        MailsQueued {
+            queued: vec![super::examples::id(0x300), super::examples::id(0x301)],
+            skipped: vec![SkippedMail {
+                invitation_id: super::examples::id(0x302),
+                reason: SkipReason::NoAddress,
+            }],
+        }
+    }
+}
+
+#[derive(ApiResponse)]
+pub enum MailsAccepted {
+    /// Queued: the outbox sends them shortly, retrying temporary failures.
+    #[oai(status = 202, content_type = "application/json")]
+    Accepted(Json<MailsQueued>),
+}
+
+/// Where an invitation's mail is.
+#[derive(poem_openapi::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[oai(rename_all = "snake_case")]
+pub enum EmailState {
+    Queued,
+    Sent,
+    Failed,
+    NotConfigured,
+    NoAddress,
+}
+
+/// An invitation's mail state: the outbox's latest row for it, else what
+/// keeps it from being mailed.
+fn email_state(
+    invitee: &Invitee,
+    delivery: Option<&Delivery>,
+    configured: bool,
+) -> (Option<EmailState>, Option<String>) {
+    match (invitee.email.as_ref(), delivery) {
+        (None, _) => (Some(EmailState::NoAddress), None),
+        (_, Some(d)) => {
+            let state = match d.state.as_str() {
+                "sent" => EmailState::Sent,
+                "failed" => EmailState::Failed,
+                _ => EmailState::Queued,
+            };
+            (Some(state), d.error.clone())
+        }
+        (_, None) if !configured => (Some(EmailState::NotConfigured), None),
+        (_, None) => (None, None),
+    }
 }
 
 /// A new or reissued invitation, with the member's secrets shown only now.
@@ -181,6 +298,7 @@ impl poem_openapi::types::Example for CreatedInvitations {
                             token: format!("cvn_inv_{secret}"),
                             feed_token: format!("cvn_feed_{secret}"),
                         },
+                        Some(true),
                     )
                 })
                 .collect(),
@@ -204,7 +322,15 @@ impl poem_openapi::types::Example for InvitationPage {
                 .into_iter()
                 .map(|i| {
                     let vote_url = links.vote_url(&i);
-                    invitation_view(i, AnswerShown::All, vote_url)
+                    let email = email_state(
+                        &i,
+                        Some(&Delivery {
+                            state: "sent".into(),
+                            error: None,
+                        }),
+                        true,
+                    );
+                    invitation_view(i, AnswerShown::All, vote_url, email)
                 })
                 .collect(),
             next_cursor: None,
@@ -237,10 +363,17 @@ impl Links<'_> {
     }
 }
 
-fn invitation_view(i: Invitee, shown: AnswerShown, vote_url: Option<String>) -> InvitationView {
+fn invitation_view(
+    i: Invitee,
+    shown: AnswerShown,
+    vote_url: Option<String>,
+    email: (Option<EmailState>, Option<String>),
+) -> InvitationView {
     let answer = i.answer.filter(|_| shown != AnswerShown::Nothing);
     InvitationView {
         vote_url,
+        email_state: email.0,
+        email_error: email.1,
         id: i.invitation_id,
         member_id: i.member_id,
         name: i.name,
@@ -263,13 +396,26 @@ fn invitation_view(i: Invitee, shown: AnswerShown, vote_url: Option<String>) -> 
     }
 }
 
-fn issued_view(base: &str, i: IssuedInvitation) -> IssuedInvitationView {
+/// `mail`: whether this request asked for the invitation mail, and whether
+/// the service can send it.
+fn issued_view(base: &str, i: IssuedInvitation, mail: Option<bool>) -> IssuedInvitationView {
     let (feed_url, webcal_url) = feed_urls(base, &i.feed_token);
+    let email = match mail {
+        None => (None, None),
+        Some(configured) => {
+            let queued = Delivery {
+                state: "queued".into(),
+                error: None,
+            };
+            email_state(&i.invitee, configured.then_some(&queued), configured)
+        }
+    };
     IssuedInvitationView {
         invitation: invitation_view(
             i.invitee,
             AnswerShown::NotHow,
             Some(crate::links::vote_url(base, &i.token)),
+            email,
         ),
         token: i.token,
         feed_url,
@@ -297,6 +443,15 @@ error_responses!(ReissueError {
     BadRequest = 400: "A parameter is malformed.",
     Unauthorized = 401: "No valid organiser token.",
     NotFound = 404: "No such poll or invitation of yours.",
+});
+
+error_responses!(SendEmailsError {
+    BadRequest = 400: "The body is not valid JSON.",
+    Unauthorized = 401: "No valid organiser token.",
+    NotFound = 404: "No such poll of yours.",
+    PayloadTooLarge = 413: "The body is too large.",
+    UnsupportedMediaType = 415: "The body is not JSON.",
+    Unprocessable = 422: "An id is not an invitation of this poll; `errors` names each one.",
 });
 
 error_responses!(ProxyError {
@@ -360,12 +515,14 @@ impl InvitationsApi {
         &self,
         store: Data<&Store>,
         base: Data<&PublicUrl>,
+        mail: Data<&Mail>,
         auth: OrganiserToken,
         /// The poll's id.
         poll_id: Path<Uuid>,
         body: JsonBody<CreateInvitationsRequest>,
     ) -> Result<InvitationsCreated, InvitationsError> {
         let required = body.0.required.unwrap_or(true);
+        let send_email = body.0.send_email.unwrap_or(false);
         let who = body.0.parse()?;
         let (issued, already_invited) = store
             .create_invitations(
@@ -374,14 +531,74 @@ impl InvitationsApi {
                 poll_id.0,
                 who,
                 required,
+                send_email && mail.configured(),
             )
             .await?;
+        let asked = send_email.then_some(mail.configured());
         Ok(InvitationsCreated::Created(Json(CreatedInvitations {
             invitations: issued
                 .into_iter()
-                .map(|i| issued_view(&base.0.0, i))
+                .map(|i| issued_view(&base.0.0, i, asked))
                 .collect(),
             already_invited,
+        })))
+    }
+
+    /// Mail invitations
+    ///
+    /// Queues the invitation mail (with the member's personal `vote_url`,
+    /// in their language and zone) for every invitee not mailed yet, or for
+    /// the given `invitation_ids` (again, if mailed before). Send `{}` for
+    /// everyone. Members without an address are skipped; without an SMTP
+    /// server nothing is queued and every invitation says `not_configured`.
+    #[oai(
+        path = "/polls/:poll_id/invitations/emails",
+        method = "post",
+        operation_id = "sendInvitationEmails"
+    )]
+    async fn send_invitation_emails(
+        &self,
+        store: Data<&Store>,
+        mail: Data<&Mail>,
+        auth: OrganiserToken,
+        /// The poll's id.
+        poll_id: Path<Uuid>,
+        body: JsonBody<SendInvitationEmailsRequest>,
+    ) -> Result<MailsAccepted, SendEmailsError> {
+        let chosen = body.0.invitation_ids.map(|ids| ids.0);
+        match chosen.as_ref().map(Vec::len) {
+            Some(0) => {
+                return Err(
+                    Error::invalid("invitation_ids", "name at least one invitation").into(),
+                );
+            }
+            Some(n) if n > MAX_MEMBERS_PER_REQUEST => {
+                return Err(Error::invalid(
+                    "invitation_ids",
+                    format!("at most {MAX_MEMBERS_PER_REQUEST} invitations per request"),
+                )
+                .into());
+            }
+            _ => {}
+        }
+        let QueuedMails { queued, skipped } = store
+            .queue_invitation_mails(auth.0.id, poll_id.0, chosen, mail.configured())
+            .await?;
+        let reason = |r: &str| match r {
+            "no_address" => SkipReason::NoAddress,
+            "already_mailed" => SkipReason::AlreadyMailed,
+            "already_queued" => SkipReason::AlreadyQueued,
+            _ => SkipReason::NotConfigured,
+        };
+        Ok(MailsAccepted::Accepted(Json(MailsQueued {
+            queued,
+            skipped: skipped
+                .into_iter()
+                .map(|(invitation_id, r)| SkippedMail {
+                    invitation_id,
+                    reason: reason(r),
+                })
+                .collect(),
         })))
     }
 
@@ -395,10 +612,14 @@ impl InvitationsApi {
         method = "get",
         operation_id = "listInvitations"
     )]
+    // Each argument is an input the operation declares, or what its
+    // answer is written with (the public URL, the mail setting).
+    #[allow(clippy::too_many_arguments)]
     async fn list_invitations(
         &self,
         store: Data<&Store>,
         base: Data<&PublicUrl>,
+        mail: Data<&Mail>,
         auth: OrganiserToken,
         /// The poll's id.
         poll_id: Path<Uuid>,
@@ -421,6 +642,7 @@ impl InvitationsApi {
             None
         };
         let (invited, answered) = store.invitation_counts(poll.id).await?;
+        let deliveries = store.invitation_deliveries(poll.id).await?;
         let links = Links {
             base: &base.0.0,
             key: store.link_key().await?,
@@ -435,7 +657,9 @@ impl InvitationsApi {
                 .into_iter()
                 .map(|i| {
                     let vote_url = links.vote_url(&i);
-                    invitation_view(i, shown, vote_url)
+                    let email =
+                        email_state(&i, deliveries.get(&i.invitation_id), mail.configured());
+                    invitation_view(i, shown, vote_url, email)
                 })
                 .collect(),
             invited,
@@ -472,7 +696,9 @@ impl InvitationsApi {
                 invitation_id.0,
             )
             .await?;
-        Ok(InvitationReissued::Ok(Json(issued_view(&base.0.0, issued))))
+        Ok(InvitationReissued::Ok(Json(issued_view(
+            &base.0.0, issued, None,
+        ))))
     }
 
     /// Record an answer on a member's behalf

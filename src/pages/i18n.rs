@@ -308,6 +308,7 @@ mod tests {
             ("start_day", FluentValue::from("d")),
             ("end_day", FluentValue::from("d")),
             ("offset", FluentValue::from("+02:00")),
+            ("title", FluentValue::from("Second Open Consultations")),
         ];
         let mut fa = FluentArgs::new();
         for (k, v) in &args {

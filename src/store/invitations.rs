@@ -12,6 +12,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::history::append;
+use super::outbox::{self, Topic};
 use super::{Store, transaction};
 use crate::domain::FieldError;
 use crate::domain::history::{Actor, HistoryAction};
@@ -38,6 +39,14 @@ pub struct IssuedInvitation {
     pub invitee: Invitee,
     pub token: String,
     pub feed_token: String,
+}
+
+/// What a request to mail invitations did: the invitations queued, and
+/// those skipped with why.
+#[derive(Debug, Clone)]
+pub struct QueuedMails {
+    pub queued: Vec<Uuid>,
+    pub skipped: Vec<(Uuid, &'static str)>,
 }
 
 /// What an invitation token opens: voting and reading in one poll.
@@ -235,6 +244,7 @@ impl Store {
         poll_id: Uuid,
         who: Invitees,
         required: bool,
+        mail: bool,
     ) -> Result<(Vec<IssuedInvitation>, Vec<Uuid>)> {
         let now = Utc::now();
         let key = self.link_key().await?;
@@ -281,6 +291,13 @@ impl Store {
                 invitation::Entity::insert_many(chunk.to_vec())
                     .exec_without_returning(txn)
                     .await?;
+            }
+            // The mails exist exactly when the invitations do.
+            if mail {
+                for i in issued.iter().filter(|i| i.invitee.email.is_some()) {
+                    outbox::enqueue(txn, Topic::Invitation, poll_id, Some(i.invitee.invitation_id), now)
+                        .await?;
+                }
             }
             if !issued.is_empty() {
                 append(
@@ -390,6 +407,89 @@ impl Store {
         rows.iter()
             .map(|r| Ok((r.try_get("", "option_id")?, r.try_get("", "available")?)))
             .collect()
+    }
+
+    /// Queues invitation mails: to `chosen` invitations (again, if mailed
+    /// before), or to every invitee not mailed yet. Returns the invitations
+    /// queued and those skipped with why (`no_address`, `already_mailed`,
+    /// `already_queued`; `not_configured` for all the others when the
+    /// service has no mail server, and nothing is queued).
+    #[tracing::instrument(name = "store.queue_invitation_mails", skip_all, fields(poll_id = %poll_id))]
+    pub async fn queue_invitation_mails(
+        &self,
+        organiser: Uuid,
+        poll_id: Uuid,
+        chosen: Option<Vec<Uuid>>,
+        configured: bool,
+    ) -> Result<QueuedMails> {
+        let now = Utc::now();
+        transaction!(self, txn => {
+            lock_own_poll(txn, organiser, poll_id).await?;
+            let backend = txn.get_database_backend();
+            let invited: Vec<(Uuid, Option<String>)> = txn
+                .query_all_raw(Statement::from_sql_and_values(
+                    backend,
+                    "SELECT i.id, m.email FROM invitation i JOIN member m ON m.id = i.member_id \
+                     WHERE i.poll_id = $1 ORDER BY i.id",
+                    [poll_id.into()],
+                ))
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get("", "id")?, r.try_get("", "email")?)))
+                .collect::<Result<_>>()?;
+            let mut mailed: HashMap<Uuid, String> = HashMap::new();
+            for r in txn
+                .query_all_raw(Statement::from_sql_and_values(
+                    backend,
+                    "SELECT invitation_id, state FROM outbox WHERE poll_id = $1 AND topic = 'invitation' \
+                     AND state IN ('queued', 'sent')",
+                    [poll_id.into()],
+                ))
+                .await?
+            {
+                let id: Option<Uuid> = r.try_get("", "invitation_id")?;
+                let state: String = r.try_get("", "state")?;
+                if let Some(id) = id {
+                    // A queued row wins over a sent one: it says "on its way".
+                    if state == "queued" || !mailed.contains_key(&id) {
+                        mailed.insert(id, state);
+                    }
+                }
+            }
+            let targets: Vec<(Uuid, Option<String>)> = match &chosen {
+                None => invited.clone(),
+                Some(ids) => {
+                    let mut v = crate::domain::Violations::default();
+                    let mut out = Vec::new();
+                    for (n, id) in ids.iter().enumerate() {
+                        match invited.iter().find(|(i, _)| i == id) {
+                            Some(found) => out.push(found.clone()),
+                            None => v.push(format!("invitation_ids[{n}]"), "not an invitation of this poll"),
+                        }
+                    }
+                    v.into_result().map_err(Error::Invalid)?;
+                    out
+                }
+            };
+            let (mut queued, mut skipped) = (Vec::new(), Vec::new());
+            for (id, email) in targets {
+                let reason = match (email, mailed.get(&id).map(String::as_str)) {
+                    (None, _) => Some("no_address"),
+                    (_, Some("queued")) => Some("already_queued"),
+                    (_, Some(_)) if chosen.is_none() => Some("already_mailed"),
+                    _ if !configured => Some("not_configured"),
+                    _ => None,
+                };
+                match reason {
+                    Some(r) => skipped.push((id, r)),
+                    None => {
+                        outbox::enqueue(txn, Topic::Invitation, poll_id, Some(id), now).await?;
+                        queued.push(id);
+                    }
+                }
+            }
+            Ok(QueuedMails { queued, skipped })
+        })
     }
 
     /// New tokens for an invitation; the old invitation and feed tokens stop

@@ -8,6 +8,7 @@ pub mod groups;
 pub mod history;
 pub mod invitations;
 pub mod organisers;
+pub mod outbox;
 pub mod polls;
 pub mod rate_limits;
 pub mod responses;

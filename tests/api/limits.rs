@@ -213,6 +213,26 @@ async fn every_limit_the_spec_states_is_the_one_enforced(app: TestApp) {
         .map(|m| id(m).to_string())
         .collect();
     assert_eq!(big_ids.len(), 2000);
+    // 2,000 invitations, to mail by id.
+    let mail_poll = app
+        .create_poll(
+            &json!({ "title": "Mail", "time_zone": "UTC", "voting": "invite_only", "options": [
+            { "kind": "all_day", "start_date": "2026-07-05", "end_date": "2026-07-05" } ] }),
+        )
+        .await;
+    let mail_invitations: Vec<String> = app
+        .post(
+            &format!("/api/v1/polls/{}/invitations", id(&mail_poll)),
+            Some(&app.token),
+            &json!({ "group_id": id(&big) }),
+        )
+        .await
+        .ok(201)["invitations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| id(i).to_string())
+        .collect();
 
     for (schema, property, keyword, limit) in limits {
         // The limit itself, and one past it.
@@ -265,6 +285,7 @@ async fn every_limit_the_spec_states_is_the_one_enforced(app: TestApp) {
             let (schema, property) = (schema.clone(), property.clone());
             let (app, poll_id, group_id, member_id) = (&app, &poll_id, &group_id, &member_id);
             let (wide, wide_options, big_ids) = (&wide, &wide_options, &big_ids);
+            let (mail_poll, mail_invitations) = (&mail_poll, &mail_invitations);
             let (options, members) = (&options, &members);
             let patch_poll = &patch_poll;
             async move {
@@ -373,6 +394,22 @@ async fn every_limit_the_spec_states_is_the_one_enforced(app: TestApp) {
                             &format!("/api/v1/polls/{}/invitations", id(&target)),
                             Some(&app.token),
                             &json!({ "member_ids": ids }),
+                        )
+                        .await
+                    }
+                    ("SendInvitationEmailsRequest", "invitation_ids") => {
+                        let ids: Vec<_> = (0..n as usize)
+                            .map(|i| {
+                                mail_invitations
+                                    .get(i)
+                                    .cloned()
+                                    .unwrap_or_else(|| mail_invitations[0].clone())
+                            })
+                            .collect();
+                        app.post(
+                            &format!("/api/v1/polls/{}/invitations/emails", id(mail_poll)),
+                            Some(&app.token),
+                            &json!({ "invitation_ids": ids }),
                         )
                         .await
                     }

@@ -15,6 +15,7 @@ mod instances;
 mod invitations;
 mod limits;
 mod logs;
+mod mail;
 mod member_calendar;
 mod operations;
 mod pages;

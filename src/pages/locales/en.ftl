@@ -89,3 +89,9 @@ error-too-many = Too many answers have come from your network just now. Please t
 not-found-heading = This link does not work
 not-found-text = It may have been replaced by a newer one, or the poll was deleted. Ask the organiser for your current link.
 invite-only-text = This poll is by invitation only: use the personal link you were sent.
+
+## Mails
+mail-invitation-subject = Which dates suit you? { $title }
+mail-vote-link = Answer on your personal page (the link is yours alone: do not forward it):
+mail-vote-button = Answer on my page
+mail-footer = Sent automatically by Convene for the organiser of this poll. Your answers can be changed until voting closes.

@@ -82,3 +82,9 @@ error-too-many = En este momento han llegado demasiadas respuestas desde su red.
 not-found-heading = Este enlace no funciona
 not-found-text = Puede que se haya sustituido por uno más reciente o que la encuesta se haya eliminado. Pida su enlace actual a la persona organizadora.
 invite-only-text = Esta encuesta es solo por invitación: utilice el enlace personal que recibió.
+
+## Correos
+mail-invitation-subject = ¿Qué fechas le convienen? { $title }
+mail-vote-link = Responda en su página personal (el enlace es solo suyo: no lo reenvíe):
+mail-vote-button = Responder en mi página
+mail-footer = Enviado automáticamente por Convene en nombre de la persona organizadora de esta encuesta. Puede modificar sus respuestas hasta que se cierre la votación.

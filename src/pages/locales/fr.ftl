@@ -82,3 +82,9 @@ error-too-many = Trop de réponses proviennent de votre réseau en ce moment. Ve
 not-found-heading = Ce lien ne fonctionne pas
 not-found-text = Il a peut-être été remplacé par un lien plus récent, ou le sondage a été supprimé. Demandez votre lien actuel à l’organisateur.
 invite-only-text = Ce sondage est réservé aux personnes invitées : utilisez le lien personnel qui vous a été envoyé.
+
+## Courriels
+mail-invitation-subject = Quelles dates vous conviennent ? { $title }
+mail-vote-link = Répondez sur votre page personnelle (ce lien n’est qu’à vous : ne le transférez pas) :
+mail-vote-button = Répondre sur ma page
+mail-footer = Envoyé automatiquement par Convene pour l’organisateur de ce sondage. Vos réponses peuvent être modifiées jusqu’à la clôture du vote.

@@ -81,3 +81,9 @@ error-too-many = 您所在的网络刚刚提交了太多答复。请一分钟后
 not-found-heading = 此链接无效
 not-found-text = 它可能已被新链接取代，或者投票已被删除。请向组织者索取您当前的链接。
 invite-only-text = 本次投票仅限受邀者参加：请使用发给您的专用链接。
+
+## 邮件
+mail-invitation-subject = 哪些日期适合您？{ $title }
+mail-vote-link = 请在您的个人页面上答复（此链接仅供您本人使用，请勿转发）：
+mail-vote-button = 在我的页面上答复
+mail-footer = 本邮件由 Convene 代表本次投票的组织者自动发送。投票截止前您可以随时修改答复。

@@ -1,0 +1,176 @@
+//! The outbox worker: one in every `convene serve`. It claims due rows
+//! (`store::outbox`), delivers each, and records what happened: sent;
+//! retried later with backoff after a temporary failure; failed with the
+//! server's reply after a permanent one, or after about a day of retries.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rand::Rng;
+
+use crate::domain::token::TokenKind;
+use crate::mail::{self, Mail, SendFailure};
+use crate::store::Store;
+use crate::store::outbox::{Claimed, Topic};
+
+/// How long a claim holds: one delivery with its timeout, and a margin.
+const LEASE: Duration = Duration::from_secs(90);
+/// Rows claimed at a time by one worker.
+const BATCH: u64 = 20;
+/// How often an idle worker looks for due rows.
+const POLL: Duration = Duration::from_millis(500);
+/// After this long, a row still failing temporarily is given up.
+const GIVE_UP_AFTER: chrono::Duration = chrono::Duration::hours(24);
+
+/// Runs forever, delivering what falls due.
+pub async fn run(store: Store, mail: Mail, base: String) {
+    let mut tick = tokio::time::interval(POLL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        loop {
+            let claimed = match store.claim_outbox(BATCH, LEASE, Utc::now()).await {
+                Ok(rows) => rows,
+                Err(e) => {
+                    tracing::warn!(error = %e, "claiming outbox rows failed");
+                    break;
+                }
+            };
+            let full = claimed.len() as u64 == BATCH;
+            // Mails of one batch go out together; the transport's pool
+            // bounds the connections.
+            let work = claimed.into_iter().map(|row| {
+                let (store, mail, base) = (store.clone(), mail.clone(), base.clone());
+                async move { deliver(&store, &mail, &base, row).await }
+            });
+            futures_join_all(work).await;
+            if !full {
+                break;
+            }
+        }
+    }
+}
+
+async fn futures_join_all<F: std::future::Future<Output = ()> + Send + 'static>(
+    work: impl Iterator<Item = F>,
+) {
+    let handles: Vec<_> = work.map(tokio::spawn).collect();
+    for h in handles {
+        let _ = h.await;
+    }
+}
+
+/// What became of one delivery.
+#[derive(Debug)]
+enum Outcome {
+    Sent,
+    Retry(String),
+    Failed(String),
+}
+
+async fn deliver(store: &Store, mail: &Mail, base: &str, row: Claimed) {
+    let now = Utc::now();
+    let outcome = match row.topic {
+        Topic::Invitation => invitation(store, mail, base, &row).await,
+    };
+    let recorded = match &outcome {
+        Outcome::Sent => {
+            crate::metrics::outbox_delivered("sent");
+            store.outbox_sent(row.id, now).await
+        }
+        Outcome::Retry(reason) if now - row.created_at < GIVE_UP_AFTER => {
+            store
+                .outbox_retry(row.id, next_try(row.attempts, now), reason)
+                .await
+        }
+        Outcome::Retry(reason) => {
+            crate::metrics::outbox_delivered("failed");
+            let reason = format!("gave up after {} attempts: {reason}", row.attempts);
+            store.outbox_failed(row.id, &reason).await
+        }
+        Outcome::Failed(reason) => {
+            crate::metrics::outbox_delivered("failed");
+            store.outbox_failed(row.id, reason).await
+        }
+    };
+    if let Err(e) = recorded {
+        // The lease runs out and the row is claimed again: at worst one
+        // more delivery, never a lost one.
+        tracing::warn!(error = %e, outbox_id = %row.id, "recording a delivery failed");
+    }
+    tracing::info!(outbox_id = %row.id, topic = row.topic.as_str(), attempt = row.attempts, outcome = ?outcome, "delivery");
+}
+
+/// When to try again after `attempts` tries: 20 s, 40 s, 80 s… doubling up
+/// to 6 hours, each ±25 % so that a crowd of failures does not return at
+/// once. The first retry comes within 25 s.
+fn next_try(attempts: i32, now: DateTime<Utc>) -> DateTime<Utc> {
+    let base = 20.0 * 2f64.powi((attempts - 1).clamp(0, 20));
+    let capped = base.min(6.0 * 3600.0);
+    let jittered = capped * rand::rng().random_range(0.75..=1.25);
+    now + chrono::Duration::milliseconds((jittered * 1000.0) as i64)
+}
+
+async fn invitation(store: &Store, mail: &Mail, base: &str, row: &Claimed) -> Outcome {
+    let Some(mailer) = &mail.0 else {
+        return Outcome::Failed("mail is not configured (CONVENE_SMTP_URL)".into());
+    };
+    let Some(invitation_id) = row.invitation_id else {
+        return Outcome::Failed("no invitation".into());
+    };
+    let found = async {
+        let poll = store.poll(row.poll_id).await?;
+        let invitee = store.invitee(row.poll_id, invitation_id).await?;
+        let key = store.link_key().await?;
+        Ok::<_, crate::error::Error>((poll, invitee, key))
+    }
+    .await;
+    let (poll, invitee, key) = match found {
+        Ok((Some(poll), Some(invitee), key)) => (poll, invitee, key),
+        Ok(_) => return Outcome::Failed("the poll or the invitation no longer exists".into()),
+        Err(e) => return Outcome::Retry(format!("reading the invitation: {e}")),
+    };
+    let Some(address) = invitee.email.clone() else {
+        return Outcome::Failed("the member has no email address".into());
+    };
+    // The link is written now from the invitation's salt: the token is
+    // never stored readable, in the outbox or anywhere.
+    let Some(salt) = invitee.link_salt.as_deref() else {
+        return Outcome::Failed("this invitation predates personal links: reissue it".into());
+    };
+    let token = key.derive(TokenKind::Invitation, salt);
+    let vote_url = crate::links::vote_url(base, &token.secret);
+    let message = match mail::invitation(mailer.from(), &poll, &invitee, &address, &vote_url) {
+        Ok(m) => m,
+        Err(e) => return Outcome::Failed(format!("the mail could not be written: {e}")),
+    };
+    match mailer.send(message).await {
+        Ok(()) => Outcome::Sent,
+        Err(SendFailure::Temporary(reason)) => Outcome::Retry(reason),
+        Err(SendFailure::Permanent(reason)) => Outcome::Failed(reason),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_from_within_half_a_minute_to_six_hours() {
+        let now = Utc::now();
+        for _ in 0..100 {
+            let first = (next_try(1, now) - now).num_milliseconds();
+            assert!((15_000..=25_000).contains(&first), "{first}");
+            let late = (next_try(30, now) - now).num_seconds();
+            assert!((16_200..=27_000).contains(&late), "{late}");
+        }
+        // Summed, the retries reach a day after about a dozen tries.
+        let mut at = now;
+        let mut n = 0;
+        while at - now < GIVE_UP_AFTER {
+            n += 1;
+            at = next_try(n, at);
+        }
+        assert!((10..=20).contains(&n), "{n} tries in a day");
+    }
+}

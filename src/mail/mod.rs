@@ -1,0 +1,191 @@
+//! Mail: what each mail says (written from templates and the same Fluent
+//! catalogue as the member pages, in the member's language and zone) and
+//! how it leaves (lettre over SMTP). Mails are never sent from a request:
+//! the outbox worker (`crate::delivery`) sends them.
+
+use std::time::Duration;
+
+use askama::Template;
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use crate::domain::poll::Poll;
+use crate::domain::standing::Invitee;
+use crate::pages::i18n::Lang;
+
+/// `CONVENE_SMTP_URL` and `CONVENE_MAIL_FROM`.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `smtp://host:port` (plain, or STARTTLS with `?tls=required`),
+    /// `smtps://user:pass@host` (TLS from the start).
+    pub smtp_url: String,
+    /// `Name <address>`: the sender of every mail, and the ORGANIZER of the
+    /// calendar invitations.
+    pub from: String,
+}
+
+/// Sends mails; one per deployment, cheap to clone (a connection pool).
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the URL: it may hold the SMTP password.
+        f.debug_struct("Mailer")
+            .field("from", &self.from.to_string())
+            .finish()
+    }
+}
+
+/// Why a mail did not leave: worth trying again, or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendFailure {
+    /// The server is unreachable, slow or said 4xx: try again later.
+    Temporary(String),
+    /// The server refused it for good (5xx, a bad address).
+    Permanent(String),
+}
+
+impl Mailer {
+    pub fn new(config: &MailConfig) -> anyhow::Result<Self> {
+        let from: Mailbox = config.from.parse().map_err(|e| {
+            anyhow::anyhow!("CONVENE_MAIL_FROM {:?} is not an address: {e}", config.from)
+        })?;
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&config.smtp_url)
+            .map_err(|e| anyhow::anyhow!("CONVENE_SMTP_URL is not an SMTP URL: {e}"))?
+            // One delivery may take this long; the outbox lease is longer.
+            .timeout(Some(SEND_TIMEOUT))
+            .build();
+        Ok(Mailer { transport, from })
+    }
+
+    pub fn from(&self) -> &Mailbox {
+        &self.from
+    }
+
+    pub async fn send(&self, message: Message) -> Result<(), SendFailure> {
+        match self.transport.send(message).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_permanent() => Err(SendFailure::Permanent(e.to_string())),
+            Err(e) => Err(SendFailure::Temporary(e.to_string())),
+        }
+    }
+}
+
+/// The longest one SMTP conversation may take.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The service's mail setting, as handlers see it: `None` when no SMTP
+/// server is configured (mails are then not queued, and the API says so).
+#[derive(Debug, Clone, Default)]
+pub struct Mail(pub Option<Mailer>);
+
+impl Mail {
+    pub fn configured(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
+/// An option as a mail lists it.
+struct MailOption {
+    when: String,
+    offset: String,
+}
+
+#[derive(Template)]
+#[template(path = "invitation.txt")]
+struct InvitationText<'a> {
+    lang: Lang,
+    greeting: String,
+    poll: &'a Poll,
+    options: &'a [MailOption],
+    deadline: Option<String>,
+    vote_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "invitation.html")]
+struct InvitationHtml<'a> {
+    lang: Lang,
+    greeting: String,
+    poll: &'a Poll,
+    options: &'a [MailOption],
+    deadline: Option<String>,
+    vote_url: &'a str,
+}
+
+/// The invitation mail to `invitee`: the poll, every option in the
+/// member's zone with its offset, the deadline, and their personal link.
+pub fn invitation(
+    from: &Mailbox,
+    poll: &Poll,
+    invitee: &Invitee,
+    address: &str,
+    vote_url: &str,
+) -> anyhow::Result<Message> {
+    let lang = Lang::negotiate(None, invitee.language.as_deref(), None);
+    let zone = invitee.zone;
+    let options: Vec<MailOption> = poll
+        .options
+        .iter()
+        .map(|o| {
+            let (when, offset) = lang.when(&o.slot, zone);
+            MailOption { when, offset }
+        })
+        .collect();
+    let deadline = poll.deadline.map(|d| {
+        let local = zone.local(d);
+        let text = format!(
+            "{} {} {}",
+            lang.day(local.date()),
+            lang.time(local),
+            lang.offset(zone, d)
+        );
+        lang.t_with("deadline", &[("when", text.into())])
+    });
+    let greeting = lang.t_with(
+        "greeting-invited",
+        &[("name", invitee.name.as_str().into())],
+    );
+    let text = InvitationText {
+        lang,
+        greeting: greeting.clone(),
+        poll,
+        options: &options,
+        deadline: deadline.clone(),
+        vote_url,
+    }
+    .render()?;
+    let html = InvitationHtml {
+        lang,
+        greeting,
+        poll,
+        options: &options,
+        deadline,
+        vote_url,
+    }
+    .render()?;
+    let to = Mailbox::new(Some(invitee.name.clone()), address.parse()?);
+    let subject = lang.t_with(
+        "mail-invitation-subject",
+        &[("title", poll.title.as_str().into())],
+    );
+    let mut message = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(subject)
+        // A unique id (random, at this host), so that clients thread and
+        // de-duplicate correctly.
+        .message_id(None)
+        .multipart(MultiPart::alternative_plain_html(text, html))?;
+    // RFC 3834: no auto-replies ("out of office") to a machine's mail.
+    message.headers_mut().insert_raw(HeaderValue::new(
+        HeaderName::new_from_ascii_str("Auto-Submitted"),
+        "auto-generated".into(),
+    ));
+    Ok(message)
+}

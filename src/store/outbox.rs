@@ -1,0 +1,272 @@
+//! The outbox: what is to be delivered, written in the transaction of the
+//! change that caused it, and claimed by the workers of every instance.
+//!
+//! A claim is a lease: the row is the worker's until `leased_until`, long
+//! enough for one delivery with its timeout. A worker that dies mid-delivery
+//! leaves the row to be claimed again once the lease runs out, so nothing is
+//! lost; while the lease holds, no other worker takes it, so nothing is sent
+//! twice in normal operation. PostgreSQL claims with `FOR UPDATE SKIP
+//! LOCKED`, so instances share the work instead of queueing on one row.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement};
+use uuid::Uuid;
+
+use super::Store;
+use crate::error::Result;
+
+/// What an outbox row delivers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    /// A member's invitation mail.
+    Invitation,
+}
+
+impl Topic {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Topic::Invitation => "invitation",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        (s == "invitation").then_some(Topic::Invitation)
+    }
+}
+
+/// A claimed row, to deliver.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: Uuid,
+    pub topic: Topic,
+    pub poll_id: Uuid,
+    pub invitation_id: Option<Uuid>,
+    /// Including this one.
+    pub attempts: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An invitation's latest mail: its state and, when it failed, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub state: String,
+    pub error: Option<String>,
+}
+
+/// Counts for `/metrics`.
+#[derive(Debug, Clone, Default)]
+pub struct OutboxFigures {
+    pub queued: i64,
+    pub sent: i64,
+    pub failed: i64,
+    /// Seconds the oldest due row has waited (0 when none is due).
+    pub oldest_due_seconds: f64,
+}
+
+fn millis(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+/// Queues a delivery inside the caller's transaction: it exists exactly when
+/// the change that caused it does.
+pub async fn enqueue(
+    txn: &DatabaseTransaction,
+    topic: Topic,
+    poll_id: Uuid,
+    invitation_id: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<Uuid> {
+    let id = Uuid::now_v7();
+    txn.execute_raw(Statement::from_sql_and_values(
+        txn.get_database_backend(),
+        "INSERT INTO outbox (id, topic, poll_id, invitation_id, state, attempts, due_at, created_at) \
+         VALUES ($1, $2, $3, $4, 'queued', 0, $5, $6)",
+        [
+            id.into(),
+            topic.as_str().into(),
+            poll_id.into(),
+            invitation_id.into(),
+            millis(now).into(),
+            now.into(),
+        ],
+    ))
+    .await?;
+    Ok(id)
+}
+
+impl Store {
+    /// Claims up to `limit` due rows for `lease`, oldest due first.
+    #[tracing::instrument(name = "store.claim_outbox", skip_all)]
+    pub async fn claim_outbox(
+        &self,
+        limit: u64,
+        lease: std::time::Duration,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Claimed>> {
+        let backend = self.backend();
+        // Most of the time nothing is due: find that out with a read, and
+        // take no write lock (SQLite's single writer) for nothing.
+        let due = self
+            .read()
+            .query_one_raw(Statement::from_sql_and_values(
+                backend,
+                "SELECT id FROM outbox WHERE state = 'queued' AND due_at <= $1 LIMIT 1",
+                [millis(now).into()],
+            ))
+            .await?;
+        if due.is_none() {
+            return Ok(Vec::new());
+        }
+        let skip_locked = if backend == DbBackend::Postgres {
+            "FOR UPDATE SKIP LOCKED"
+        } else {
+            // One writer at a time: the UPDATE below is the lock.
+            ""
+        };
+        let sql = format!(
+            "UPDATE outbox SET leased_until = $1, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM outbox \
+                          WHERE state = 'queued' AND due_at <= $2 \
+                            AND (leased_until IS NULL OR leased_until <= $2) \
+                          ORDER BY due_at LIMIT $3 {skip_locked}) \
+             RETURNING id, topic, poll_id, invitation_id, attempts, created_at"
+        );
+        let until = millis(now) + lease.as_millis() as i64;
+        let rows = self
+            .write
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [until.into(), millis(now).into(), (limit as i64).into()],
+            ))
+            .await?;
+        let mut claimed = Vec::with_capacity(rows.len());
+        for row in rows {
+            let topic: String = row.try_get("", "topic")?;
+            let Some(topic) = Topic::parse(&topic) else {
+                continue;
+            };
+            claimed.push(Claimed {
+                id: row.try_get("", "id")?,
+                topic,
+                poll_id: row.try_get("", "poll_id")?,
+                invitation_id: row.try_get("", "invitation_id")?,
+                attempts: row.try_get("", "attempts")?,
+                created_at: row.try_get("", "created_at")?,
+            });
+        }
+        Ok(claimed)
+    }
+
+    /// Delivered: never tried again.
+    pub async fn outbox_sent(&self, id: Uuid, now: DateTime<Utc>) -> Result<()> {
+        self.finish(
+            "UPDATE outbox SET state = 'sent', sent_at = $2, leased_until = NULL, last_error = NULL WHERE id = $1",
+            id,
+            [now.into()],
+        )
+        .await
+    }
+
+    /// A temporary failure: tried again at `due`.
+    pub async fn outbox_retry(&self, id: Uuid, due: DateTime<Utc>, error: &str) -> Result<()> {
+        self.finish(
+            "UPDATE outbox SET due_at = $2, last_error = $3, leased_until = NULL WHERE id = $1",
+            id,
+            [millis(due).into(), error.into()],
+        )
+        .await
+    }
+
+    /// A permanent failure (or one retried long enough): kept with its reason.
+    pub async fn outbox_failed(&self, id: Uuid, error: &str) -> Result<()> {
+        self.finish(
+            "UPDATE outbox SET state = 'failed', last_error = $2, leased_until = NULL WHERE id = $1",
+            id,
+            [error.into()],
+        )
+        .await
+    }
+
+    async fn finish<const N: usize>(
+        &self,
+        sql: &str,
+        id: Uuid,
+        values: [sea_orm::Value; N],
+    ) -> Result<()> {
+        let mut all = vec![id.into()];
+        all.extend(values);
+        self.write
+            .execute_raw(Statement::from_sql_and_values(self.backend(), sql, all))
+            .await?;
+        Ok(())
+    }
+
+    /// Each invitation's latest invitation mail, for listInvitations.
+    #[tracing::instrument(name = "store.invitation_deliveries", skip_all, fields(poll_id = %poll_id))]
+    pub async fn invitation_deliveries(&self, poll_id: Uuid) -> Result<HashMap<Uuid, Delivery>> {
+        let rows = self
+            .read()
+            .query_all_raw(Statement::from_sql_and_values(
+                self.backend(),
+                "SELECT invitation_id, state, last_error, created_at FROM outbox \
+                 WHERE poll_id = $1 AND topic = 'invitation' ORDER BY created_at",
+                [poll_id.into()],
+            ))
+            .await?;
+        let mut latest = HashMap::new();
+        for row in rows {
+            let Some(invitation) = row.try_get::<Option<Uuid>>("", "invitation_id")? else {
+                continue;
+            };
+            let state: String = row.try_get("", "state")?;
+            let error: Option<String> = row.try_get("", "last_error")?;
+            // A queued row that failed once carries its last error too.
+            latest.insert(invitation, Delivery { state, error });
+        }
+        Ok(latest)
+    }
+
+    /// Queued, sent and failed rows, and the oldest due row's wait.
+    pub async fn outbox_figures(&self, now: DateTime<Utc>) -> Result<OutboxFigures> {
+        let row = self
+            .read()
+            .query_one_raw(Statement::from_sql_and_values(
+                self.backend(),
+                "SELECT \
+                   (SELECT COUNT(*) FROM outbox WHERE state = 'queued') AS queued, \
+                   (SELECT COUNT(*) FROM outbox WHERE state = 'sent') AS sent, \
+                   (SELECT COUNT(*) FROM outbox WHERE state = 'failed') AS failed, \
+                   (SELECT MIN(due_at) FROM outbox WHERE state = 'queued' AND due_at <= $1) AS oldest",
+                [millis(now).into()],
+            ))
+            .await?;
+        let Some(row) = row else {
+            return Ok(OutboxFigures::default());
+        };
+        let oldest: Option<i64> = row.try_get("", "oldest")?;
+        Ok(OutboxFigures {
+            queued: row.try_get("", "queued")?,
+            sent: row.try_get("", "sent")?,
+            failed: row.try_get("", "failed")?,
+            oldest_due_seconds: oldest
+                .map(|t| (millis(now) - t).max(0) as f64 / 1000.0)
+                .unwrap_or(0.0),
+        })
+    }
+
+    /// Forgets delivered rows older than `before`.
+    pub async fn prune_outbox(&self, before: DateTime<Utc>) -> Result<u64> {
+        let done = self
+            .write
+            .execute_raw(Statement::from_sql_and_values(
+                self.backend(),
+                "DELETE FROM outbox WHERE state = 'sent' AND sent_at < $1",
+                [before.into()],
+            ))
+            .await?;
+        Ok(done.rows_affected())
+    }
+}

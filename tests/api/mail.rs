@@ -1,0 +1,432 @@
+//! Invitation mails through the outbox, against a real SMTP server
+//! (aiosmtpd, `tests/mail/sink.py`), on SQLite and PostgreSQL: what a mail
+//! says and in which language and zone, its link, the delivery states the
+//! organiser sees, a refused recipient, and the service without SMTP.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use convene::mail::{Mail, MailConfig, Mailer};
+use convene::startup::Options;
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, id, spawn_app, spawn_app_with};
+use crate::invitations::{
+    create_group, invitations_path, invite, invite_only_poll, issued, member,
+};
+
+/// A real SMTP server on a port of its own, writing what it accepts to a
+/// directory; stopped when dropped.
+pub struct Sink {
+    port: u16,
+    dir: tempfile::TempDir,
+    child: std::process::Child,
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Sink {
+    /// Starts the server, or says why it cannot (no aiosmtpd): CI sets
+    /// `CONVENE_TEST_REQUIRE_SMTP=1` so that it fails instead.
+    pub fn start() -> Option<Sink> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = tempfile::tempdir().unwrap();
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/mail/sink.py");
+        // CI points this at a venv holding aiosmtpd (.ci/run).
+        let python = std::env::var("CONVENE_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+        let mut child = std::process::Command::new(python)
+            .arg(script)
+            .arg(port.to_string())
+            .arg(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 runs");
+        let mut line = String::new();
+        use std::io::BufRead;
+        let ready = std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .is_ok()
+            && line.trim() == "ready";
+        if !ready {
+            let _ = child.kill();
+            let _ = child.wait();
+            let mut err = String::new();
+            use std::io::Read;
+            let _ = child.stderr.take().unwrap().read_to_string(&mut err);
+            if std::env::var("CONVENE_TEST_REQUIRE_SMTP").is_ok_and(|v| v == "1") {
+                panic!("the SMTP test server did not start (pip install aiosmtpd): {err}");
+            }
+            eprintln!("SKIPPED: no SMTP test server (pip install aiosmtpd): {err}");
+            return None;
+        }
+        Some(Sink { port, dir, child })
+    }
+
+    pub fn mail(&self) -> Mail {
+        Mail(Some(
+            Mailer::new(&MailConfig {
+                smtp_url: format!("smtp://127.0.0.1:{}", self.port),
+                from: "IGF Secretariat <secretariat@example.org>".into(),
+            })
+            .unwrap(),
+        ))
+    }
+
+    /// Every message received so far, oldest first.
+    pub fn messages(&self) -> Vec<Value> {
+        let mut files: Vec<_> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+            .collect()
+    }
+
+    /// Waits (up to 15 s) until `n` messages have arrived.
+    pub async fn wait_for(&self, n: usize) -> Vec<Value> {
+        for _ in 0..150 {
+            let got = self.messages();
+            if got.len() >= n {
+                return got;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("expected {n} mails, got {}", self.messages().len());
+    }
+}
+
+async fn with_mail<F, Fut>(backend: Backend, test: F)
+where
+    F: FnOnce(TestApp, Sink) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let Some(sink) = Sink::start() else {
+        return;
+    };
+    let options = Options {
+        mail: sink.mail(),
+        ..Options::default()
+    };
+    if let Some(app) = spawn_app_with(backend, options).await {
+        test(app, sink).await;
+    }
+}
+
+macro_rules! with_mail_on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::with_mail($crate::helpers::Backend::Sqlite, super::$name).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::with_mail($crate::helpers::Backend::Postgres, super::$name).await;
+                }
+            )*
+        }
+    };
+}
+
+/// A timed poll in Vienna (13:00 on 10 July) with a deadline, and a group:
+/// Yoichi in Tokyo reading French, Anna in New York, Vera without email.
+async fn poll_and_group(app: &TestApp) -> (Value, Value) {
+    let poll = invite_only_poll(
+        app,
+        json!({
+            "title": "Second Open Consultations — MAG",
+            "deadline": "2027-06-30T12:00:00Z",
+            "options": [
+                { "kind": "timed", "start": "2026-07-10T13:00", "end": "2026-07-10T16:00" },
+                { "kind": "all_day", "start_date": "2026-07-13", "end_date": "2026-07-14" }
+            ]
+        }),
+    )
+    .await;
+    let mut yoichi = member("Yoichi Ōta", Some("yoichi@example.org"), "Asia/Tokyo");
+    yoichi["language"] = json!("fr");
+    let group = create_group(
+        app,
+        vec![
+            yoichi,
+            member("Anna", Some("anna@example.org"), "America/New_York"),
+            member("Vera", None, "Europe/Vienna"),
+        ],
+    )
+    .await;
+    (poll, group)
+}
+
+fn row<'a>(list: &'a Value, name: &str) -> &'a Value {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {list}"))
+}
+
+async fn listed(app: &TestApp, poll: &Value) -> Value {
+    app.get(&invitations_path(poll), Some(&app.token))
+        .await
+        .ok(200)
+        .clone()
+}
+
+async fn invitations_are_mailed_in_the_member_s_language_and_zone(app: TestApp, sink: Sink) {
+    let (poll, group) = poll_and_group(&app).await;
+    let created = invite(
+        &app,
+        &poll,
+        &json!({ "group_id": id(&group), "send_email": true }),
+    )
+    .await
+    .ok(201)
+    .clone();
+    assert_eq!(issued(&created, "Anna")["email_state"], "queued");
+    assert_eq!(issued(&created, "Vera")["email_state"], "no_address");
+
+    let mails = sink.wait_for(2).await;
+    // Let the worker record the second delivery, then look at the states.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let list = listed(&app, &poll).await;
+    for name in ["Yoichi Ōta", "Anna"] {
+        assert_eq!(row(&list, name)["email_state"], "sent", "{list}");
+    }
+    assert_eq!(row(&list, "Vera")["email_state"], "no_address");
+
+    let to = |m: &Value| m["rcpt_tos"][0].as_str().unwrap().to_string();
+    let yoichi = mails
+        .iter()
+        .find(|m| to(m) == "yoichi@example.org")
+        .unwrap();
+    let anna = mails.iter().find(|m| to(m) == "anna@example.org").unwrap();
+    for m in [yoichi, anna] {
+        let h = &m["headers"];
+        assert_eq!(h["Auto-Submitted"], "auto-generated");
+        assert!(
+            h["Message-ID"].as_str().is_some_and(|v| v.contains('@')),
+            "{h}"
+        );
+        assert!(
+            h["From"]
+                .as_str()
+                .unwrap()
+                .contains("secretariat@example.org")
+        );
+        assert_eq!(m["content_type"], "multipart/alternative");
+        assert!(m["parts"]["text/plain"].is_string() && m["parts"]["text/html"].is_string());
+    }
+    // UTF-8 names and subjects, encoded so that they read back whole.
+    assert!(
+        yoichi["headers"]["To"]
+            .as_str()
+            .unwrap()
+            .contains("Yoichi Ōta")
+    );
+    let subject = yoichi["headers"]["Subject"].as_str().unwrap();
+    assert!(
+        subject.contains("Quelles dates vous conviennent")
+            && subject.contains("Second Open Consultations — MAG"),
+        "{subject}"
+    );
+    // Yoichi: French, Tokyo time with its offset; the deadline in his zone.
+    let text = yoichi["parts"]["text/plain"].as_str().unwrap();
+    assert!(
+        text.contains("vendredi 10 juillet 2026, 20:00–23:00 (UTC+09:00)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Le vote est ouvert jusqu’au mercredi 30 juin 2027 21:00 UTC+09:00."),
+        "{text}"
+    );
+    // Anna: English, New York time.
+    let text = anna["parts"]["text/plain"].as_str().unwrap();
+    assert!(
+        text.contains("Friday 10 July 2026, 07:00–10:00 (UTC-04:00)"),
+        "{text}"
+    );
+    assert!(
+        anna["parts"]["text/html"]
+            .as_str()
+            .unwrap()
+            .contains("<html lang=\"en\"")
+    );
+
+    // The link in the mail is the member's page, and it is the vote_url.
+    let url = text
+        .lines()
+        .find(|l| l.contains("/vote/cvn_inv_"))
+        .expect("a vote link")
+        .trim()
+        .to_string();
+    assert_eq!(url, row(&list, "Anna")["vote_url"].as_str().unwrap());
+    let page = app.client.get(&url).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Hello Anna"));
+}
+
+async fn mails_are_queued_on_demand_once_and_refusals_are_kept(app: TestApp, sink: Sink) {
+    let (poll, group) = poll_and_group(&app).await;
+    let mut refused = member("Ravi", Some("reject-me@example.org"), "Asia/Kolkata");
+    refused["language"] = json!("es");
+    let extra = app
+        .post(
+            &format!("/api/v1/groups/{}/members", id(&group)),
+            Some(&app.token),
+            &json!({ "members": [refused] }),
+        )
+        .await;
+    extra.ok(201);
+    invite(&app, &poll, &json!({ "group_id": id(&group) }))
+        .await
+        .ok(201);
+    let list = listed(&app, &poll).await;
+    assert!(
+        row(&list, "Anna").get("email_state").is_none(),
+        "not mailed yet: {list}"
+    );
+
+    let emails = format!("/api/v1/polls/{}/invitations/emails", id(&poll));
+    let sent = app.post(&emails, Some(&app.token), &json!({})).await;
+    let sent = sent.ok(202).clone();
+    assert_eq!(sent["queued"].as_array().unwrap().len(), 3, "{sent}");
+    assert_eq!(sent["skipped"][0]["reason"], "no_address");
+    // Asking again mails nobody twice.
+    let again = app.post(&emails, Some(&app.token), &json!({})).await;
+    let again = again.ok(202).clone();
+    assert_eq!(again["queued"].as_array().unwrap().len(), 0, "{again}");
+
+    sink.wait_for(2).await;
+    // The refused one fails at once with the server's reply; the others go.
+    let mut list = Value::Null;
+    for _ in 0..100 {
+        list = listed(&app, &poll).await;
+        if row(&list, "Ravi")["email_state"] == "failed"
+            && row(&list, "Anna")["email_state"] == "sent"
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(row(&list, "Ravi")["email_state"], "failed", "{list}");
+    assert!(
+        row(&list, "Ravi")["email_error"]
+            .as_str()
+            .unwrap()
+            .contains("550"),
+        "{list}"
+    );
+    assert_eq!(row(&list, "Yoichi Ōta")["email_state"], "sent");
+    assert_eq!(sink.messages().len(), 2);
+
+    // By id: mailed again, even though it was sent.
+    let anna = row(&list, "Anna")["id"].clone();
+    let resent = app
+        .post(
+            &emails,
+            Some(&app.token),
+            &json!({ "invitation_ids": [anna] }),
+        )
+        .await;
+    assert_eq!(resent.ok(202)["queued"][0], anna);
+    sink.wait_for(3).await;
+
+    // Not an invitation of this poll: refused by name, nothing queued.
+    let bad = app
+        .post(
+            &emails,
+            Some(&app.token),
+            &json!({ "invitation_ids": [uuid::Uuid::new_v4()] }),
+        )
+        .await;
+    bad.problem(422);
+    assert!(bad.text.contains("invitation_ids[0]"), "{}", bad.text);
+    // Another organiser's poll is not there.
+    let other = app.other_organiser().await;
+    app.post(&emails, Some(&other), &json!({}))
+        .await
+        .problem(404);
+    app.post(&emails, None, &json!({})).await.problem(401);
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(sink.messages().len(), 3, "nothing sent twice");
+}
+
+with_mail_on_both_databases!(
+    invitations_are_mailed_in_the_member_s_language_and_zone,
+    mails_are_queued_on_demand_once_and_refusals_are_kept,
+);
+
+/// Without an SMTP server nothing is queued, and the API says so.
+async fn without_smtp_the_api_says_mail_is_not_configured(app: TestApp) {
+    let (poll, group) = poll_and_group(&app).await;
+    let created = invite(
+        &app,
+        &poll,
+        &json!({ "group_id": id(&group), "send_email": true }),
+    )
+    .await
+    .ok(201)
+    .clone();
+    assert_eq!(issued(&created, "Anna")["email_state"], "not_configured");
+    assert_eq!(issued(&created, "Vera")["email_state"], "no_address");
+    let list = listed(&app, &poll).await;
+    assert_eq!(row(&list, "Anna")["email_state"], "not_configured");
+    let sent = app
+        .post(
+            &format!("/api/v1/polls/{}/invitations/emails", id(&poll)),
+            Some(&app.token),
+            &json!({}),
+        )
+        .await;
+    let sent = sent.ok(202).clone();
+    assert!(sent["queued"].as_array().unwrap().is_empty());
+    let reasons: Vec<&str> = sent["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        reasons.iter().filter(|r| **r == "not_configured").count(),
+        2,
+        "{sent}"
+    );
+    assert_eq!(reasons.iter().filter(|r| **r == "no_address").count(), 1);
+}
+
+mod not_configured {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        if let Some(app) = super::spawn_app(super::Backend::Sqlite).await {
+            super::without_smtp_the_api_says_mail_is_not_configured(app).await;
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        if let Some(app) = super::spawn_app(super::Backend::Postgres).await {
+            super::without_smtp_the_api_says_mail_is_not_configured(app).await;
+        }
+    }
+}
