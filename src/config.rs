@@ -170,6 +170,7 @@ impl LimitArgs {
             },
             metrics_apart: false,
             mail: crate::mail::Mail(None),
+            backoff: Default::default(),
         }
     }
 }

@@ -22,8 +22,24 @@ const POLL: Duration = Duration::from_millis(500);
 /// After this long, a row still failing temporarily is given up.
 const GIVE_UP_AFTER: chrono::Duration = chrono::Duration::hours(24);
 
+/// How the worker retries.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    /// The first retry comes after this, ±25 %; each next one after twice
+    /// the last, up to 6 hours.
+    pub first: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            first: Duration::from_secs(20),
+        }
+    }
+}
+
 /// Runs forever, delivering what falls due.
-pub async fn run(store: Store, mail: Mail, base: String) {
+pub async fn run(store: Store, mail: Mail, base: String, backoff: Backoff) {
     let mut tick = tokio::time::interval(POLL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -41,7 +57,7 @@ pub async fn run(store: Store, mail: Mail, base: String) {
             // bounds the connections.
             let work = claimed.into_iter().map(|row| {
                 let (store, mail, base) = (store.clone(), mail.clone(), base.clone());
-                async move { deliver(&store, &mail, &base, row).await }
+                async move { deliver(&store, &mail, &base, backoff, row).await }
             });
             futures_join_all(work).await;
             if !full {
@@ -68,7 +84,7 @@ enum Outcome {
     Failed(String),
 }
 
-async fn deliver(store: &Store, mail: &Mail, base: &str, row: Claimed) {
+async fn deliver(store: &Store, mail: &Mail, base: &str, backoff: Backoff, row: Claimed) {
     let now = Utc::now();
     let outcome = match row.topic {
         Topic::Invitation => invitation(store, mail, base, &row).await,
@@ -80,7 +96,7 @@ async fn deliver(store: &Store, mail: &Mail, base: &str, row: Claimed) {
         }
         Outcome::Retry(reason) if now - row.created_at < GIVE_UP_AFTER => {
             store
-                .outbox_retry(row.id, next_try(row.attempts, now), reason)
+                .outbox_retry(row.id, next_try(backoff, row.attempts, now), reason)
                 .await
         }
         Outcome::Retry(reason) => {
@@ -101,11 +117,11 @@ async fn deliver(store: &Store, mail: &Mail, base: &str, row: Claimed) {
     tracing::info!(outbox_id = %row.id, topic = row.topic.as_str(), attempt = row.attempts, outcome = ?outcome, "delivery");
 }
 
-/// When to try again after `attempts` tries: 20 s, 40 s, 80 s… doubling up
-/// to 6 hours, each ±25 % so that a crowd of failures does not return at
-/// once. The first retry comes within 25 s.
-fn next_try(attempts: i32, now: DateTime<Utc>) -> DateTime<Utc> {
-    let base = 20.0 * 2f64.powi((attempts - 1).clamp(0, 20));
+/// When to try again after `attempts` tries: 20 s, 40 s, 80 s… (by
+/// default) doubling up to 6 hours, each ±25 % so that a crowd of failures
+/// does not return at once. The first retry comes within 25 s.
+fn next_try(backoff: Backoff, attempts: i32, now: DateTime<Utc>) -> DateTime<Utc> {
+    let base = backoff.first.as_secs_f64() * 2f64.powi((attempts - 1).clamp(0, 20));
     let capped = base.min(6.0 * 3600.0);
     let jittered = capped * rand::rng().random_range(0.75..=1.25);
     now + chrono::Duration::milliseconds((jittered * 1000.0) as i64)
@@ -159,9 +175,9 @@ mod tests {
     fn retries_back_off_from_within_half_a_minute_to_six_hours() {
         let now = Utc::now();
         for _ in 0..100 {
-            let first = (next_try(1, now) - now).num_milliseconds();
+            let first = (next_try(Backoff::default(), 1, now) - now).num_milliseconds();
             assert!((15_000..=25_000).contains(&first), "{first}");
-            let late = (next_try(30, now) - now).num_seconds();
+            let late = (next_try(Backoff::default(), 30, now) - now).num_seconds();
             assert!((16_200..=27_000).contains(&late), "{late}");
         }
         // Summed, the retries reach a day after about a dozen tries.
@@ -169,7 +185,7 @@ mod tests {
         let mut n = 0;
         while at - now < GIVE_UP_AFTER {
             n += 1;
-            at = next_try(n, at);
+            at = next_try(Backoff::default(), n, at);
         }
         assert!((10..=20).contains(&n), "{n} tries in a day");
     }

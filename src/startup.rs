@@ -24,6 +24,8 @@ pub struct Options {
     pub metrics_apart: bool,
     /// Where mail goes (none: not configured).
     pub mail: crate::mail::Mail,
+    /// How the outbox retries (tests shorten it).
+    pub backoff: crate::delivery::Backoff,
 }
 
 /// Every route of the service.
@@ -113,6 +115,7 @@ pub async fn serve(
         store.clone(),
         options.mail.clone(),
         public_url.clone(),
+        options.backoff,
     ));
     tokio::spawn(prune_outbox(store.clone()));
     let app = app(store, &public_url, &options);

@@ -34,11 +34,11 @@ impl Sink {
     /// Starts the server, or says why it cannot (no aiosmtpd): CI sets
     /// `CONVENE_TEST_REQUIRE_SMTP=1` so that it fails instead.
     pub fn start() -> Option<Sink> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        Sink::start_on(free_port())
+    }
+
+    /// The server on a given port (one the service was told of before).
+    pub fn start_on(port: u16) -> Option<Sink> {
         let dir = tempfile::tempdir().unwrap();
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/mail/sink.py");
         // CI points this at a venv holding aiosmtpd (.ci/run).
@@ -73,13 +73,7 @@ impl Sink {
     }
 
     pub fn mail(&self) -> Mail {
-        Mail(Some(
-            Mailer::new(&MailConfig {
-                smtp_url: format!("smtp://127.0.0.1:{}", self.port),
-                from: "IGF Secretariat <secretariat@example.org>".into(),
-            })
-            .unwrap(),
-        ))
+        mail_to(self.port)
     }
 
     /// Every message received so far, oldest first.
@@ -108,6 +102,25 @@ impl Sink {
         }
         panic!("expected {n} mails, got {}", self.messages().len());
     }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The service's mail setting for an SMTP server on `port`.
+fn mail_to(port: u16) -> Mail {
+    Mail(Some(
+        Mailer::new(&MailConfig {
+            smtp_url: format!("smtp://127.0.0.1:{port}"),
+            from: "IGF Secretariat <secretariat@example.org>".into(),
+        })
+        .unwrap(),
+    ))
 }
 
 async fn with_mail<F, Fut>(backend: Backend, test: F)
@@ -375,7 +388,112 @@ async fn mails_are_queued_on_demand_once_and_refusals_are_kept(app: TestApp, sin
 with_mail_on_both_databases!(
     invitations_are_mailed_in_the_member_s_language_and_zone,
     mails_are_queued_on_demand_once_and_refusals_are_kept,
+    two_instances_send_each_of_200_mails_once,
 );
+
+/// The mail server is down when the invitations go out, then comes back:
+/// every mail arrives once it is up, none twice.
+async fn mail_server_down_then_up(backend: Backend) {
+    let port = free_port();
+    let options = Options {
+        mail: mail_to(port),
+        // Retries after about 0.3 s, 0.6 s, 1.2 s… instead of 20 s, 40 s…
+        backoff: convene::delivery::Backoff {
+            first: Duration::from_millis(300),
+        },
+        ..Options::default()
+    };
+    let Some(app) = spawn_app_with(backend, options).await else {
+        return;
+    };
+    let (poll, group) = poll_and_group(&app).await;
+    invite(
+        &app,
+        &poll,
+        &json!({ "group_id": id(&group), "send_email": true }),
+    )
+    .await
+    .ok(201);
+    // Tried and refused: still queued, with the reason.
+    let mut list = Value::Null;
+    for _ in 0..50 {
+        list = listed(&app, &poll).await;
+        if row(&list, "Anna")["email_error"].is_string() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(row(&list, "Anna")["email_state"], "queued", "{list}");
+    assert!(row(&list, "Anna")["email_error"].is_string(), "{list}");
+    let Some(sink) = Sink::start_on(port) else {
+        return;
+    };
+    let mails = sink.wait_for(2).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(sink.messages().len(), 2, "each mail once: {mails:?}");
+    let list = listed(&app, &poll).await;
+    assert_eq!(row(&list, "Anna")["email_state"], "sent", "{list}");
+    assert_eq!(row(&list, "Yoichi Ōta")["email_state"], "sent");
+}
+
+/// Two instances on one database share 200 invitation mails: 200 arrive,
+/// one per member, none twice.
+async fn two_instances_send_each_of_200_mails_once(app: TestApp, sink: Sink) {
+    let second = app.second_instance().await;
+    let poll = invite_only_poll(&app, json!({})).await;
+    let members: Vec<Value> = (0..200)
+        .map(|n| {
+            member(
+                &format!("Member {n}"),
+                Some(&format!("member{n}@example.org")),
+                "Europe/Vienna",
+            )
+        })
+        .collect();
+    let group = create_group(&app, members).await;
+    let started = std::time::Instant::now();
+    invite(
+        &second,
+        &poll,
+        &json!({ "group_id": id(&group), "send_email": true }),
+    )
+    .await
+    .ok(201);
+    let mails = sink.wait_for(200).await;
+    let took = started.elapsed();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let mails = if sink.messages().len() > mails.len() {
+        sink.messages()
+    } else {
+        mails
+    };
+    let mut to: Vec<String> = mails
+        .iter()
+        .map(|m| m["rcpt_tos"][0].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(to.len(), 200, "mails sent");
+    to.sort();
+    to.dedup();
+    assert_eq!(to.len(), 200, "no member mailed twice");
+    eprintln!(
+        "outbox on {:?}: 200 invitation mails by two instances in {:.2} s ({:.0} mails/s), 0 duplicates",
+        app.backend,
+        took.as_secs_f64(),
+        200.0 / took.as_secs_f64()
+    );
+}
+
+mod outages {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::mail_server_down_then_up(super::Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::mail_server_down_then_up(super::Backend::Postgres).await;
+    }
+}
 
 /// Without an SMTP server nothing is queued, and the API says so.
 async fn without_smtp_the_api_says_mail_is_not_configured(app: TestApp) {
