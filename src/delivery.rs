@@ -82,12 +82,15 @@ enum Outcome {
     Sent,
     Retry(String),
     Failed(String),
+    /// Not to be sent any more (a reminder to someone who answered since).
+    Dropped(String),
 }
 
 async fn deliver(store: &Store, mail: &Mail, base: &str, backoff: Backoff, row: Claimed) {
     let now = Utc::now();
     let outcome = match row.topic {
-        Topic::Invitation => invitation(store, mail, base, &row).await,
+        Topic::Invitation => invitation(store, mail, base, &row, false).await,
+        Topic::Reminder => invitation(store, mail, base, &row, true).await,
     };
     let recorded = match &outcome {
         Outcome::Sent => {
@@ -108,6 +111,10 @@ async fn deliver(store: &Store, mail: &Mail, base: &str, backoff: Backoff, row: 
             crate::metrics::outbox_delivered("failed");
             store.outbox_failed(row.id, reason).await
         }
+        Outcome::Dropped(reason) => {
+            crate::metrics::outbox_delivered("dropped");
+            store.outbox_dropped(row.id, reason).await
+        }
     };
     if let Err(e) = recorded {
         // The lease runs out and the row is claimed again: at worst one
@@ -127,7 +134,16 @@ fn next_try(backoff: Backoff, attempts: i32, now: DateTime<Utc>) -> DateTime<Utc
     now + chrono::Duration::milliseconds((jittered * 1000.0) as i64)
 }
 
-async fn invitation(store: &Store, mail: &Mail, base: &str, row: &Claimed) -> Outcome {
+/// An invitation mail, or (`reminder`) a reminder: the same mail with a
+/// line saying they have not answered, sent only while that is still true
+/// and voting is still open — checked now, at sending, not when queued.
+async fn invitation(
+    store: &Store,
+    mail: &Mail,
+    base: &str,
+    row: &Claimed,
+    reminder: bool,
+) -> Outcome {
     let Some(mailer) = &mail.0 else {
         return Outcome::Failed("mail is not configured (CONVENE_SMTP_URL)".into());
     };
@@ -146,6 +162,14 @@ async fn invitation(store: &Store, mail: &Mail, base: &str, row: &Claimed) -> Ou
         Ok(_) => return Outcome::Failed("the poll or the invitation no longer exists".into()),
         Err(e) => return Outcome::Retry(format!("reading the invitation: {e}")),
     };
+    if reminder {
+        if invitee.answer.is_some() {
+            return Outcome::Dropped("the member has answered".into());
+        }
+        if let Some(reason) = poll.voting_closed_reason(Utc::now()) {
+            return Outcome::Dropped(reason);
+        }
+    }
     let Some(address) = invitee.email.clone() else {
         return Outcome::Failed("the member has no email address".into());
     };
@@ -156,7 +180,14 @@ async fn invitation(store: &Store, mail: &Mail, base: &str, row: &Claimed) -> Ou
     };
     let token = key.derive(TokenKind::Invitation, salt);
     let vote_url = crate::links::vote_url(base, &token.secret);
-    let message = match mail::invitation(mailer.from(), &poll, &invitee, &address, &vote_url) {
+    let message = match mail::invitation(
+        mailer.from(),
+        &poll,
+        &invitee,
+        &address,
+        &vote_url,
+        reminder,
+    ) {
         Ok(m) => m,
         Err(e) => return Outcome::Failed(format!("the mail could not be written: {e}")),
     };

@@ -118,10 +118,8 @@ pub struct InvitationView {
     /// Their choices (never for aggregate-only polls).
     #[oai(skip_serializing_if_is_none)]
     pub votes: Option<Vec<VoteView>>,
-    /// The invitation mail: `queued` (on its way, or being retried after a
-    /// temporary failure), `sent`, `failed` (see `email_error`),
-    /// `not_configured` (the service has no SMTP server), `no_address` (the
-    /// member has no email). Absent when it was never asked for.
+    // Documented on EmailState: a doc comment here would make poem-openapi
+    // wrap the reference in allOf, which generated clients mishandle.
     #[oai(skip_serializing_if_is_none)]
     pub email_state: Option<EmailState>,
     /// Why the mail failed, or why its last try did.
@@ -148,6 +146,25 @@ pub struct SendInvitationEmailsRequest {
 impl poem_openapi::types::Example for SendInvitationEmailsRequest {
     fn example() -> Self {
         SendInvitationEmailsRequest::default()
+    }
+}
+
+/// Whom to remind.
+#[derive(Object, Deserialize, Debug, Clone, Default)]
+#[oai(rename_all = "snake_case", example)]
+#[serde(deny_unknown_fields)]
+pub struct SendRemindersRequest {
+    /// Remind required members only. Default false: every invited member
+    /// who has not answered.
+    #[oai(skip_serializing_if_is_none)]
+    pub required_only: Option<bool>,
+}
+
+impl poem_openapi::types::Example for SendRemindersRequest {
+    fn example() -> Self {
+        SendRemindersRequest {
+            required_only: Some(true),
+        }
     }
 }
 
@@ -202,7 +219,29 @@ pub enum MailsAccepted {
     Accepted(Json<MailsQueued>),
 }
 
-/// Where an invitation's mail is.
+fn mails_queued(QueuedMails { queued, skipped }: QueuedMails) -> MailsQueued {
+    let reason = |r: &str| match r {
+        "no_address" => SkipReason::NoAddress,
+        "already_mailed" => SkipReason::AlreadyMailed,
+        "already_queued" => SkipReason::AlreadyQueued,
+        _ => SkipReason::NotConfigured,
+    };
+    MailsQueued {
+        queued,
+        skipped: skipped
+            .into_iter()
+            .map(|(invitation_id, r)| SkippedMail {
+                invitation_id,
+                reason: reason(r),
+            })
+            .collect(),
+    }
+}
+
+/// Where the invitation's mail is: `queued` (on its way, or being retried
+/// after a temporary failure), `sent`, `failed` (see `email_error`),
+/// `not_configured` (the service has no SMTP server), `no_address` (the
+/// member has no email). Absent when no mail was asked for.
 #[derive(poem_openapi::Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[oai(rename_all = "snake_case")]
 pub enum EmailState {
@@ -454,6 +493,16 @@ error_responses!(SendEmailsError {
     Unprocessable = 422: "An id is not an invitation of this poll; `errors` names each one.",
 });
 
+error_responses!(RemindersError {
+    BadRequest = 400: "The body is not valid JSON.",
+    Unauthorized = 401: "No valid organiser token.",
+    NotFound = 404: "No such poll of yours.",
+    Conflict = 409: "Voting is closed: no reminders.",
+    PayloadTooLarge = 413: "The body is too large.",
+    UnsupportedMediaType = 415: "The body is not JSON.",
+    Unprocessable = 422: "A field is invalid; `errors` names each one.",
+});
+
 error_responses!(ProxyError {
     BadRequest = 400: "The body is not valid JSON.",
     Unauthorized = 401: "No valid organiser token.",
@@ -581,25 +630,38 @@ impl InvitationsApi {
             }
             _ => {}
         }
-        let QueuedMails { queued, skipped } = store
+        let queued = store
             .queue_invitation_mails(auth.0.id, poll_id.0, chosen, mail.configured())
             .await?;
-        let reason = |r: &str| match r {
-            "no_address" => SkipReason::NoAddress,
-            "already_mailed" => SkipReason::AlreadyMailed,
-            "already_queued" => SkipReason::AlreadyQueued,
-            _ => SkipReason::NotConfigured,
-        };
-        Ok(MailsAccepted::Accepted(Json(MailsQueued {
-            queued,
-            skipped: skipped
-                .into_iter()
-                .map(|(invitation_id, r)| SkippedMail {
-                    invitation_id,
-                    reason: reason(r),
-                })
-                .collect(),
-        })))
+        Ok(MailsAccepted::Accepted(Json(mails_queued(queued))))
+    }
+
+    /// Remind those who have not answered
+    ///
+    /// Queues a reminder mail (their invitation again, with their
+    /// `vote_url`) to every invited member who has not answered, or only
+    /// the required ones. Each is checked again when it is sent: a member
+    /// who answers meanwhile, or a poll that closes, gets no reminder.
+    /// Send `{}` to remind everyone who has not answered.
+    #[oai(
+        path = "/polls/:poll_id/reminders",
+        method = "post",
+        operation_id = "sendReminders"
+    )]
+    async fn send_reminders(
+        &self,
+        store: Data<&Store>,
+        mail: Data<&Mail>,
+        auth: OrganiserToken,
+        /// The poll's id.
+        poll_id: Path<Uuid>,
+        body: JsonBody<SendRemindersRequest>,
+    ) -> Result<MailsAccepted, RemindersError> {
+        let required_only = body.0.required_only.unwrap_or(false);
+        let queued = store
+            .queue_reminders(auth.0.id, poll_id.0, required_only, mail.configured())
+            .await?;
+        Ok(MailsAccepted::Accepted(Json(mails_queued(queued))))
     }
 
     /// List invitations

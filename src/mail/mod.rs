@@ -126,6 +126,7 @@ pub fn invitation(
     invitee: &Invitee,
     address: &str,
     vote_url: &str,
+    reminder: bool,
 ) -> anyhow::Result<Message> {
     let lang = Lang::negotiate(None, invitee.language.as_deref(), None);
     let zone = invitee.zone;
@@ -147,10 +148,13 @@ pub fn invitation(
         );
         lang.t_with("deadline", &[("when", text.into())])
     });
-    let greeting = lang.t_with(
+    let mut greeting = lang.t_with(
         "greeting-invited",
         &[("name", invitee.name.as_str().into())],
     );
+    if reminder {
+        greeting = format!("{} {greeting}", lang.t("mail-reminder-intro"));
+    }
     let text = InvitationText {
         lang,
         greeting: greeting.clone(),
@@ -171,7 +175,11 @@ pub fn invitation(
     .render()?;
     let to = Mailbox::new(Some(invitee.name.clone()), address.parse()?);
     let subject = lang.t_with(
-        "mail-invitation-subject",
+        if reminder {
+            "mail-reminder-subject"
+        } else {
+            "mail-invitation-subject"
+        },
         &[("title", poll.title.as_str().into())],
     );
     let mut message = Message::builder()

@@ -492,6 +492,71 @@ impl Store {
         })
     }
 
+    /// Queues a reminder to every invited member who has not answered
+    /// (`required_only`: required members only) while voting is open.
+    /// Skipped: `no_address`, `already_queued`, `not_configured`.
+    #[tracing::instrument(name = "store.queue_reminders", skip_all, fields(poll_id = %poll_id))]
+    pub async fn queue_reminders(
+        &self,
+        organiser: Uuid,
+        poll_id: Uuid,
+        required_only: bool,
+        configured: bool,
+    ) -> Result<QueuedMails> {
+        let now = Utc::now();
+        transaction!(self, txn => {
+            lock_own_poll(txn, organiser, poll_id).await?;
+            let poll = super::polls::load_poll(txn, poll_id).await?.ok_or(Error::NotFound("poll"))?;
+            if let Some(reason) = poll.voting_closed_reason(now) {
+                return Err(Error::Conflict(format!("no reminders: {reason}")));
+            }
+            let backend = txn.get_database_backend();
+            let silent: Vec<(Uuid, Option<String>, bool)> = txn
+                .query_all_raw(Statement::from_sql_and_values(
+                    backend,
+                    "SELECT i.id, m.email, i.required FROM invitation i \
+                     JOIN member m ON m.id = i.member_id \
+                     LEFT JOIN response r ON r.invitation_id = i.id \
+                     WHERE i.poll_id = $1 AND r.id IS NULL ORDER BY i.id",
+                    [poll_id.into()],
+                ))
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get("", "id")?, r.try_get("", "email")?, r.try_get("", "required")?)))
+                .collect::<Result<_>>()?;
+            let pending: HashSet<Uuid> = txn
+                .query_all_raw(Statement::from_sql_and_values(
+                    backend,
+                    "SELECT invitation_id FROM outbox WHERE poll_id = $1 AND topic = 'reminder' AND state = 'queued'",
+                    [poll_id.into()],
+                ))
+                .await?
+                .iter()
+                .filter_map(|r| r.try_get::<Option<Uuid>>("", "invitation_id").ok().flatten())
+                .collect();
+            let (mut queued, mut skipped) = (Vec::new(), Vec::new());
+            for (id, email, required) in silent {
+                if required_only && !required {
+                    continue;
+                }
+                let reason = match email {
+                    None => Some("no_address"),
+                    Some(_) if pending.contains(&id) => Some("already_queued"),
+                    Some(_) if !configured => Some("not_configured"),
+                    Some(_) => None,
+                };
+                match reason {
+                    Some(r) => skipped.push((id, r)),
+                    None => {
+                        outbox::enqueue(txn, Topic::Reminder, poll_id, Some(id), now).await?;
+                        queued.push(id);
+                    }
+                }
+            }
+            Ok(QueuedMails { queued, skipped })
+        })
+    }
+
     /// New tokens for an invitation; the old invitation and feed tokens stop
     /// working at once. The member's answer stays.
     #[tracing::instrument(name = "store.reissue_invitation", skip_all, fields(poll_id = %poll_id))]

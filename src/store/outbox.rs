@@ -22,17 +22,24 @@ use crate::error::Result;
 pub enum Topic {
     /// A member's invitation mail.
     Invitation,
+    /// A reminder to a member who has not answered.
+    Reminder,
 }
 
 impl Topic {
     pub fn as_str(self) -> &'static str {
         match self {
             Topic::Invitation => "invitation",
+            Topic::Reminder => "reminder",
         }
     }
 
     fn parse(s: &str) -> Option<Self> {
-        (s == "invitation").then_some(Topic::Invitation)
+        match s {
+            "invitation" => Some(Topic::Invitation),
+            "reminder" => Some(Topic::Reminder),
+            _ => None,
+        }
     }
 }
 
@@ -180,6 +187,17 @@ impl Store {
         .await
     }
 
+    /// No longer to be sent (a reminder to someone who has answered since):
+    /// kept with the reason, neither sent nor failed.
+    pub async fn outbox_dropped(&self, id: Uuid, reason: &str) -> Result<()> {
+        self.finish(
+            "UPDATE outbox SET state = 'dropped', last_error = $2, leased_until = NULL WHERE id = $1",
+            id,
+            [reason.into()],
+        )
+        .await
+    }
+
     /// A permanent failure (or one retried long enough): kept with its reason.
     pub async fn outbox_failed(&self, id: Uuid, error: &str) -> Result<()> {
         self.finish(
@@ -263,7 +281,8 @@ impl Store {
             .write
             .execute_raw(Statement::from_sql_and_values(
                 self.backend(),
-                "DELETE FROM outbox WHERE state = 'sent' AND sent_at < $1",
+                "DELETE FROM outbox WHERE (state = 'sent' AND sent_at < $1) \
+                 OR (state = 'dropped' AND created_at < $1)",
                 [before.into()],
             ))
             .await?;

@@ -385,7 +385,101 @@ async fn mails_are_queued_on_demand_once_and_refusals_are_kept(app: TestApp, sin
     assert_eq!(sink.messages().len(), 3, "nothing sent twice");
 }
 
+async fn reminders_go_only_to_those_who_have_not_answered(app: TestApp, sink: Sink) {
+    let (poll, group) = poll_and_group(&app).await;
+    let created = invite(&app, &poll, &json!({ "group_id": id(&group) }))
+        .await
+        .ok(201)
+        .clone();
+    // Ola is invited as an optional member.
+    let ola = app
+        .post(
+            &format!("/api/v1/groups/{}/members", id(&group)),
+            Some(&app.token),
+            &json!({ "members": [member("Ola", Some("ola@example.org"), "Africa/Lagos")] }),
+        )
+        .await
+        .ok(201)["members"][0]["id"]
+        .clone();
+    invite(
+        &app,
+        &poll,
+        &json!({ "member_ids": [ola], "required": false }),
+    )
+    .await
+    .ok(201);
+    // Anna answers.
+    crate::invitations::answer(
+        &app,
+        &poll,
+        issued(&created, "Anna")["token"].as_str().unwrap(),
+        &[(0, "yes")],
+    )
+    .await
+    .ok(201);
+
+    let reminders = format!("/api/v1/polls/{}/reminders", id(&poll));
+    let sent = app
+        .post(
+            &reminders,
+            Some(&app.token),
+            &json!({ "required_only": true }),
+        )
+        .await;
+    let sent = sent.ok(202).clone();
+    assert_eq!(
+        sent["queued"],
+        json!([issued(&created, "Yoichi Ōta")["id"]]),
+        "{sent}"
+    );
+    assert_eq!(
+        sent["skipped"][0]["invitation_id"],
+        issued(&created, "Vera")["id"]
+    );
+    assert_eq!(sent["skipped"][0]["reason"], "no_address");
+    let mails = sink.wait_for(1).await;
+    assert_eq!(mails[0]["rcpt_tos"], json!(["yoichi@example.org"]));
+    let subject = mails[0]["headers"]["Subject"].as_str().unwrap();
+    assert!(subject.starts_with("Rappel"), "{subject}");
+    assert!(
+        mails[0]["parts"]["text/plain"]
+            .as_str()
+            .unwrap()
+            .contains("Vous n’avez pas encore répondu.")
+    );
+
+    // Everyone who has not answered, optional members too; never Anna.
+    let sent = app.post(&reminders, Some(&app.token), &json!({})).await;
+    assert_eq!(sent.ok(202)["queued"].as_array().unwrap().len(), 2);
+    let mails = sink.wait_for(3).await;
+    let to: Vec<&str> = mails
+        .iter()
+        .map(|m| m["rcpt_tos"][0].as_str().unwrap())
+        .collect();
+    assert!(!to.contains(&"anna@example.org"), "{to:?}");
+    assert!(to.contains(&"ola@example.org"));
+
+    // Closed: no reminders.
+    app.post(
+        &format!("/api/v1/polls/{}/close", id(&poll)),
+        Some(&app.token),
+        &json!({}),
+    )
+    .await
+    .ok(200);
+    app.post(&reminders, Some(&app.token), &json!({}))
+        .await
+        .problem(409);
+    let other = app.other_organiser().await;
+    app.post(&reminders, Some(&other), &json!({}))
+        .await
+        .problem(404);
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(sink.messages().len(), 3);
+}
+
 with_mail_on_both_databases!(
+    reminders_go_only_to_those_who_have_not_answered,
     invitations_are_mailed_in_the_member_s_language_and_zone,
     mails_are_queued_on_demand_once_and_refusals_are_kept,
     two_instances_send_each_of_200_mails_once,

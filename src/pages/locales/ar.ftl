@@ -92,3 +92,5 @@ mail-invitation-subject = أيّ المواعيد تناسبك؟ { $title }
 mail-vote-link = أجب في صفحتك الشخصية (هذا الرابط خاص بك وحدك: لا تُعِد توجيهه):
 mail-vote-button = الإجابة في صفحتي
 mail-footer = أُرسلت هذه الرسالة تلقائيًا من Convene نيابةً عن منظِّم هذا الاستطلاع. يمكنك تعديل إجاباتك إلى أن يُغلق باب التصويت.
+mail-reminder-subject = تذكير: أيّ المواعيد تناسبك؟ { $title }
+mail-reminder-intro = لم تُجب بعد.

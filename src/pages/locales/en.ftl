@@ -95,3 +95,5 @@ mail-invitation-subject = Which dates suit you? { $title }
 mail-vote-link = Answer on your personal page (the link is yours alone: do not forward it):
 mail-vote-button = Answer on my page
 mail-footer = Sent automatically by Convene for the organiser of this poll. Your answers can be changed until voting closes.
+mail-reminder-subject = Reminder: which dates suit you? { $title }
+mail-reminder-intro = You have not answered yet.

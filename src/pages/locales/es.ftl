@@ -88,3 +88,5 @@ mail-invitation-subject = ¿Qué fechas le convienen? { $title }
 mail-vote-link = Responda en su página personal (el enlace es solo suyo: no lo reenvíe):
 mail-vote-button = Responder en mi página
 mail-footer = Enviado automáticamente por Convene en nombre de la persona organizadora de esta encuesta. Puede modificar sus respuestas hasta que se cierre la votación.
+mail-reminder-subject = Recordatorio: ¿qué fechas le convienen? { $title }
+mail-reminder-intro = Todavía no ha respondido.

@@ -88,3 +88,5 @@ mail-invitation-subject = Quelles dates vous conviennent ? { $title }
 mail-vote-link = Répondez sur votre page personnelle (ce lien n’est qu’à vous : ne le transférez pas) :
 mail-vote-button = Répondre sur ma page
 mail-footer = Envoyé automatiquement par Convene pour l’organisateur de ce sondage. Vos réponses peuvent être modifiées jusqu’à la clôture du vote.
+mail-reminder-subject = Rappel : quelles dates vous conviennent ? { $title }
+mail-reminder-intro = Vous n’avez pas encore répondu.

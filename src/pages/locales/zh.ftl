@@ -87,3 +87,5 @@ mail-invitation-subject = 哪些日期适合您？{ $title }
 mail-vote-link = 请在您的个人页面上答复（此链接仅供您本人使用，请勿转发）：
 mail-vote-button = 在我的页面上答复
 mail-footer = 本邮件由 Convene 代表本次投票的组织者自动发送。投票截止前您可以随时修改答复。
+mail-reminder-subject = 提醒：哪些日期适合您？{ $title }
+mail-reminder-intro = 您尚未答复。
