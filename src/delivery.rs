@@ -91,6 +91,7 @@ async fn deliver(store: &Store, mail: &Mail, base: &str, backoff: Backoff, row: 
     let outcome = match row.topic {
         Topic::Invitation => invitation(store, mail, base, &row, false).await,
         Topic::Reminder => invitation(store, mail, base, &row, true).await,
+        Topic::Outcome => outcome(store, mail, base, &row).await,
     };
     let recorded = match &outcome {
         Outcome::Sent => {
@@ -187,6 +188,92 @@ async fn invitation(
         &address,
         &vote_url,
         reminder,
+    ) {
+        Ok(m) => m,
+        Err(e) => return Outcome::Failed(format!("the mail could not be written: {e}")),
+    };
+    match mailer.send(message).await {
+        Ok(()) => Outcome::Sent,
+        Err(SendFailure::Temporary(reason)) => Outcome::Retry(reason),
+        Err(SendFailure::Permanent(reason)) => Outcome::Failed(reason),
+    }
+}
+
+/// The outcome as a calendar invitation (RFC 6047): the same event as
+/// event.ics (UID, SEQUENCE, times, VTIMEZONE) with the member as ATTENDEE,
+/// as REQUEST while the poll is confirmed, CANCEL once it is cancelled. It
+/// is written when sent, so a mail delayed past a re-confirmation carries
+/// the newer option and SEQUENCE, never an outdated one.
+async fn outcome(store: &Store, mail: &Mail, base: &str, row: &Claimed) -> Outcome {
+    use crate::domain::calendar::{self, Guest};
+    use crate::domain::ics::{self, CalendarHeader, Method};
+    use crate::domain::poll::PollStatus;
+    let Some(mailer) = &mail.0 else {
+        return Outcome::Failed("mail is not configured (CONVENE_SMTP_URL)".into());
+    };
+    let Some(invitation_id) = row.invitation_id else {
+        return Outcome::Failed("no invitation".into());
+    };
+    let found = async {
+        let poll = store.poll(row.poll_id).await?;
+        let invitee = store.invitee(row.poll_id, invitation_id).await?;
+        let votes = store
+            .response_of_invitation(invitation_id)
+            .await?
+            .map(|r| r.votes)
+            .unwrap_or_default();
+        let key = store.link_key().await?;
+        Ok::<_, crate::error::Error>((poll, invitee, votes, key))
+    }
+    .await;
+    let (poll, invitee, votes, key) = match found {
+        Ok((Some(poll), Some(invitee), votes, key)) => (poll, invitee, votes, key),
+        Ok(_) => return Outcome::Failed("the poll or the invitation no longer exists".into()),
+        Err(e) => return Outcome::Retry(format!("reading the invitation: {e}")),
+    };
+    let Some(address) = invitee.email.clone() else {
+        return Outcome::Failed("the member has no email address".into());
+    };
+    let now = Utc::now();
+    let method = match poll.status_at(now) {
+        PollStatus::Confirmed => Method::Request,
+        PollStatus::Cancelled if poll.confirmed_option.is_some() => Method::Cancel,
+        _ => return Outcome::Dropped("the poll is undecided again".into()),
+    };
+    let guest = Guest {
+        name: invitee.name.clone(),
+        email: address.clone(),
+        required: invitee.required,
+        votes,
+    };
+    let link = crate::links::api_poll_url(base, poll.id);
+    let Some(event) = calendar::confirmed_event(&poll, &link, now, &[guest]) else {
+        return Outcome::Dropped("the poll has no confirmed option".into());
+    };
+    let from = mailer.from();
+    let organizer_name = from.name.clone().unwrap_or_else(|| "Convene".into());
+    let organizer_email = from.email.to_string();
+    let ics = ics::render(
+        &CalendarHeader {
+            name: &poll.title,
+            refresh: None,
+            method,
+            organizer: Some((&organizer_name, &organizer_email)),
+        },
+        &[event],
+    );
+    let vote_url = invitee
+        .link_salt
+        .as_deref()
+        .map(|salt| crate::links::vote_url(base, &key.derive(TokenKind::Invitation, salt).secret));
+    let message = match mail::outcome(
+        from,
+        &poll,
+        &invitee,
+        &address,
+        vote_url.as_deref(),
+        &ics,
+        method,
     ) {
         Ok(m) => m,
         Err(e) => return Outcome::Failed(format!("the mail could not be written: {e}")),

@@ -15,6 +15,11 @@ pub fn poll_page_url(base: &str, poll_id: Uuid) -> String {
     format!("{base}/p/{poll_id}")
 }
 
+/// A poll in the API: the URL and description link of its calendar events.
+pub fn api_poll_url(base: &str, poll_id: Uuid) -> String {
+    format!("{base}/api/v1/polls/{poll_id}")
+}
+
 /// A calendar feed, as `https://…` and as the `webcal://…` that calendar
 /// apps open as a subscription.
 pub fn feed_urls(base: &str, secret: &str) -> (String, String) {

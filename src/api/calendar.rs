@@ -38,7 +38,7 @@ const REFRESH_MINUTES: i64 = 60;
 const CACHE_CONTROL: &str = "private, max-age=300, must-revalidate";
 
 fn poll_link(base: &str, poll: &Poll) -> String {
-    format!("{base}/api/v1/polls/{}", poll.id)
+    crate::links::api_poll_url(base, poll.id)
 }
 
 fn http_date(t: DateTime<Utc>) -> String {
@@ -374,13 +374,7 @@ fn poll_file(
             .collect(),
         PollFile::Holds => calendar::holds(poll, &link, stamp.now, guests),
     };
-    let body = ics::render(
-        &CalendarHeader {
-            name: &name,
-            refresh,
-        },
-        &events,
-    );
+    let body = ics::render(&CalendarHeader::publish(&name, refresh), &events);
     Ok(IcsFile::Ok(
         PlainText(body),
         stamp.etag,
@@ -515,10 +509,10 @@ pub async fn feed(
         })
         .collect();
     let body = ics::render(
-        &CalendarHeader {
-            name: &format!("Convene: {}", figures.owner_name),
-            refresh: Some(Duration::minutes(REFRESH_MINUTES)),
-        },
+        &CalendarHeader::publish(
+            &format!("Convene: {}", figures.owner_name),
+            Some(Duration::minutes(REFRESH_MINUTES)),
+        ),
         &events,
     );
     let mut resp = Response::builder()

@@ -17,6 +17,7 @@ use super::views::PollRead;
 use crate::domain::history::Actor;
 use crate::domain::lifecycle::{self, Transition};
 use crate::error::{Error, Result};
+use crate::mail::Mail;
 use crate::store::Store;
 
 /// Which option to confirm.
@@ -50,13 +51,21 @@ error_responses!(ConfirmError {
 async fn make(
     store: &Store,
     base: &str,
+    mail: &Mail,
     auth: OrganiserToken,
     poll_id: Uuid,
     transition: Transition,
 ) -> Result<PollRead> {
     let o = auth.0;
     let poll = store
-        .transition(o.id, &Actor::organiser(&o.name), poll_id, transition, None)
+        .transition(
+            o.id,
+            &Actor::organiser(&o.name),
+            poll_id,
+            transition,
+            None,
+            mail.configured(),
+        )
         .await?;
     Ok(PollRead::of(&poll, base))
 }
@@ -77,11 +86,12 @@ impl LifecycleApi {
         &self,
         store: Data<&Store>,
         base: Data<&PublicUrl>,
+        mail: Data<&Mail>,
         auth: OrganiserToken,
         /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<PollRead, OrganiserPollError> {
-        Ok(make(&store, &base.0.0, auth, poll_id.0, Transition::Close).await?)
+        Ok(make(&store, &base.0.0, &mail, auth, poll_id.0, Transition::Close).await?)
     }
 
     /// Reopen voting
@@ -99,11 +109,20 @@ impl LifecycleApi {
         &self,
         store: Data<&Store>,
         base: Data<&PublicUrl>,
+        mail: Data<&Mail>,
         auth: OrganiserToken,
         /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<PollRead, OrganiserPollError> {
-        Ok(make(&store, &base.0.0, auth, poll_id.0, Transition::Reopen).await?)
+        Ok(make(
+            &store,
+            &base.0.0,
+            &mail,
+            auth,
+            poll_id.0,
+            Transition::Reopen,
+        )
+        .await?)
     }
 
     /// Confirm the result
@@ -122,6 +141,7 @@ impl LifecycleApi {
         &self,
         store: Data<&Store>,
         base: Data<&PublicUrl>,
+        mail: Data<&Mail>,
         auth: OrganiserToken,
         /// The poll's id.
         poll_id: Path<Uuid>,
@@ -147,6 +167,7 @@ impl LifecycleApi {
                 poll.id,
                 Transition::Confirm(option_id),
                 Some(poll.version),
+                mail.configured(),
             )
             .await?;
         Ok(PollRead::of(&poll, &base.0.0))
@@ -165,10 +186,19 @@ impl LifecycleApi {
         &self,
         store: Data<&Store>,
         base: Data<&PublicUrl>,
+        mail: Data<&Mail>,
         auth: OrganiserToken,
         /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<PollRead, OrganiserPollError> {
-        Ok(make(&store, &base.0.0, auth, poll_id.0, Transition::Cancel).await?)
+        Ok(make(
+            &store,
+            &base.0.0,
+            &mail,
+            auth,
+            poll_id.0,
+            Transition::Cancel,
+        )
+        .await?)
     }
 }

@@ -89,6 +89,41 @@ pub struct CalendarHeader<'a> {
     pub name: &'a str,
     /// Feeds tell clients how often to poll.
     pub refresh: Option<Duration>,
+    /// PUBLISH for files and feeds; REQUEST and CANCEL (RFC 5546 iTIP) for
+    /// the invitation mailed to each attendee.
+    pub method: Method,
+    /// Who sends an iTIP message (ORGANIZER of every event): name and address.
+    pub organizer: Option<(&'a str, &'a str)>,
+}
+
+impl CalendarHeader<'_> {
+    /// A plain calendar: a file or a feed.
+    pub fn publish(name: &str, refresh: Option<Duration>) -> CalendarHeader<'_> {
+        CalendarHeader {
+            name,
+            refresh,
+            method: Method::Publish,
+            organizer: None,
+        }
+    }
+}
+
+/// The iTIP method of a calendar (RFC 5546 §1.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Publish,
+    Request,
+    Cancel,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Publish => "PUBLISH",
+            Method::Request => "REQUEST",
+            Method::Cancel => "CANCEL",
+        }
+    }
 }
 
 const PRODID: &str = "-//Convene//Convene scheduling polls//EN";
@@ -100,7 +135,7 @@ pub fn render(header: &CalendarHeader<'_>, events: &[Event]) -> String {
     cal.append_property(Property::new("VERSION", "2.0"));
     cal.append_property(Property::new("PRODID", PRODID));
     cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
-    cal.append_property(Property::new("METHOD", "PUBLISH"));
+    cal.append_property(Property::new("METHOD", header.method.as_str()));
     // RFC 7986 NAME and the widely read X-WR-CALNAME. The crate escapes the
     // latter but not the former, so NAME is escaped here.
     let name = clean(header.name);
@@ -110,7 +145,16 @@ pub fn render(header: &CalendarHeader<'_>, events: &[Event]) -> String {
         cal.ttl(&refresh);
     }
     for e in events {
-        cal.push(vevent(e));
+        let mut ev = vevent(e);
+        if let Some((name, email)) = header.organizer {
+            let cn = clean(name).replace(['"', '\n'], "'");
+            ev.append_property(
+                Property::new("ORGANIZER", format!("mailto:{email}"))
+                    .add_parameter("CN", &cn)
+                    .done(),
+            );
+        }
+        cal.push(ev);
     }
     let body = cal.done().to_string();
     // Splice the VTIMEZONEs in before the first event.
@@ -402,10 +446,7 @@ mod tests {
     }
 
     fn header() -> CalendarHeader<'static> {
-        CalendarHeader {
-            name: "Convene",
-            refresh: None,
-        }
+        CalendarHeader::publish("Convene", None)
     }
 
     #[test]

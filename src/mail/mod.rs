@@ -6,10 +6,12 @@
 use std::time::Duration;
 
 use askama::Template;
+use lettre::message::header::ContentType;
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+use crate::domain::ics::Method;
 use crate::domain::poll::Poll;
 use crate::domain::standing::Invitee;
 use crate::pages::i18n::Lang;
@@ -191,6 +193,102 @@ pub fn invitation(
         .message_id(None)
         .multipart(MultiPart::alternative_plain_html(text, html))?;
     // RFC 3834: no auto-replies ("out of office") to a machine's mail.
+    message.headers_mut().insert_raw(HeaderValue::new(
+        HeaderName::new_from_ascii_str("Auto-Submitted"),
+        "auto-generated".into(),
+    ));
+    Ok(message)
+}
+
+#[derive(Template)]
+#[template(path = "outcome.txt")]
+struct OutcomeText<'a> {
+    lang: Lang,
+    greeting: String,
+    poll: &'a Poll,
+    status: String,
+    when: Option<(String, String)>,
+    vote_url: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "outcome.html")]
+struct OutcomeHtml<'a> {
+    lang: Lang,
+    greeting: String,
+    poll: &'a Poll,
+    status: String,
+    when: Option<(String, String)>,
+    vote_url: Option<&'a str>,
+}
+
+/// The outcome as an iTIP message (RFC 6047): text and HTML for people, the
+/// calendar (`text/calendar; method=…`) beside them for mail clients that
+/// add, move or remove the event by themselves, and the same as invite.ics.
+pub fn outcome(
+    from: &Mailbox,
+    poll: &Poll,
+    invitee: &Invitee,
+    address: &str,
+    vote_url: Option<&str>,
+    ics: &str,
+    method: Method,
+) -> anyhow::Result<Message> {
+    let lang = Lang::negotiate(None, invitee.language.as_deref(), None);
+    let greeting = lang.t_with("mail-greeting", &[("name", invitee.name.as_str().into())]);
+    let (status, subject) = match method {
+        Method::Cancel => ("status-cancelled", "mail-cancel-subject"),
+        _ => ("status-confirmed", "mail-outcome-subject"),
+    };
+    let when = (method != Method::Cancel)
+        .then(|| {
+            poll.options
+                .iter()
+                .find(|o| Some(o.id) == poll.confirmed_option)
+        })
+        .flatten()
+        .map(|o| lang.when(&o.slot, invitee.zone));
+    let text = OutcomeText {
+        lang,
+        greeting: greeting.clone(),
+        poll,
+        status: lang.t(status),
+        when: when.clone(),
+        vote_url,
+    }
+    .render()?;
+    let html = OutcomeHtml {
+        lang,
+        greeting,
+        poll,
+        status: lang.t(status),
+        when,
+        vote_url,
+    }
+    .render()?;
+    let calendar_type = ContentType::parse(&format!(
+        "text/calendar; method={}; charset=UTF-8",
+        method.as_str()
+    ))?;
+    let body = MultiPart::mixed()
+        .multipart(
+            MultiPart::alternative()
+                .singlepart(SinglePart::plain(text))
+                .singlepart(SinglePart::html(html))
+                .singlepart(
+                    SinglePart::builder()
+                        .header(calendar_type.clone())
+                        .body(ics.to_string()),
+                ),
+        )
+        .singlepart(Attachment::new("invite.ics".into()).body(ics.to_string(), calendar_type));
+    let to = Mailbox::new(Some(invitee.name.clone()), address.parse()?);
+    let mut message = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(lang.t_with(subject, &[("title", poll.title.as_str().into())]))
+        .message_id(None)
+        .multipart(body)?;
     message.headers_mut().insert_raw(HeaderValue::new(
         HeaderName::new_from_ascii_str("Auto-Submitted"),
         "auto-generated".into(),

@@ -24,6 +24,8 @@ pub enum Topic {
     Invitation,
     /// A reminder to a member who has not answered.
     Reminder,
+    /// The outcome as a calendar invitation (iTIP REQUEST, or CANCEL).
+    Outcome,
 }
 
 impl Topic {
@@ -31,6 +33,7 @@ impl Topic {
         match self {
             Topic::Invitation => "invitation",
             Topic::Reminder => "reminder",
+            Topic::Outcome => "outcome",
         }
     }
 
@@ -38,6 +41,7 @@ impl Topic {
         match s {
             "invitation" => Some(Topic::Invitation),
             "reminder" => Some(Topic::Reminder),
+            "outcome" => Some(Topic::Outcome),
             _ => None,
         }
     }

@@ -299,6 +299,7 @@ impl Store {
         id: Uuid,
         transition: Transition,
         decided_on: Option<i32>,
+        mail: bool,
     ) -> Result<Poll> {
         let now = Utc::now();
         transaction!(self, txn => {
@@ -334,6 +335,27 @@ impl Store {
                 return Err(Error::Conflict(
                     "the poll changed at the same moment: read it again and retry".into(),
                 ));
+            }
+            // The outcome goes to every invitee with an address, in this
+            // transaction: confirming sends the event (REQUEST), cancelling
+            // a confirmed poll withdraws it (CANCEL).
+            let announces = change.confirmed_option.is_some()
+                || (change.to == PollStatus::Cancelled && current.confirmed_option.is_some());
+            if mail && announces {
+                let invited: Vec<Uuid> = txn
+                    .query_all_raw(Statement::from_sql_and_values(
+                        txn.get_database_backend(),
+                        "SELECT i.id FROM invitation i JOIN member m ON m.id = i.member_id \
+                         WHERE i.poll_id = $1 AND m.email IS NOT NULL ORDER BY i.id",
+                        [id.into()],
+                    ))
+                    .await?
+                    .iter()
+                    .map(|r| r.try_get("", "id"))
+                    .collect::<std::result::Result<_, _>>()?;
+                for invitation in invited {
+                    super::outbox::enqueue(txn, super::outbox::Topic::Outcome, id, Some(invitation), now).await?;
+                }
             }
             let details = match change.confirmed_option {
                 Some(option) => json!({ "option_id": option }),

@@ -478,7 +478,186 @@ async fn reminders_go_only_to_those_who_have_not_answered(app: TestApp, sink: Si
     assert_eq!(sink.messages().len(), 3);
 }
 
+/// The event from a mail's calendar part, unfolded, as lines.
+fn calendar_lines(mail: &Value) -> Vec<String> {
+    mail["parts"]["text/calendar"]
+        .as_str()
+        .expect("a text/calendar part")
+        .replace("\r\n ", "")
+        .lines()
+        .map(str::to_string)
+        // The calendar's own lines and the event's; not the VTIMEZONE's
+        // DTSTARTs.
+        .filter({
+            let mut in_zone = false;
+            move |l: &String| {
+                if l == "BEGIN:VTIMEZONE" {
+                    in_zone = true;
+                }
+                let keep = !in_zone;
+                if l == "END:VTIMEZONE" {
+                    in_zone = false;
+                }
+                keep
+            }
+        })
+        .collect()
+}
+
+fn line<'a>(lines: &'a [String], prefix: &str) -> &'a str {
+    lines
+        .iter()
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no {prefix} in {lines:?}"))
+}
+
+async fn the_outcome_reaches_calendars_as_itip_request_then_cancel(app: TestApp, sink: Sink) {
+    let (poll, group) = poll_and_group(&app).await;
+    let created = invite(&app, &poll, &json!({ "group_id": id(&group) }))
+        .await
+        .ok(201)
+        .clone();
+    crate::invitations::answer(
+        &app,
+        &poll,
+        issued(&created, "Anna")["token"].as_str().unwrap(),
+        &[(0, "yes")],
+    )
+    .await
+    .ok(201);
+    let confirm = format!("/api/v1/polls/{}/confirm", id(&poll));
+    let first = poll["options"][0]["id"].clone();
+    app.post(&confirm, Some(&app.token), &json!({ "option_id": first }))
+        .await
+        .ok(200);
+    // One REQUEST per invitee with an address (Vera has none).
+    let mails = sink.wait_for(2).await;
+    let to = |m: &Value| m["rcpt_tos"][0].as_str().unwrap().to_string();
+    let anna = mails.iter().find(|m| to(m) == "anna@example.org").unwrap();
+    assert_eq!(
+        anna["calendar_methods"],
+        json!(["REQUEST", "REQUEST"]),
+        "{anna}"
+    );
+    assert_eq!(anna["attachments"], json!(["invite.ics"]));
+    assert!(
+        anna["headers"]["Subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Confirmed: ")
+    );
+    let cal = calendar_lines(anna);
+    assert_eq!(line(&cal, "METHOD:"), "METHOD:REQUEST");
+    let uid = line(&cal, "UID:").to_string();
+    assert_eq!(uid, format!("UID:poll-{}@convene", id(&poll)));
+    assert!(
+        line(&cal, "ORGANIZER").ends_with("mailto:secretariat@example.org"),
+        "{cal:?}"
+    );
+    let attendee = line(&cal, "ATTENDEE");
+    assert!(
+        attendee.contains("PARTSTAT=ACCEPTED") && attendee.ends_with("mailto:anna@example.org"),
+        "{attendee}"
+    );
+    assert!(
+        !cal.iter().any(|l| l.contains("yoichi@")),
+        "only the member's own line"
+    );
+    // The same event as event.ics: its instants, in the poll's zone.
+    assert_eq!(
+        line(&cal, "DTSTART"),
+        "DTSTART;TZID=Europe/Vienna:20260710T130000"
+    );
+    assert_eq!(
+        line(&cal, "DTEND"),
+        "DTEND;TZID=Europe/Vienna:20260710T160000"
+    );
+    assert!(
+        anna["parts"]["text/calendar"]
+            .as_str()
+            .unwrap()
+            .contains("BEGIN:VTIMEZONE")
+    );
+    let seq1: u32 = line(&cal, "SEQUENCE:")[9..].parse().unwrap();
+    let text = anna["parts"]["text/plain"].as_str().unwrap();
+    assert!(
+        text.contains("Friday 10 July 2026, 07:00–10:00 (UTC-04:00)"),
+        "{text}"
+    );
+    let yoichi = mails
+        .iter()
+        .find(|m| to(m) == "yoichi@example.org")
+        .unwrap();
+    assert!(
+        yoichi["parts"]["text/plain"]
+            .as_str()
+            .unwrap()
+            .contains("20:00–23:00 (UTC+09:00)")
+    );
+    let event_ics = app
+        .get(
+            &format!("/api/v1/polls/{}/event.ics", id(&poll)),
+            Some(&app.token),
+        )
+        .await;
+    assert!(event_ics.text.replace("\r\n ", "").contains(&uid));
+
+    // Re-confirmed to the other option: a REQUEST with a higher SEQUENCE.
+    app.post(
+        &format!("/api/v1/polls/{}/reopen", id(&poll)),
+        Some(&app.token),
+        &json!({}),
+    )
+    .await
+    .ok(200);
+    let second = poll["options"][1]["id"].clone();
+    app.post(&confirm, Some(&app.token), &json!({ "option_id": second }))
+        .await
+        .ok(200);
+    let mails = sink.wait_for(4).await;
+    let anna = mails
+        .iter()
+        .rev()
+        .find(|m| to(m) == "anna@example.org")
+        .unwrap();
+    let cal = calendar_lines(anna);
+    assert_eq!(line(&cal, "METHOD:"), "METHOD:REQUEST");
+    assert_eq!(line(&cal, "UID:"), uid);
+    assert_eq!(line(&cal, "DTSTART"), "DTSTART;VALUE=DATE:20260713");
+    let seq2: u32 = line(&cal, "SEQUENCE:")[9..].parse().unwrap();
+    assert!(seq2 > seq1, "{seq2} > {seq1}");
+
+    // Cancelled: CANCEL, same UID, higher SEQUENCE still.
+    app.post(
+        &format!("/api/v1/polls/{}/cancel", id(&poll)),
+        Some(&app.token),
+        &json!({}),
+    )
+    .await
+    .ok(200);
+    let mails = sink.wait_for(6).await;
+    let anna = mails
+        .iter()
+        .rev()
+        .find(|m| to(m) == "anna@example.org")
+        .unwrap();
+    assert_eq!(anna["calendar_methods"][0], "CANCEL");
+    let cal = calendar_lines(anna);
+    assert_eq!(line(&cal, "METHOD:"), "METHOD:CANCEL");
+    assert_eq!(line(&cal, "UID:"), uid);
+    assert_eq!(line(&cal, "STATUS:"), "STATUS:CANCELLED");
+    let seq3: u32 = line(&cal, "SEQUENCE:")[9..].parse().unwrap();
+    assert!(seq3 > seq2);
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(
+        sink.messages().len(),
+        6,
+        "two invitees, three outcomes each, once"
+    );
+}
+
 with_mail_on_both_databases!(
+    the_outcome_reaches_calendars_as_itip_request_then_cancel,
     reminders_go_only_to_those_who_have_not_answered,
     invitations_are_mailed_in_the_member_s_language_and_zone,
     mails_are_queued_on_demand_once_and_refusals_are_kept,

@@ -29,11 +29,16 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        parts = {}
+        parts, methods, attachments = {}, [], []
         for part in msg.walk():
             if part.get_content_maintype() == "multipart":
                 continue
-            parts[part.get_content_type()] = part.get_content()
+            if part.get_filename():
+                attachments.append(part.get_filename())
+            else:
+                parts[part.get_content_type()] = part.get_content()
+            if part.get_content_type() == "text/calendar":
+                methods.append(part.get_param("method"))
         Sink.count += 1
         record = {
             "mail_from": envelope.mail_from,
@@ -41,6 +46,8 @@ class Sink:
             "headers": {k: str(v) for k, v in msg.items()},
             "content_type": msg.get_content_type(),
             "parts": parts,
+            "calendar_methods": methods,
+            "attachments": attachments,
         }
         path = os.path.join(out, f"{Sink.count:05d}.json")
         with open(path + ".tmp", "w") as f:
