@@ -23,6 +23,7 @@ import json
 import os
 import sys
 import urllib.error
+import time
 import urllib.request
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -153,9 +154,26 @@ def read(name, text, expected, zone):
                 compare(where, line, "python/vtimezone", got, want)
 
 
+def itip(title):
+    """The calendar of the iTIP REQUEST mailed for the poll `title` (waits for it)."""
+    mails = Path(os.environ["ICS_MAILS"])
+    for _ in range(300):
+        for f in sorted(mails.glob("*.json")) if mails.exists() else []:
+            m = json.loads(f.read_text())
+            if title in m["headers"].get("Subject", "") and "text/calendar" in m["parts"]:
+                if m.get("calendar_methods", ["REQUEST"])[0] != "REQUEST":
+                    sys.exit(f"FAIL: the mail for {title} is not an iTIP REQUEST: {m['calendar_methods']}")
+                return m["parts"]["text/calendar"]
+        time.sleep(0.1)
+    sys.exit(f"FAIL: no iTIP mail for {title}")
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     manifest = {"files": []}
+    # One member with an address, invited to every poll, gets the outcome mails.
+    group = api("POST", "/api/v1/groups", {"name": "ICS", "members": [
+        {"name": "Reader", "email": "reader@example.org", "time_zone": "UTC"}]})
     for zone in ZONES:
         tz, plan = ZoneInfo(zone), cases(zone)
         options = [
@@ -179,9 +197,12 @@ def main():
         second = second or (poll["options"][0]["id"], next(iter(holds.values())))
         stem = zone.replace("/", "_")
         files = [(f"holds-{stem}.ics", api("GET", f"/api/v1/polls/{poll['id']}/holds.ics"), holds)]
+        api("POST", f"/api/v1/polls/{poll['id']}/invitations", {"group_id": group["id"]})
         api("POST", f"/api/v1/polls/{poll['id']}/confirm", {"option_id": second[0]})
         event = {f"poll-{poll['id']}@convene": {**second[1], "case": f"confirmed {second[1]['case']}"}}
         files.append((f"event-{stem}.ics", api("GET", f"/api/v1/polls/{poll['id']}/event.ics"), event))
+        # The same event, as the calendar invitation mailed to the invitee.
+        files.append((f"itip-{stem}.ics", itip(f"ICS {zone}"), event))
         for name, text, expected in files:
             (OUT / name).write_text(text)
             manifest["files"].append({"file": name, "zone": zone, "events": expected})
