@@ -352,6 +352,22 @@ async fn mails_are_queued_on_demand_once_and_refusals_are_kept(app: TestApp, sin
     );
     assert_eq!(row(&list, "Yoichi Ōta")["email_state"], "sent");
     assert_eq!(sink.messages().len(), 2);
+    // /metrics counts the outbox by state (every instance reads the table).
+    let metrics = app.get("/metrics", None).await.text;
+    let gauge = |state: &str| {
+        metrics
+            .lines()
+            .find(|l| l.starts_with(&format!("convene_outbox_rows{{state=\"{state}\"}}")))
+            .and_then(|l| l.rsplit(' ').next())
+            .map(str::to_string)
+    };
+    assert_eq!(gauge("sent").as_deref(), Some("2"), "{metrics}");
+    assert_eq!(gauge("failed").as_deref(), Some("1"));
+    assert_eq!(gauge("queued").as_deref(), Some("0"));
+    assert!(
+        metrics.contains("convene_outbox_oldest_due_seconds 0"),
+        "{metrics}"
+    );
 
     // By id: mailed again, even though it was sent.
     let anna = row(&list, "Anna")["id"].clone();
