@@ -13,8 +13,6 @@ use crate::mail::{self, Mail, SendFailure};
 use crate::store::Store;
 use crate::store::outbox::{Claimed, Topic};
 
-/// How long a claim holds: one delivery with its timeout, and a margin.
-const LEASE: Duration = Duration::from_secs(90);
 /// Rows claimed at a time by one worker.
 const BATCH: u64 = 20;
 /// How often an idle worker looks for due rows.
@@ -28,12 +26,17 @@ pub struct Backoff {
     /// The first retry comes after this, ±25 %; each next one after twice
     /// the last, up to 6 hours.
     pub first: Duration,
+    /// How long a claim holds: one delivery with its timeout, and a
+    /// margin. A worker that dies (or stalls) longer loses the row to
+    /// another, which delivers it.
+    pub lease: Duration,
 }
 
 impl Default for Backoff {
     fn default() -> Self {
         Backoff {
             first: Duration::from_secs(20),
+            lease: Duration::from_secs(90),
         }
     }
 }
@@ -45,7 +48,7 @@ pub async fn run(store: Store, mail: Mail, base: String, backoff: Backoff) {
     loop {
         tick.tick().await;
         loop {
-            let claimed = match store.claim_outbox(BATCH, LEASE, Utc::now()).await {
+            let claimed = match store.claim_outbox(BATCH, backoff.lease, Utc::now()).await {
                 Ok(rows) => rows,
                 Err(e) => {
                     tracing::warn!(error = %e, "claiming outbox rows failed");
@@ -96,25 +99,25 @@ async fn deliver(store: &Store, mail: &Mail, base: &str, backoff: Backoff, row: 
     let recorded = match &outcome {
         Outcome::Sent => {
             crate::metrics::outbox_delivered("sent");
-            store.outbox_sent(row.id, now).await
+            store.outbox_sent(&row, now).await
         }
         Outcome::Retry(reason) if now - row.created_at < GIVE_UP_AFTER => {
             store
-                .outbox_retry(row.id, next_try(backoff, row.attempts, now), reason)
+                .outbox_retry(&row, next_try(backoff, row.attempts, now), reason)
                 .await
         }
         Outcome::Retry(reason) => {
             crate::metrics::outbox_delivered("failed");
             let reason = format!("gave up after {} attempts: {reason}", row.attempts);
-            store.outbox_failed(row.id, &reason).await
+            store.outbox_failed(&row, &reason).await
         }
         Outcome::Failed(reason) => {
             crate::metrics::outbox_delivered("failed");
-            store.outbox_failed(row.id, reason).await
+            store.outbox_failed(&row, reason).await
         }
         Outcome::Dropped(reason) => {
             crate::metrics::outbox_delivered("dropped");
-            store.outbox_dropped(row.id, reason).await
+            store.outbox_dropped(&row, reason).await
         }
     };
     if let Err(e) = recorded {

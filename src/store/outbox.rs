@@ -57,6 +57,9 @@ pub struct Claimed {
     /// Including this one.
     pub attempts: i32,
     pub created_at: DateTime<Utc>,
+    /// Until when (ms) this worker holds the row: recording the outcome
+    /// requires it to be unchanged.
+    pub lease: i64,
 }
 
 /// An invitation's latest mail: its state and, when it failed, why.
@@ -166,26 +169,32 @@ impl Store {
                 invitation_id: row.try_get("", "invitation_id")?,
                 attempts: row.try_get("", "attempts")?,
                 created_at: row.try_get("", "created_at")?,
+                lease: until,
             });
         }
         Ok(claimed)
     }
 
+    // Each outcome below applies only while the worker's lease holds (the
+    // row still carries the `leased_until` its claim set): a worker that
+    // stalled past its lease, while another claimed and delivered the row,
+    // changes nothing when it wakes up.
+
     /// Delivered: never tried again.
-    pub async fn outbox_sent(&self, id: Uuid, now: DateTime<Utc>) -> Result<()> {
+    pub async fn outbox_sent(&self, row: &Claimed, now: DateTime<Utc>) -> Result<()> {
         self.finish(
-            "UPDATE outbox SET state = 'sent', sent_at = $2, leased_until = NULL, last_error = NULL WHERE id = $1",
-            id,
+            row,
+            "state = 'sent', sent_at = $3, last_error = NULL",
             [now.into()],
         )
         .await
     }
 
     /// A temporary failure: tried again at `due`.
-    pub async fn outbox_retry(&self, id: Uuid, due: DateTime<Utc>, error: &str) -> Result<()> {
+    pub async fn outbox_retry(&self, row: &Claimed, due: DateTime<Utc>, error: &str) -> Result<()> {
         self.finish(
-            "UPDATE outbox SET due_at = $2, last_error = $3, leased_until = NULL WHERE id = $1",
-            id,
+            row,
+            "due_at = $3, last_error = $4",
             [millis(due).into(), error.into()],
         )
         .await
@@ -193,36 +202,35 @@ impl Store {
 
     /// No longer to be sent (a reminder to someone who has answered since):
     /// kept with the reason, neither sent nor failed.
-    pub async fn outbox_dropped(&self, id: Uuid, reason: &str) -> Result<()> {
-        self.finish(
-            "UPDATE outbox SET state = 'dropped', last_error = $2, leased_until = NULL WHERE id = $1",
-            id,
-            [reason.into()],
-        )
-        .await
+    pub async fn outbox_dropped(&self, row: &Claimed, reason: &str) -> Result<()> {
+        self.finish(row, "state = 'dropped', last_error = $3", [reason.into()])
+            .await
     }
 
     /// A permanent failure (or one retried long enough): kept with its reason.
-    pub async fn outbox_failed(&self, id: Uuid, error: &str) -> Result<()> {
-        self.finish(
-            "UPDATE outbox SET state = 'failed', last_error = $2, leased_until = NULL WHERE id = $1",
-            id,
-            [error.into()],
-        )
-        .await
+    pub async fn outbox_failed(&self, row: &Claimed, error: &str) -> Result<()> {
+        self.finish(row, "state = 'failed', last_error = $3", [error.into()])
+            .await
     }
 
     async fn finish<const N: usize>(
         &self,
-        sql: &str,
-        id: Uuid,
+        row: &Claimed,
+        set: &str,
         values: [sea_orm::Value; N],
     ) -> Result<()> {
-        let mut all = vec![id.into()];
+        let sql = format!(
+            "UPDATE outbox SET {set}, leased_until = NULL WHERE id = $1 AND leased_until = $2"
+        );
+        let mut all = vec![row.id.into(), row.lease.into()];
         all.extend(values);
-        self.write
+        let done = self
+            .write
             .execute_raw(Statement::from_sql_and_values(self.backend(), sql, all))
             .await?;
+        if done.rows_affected() == 0 {
+            tracing::warn!(outbox_id = %row.id, "the lease ran out before the delivery was recorded; another worker has the row");
+        }
         Ok(())
     }
 

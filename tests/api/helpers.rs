@@ -207,11 +207,16 @@ impl TestApp {
     /// connection pool and nothing shared in memory: what a second replica
     /// behind a load balancer is. Requests go to it through the returned app.
     pub async fn second_instance(&self) -> TestApp {
+        self.instance_with(self.options.clone()).await
+    }
+
+    /// [`second_instance`] with options of its own (another mail server).
+    pub async fn instance_with(&self, options: Options) -> TestApp {
         let store = Store::connect(&self.database_url)
             .await
             .expect("connecting the second instance");
         store.migrate().await.expect("migrating (a no-op by now)");
-        let address = serve(store.clone(), self.options.clone()).await;
+        let address = serve(store.clone(), options.clone()).await;
         TestApp {
             address,
             client: reqwest::Client::new(),
@@ -219,7 +224,7 @@ impl TestApp {
             token: self.token.clone(),
             backend: self.backend,
             database_url: self.database_url.clone(),
-            options: self.options.clone(),
+            options,
             // The first instance owns the database's lifetime.
             _db: DbGuard::None,
         }

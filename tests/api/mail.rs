@@ -689,6 +689,7 @@ async fn mail_server_down_then_up(backend: Backend) {
         // Retries after about 0.3 s, 0.6 s, 1.2 s… instead of 20 s, 40 s…
         backoff: convene::delivery::Backoff {
             first: Duration::from_millis(300),
+            ..Default::default()
         },
         ..Options::default()
     };
@@ -770,6 +771,66 @@ async fn two_instances_send_each_of_200_mails_once(app: TestApp, sink: Sink) {
         took.as_secs_f64(),
         200.0 / took.as_secs_f64()
     );
+}
+
+/// A worker that stalls mid-delivery (as one killed then does) holds its
+/// rows only for its lease: another instance then delivers them, once.
+async fn a_stalled_worker_loses_its_rows_to_another_instance(backend: Backend) {
+    // A mail server that accepts connections and never says a word: the
+    // worker sending to it hangs in the SMTP greeting.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let short = convene::delivery::Backoff {
+        first: Duration::from_millis(300),
+        lease: Duration::from_secs(2),
+    };
+    let stalled = Options {
+        mail: mail_to(silent.local_addr().unwrap().port()),
+        backoff: short,
+        ..Options::default()
+    };
+    let Some(app) = spawn_app_with(backend, stalled).await else {
+        return;
+    };
+    let (poll, group) = poll_and_group(&app).await;
+    invite(
+        &app,
+        &poll,
+        &json!({ "group_id": id(&group), "send_email": true }),
+    )
+    .await
+    .ok(201);
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let Some(sink) = Sink::start() else {
+        return;
+    };
+    assert!(sink.messages().is_empty());
+    let healthy = app
+        .instance_with(Options {
+            mail: sink.mail(),
+            backoff: short,
+            ..Options::default()
+        })
+        .await;
+    let started = std::time::Instant::now();
+    sink.wait_for(2).await;
+    assert!(started.elapsed() < Duration::from_secs(10));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(sink.messages().len(), 2, "each mail once");
+    let list = listed(&healthy, &poll).await;
+    assert_eq!(row(&list, "Anna")["email_state"], "sent", "{list}");
+    drop(silent);
+}
+
+mod stalled {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::a_stalled_worker_loses_its_rows_to_another_instance(super::Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::a_stalled_worker_loses_its_rows_to_another_instance(super::Backend::Postgres).await;
+    }
 }
 
 mod outages {
