@@ -43,14 +43,24 @@ impl Sink {
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/mail/sink.py");
         // CI points this at a venv holding aiosmtpd (.ci/run).
         let python = std::env::var("CONVENE_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-        let mut child = std::process::Command::new(python)
+        let spawned = std::process::Command::new(&python)
             .arg(script)
             .arg(port.to_string())
             .arg(dir.path())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("python3 runs");
+            .spawn();
+        let mut child = match spawned {
+            Ok(child) => child,
+            // No Python at all: the same as no aiosmtpd.
+            Err(e) => {
+                if std::env::var("CONVENE_TEST_REQUIRE_SMTP").is_ok_and(|v| v == "1") {
+                    panic!("the SMTP test server needs {python}: {e}");
+                }
+                eprintln!("SKIPPED: no SMTP test server ({python}: {e}; pip install aiosmtpd)");
+                return None;
+            }
+        };
         let mut line = String::new();
         use std::io::BufRead;
         let ready = std::io::BufReader::new(child.stdout.take().unwrap())
