@@ -8,8 +8,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use rand::Rng;
 
+use crate::domain::poll::Poll;
+use crate::domain::standing::Invitee;
 use crate::domain::token::TokenKind;
-use crate::mail::{self, Mail, SendFailure};
+use crate::mail::{self, Mail, Mailer, SendFailure};
 use crate::store::Store;
 use crate::store::outbox::{Claimed, Topic};
 
@@ -138,21 +140,32 @@ fn next_try(backoff: Backoff, attempts: i32, now: DateTime<Utc>) -> DateTime<Utc
     now + chrono::Duration::milliseconds((jittered * 1000.0) as i64)
 }
 
-/// An invitation mail, or (`reminder`) a reminder: the same mail with a
-/// line saying they have not answered, sent only while that is still true
-/// and voting is still open — checked now, at sending, not when queued.
-async fn invitation(
+/// What every mail to an invitee is written from, read when it is sent.
+struct Recipient<'a> {
+    mailer: &'a Mailer,
+    poll: Poll,
+    invitee: Invitee,
+    address: String,
+    /// Their page, written now from the invitation's salt: the token is
+    /// never stored readable, in the outbox or anywhere.
+    vote_url: Option<String>,
+}
+
+/// The mailer, poll, invitee and address a row's mail goes to, or why it
+/// cannot go (a failure to read is temporary, a missing thing permanent).
+async fn recipient<'a>(
     store: &Store,
-    mail: &Mail,
+    mail: &'a Mail,
     base: &str,
     row: &Claimed,
-    reminder: bool,
-) -> Outcome {
+) -> Result<Recipient<'a>, Outcome> {
     let Some(mailer) = &mail.0 else {
-        return Outcome::Failed("mail is not configured (CONVENE_SMTP_URL)".into());
+        return Err(Outcome::Failed(
+            "mail is not configured (CONVENE_SMTP_URL)".into(),
+        ));
     };
     let Some(invitation_id) = row.invitation_id else {
-        return Outcome::Failed("no invitation".into());
+        return Err(Outcome::Failed("no invitation".into()));
     };
     let found = async {
         let poll = store.poll(row.poll_id).await?;
@@ -163,35 +176,32 @@ async fn invitation(
     .await;
     let (poll, invitee, key) = match found {
         Ok((Some(poll), Some(invitee), key)) => (poll, invitee, key),
-        Ok(_) => return Outcome::Failed("the poll or the invitation no longer exists".into()),
-        Err(e) => return Outcome::Retry(format!("reading the invitation: {e}")),
+        Ok(_) => {
+            return Err(Outcome::Failed(
+                "the poll or the invitation no longer exists".into(),
+            ));
+        }
+        Err(e) => return Err(Outcome::Retry(format!("reading the invitation: {e}"))),
     };
-    if reminder {
-        if invitee.answer.is_some() {
-            return Outcome::Dropped("the member has answered".into());
-        }
-        if let Some(reason) = poll.voting_closed_reason(Utc::now()) {
-            return Outcome::Dropped(reason);
-        }
-    }
     let Some(address) = invitee.email.clone() else {
-        return Outcome::Failed("the member has no email address".into());
+        return Err(Outcome::Failed("the member has no email address".into()));
     };
-    // The link is written now from the invitation's salt: the token is
-    // never stored readable, in the outbox or anywhere.
-    let Some(salt) = invitee.link_salt.as_deref() else {
-        return Outcome::Failed("this invitation predates personal links: reissue it".into());
-    };
-    let token = key.derive(TokenKind::Invitation, salt);
-    let vote_url = crate::links::vote_url(base, &token.secret);
-    let message = match mail::invitation(
-        mailer.from(),
-        &poll,
-        &invitee,
-        &address,
-        &vote_url,
-        reminder,
-    ) {
+    let vote_url = invitee
+        .link_salt
+        .as_deref()
+        .map(|salt| crate::links::vote_url(base, &key.derive(TokenKind::Invitation, salt).secret));
+    Ok(Recipient {
+        mailer,
+        poll,
+        invitee,
+        address,
+        vote_url,
+    })
+}
+
+/// Sends a written mail and says what became of it.
+async fn send(mailer: &Mailer, message: anyhow::Result<lettre::Message>) -> Outcome {
+    let message = match message {
         Ok(m) => m,
         Err(e) => return Outcome::Failed(format!("the mail could not be written: {e}")),
     };
@@ -200,6 +210,42 @@ async fn invitation(
         Err(SendFailure::Temporary(reason)) => Outcome::Retry(reason),
         Err(SendFailure::Permanent(reason)) => Outcome::Failed(reason),
     }
+}
+
+/// An invitation mail, or (`reminder`) a reminder: the same mail with a
+/// line saying they have not answered, sent only while that is still true
+/// and voting is still open — checked now, at sending, not when queued.
+async fn invitation(
+    store: &Store,
+    mail: &Mail,
+    base: &str,
+    row: &Claimed,
+    reminder: bool,
+) -> Outcome {
+    let r = match recipient(store, mail, base, row).await {
+        Ok(r) => r,
+        Err(outcome) => return outcome,
+    };
+    if reminder {
+        if r.invitee.answer.is_some() {
+            return Outcome::Dropped("the member has answered".into());
+        }
+        if let Some(reason) = r.poll.voting_closed_reason(Utc::now()) {
+            return Outcome::Dropped(reason);
+        }
+    }
+    let Some(vote_url) = &r.vote_url else {
+        return Outcome::Failed("this invitation predates personal links: reissue it".into());
+    };
+    let message = mail::invitation(
+        r.mailer.from(),
+        &r.poll,
+        &r.invitee,
+        &r.address,
+        vote_url,
+        reminder,
+    );
+    send(r.mailer, message).await
 }
 
 /// The outcome as a calendar invitation (RFC 6047): the same event as
@@ -211,81 +257,52 @@ async fn outcome(store: &Store, mail: &Mail, base: &str, row: &Claimed) -> Outco
     use crate::domain::calendar::{self, Guest};
     use crate::domain::ics::{self, CalendarHeader, Method};
     use crate::domain::poll::PollStatus;
-    let Some(mailer) = &mail.0 else {
-        return Outcome::Failed("mail is not configured (CONVENE_SMTP_URL)".into());
-    };
-    let Some(invitation_id) = row.invitation_id else {
-        return Outcome::Failed("no invitation".into());
-    };
-    let found = async {
-        let poll = store.poll(row.poll_id).await?;
-        let invitee = store.invitee(row.poll_id, invitation_id).await?;
-        let votes = store
-            .response_of_invitation(invitation_id)
-            .await?
-            .map(|r| r.votes)
-            .unwrap_or_default();
-        let key = store.link_key().await?;
-        Ok::<_, crate::error::Error>((poll, invitee, votes, key))
-    }
-    .await;
-    let (poll, invitee, votes, key) = match found {
-        Ok((Some(poll), Some(invitee), votes, key)) => (poll, invitee, votes, key),
-        Ok(_) => return Outcome::Failed("the poll or the invitation no longer exists".into()),
-        Err(e) => return Outcome::Retry(format!("reading the invitation: {e}")),
-    };
-    let Some(address) = invitee.email.clone() else {
-        return Outcome::Failed("the member has no email address".into());
+    let r = match recipient(store, mail, base, row).await {
+        Ok(r) => r,
+        Err(outcome) => return outcome,
     };
     let now = Utc::now();
-    let method = match poll.status_at(now) {
+    let method = match r.poll.status_at(now) {
         PollStatus::Confirmed => Method::Request,
-        PollStatus::Cancelled if poll.confirmed_option.is_some() => Method::Cancel,
+        PollStatus::Cancelled if r.poll.confirmed_option.is_some() => Method::Cancel,
         _ => return Outcome::Dropped("the poll is undecided again".into()),
     };
+    let votes = match store.response_of_invitation(r.invitee.invitation_id).await {
+        Ok(answer) => answer.map(|a| a.votes).unwrap_or_default(),
+        Err(e) => return Outcome::Retry(format!("reading the answer: {e}")),
+    };
     let guest = Guest {
-        name: invitee.name.clone(),
-        email: address.clone(),
-        required: invitee.required,
+        name: r.invitee.name.clone(),
+        email: r.address.clone(),
+        required: r.invitee.required,
         votes,
     };
-    let link = crate::links::api_poll_url(base, poll.id);
-    let Some(event) = calendar::confirmed_event(&poll, &link, now, &[guest]) else {
+    let link = crate::links::api_poll_url(base, r.poll.id);
+    let Some(event) = calendar::confirmed_event(&r.poll, &link, now, &[guest]) else {
         return Outcome::Dropped("the poll has no confirmed option".into());
     };
-    let from = mailer.from();
+    let from = r.mailer.from();
     let organizer_name = from.name.clone().unwrap_or_else(|| "Convene".into());
     let organizer_email = from.email.to_string();
     let ics = ics::render(
         &CalendarHeader {
-            name: &poll.title,
+            name: &r.poll.title,
             refresh: None,
             method,
             organizer: Some((&organizer_name, &organizer_email)),
         },
         &[event],
     );
-    let vote_url = invitee
-        .link_salt
-        .as_deref()
-        .map(|salt| crate::links::vote_url(base, &key.derive(TokenKind::Invitation, salt).secret));
-    let message = match mail::outcome(
+    let message = mail::outcome(
         from,
-        &poll,
-        &invitee,
-        &address,
-        vote_url.as_deref(),
+        &r.poll,
+        &r.invitee,
+        &r.address,
+        r.vote_url.as_deref(),
         &ics,
         method,
-    ) {
-        Ok(m) => m,
-        Err(e) => return Outcome::Failed(format!("the mail could not be written: {e}")),
-    };
-    match mailer.send(message).await {
-        Ok(()) => Outcome::Sent,
-        Err(SendFailure::Temporary(reason)) => Outcome::Retry(reason),
-        Err(SendFailure::Permanent(reason)) => Outcome::Failed(reason),
-    }
+    );
+    send(r.mailer, message).await
 }
 
 #[cfg(test)]
