@@ -18,7 +18,7 @@ zone-submit = Показать
 zone-current = Время указано в поясе { $zone }.
 zone-error = «{ $zone }» — не часовой пояс. Выберите пояс из списка.
 location-label = Место
-deadline = Голосование закрывается { $when }.
+deadline = Голосование закрывается: { $when }.
 
 ## Кто отвечает
 greeting-invited = Здравствуйте, { $name }! Какие из этих дат вам подходят?
