@@ -88,6 +88,16 @@ pub struct ServeArgs {
     pub limits: LimitArgs,
     #[command(flatten)]
     pub mail: MailArgs,
+    /// Let webhooks call `http` URLs and loopback or private addresses
+    /// (tests, tools on the organisation's own network). Off: only `https`
+    /// to public addresses, checked on every call.
+    #[arg(long, env = "CONVENE_WEBHOOK_ALLOW_PRIVATE", default_value = "false", action = clap::ArgAction::Set)]
+    pub webhook_allow_private: bool,
+    /// Serve the API only, and leave mail and webhook delivery to the other
+    /// instances on the same database (or to none, for a sandbox whose
+    /// calls must go nowhere, as the fuzzer's).
+    #[arg(long, env = "CONVENE_API_ONLY", default_value = "false", action = clap::ArgAction::Set)]
+    pub api_only: bool,
 }
 
 /// Where mail goes. Without an SMTP URL nothing is sent, and the API says
@@ -171,6 +181,8 @@ impl LimitArgs {
             metrics_apart: false,
             mail: crate::mail::Mail(None),
             backoff: Default::default(),
+            webhooks: Default::default(),
+            api_only: false,
         }
     }
 }

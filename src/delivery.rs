@@ -14,6 +14,7 @@ use crate::domain::token::TokenKind;
 use crate::mail::{self, Mail, Mailer, SendFailure};
 use crate::store::Store;
 use crate::store::outbox::{Claimed, Topic};
+use crate::webhooks::{CallOutcome, Webhooks};
 
 /// Rows claimed at a time by one worker.
 const BATCH: u64 = 20;
@@ -44,7 +45,7 @@ impl Default for Backoff {
 }
 
 /// Runs forever, delivering what falls due.
-pub async fn run(store: Store, mail: Mail, base: String, backoff: Backoff) {
+pub async fn run(store: Store, mail: Mail, webhooks: Webhooks, base: String, backoff: Backoff) {
     let mut tick = tokio::time::interval(POLL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -62,7 +63,8 @@ pub async fn run(store: Store, mail: Mail, base: String, backoff: Backoff) {
             // bounds the connections.
             let work = claimed.into_iter().map(|row| {
                 let (store, mail, base) = (store.clone(), mail.clone(), base.clone());
-                async move { deliver(&store, &mail, &base, backoff, row).await }
+                let webhooks = webhooks.clone();
+                async move { deliver(&store, &mail, &webhooks, &base, backoff, row).await }
             });
             futures_join_all(work).await;
             if !full {
@@ -89,14 +91,30 @@ enum Outcome {
     Failed(String),
     /// Not to be sent any more (a reminder to someone who answered since).
     Dropped(String),
+    /// Done, and recorded with the work in one transaction (a reminder
+    /// round): nothing more to record. The text is for the log line.
+    Recorded(#[allow(dead_code)] String),
 }
 
-async fn deliver(store: &Store, mail: &Mail, base: &str, backoff: Backoff, row: Claimed) {
+async fn deliver(
+    store: &Store,
+    mail: &Mail,
+    webhooks: &Webhooks,
+    base: &str,
+    backoff: Backoff,
+    row: Claimed,
+) {
     let now = Utc::now();
     let outcome = match row.topic {
         Topic::Invitation => invitation(store, mail, base, &row, false).await,
         Topic::Reminder => invitation(store, mail, base, &row, true).await,
         Topic::Outcome => outcome(store, mail, base, &row).await,
+        Topic::ReminderRound => reminder_round(store, mail, &row).await,
+        Topic::Webhook => match webhooks.call(store, &row).await {
+            CallOutcome::Sent => Outcome::Sent,
+            CallOutcome::Retry(reason) => Outcome::Retry(reason),
+            CallOutcome::Failed(reason) => Outcome::Failed(reason),
+        },
     };
     let recorded = match &outcome {
         Outcome::Sent => {
@@ -111,16 +129,17 @@ async fn deliver(store: &Store, mail: &Mail, base: &str, backoff: Backoff, row: 
         Outcome::Retry(reason) => {
             crate::metrics::outbox_delivered("failed");
             let reason = format!("gave up after {} attempts: {reason}", row.attempts);
-            store.outbox_failed(&row, &reason).await
+            failed(store, &row, &reason).await
         }
         Outcome::Failed(reason) => {
             crate::metrics::outbox_delivered("failed");
-            store.outbox_failed(&row, reason).await
+            failed(store, &row, reason).await
         }
         Outcome::Dropped(reason) => {
             crate::metrics::outbox_delivered("dropped");
             store.outbox_dropped(&row, reason).await
         }
+        Outcome::Recorded(_) => Ok(()),
     };
     if let Err(e) = recorded {
         // The lease runs out and the row is claimed again: at worst one
@@ -128,6 +147,18 @@ async fn deliver(store: &Store, mail: &Mail, base: &str, backoff: Backoff, row: 
         tracing::warn!(error = %e, outbox_id = %row.id, "recording a delivery failed");
     }
     tracing::info!(outbox_id = %row.id, topic = row.topic.as_str(), attempt = row.attempts, outcome = ?outcome, "delivery");
+}
+
+/// Records a permanent failure. A failed mail is itself an event the
+/// organiser's tools may want (`delivery.failed`); a failed webhook call is
+/// not announced to webhooks, which could only fail the same way.
+async fn failed(store: &Store, row: &Claimed, reason: &str) -> crate::error::Result<()> {
+    match row.topic {
+        Topic::Invitation | Topic::Reminder | Topic::Outcome => {
+            store.mail_failed(row, reason).await
+        }
+        Topic::ReminderRound | Topic::Webhook => store.outbox_failed(row, reason).await,
+    }
 }
 
 /// When to try again after `attempts` tries: 20 s, 40 s, 80 s… (by
@@ -246,6 +277,20 @@ async fn invitation(
         reminder,
     );
     send(r.mailer, message).await
+}
+
+/// A poll's automatic reminder: queues one reminder mail per member who
+/// has not answered (each then delivered, and checked again, like any
+/// other mail). The round's record and the mails it queues are one
+/// transaction, fenced by the lease: sent once across instances.
+async fn reminder_round(store: &Store, mail: &Mail, row: &Claimed) -> Outcome {
+    use crate::store::invitations::RoundOutcome;
+    match store.run_reminder_round(row, mail.configured()).await {
+        Ok(RoundOutcome::Queued(n)) => Outcome::Recorded(format!("{n} reminders queued")),
+        Ok(RoundOutcome::Dropped(reason)) => Outcome::Recorded(format!("dropped: {reason}")),
+        Ok(RoundOutcome::LeaseLost) => Outcome::Recorded("another worker has the round".into()),
+        Err(e) => Outcome::Retry(format!("queueing the reminders: {e}")),
+    }
 }
 
 /// The outcome as a calendar invitation (RFC 6047): the same event as

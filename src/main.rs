@@ -82,6 +82,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     let mut options = args.limits.options();
     options.mail = args.mail.mail()?;
+    options.webhooks = convene::webhooks::Webhooks::new(args.webhook_allow_private);
+    options.api_only = args.api_only;
+    if options.api_only {
+        eprintln!("API only: this instance delivers no mail or webhook calls (CONVENE_API_ONLY).");
+    }
     if !options.mail.configured() {
         eprintln!("Mail: not configured (set CONVENE_SMTP_URL); invitations are not mailed.");
     }

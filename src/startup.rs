@@ -26,6 +26,10 @@ pub struct Options {
     pub mail: crate::mail::Mail,
     /// How the outbox retries (tests shorten it).
     pub backoff: crate::delivery::Backoff,
+    /// Where webhooks may call.
+    pub webhooks: crate::webhooks::Webhooks,
+    /// Run no outbox worker: other instances deliver.
+    pub api_only: bool,
 }
 
 /// Every route of the service.
@@ -73,8 +77,13 @@ pub fn app(store: Store, public_url: &str, options: &Options) -> impl poem::Endp
     }
     app.data(options.anonymous_writes.clone())
         .data(options.mail.clone())
+        .data(options.webhooks.clone())
         .data(store)
         .data(PublicUrl(public_url.to_string()))
+        // The layers below would each repeat the whole type above them
+        // (past the compiler's recursion limit in the tests): one box here
+        // erases it, for one indirect call per request.
+        .boxed()
         .around(head_as_get)
         .around(move |next, req| crate::server::read_whole_body(next, req, body_read))
         .around(crate::metrics::observe)
@@ -111,12 +120,15 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
     tokio::spawn(prune_rate_limits(store.clone()));
-    tokio::spawn(crate::delivery::run(
-        store.clone(),
-        options.mail.clone(),
-        public_url.clone(),
-        options.backoff,
-    ));
+    if !options.api_only {
+        tokio::spawn(crate::delivery::run(
+            store.clone(),
+            options.mail.clone(),
+            options.webhooks.clone(),
+            public_url.clone(),
+            options.backoff,
+        ));
+    }
     tokio::spawn(prune_outbox(store.clone()));
     let app = app(store, &public_url, &options);
     crate::server::run(listener, app, options.timeouts, shutdown).await

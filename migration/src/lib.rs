@@ -12,6 +12,7 @@ mod m20261202_000005_group_feeds;
 mod m20261202_000006_rate_limits;
 mod m20261203_000007_member_pages;
 mod m20261203_000008_outbox;
+mod m20261203_000009_webhooks_reminders;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_rate_limits::Migration),
             Box::new(m20261203_000007_member_pages::Migration),
             Box::new(m20261203_000008_outbox::Migration),
+            Box::new(m20261203_000009_webhooks_reminders::Migration),
         ]
     }
 }

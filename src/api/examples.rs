@@ -71,6 +71,8 @@ pub fn poll() -> Poll {
             },
         ],
         confirmed_option: None,
+        reminders: crate::domain::reminders::parse_reminders(&["P3D".into(), "PT24H".into()])
+            .expect("valid reminders"),
     }
 }
 

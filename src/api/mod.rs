@@ -23,6 +23,7 @@ pub mod results;
 pub mod tags;
 pub mod types;
 pub mod views;
+pub mod webhooks;
 
 use poem_openapi::OpenApiService;
 
@@ -51,6 +52,7 @@ apis!(
     invitations::InvitationsApi,
     history::HistoryApi,
     export::ExportApi,
+    webhooks::WebhooksApi,
     health::HealthApi,
 );
 

@@ -23,14 +23,15 @@ use super::payload::Reply;
 use super::preconditions::{etag, parse_if_match};
 use super::tags::ApiTags;
 use super::types::{
-    Date, Description, Instant, Items, Location, Quorum, TimeZone, Title, WallTime, plain,
+    Date, Description, Instant, Items, Location, Quorum, ReminderLead, TimeZone, Title, WallTime,
+    plain,
 };
 use super::views::{
     Deleted, PollRead, PollStatus, PollView, ResultsVisibility, VotingMode, ensure_readable,
     poll_view, viewer_zone,
 };
 use crate::domain::history::Actor;
-use crate::domain::limits::MAX_OPTIONS_PER_POLL;
+use crate::domain::limits::{MAX_OPTIONS_PER_POLL, MAX_REMINDERS};
 use crate::domain::poll::{self as dp, NewPoll, PollPatch, Settings};
 use crate::domain::time::{self, Zone};
 use crate::domain::{FieldError, Violations};
@@ -76,6 +77,12 @@ pub struct CreatePollRequest {
     /// (yes or if need be) for an option; results say whether each meets it.
     #[oai(skip_serializing_if_is_none)]
     pub quorum: Option<Quorum>,
+    /// Reminders mailed automatically before the deadline to invited
+    /// members who have not answered: ISO 8601 durations before it, e.g.
+    /// `["P3D", "PT24H"]` (weeks, days, hours, minutes, seconds; at most 90
+    /// days). One whose time has already passed is not sent.
+    #[oai(skip_serializing_if_is_none)]
+    pub reminders: Option<Items<ReminderLead, 0, MAX_REMINDERS>>,
     /// At least one, at most 500.
     pub options: Items<OptionInput, 1, MAX_OPTIONS_PER_POLL>,
 }
@@ -103,6 +110,7 @@ impl poem_openapi::types::Example for CreatePollRequest {
             show_voter_names: Some(true),
             aggregate_only: Some(false),
             quorum: None,
+            reminders: Some(Items(vec!["P3D".into(), "PT24H".into()])),
             options: Items(vec![
                 day("2026-07-05", "2026-07-07"),
                 day("2026-07-10", "2026-07-12"),
@@ -139,6 +147,10 @@ impl CreatePollRequest {
         let quorum = match self.quorum {
             Some(q) => v.check("quorum", dp::parse_quorum(q.0)).map(Some),
             None => Some(None),
+        };
+        let reminders = match &self.reminders {
+            Some(list) => reminders(list, &mut v),
+            None => Some(Vec::new()),
         };
         if self.options.is_empty() {
             v.push("options", "a poll needs at least one option");
@@ -180,6 +192,7 @@ impl CreatePollRequest {
                 quorum: quorum.expect("checked"),
             },
             options: slots.into_iter().map(|(_, s)| s).collect(),
+            reminders: reminders.expect("checked"),
         })
     }
 }
@@ -222,6 +235,11 @@ pub struct UpdatePollRequest {
     #[serde(default)]
     #[oai(nullable)]
     pub quorum: MaybeUndefined<Quorum>,
+    /// Replaces the automatic reminders (ISO 8601 durations before the
+    /// deadline); `[]` or `null` removes them.
+    #[serde(default)]
+    #[oai(nullable)]
+    pub reminders: MaybeUndefined<Items<ReminderLead, 0, MAX_REMINDERS>>,
 }
 
 impl poem_openapi::types::Example for UpdatePollRequest {
@@ -286,9 +304,31 @@ impl UpdatePollRequest {
                 MaybeUndefined::Null => Some(None),
                 MaybeUndefined::Value(q) => v.check("quorum", dp::parse_quorum(q.0)).map(Some),
             },
+            reminders: match &self.reminders {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(Vec::new()),
+                MaybeUndefined::Value(list) => reminders(list, &mut v),
+            },
         };
         v.into_result()?;
         Ok(patch)
+    }
+}
+
+/// A poll's reminders, each error naming its item (`reminders[1]`).
+fn reminders(
+    list: &[ReminderLead],
+    v: &mut Violations,
+) -> Option<Vec<crate::domain::reminders::Reminder>> {
+    let texts: Vec<String> = list.iter().map(|t| t.0.clone()).collect();
+    match crate::domain::reminders::parse_reminders(&texts) {
+        Ok(r) => Some(r),
+        Err(errors) => {
+            for (field, message) in errors {
+                v.push(field, message);
+            }
+            None
+        }
     }
 }
 

@@ -19,12 +19,14 @@ pub enum ApiTags {
     Calendar,
     /// Everything that happened to a poll, and its export (organisers).
     Records,
+    /// Signed calls to your tools when something happens to your polls (organisers).
+    Webhooks,
     /// Liveness and readiness for operators and load balancers.
     Operations,
 }
 
 /// The order Swagger UI shows the sections in: the order of the work.
-pub const TAG_ORDER: [&str; 8] = [
+pub const TAG_ORDER: [&str; 9] = [
     "Polls",
     "Groups",
     "Invitations",
@@ -32,5 +34,6 @@ pub const TAG_ORDER: [&str; 8] = [
     "Results",
     "Calendar",
     "Records",
+    "Webhooks",
     "Operations",
 ];

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::domain::limits::{
     MAX_COMMENT_CHARS, MAX_DESCRIPTION_CHARS, MAX_EMAIL_CHARS, MAX_LANGUAGE_CHARS,
-    MAX_LOCATION_CHARS, MAX_MEMBERS_PER_GROUP, MAX_NAME_CHARS, MAX_TITLE_CHARS,
+    MAX_LOCATION_CHARS, MAX_MEMBERS_PER_GROUP, MAX_NAME_CHARS, MAX_REMINDER_CHARS, MAX_TITLE_CHARS,
 };
 
 /// The bounded fields of requests, each with the limit the domain enforces.
@@ -24,6 +24,8 @@ pub type Name = Text<1, MAX_NAME_CHARS>;
 pub type Comment = Text<0, MAX_COMMENT_CHARS>;
 pub type Email = Text<0, MAX_EMAIL_CHARS>;
 pub type Language = Text<0, MAX_LANGUAGE_CHARS>;
+/// An ISO 8601 duration before a poll's deadline.
+pub type ReminderLead = Text<1, MAX_REMINDER_CHARS>;
 /// A quorum counts required members: at most a roster's size.
 pub type Quorum = Count<1, { MAX_MEMBERS_PER_GROUP as i64 }>;
 

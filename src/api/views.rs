@@ -174,6 +174,9 @@ pub struct PollView {
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quorum: Option<u32>,
+    /// Reminders mailed automatically before the deadline to invited
+    /// members who have not answered (ISO 8601 durations before it).
+    pub reminders: Vec<String>,
     /// Rises with every change; send it back as `If-Match` to edit.
     pub version: i32,
     pub created_at: Instant,
@@ -221,6 +224,7 @@ pub fn poll_view(p: &Poll, viewer: Zone, base: &str) -> PollView {
         show_voter_names: p.settings.show_voter_names,
         aggregate_only: p.settings.aggregate_only,
         quorum: p.settings.quorum,
+        reminders: p.reminders.iter().map(|r| r.text.clone()).collect(),
         version: p.version,
         created_at: Instant(time::render_utc(p.created_at)),
         updated_at: Instant(time::render_utc(p.updated_at)),

@@ -275,6 +275,7 @@ mod tests {
                 },
             }],
             confirmed_option: None,
+            reminders: Vec::new(),
         }
     }
 

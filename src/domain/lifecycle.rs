@@ -164,6 +164,7 @@ mod tests {
             updated_at: "2026-06-01T00:00:00Z".parse().unwrap(),
             options: vec![option(1, "2026-07-05"), option(2, "2026-07-10")],
             confirmed_option: None,
+            reminders: Vec::new(),
         }
     }
 

@@ -19,6 +19,14 @@ pub const MAX_OPTION_DAYS: i64 = 366;
 /// Members per group, and per addMembers or createInvitations request.
 pub const MAX_MEMBERS_PER_GROUP: usize = 10_000;
 pub const MAX_MEMBERS_PER_REQUEST: usize = 2_000;
+/// Automatic reminders per poll, and how far before the deadline one may
+/// come: a consultation's reminders are a week, three days, a day ahead.
+pub const MAX_REMINDERS: usize = 5;
+pub const MAX_REMINDER_LEAD_DAYS: i64 = 90;
+/// An ISO 8601 duration as written (`P1DT12H30M`).
+pub const MAX_REMINDER_CHARS: usize = 32;
+/// A webhook's URL.
+pub const MAX_WEBHOOK_URL_CHARS: usize = 2_000;
 /// Page size bounds for cursor pagination.
 pub const DEFAULT_PAGE_SIZE: u32 = 50;
 pub const MAX_PAGE_SIZE: u32 = 500;

@@ -10,10 +10,12 @@ pub mod lifecycle;
 pub mod limits;
 pub mod poll;
 pub mod ranking;
+pub mod reminders;
 pub mod roster;
 pub mod standing;
 pub mod time;
 pub mod token;
+pub mod webhooks;
 
 /// A rule broken by one field of the input. `field` is the JSON path the client
 /// sent (`options[1].start`), so a client can point at the exact input.

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::limits::*;
+use super::reminders::Reminder;
 use super::time::{Slot, Zone};
 
 macro_rules! string_enum {
@@ -88,6 +89,7 @@ pub struct NewPoll {
     pub deadline: Option<DateTime<Utc>>,
     pub settings: Settings,
     pub options: Vec<Slot>,
+    pub reminders: Vec<Reminder>,
 }
 
 /// A validated partial update; `None` leaves a field as it is.
@@ -106,6 +108,8 @@ pub struct PollPatch {
     pub aggregate_only: Option<bool>,
     /// `Some(None)` removes the quorum.
     pub quorum: Option<Option<u32>>,
+    /// `Some(vec![])` removes every reminder.
+    pub reminders: Option<Vec<Reminder>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,6 +137,8 @@ pub struct Poll {
     pub options: Vec<PollOption>,
     /// The option confirmed as the event (kept if the poll is reopened).
     pub confirmed_option: Option<Uuid>,
+    /// Sent automatically before the deadline, to those who have not answered.
+    pub reminders: Vec<Reminder>,
 }
 
 impl Poll {

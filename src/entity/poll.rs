@@ -27,6 +27,9 @@ pub struct Model {
     pub confirmed_option_id: Option<Uuid>,
     /// The least number of required members who must be available.
     pub quorum: Option<i32>,
+    /// Automatic reminders before the deadline: ISO 8601 durations,
+    /// comma-separated (`P3D,PT24H`).
+    pub reminders: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

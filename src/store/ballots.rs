@@ -21,11 +21,13 @@ use uuid::Uuid;
 use super::history::{append, entry_values};
 use super::polls::load_poll;
 use super::responses::StoredResponse;
+use super::webhooks::emit;
 use super::{Store, transaction};
 use crate::domain::ballot::{Ballot, in_option_order, tally_deltas};
 use crate::domain::history::{Actor, HistoryAction};
 use crate::domain::poll::{Choice, Poll, Voting};
 use crate::domain::token::{self, TokenKind};
+use crate::domain::webhooks::{self, Event, response_data};
 use crate::entity::{invitation, member, option_tally, poll, poll_tally, response, vote};
 use crate::error::{Error, Result};
 
@@ -134,7 +136,7 @@ impl Store {
             };
             match current {
                 Some(current) => {
-                    replace_answer(txn, &current, ballot, (&name, proxy), &actor).await?;
+                    replace_answer(txn, &poll, &current, ballot, (&name, proxy), &actor).await?;
                     Ok((current.id, false))
                 }
                 None => {
@@ -253,11 +255,19 @@ impl Store {
             HistoryAction::ResponseSubmitted,
             answer_details(1, row.name, row.comment, &ballot.votes),
         );
+        let event = Event::ResponseCreated;
+        let data = response_data(
+            row.id,
+            poll.settings.aggregate_only,
+            row.name,
+            &ballot.votes,
+        );
+        let call = webhooks::body(event, now, poll.id, data);
         let found = self
             .write
             .query_one_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
-                VOTE_POSTGRES,
+                VOTE_POSTGRES.as_str(),
                 response_values(poll, row, now).into_iter().chain([
                     options.into(),
                     choices.into(),
@@ -266,6 +276,9 @@ impl Store {
                     action,
                     details,
                     on_behalf_of,
+                    call.into(),
+                    now.timestamp_millis().into(),
+                    event.as_str().into(),
                 ]),
             ))
             .await?;
@@ -320,7 +333,9 @@ impl Store {
                 Some(current.id),
                 json!({ "revision": current.revision }),
             )
-            .await
+            .await?;
+            let data = response_data(current.id, poll.settings.aggregate_only, &current.name, &[]);
+            emit(txn, poll.id, Event::ResponseDeleted, data, now).await
         })
     }
 }
@@ -328,8 +343,22 @@ impl Store {
 /// A new answer on PostgreSQL, in one statement. `ok` holds a row only while
 /// the poll is at the checked version; every insert hangs off `r`, so either
 /// all happen or none. The steps and their order are [`insert_answer`]'s;
-/// the history row takes its values from the same `entry_values`.
-const VOTE_POSTGRES: &str = r#"
+/// the history row takes its values from the same `entry_values`, the
+/// webhook calls (`w`, one per endpoint that wants the event) go to the
+/// endpoints `store::webhooks::wanting` selects.
+static VOTE_POSTGRES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{VOTE_POSTGRES_STEPS},
+w AS (
+    INSERT INTO outbox (id, topic, poll_id, webhook_id, payload, state, attempts, due_at, created_at)
+    SELECT gen_random_uuid(), 'webhook', $2, w.id, $18, 'queued', 0, $19, $7
+    FROM r, (SELECT w.id {}) w)
+SELECT COUNT(*) AS inserted FROM r",
+        super::webhooks::wanting("$2", "$20::text")
+    )
+});
+
+const VOTE_POSTGRES_STEPS: &str = r#"
 WITH ok AS (SELECT 1 FROM poll WHERE id = $2 AND version = $10),
 r AS (
     INSERT INTO response (id, poll_id, name, comment, edit_token_hash, shard, revision,
@@ -355,8 +384,7 @@ p AS (
     ON CONFLICT (poll_id, shard) DO UPDATE SET responses = poll_tally.responses + 1),
 h AS (
     INSERT INTO poll_history (poll_id, at, actor_kind, actor_name, action, response_id, details, on_behalf_of)
-    SELECT $2, $7, $13, $14, $15, r.id, $16, $17 FROM r)
-SELECT COUNT(*) AS inserted FROM r"#;
+    SELECT $2, $7, $13, $14, $15, r.id, $16, $17 FROM r)"#;
 
 /// Inserts a response only while its poll is at the version the ballot was
 /// checked against (every change of status, settings or options raises it).
@@ -420,6 +448,13 @@ async fn insert_answer(
         answer_details(1, row.name, row.comment, &ballot.votes),
     )
     .await?;
+    let data = response_data(
+        row.id,
+        poll.settings.aggregate_only,
+        row.name,
+        &ballot.votes,
+    );
+    emit(txn, poll.id, Event::ResponseCreated, data, now).await?;
     Ok(true)
 }
 
@@ -428,6 +463,7 @@ async fn insert_answer(
 /// difference and records the new answer in the history.
 async fn replace_answer(
     txn: &DatabaseTransaction,
+    poll: &Poll,
     current: &response::Model,
     ballot: &Ballot,
     (name, recorded_by): (&str, Option<&str>),
@@ -466,7 +502,14 @@ async fn replace_answer(
         Some(current.id),
         answer_details(current.revision, name, &comment, &ballot.votes),
     )
-    .await
+    .await?;
+    let data = response_data(
+        current.id,
+        poll.settings.aggregate_only,
+        name,
+        &ballot.votes,
+    );
+    emit(txn, poll.id, Event::ResponseUpdated, data, Utc::now()).await
 }
 
 /// Reads the poll for a change of an answer, holding a share lock on its

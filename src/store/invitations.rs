@@ -12,7 +12,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::history::append;
-use super::outbox::{self, Topic};
+use super::outbox::{self, Claimed, Topic};
 use super::{Store, transaction};
 use crate::domain::FieldError;
 use crate::domain::history::{Actor, HistoryAction};
@@ -510,50 +510,51 @@ impl Store {
             if let Some(reason) = poll.voting_closed_reason(now) {
                 return Err(Error::Conflict(format!("no reminders: {reason}")));
             }
-            let backend = txn.get_database_backend();
-            let silent: Vec<(Uuid, Option<String>, bool)> = txn
-                .query_all_raw(Statement::from_sql_and_values(
-                    backend,
-                    "SELECT i.id, m.email, i.required FROM invitation i \
-                     JOIN member m ON m.id = i.member_id \
-                     LEFT JOIN response r ON r.invitation_id = i.id \
-                     WHERE i.poll_id = $1 AND r.id IS NULL ORDER BY i.id",
-                    [poll_id.into()],
-                ))
-                .await?
-                .iter()
-                .map(|r| Ok((r.try_get("", "id")?, r.try_get("", "email")?, r.try_get("", "required")?)))
-                .collect::<Result<_>>()?;
-            let pending: HashSet<Uuid> = txn
-                .query_all_raw(Statement::from_sql_and_values(
-                    backend,
-                    "SELECT invitation_id FROM outbox WHERE poll_id = $1 AND topic = 'reminder' AND state = 'queued'",
-                    [poll_id.into()],
-                ))
-                .await?
-                .iter()
-                .filter_map(|r| r.try_get::<Option<Uuid>>("", "invitation_id").ok().flatten())
-                .collect();
-            let (mut queued, mut skipped) = (Vec::new(), Vec::new());
-            for (id, email, required) in silent {
-                if required_only && !required {
-                    continue;
-                }
-                let reason = match email {
-                    None => Some("no_address"),
-                    Some(_) if pending.contains(&id) => Some("already_queued"),
-                    Some(_) if !configured => Some("not_configured"),
-                    Some(_) => None,
-                };
-                match reason {
-                    Some(r) => skipped.push((id, r)),
-                    None => {
-                        outbox::enqueue(txn, Topic::Reminder, poll_id, Some(id), now).await?;
-                        queued.push(id);
-                    }
-                }
+            queue_reminders_in(txn, poll_id, required_only, configured, now).await
+        })
+    }
+
+    /// Delivers a poll's automatic reminder that fell due (`row`, claimed
+    /// by this worker): queues a reminder to each member who has not
+    /// answered, in one transaction with the round's own record, which
+    /// holds only while this worker's lease does — so a round is sent once
+    /// however many instances run, and not at all if the organiser moved
+    /// the deadline meanwhile (the row is gone). Returns what it did.
+    #[tracing::instrument(name = "store.run_reminder_round", skip_all, fields(poll_id = %row.poll_id))]
+    pub async fn run_reminder_round(
+        &self,
+        row: &Claimed,
+        configured: bool,
+    ) -> Result<RoundOutcome> {
+        let now = Utc::now();
+        let poll_id = row.poll_id;
+        transaction!(self, txn => {
+            let poll = super::polls::load_poll(txn, poll_id).await?;
+            let closed = match &poll {
+                None => Some("the poll no longer exists".to_string()),
+                Some(p) if p.deadline.is_none() => Some("the poll has no deadline any more".to_string()),
+                Some(p) => p.voting_closed_reason(now),
+            };
+            if let Some(reason) = closed {
+                return Ok(if outbox::finish_in(txn, row, "dropped", Some(&reason), now).await? {
+                    RoundOutcome::Dropped(reason)
+                } else {
+                    RoundOutcome::LeaseLost
+                });
             }
-            Ok(QueuedMails { queued, skipped })
+            if !configured {
+                let reason = "mail is not configured (CONVENE_SMTP_URL)";
+                return Ok(if outbox::finish_in(txn, row, "failed", Some(reason), now).await? {
+                    RoundOutcome::Dropped(reason.into())
+                } else {
+                    RoundOutcome::LeaseLost
+                });
+            }
+            if !outbox::finish_in(txn, row, "sent", None, now).await? {
+                return Ok(RoundOutcome::LeaseLost);
+            }
+            let queued = queue_reminders_in(txn, poll_id, false, configured, now).await?;
+            Ok(RoundOutcome::Queued(queued.queued.len()))
         })
     }
 
@@ -729,4 +730,78 @@ fn invitee_of(
         link_salt,
         answer: None,
     })
+}
+
+/// What a reminder round did.
+#[derive(Debug)]
+pub enum RoundOutcome {
+    /// Reminders queued to this many members.
+    Queued(usize),
+    /// Nothing to send, and why (the poll closed, lost its deadline…).
+    Dropped(String),
+    /// Another worker has the round (this one stalled past its lease), or
+    /// the round was replaced: nothing was written.
+    LeaseLost,
+}
+
+/// Queues a reminder to each invited member of an open poll who has not
+/// answered, inside the caller's transaction: the one place that decides
+/// who is reminded, for `sendReminders` and the automatic rounds alike.
+async fn queue_reminders_in(
+    txn: &DatabaseTransaction,
+    poll_id: Uuid,
+    required_only: bool,
+    configured: bool,
+    now: DateTime<Utc>,
+) -> Result<QueuedMails> {
+    let backend = txn.get_database_backend();
+    let silent: Vec<(Uuid, Option<String>, bool)> = txn
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT i.id, m.email, i.required FROM invitation i \
+             JOIN member m ON m.id = i.member_id \
+             LEFT JOIN response r ON r.invitation_id = i.id \
+             WHERE i.poll_id = $1 AND r.id IS NULL ORDER BY i.id",
+            [poll_id.into()],
+        ))
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("", "id")?,
+                r.try_get("", "email")?,
+                r.try_get("", "required")?,
+            ))
+        })
+        .collect::<Result<_>>()?;
+    let pending: HashSet<Uuid> = txn
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            "SELECT invitation_id FROM outbox WHERE poll_id = $1 AND topic = 'reminder' AND state = 'queued'",
+            [poll_id.into()],
+        ))
+        .await?
+        .iter()
+        .filter_map(|r| r.try_get::<Option<Uuid>>("", "invitation_id").ok().flatten())
+        .collect();
+    let (mut queued, mut skipped) = (Vec::new(), Vec::new());
+    for (id, email, required) in silent {
+        if required_only && !required {
+            continue;
+        }
+        let reason = match email {
+            None => Some("no_address"),
+            Some(_) if pending.contains(&id) => Some("already_queued"),
+            Some(_) if !configured => Some("not_configured"),
+            Some(_) => None,
+        };
+        match reason {
+            Some(r) => skipped.push((id, r)),
+            None => {
+                outbox::enqueue(txn, Topic::Reminder, poll_id, Some(id), now).await?;
+                queued.push(id);
+            }
+        }
+    }
+    Ok(QueuedMails { queued, skipped })
 }

@@ -13,6 +13,7 @@ pub mod polls;
 pub mod rate_limits;
 pub mod responses;
 pub mod results;
+pub mod webhooks;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;

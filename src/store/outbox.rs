@@ -26,6 +26,11 @@ pub enum Topic {
     Reminder,
     /// The outcome as a calendar invitation (iTIP REQUEST, or CANCEL).
     Outcome,
+    /// A poll's automatic reminder falls due: delivering it queues a
+    /// `Reminder` to each member who has not answered by then.
+    ReminderRound,
+    /// A call to an organiser's webhook, its body in `payload`.
+    Webhook,
 }
 
 impl Topic {
@@ -34,6 +39,8 @@ impl Topic {
             Topic::Invitation => "invitation",
             Topic::Reminder => "reminder",
             Topic::Outcome => "outcome",
+            Topic::ReminderRound => "reminder_round",
+            Topic::Webhook => "webhook",
         }
     }
 
@@ -42,6 +49,8 @@ impl Topic {
             "invitation" => Some(Topic::Invitation),
             "reminder" => Some(Topic::Reminder),
             "outcome" => Some(Topic::Outcome),
+            "reminder_round" => Some(Topic::ReminderRound),
+            "webhook" => Some(Topic::Webhook),
             _ => None,
         }
     }
@@ -54,6 +63,9 @@ pub struct Claimed {
     pub topic: Topic,
     pub poll_id: Uuid,
     pub invitation_id: Option<Uuid>,
+    pub webhook_id: Option<Uuid>,
+    /// A webhook call's body, fixed when the event happened.
+    pub payload: Option<String>,
     /// Including this one.
     pub attempts: i32,
     pub created_at: DateTime<Utc>,
@@ -92,22 +104,121 @@ pub async fn enqueue(
     invitation_id: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<Uuid> {
+    insert(txn, topic, poll_id, invitation_id, None, None, now, now).await
+}
+
+/// Queues a webhook call with its body, inside the event's transaction.
+pub async fn enqueue_webhook_call(
+    txn: &DatabaseTransaction,
+    poll_id: Uuid,
+    webhook_id: Uuid,
+    payload: &str,
+    now: DateTime<Utc>,
+) -> Result<Uuid> {
+    let webhook = Some(webhook_id);
+    insert(
+        txn,
+        Topic::Webhook,
+        poll_id,
+        None,
+        webhook,
+        Some(payload),
+        now,
+        now,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)] // one column each; private to the two above
+async fn insert(
+    txn: &DatabaseTransaction,
+    topic: Topic,
+    poll_id: Uuid,
+    invitation_id: Option<Uuid>,
+    webhook_id: Option<Uuid>,
+    payload: Option<&str>,
+    due: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Uuid> {
     let id = Uuid::now_v7();
     txn.execute_raw(Statement::from_sql_and_values(
         txn.get_database_backend(),
-        "INSERT INTO outbox (id, topic, poll_id, invitation_id, state, attempts, due_at, created_at) \
-         VALUES ($1, $2, $3, $4, 'queued', 0, $5, $6)",
+        "INSERT INTO outbox (id, topic, poll_id, invitation_id, webhook_id, payload, state, attempts, due_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'queued', 0, $7, $8)",
         [
             id.into(),
             topic.as_str().into(),
             poll_id.into(),
             invitation_id.into(),
-            millis(now).into(),
+            webhook_id.into(),
+            payload.map(str::to_string).into(),
+            millis(due).into(),
             now.into(),
         ],
     ))
     .await?;
     Ok(id)
+}
+
+/// Puts a poll's automatic reminders on the outbox at the times they fall
+/// due, replacing those not yet delivered: called in the transaction that
+/// creates the poll or changes its deadline or reminders. A round already
+/// claimed by a worker is replaced too; that worker's fenced finish then
+/// finds its row gone and queues nothing.
+pub async fn schedule_reminders(
+    txn: &DatabaseTransaction,
+    poll_id: Uuid,
+    due: &[DateTime<Utc>],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    txn.execute_raw(Statement::from_sql_and_values(
+        txn.get_database_backend(),
+        "DELETE FROM outbox WHERE poll_id = $1 AND topic = 'reminder_round' AND state = 'queued'",
+        [poll_id.into()],
+    ))
+    .await?;
+    for at in due {
+        insert(
+            txn,
+            Topic::ReminderRound,
+            poll_id,
+            None,
+            None,
+            None,
+            *at,
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Records, inside the caller's transaction, what became of a claimed row
+/// whose delivery is itself a write (a reminder round queueing mails): it
+/// holds only while the worker's lease does, so the write and the record
+/// commit together or not at all. Returns whether the lease held.
+pub async fn finish_in(
+    txn: &DatabaseTransaction,
+    row: &Claimed,
+    state: &str,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let done = txn
+        .execute_raw(Statement::from_sql_and_values(
+            txn.get_database_backend(),
+            "UPDATE outbox SET state = $3, last_error = $4, sent_at = $5, leased_until = NULL \
+             WHERE id = $1 AND leased_until = $2",
+            [
+                row.id.into(),
+                row.lease.into(),
+                state.into(),
+                note.map(str::to_string).into(),
+                (state == "sent").then_some(now).into(),
+            ],
+        ))
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 impl Store {
@@ -145,7 +256,7 @@ impl Store {
                           WHERE state = 'queued' AND due_at <= $2 \
                             AND (leased_until IS NULL OR leased_until <= $2) \
                           ORDER BY due_at LIMIT $3 {skip_locked}) \
-             RETURNING id, topic, poll_id, invitation_id, attempts, created_at"
+             RETURNING id, topic, poll_id, invitation_id, webhook_id, payload, attempts, created_at"
         );
         let until = millis(now) + lease.as_millis() as i64;
         let rows = self
@@ -167,6 +278,8 @@ impl Store {
                 topic,
                 poll_id: row.try_get("", "poll_id")?,
                 invitation_id: row.try_get("", "invitation_id")?,
+                webhook_id: row.try_get("", "webhook_id")?,
+                payload: row.try_get("", "payload")?,
                 attempts: row.try_get("", "attempts")?,
                 created_at: row.try_get("", "created_at")?,
                 lease: until,

@@ -11,13 +11,16 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::history::append;
+use super::outbox;
 use super::{Store, transaction};
 use crate::domain::history::{Actor, HistoryAction};
 use crate::domain::lifecycle::Transition;
 use crate::domain::poll::{
     NewPoll, Poll, PollOption, PollPatch, PollStatus, ResultsVisibility, Settings, Voting,
 };
+use crate::domain::reminders;
 use crate::domain::time::{Slot, Zone};
+use crate::domain::webhooks::Event;
 use crate::entity::{poll, poll_history, poll_option, poll_tally};
 use crate::error::{Error, Result};
 
@@ -71,6 +74,7 @@ impl Store {
                 updated_at: Set(now),
                 confirmed_option_id: Set(None),
                 quorum: Set(new.settings.quorum.map(|q| q as i32)),
+                reminders: Set(reminders::store_reminders(&new.reminders)),
             })
             .exec_without_returning(txn)
             .await?;
@@ -81,6 +85,8 @@ impl Store {
                 .map(|(i, slot)| option_model(id, i as i32, slot, now))
                 .collect();
             insert_options(txn, options).await?;
+            let due = reminders::due_times(&new.reminders, new.deadline, now);
+            outbox::schedule_reminders(txn, id, &due, now).await?;
             append(
                 txn,
                 id,
@@ -248,6 +254,9 @@ impl Store {
             if let Some(v) = patch.quorum {
                 update = update.col_expr(poll::Column::Quorum, Expr::value(v.map(|q| q as i32)));
             }
+            if let Some(v) = &patch.reminders {
+                update = update.col_expr(poll::Column::Reminders, Expr::value(reminders::store_reminders(v)));
+            }
             let done = update
                 .filter(poll::Column::Id.eq(id))
                 .filter(poll::Column::OrganiserId.eq(organiser))
@@ -266,6 +275,12 @@ impl Store {
                      given on the promise that they stay private, so it stays aggregate-only"
                         .into(),
                 ));
+            }
+            if patch.deadline.is_some() || patch.reminders.is_some() {
+                let now = Utc::now();
+                let p = load_poll(txn, id).await?.ok_or(Error::NotFound("poll"))?;
+                let due = reminders::due_times(&p.reminders, p.deadline, now);
+                outbox::schedule_reminders(txn, id, &due, now).await?;
             }
             append(txn, id, actor, HistoryAction::PollUpdated, None, patch_details(&patch)).await?;
             Ok(())
@@ -361,7 +376,17 @@ impl Store {
                 Some(option) => json!({ "option_id": option }),
                 None => json!({ "from": change.from.as_str() }),
             };
-            append(txn, id, actor, change.action, None, details).await
+            append(txn, id, actor, change.action, None, details.clone()).await?;
+            let event = match transition {
+                Transition::Close => Event::PollClosed,
+                Transition::Reopen => Event::PollReopened,
+                Transition::Confirm(_) => Event::PollConfirmed,
+                Transition::Cancel => Event::PollCancelled,
+            };
+            let mut data = details;
+            data["status"] = json!(change.to.as_str());
+            data["version"] = json!(current.version + 1);
+            super::webhooks::emit(txn, id, event, data, now).await
         })?;
         self.poll(id).await?.ok_or(Error::NotFound("poll"))
     }
@@ -735,6 +760,7 @@ fn to_poll(m: poll::Model, options: Vec<PollOption>) -> Result<Poll> {
         created_at: m.created_at,
         updated_at: m.updated_at,
         confirmed_option: m.confirmed_option_id,
+        reminders: reminders::stored_reminders(m.reminders.as_deref()),
         options,
     })
     .context("reading a poll")
@@ -778,6 +804,10 @@ fn patch_details(p: &PollPatch) -> serde_json::Value {
     }
     if let Some(v) = p.quorum {
         d.insert("quorum".into(), json!(v));
+    }
+    if let Some(v) = &p.reminders {
+        let texts: Vec<&str> = v.iter().map(|r| r.text.as_str()).collect();
+        d.insert("reminders".into(), json!(texts));
     }
     serde_json::Value::Object(d)
 }

@@ -234,6 +234,9 @@ async fn every_limit_the_spec_states_is_the_one_enforced(app: TestApp) {
         .map(|i| id(i).to_string())
         .collect();
 
+    // A poll nothing happens to, for the webhooks the limits register.
+    let quiet_poll = app.reference_poll().await;
+
     for (schema, property, keyword, limit) in limits {
         // The limit itself, and one past it.
         let (ok, past) = match keyword {
@@ -286,6 +289,7 @@ async fn every_limit_the_spec_states_is_the_one_enforced(app: TestApp) {
             let (app, poll_id, group_id, member_id) = (&app, &poll_id, &group_id, &member_id);
             let (wide, wide_options, big_ids) = (&wide, &wide_options, &big_ids);
             let (mail_poll, mail_invitations) = (&mail_poll, &mail_invitations);
+            let quiet_poll = &quiet_poll;
             let (options, members) = (&options, &members);
             let patch_poll = &patch_poll;
             async move {
@@ -297,6 +301,61 @@ async fn every_limit_the_spec_states_is_the_one_enforced(app: TestApp) {
                             &json!({ "title": "T", "time_zone": "UTC", "options": options(n) }),
                         )
                         .await
+                    }
+                    ("CreatePollRequest" | "UpdatePollRequest", "reminders") => {
+                        let leads: Vec<String> = (1..=n).map(|h| format!("PT{h}H")).collect();
+                        if schema == "CreatePollRequest" {
+                            let mut body = reference_poll_body();
+                            body["reminders"] = json!(leads);
+                            app.post("/api/v1/polls", Some(&app.token), &body).await
+                        } else {
+                            patch_poll("reminders", json!(leads)).await
+                        }
+                    }
+                    ("CreateWebhookRequest", field) => {
+                        // A public name, never called: the webhook is for
+                        // a poll nothing happens to, and deleted at once.
+                        let (url, events) = match field {
+                            "url" => {
+                                let base = "https://hooks.example.org/";
+                                (
+                                    format!("{base}{}", "x".repeat(n as usize - base.len())),
+                                    json!(["poll.closed"]),
+                                )
+                            }
+                            _ => {
+                                let all = [
+                                    "response.created",
+                                    "response.updated",
+                                    "response.deleted",
+                                    "poll.closed",
+                                    "poll.reopened",
+                                    "poll.confirmed",
+                                    "poll.cancelled",
+                                    "delivery.failed",
+                                ];
+                                let events: Vec<&str> =
+                                    (0..n as usize).map(|i| all[i % all.len()]).collect();
+                                ("https://hooks.example.org/x".to_string(), json!(events))
+                            }
+                        };
+                        let reply = app
+                            .post(
+                                "/api/v1/webhooks",
+                                Some(&app.token),
+                                &json!({ "url": url, "events": events, "poll_id": id(quiet_poll) }),
+                            )
+                            .await;
+                        if reply.status.as_u16() == 201 {
+                            let hook: serde_json::Value =
+                                serde_json::from_str(&reply.text).unwrap();
+                            app.delete(
+                                &format!("/api/v1/webhooks/{}", id(&hook)),
+                                Some(&app.token),
+                            )
+                            .await;
+                        }
+                        reply
                     }
                     ("CreatePollRequest", "quorum") => {
                         let mut body = reference_poll_body();

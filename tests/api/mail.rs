@@ -682,7 +682,86 @@ async fn the_outcome_reaches_calendars_as_itip_request_then_cancel(app: TestApp,
     );
 }
 
+/// A poll's automatic reminders: at the time before the deadline it names,
+/// each member who has not answered gets one reminder — once, though two
+/// instances deliver — and a reminder the organiser removed never comes.
+async fn automatic_reminders_go_out_once_before_the_deadline(app: TestApp, sink: Sink) {
+    let second = app.second_instance().await;
+    // Due four seconds from now.
+    let deadline = (chrono::Utc::now() + chrono::Duration::seconds(600))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let poll = invite_only_poll(
+        &app,
+        json!({ "deadline": deadline, "reminders": ["P3D", "PT9M56S"] }),
+    )
+    .await;
+    assert_eq!(poll["reminders"], json!(["P3D", "PT9M56S"]));
+    let group = create_group(
+        &app,
+        vec![
+            member("Yoichi", Some("yoichi@example.org"), "Asia/Tokyo"),
+            member("Anna", Some("anna@example.org"), "America/New_York"),
+            member("Vera", None, "Europe/Vienna"),
+        ],
+    )
+    .await;
+    let created = invite(&app, &poll, &json!({ "group_id": id(&group) }))
+        .await
+        .ok(201)
+        .clone();
+    // The same poll again, whose reminder the organiser then removes.
+    let quiet = invite_only_poll(
+        &app,
+        json!({ "title": "Quiet", "deadline": deadline, "reminders": ["PT9M56S"] }),
+    )
+    .await;
+    invite(&app, &quiet, &json!({ "group_id": id(&group) }))
+        .await
+        .ok(201);
+    let patched = app
+        .request_with(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/polls/{}", id(&quiet)),
+            Some(&app.token),
+            Some(&json!({ "reminders": [] })),
+            &[("If-Match", "*")],
+        )
+        .await;
+    assert_eq!(patched.ok(200)["reminders"], json!([]));
+    // Anna answers before the reminder is due.
+    crate::invitations::answer(
+        &app,
+        &poll,
+        issued(&created, "Anna")["token"].as_str().unwrap(),
+        &[(0, "yes")],
+    )
+    .await
+    .ok(201);
+    assert!(sink.messages().is_empty(), "nothing before it is due");
+
+    let mails = sink.wait_for(1).await;
+    assert_eq!(mails[0]["rcpt_tos"], json!(["yoichi@example.org"]));
+    assert!(
+        mails[0]["headers"]["Subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Reminder"),
+        "{}",
+        mails[0]["headers"]["Subject"]
+    );
+    // Both instances' workers have looked many times by now.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mails = sink.messages();
+    assert_eq!(
+        mails.len(),
+        1,
+        "one reminder, once, and none from the poll whose reminder was removed: {mails:?}"
+    );
+    drop(second);
+}
+
 with_mail_on_both_databases!(
+    automatic_reminders_go_out_once_before_the_deadline,
     the_outcome_reaches_calendars_as_itip_request_then_cancel,
     reminders_go_only_to_those_who_have_not_answered,
     invitations_are_mailed_in_the_member_s_language_and_zone,

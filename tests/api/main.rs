@@ -25,3 +25,4 @@ mod restart;
 mod results;
 mod spec;
 mod time_zones;
+mod webhooks;

@@ -20,7 +20,9 @@ cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; wait 2>/dev/
 trap cleanup EXIT
 URL="sqlite://$WORK/fuzz.db"
 TOKEN=$(CONVENE_DATABASE_URL="$URL" "$CARGO_TARGET_DIR/release/convene" token create --name Fuzz 2>/dev/null)
-CONVENE_DATABASE_URL="$URL" CONVENE_LISTEN="127.0.0.1:$PORT" RUST_LOG=error \
+# API only: the fuzzer registers webhooks to whatever URLs it makes up, and
+# tests send traffic to loopback only, so this instance calls none of them.
+CONVENE_DATABASE_URL="$URL" CONVENE_LISTEN="127.0.0.1:$PORT" RUST_LOG=error CONVENE_API_ONLY=true \
   "$CARGO_TARGET_DIR/release/convene" serve >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done

@@ -1,0 +1,208 @@
+//! Calling an organiser's webhook: the body queued with the event, signed
+//! per Standard Webhooks, POSTed with a 10-second limit, only to a public
+//! address (unless private networks are allowed).
+//!
+//! The address check covers what the name resolves to when the call is
+//! made, not only when the webhook was registered: the client resolves
+//! names through [`CheckedResolver`], which refuses private addresses, and
+//! connects only to the addresses it returned — so a name that later points
+//! at 127.0.0.1 or a cloud metadata address (DNS rebinding) gets nothing.
+//! Redirects are not followed, for the same reason.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+
+use crate::domain::webhooks::{refused_address, refused_url};
+use crate::store::Store;
+use crate::store::outbox::Claimed;
+use crate::store::webhooks::message_id;
+
+/// How long one call may take, connection included.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The webhook client every worker shares.
+#[derive(Clone)]
+pub struct Webhooks {
+    /// `CONVENE_WEBHOOK_ALLOW_PRIVATE`: also `http`, loopback and private
+    /// networks (tests, and services on an organisation's own network).
+    pub allow_private: bool,
+    client: reqwest::Client,
+}
+
+impl std::fmt::Debug for Webhooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhooks")
+            .field("allow_private", &self.allow_private)
+            .finish()
+    }
+}
+
+impl Default for Webhooks {
+    fn default() -> Self {
+        Webhooks::new(false)
+    }
+}
+
+/// What became of one call.
+#[derive(Debug)]
+pub enum CallOutcome {
+    Sent,
+    /// Try again later: no answer, 5xx, 429, 408, DNS trouble.
+    Retry(String),
+    /// Never: refused address, other 4xx, webhook deleted.
+    Failed(String),
+}
+
+impl Webhooks {
+    pub fn new(allow_private: bool) -> Self {
+        let client = reqwest::Client::builder()
+            .timeout(CALL_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("Convene-Webhooks/", env!("CARGO_PKG_VERSION")))
+            .dns_resolver(Arc::new(CheckedResolver { allow_private }))
+            .build()
+            .expect("a client with rustls and a resolver builds");
+        Webhooks {
+            allow_private,
+            client,
+        }
+    }
+
+    /// Why a URL cannot be registered, if it cannot.
+    pub fn refused(&self, url: &str) -> Option<String> {
+        refused_url(url, self.allow_private)
+    }
+
+    /// Delivers one queued call.
+    pub async fn call(&self, store: &Store, row: &Claimed) -> CallOutcome {
+        let (Some(hook_id), Some(body)) = (row.webhook_id, row.payload.as_deref()) else {
+            return CallOutcome::Failed("not a webhook call".into());
+        };
+        let hook = match store.webhook(hook_id).await {
+            Ok(Some(hook)) => hook,
+            Ok(None) => return CallOutcome::Failed("the webhook was deleted".into()),
+            Err(e) => return CallOutcome::Retry(format!("reading the webhook: {e}")),
+        };
+        // Checked again at each call: the setting may have changed since
+        // the webhook was registered, or another instance registered it.
+        if let Some(why) = self.refused(&hook.url) {
+            return CallOutcome::Failed(format!("refused: {why}"));
+        }
+        let signer = match standardwebhooks::Webhook::new(&hook.secret) {
+            Ok(s) => s,
+            Err(e) => return CallOutcome::Failed(format!("the webhook's secret is unusable: {e}")),
+        };
+        let id = message_id(row.id);
+        // A fresh timestamp on each try (receivers refuse old ones); the
+        // same id and body, so a receiver recognises a retry.
+        let timestamp = Utc::now().timestamp();
+        let signature = match signer.sign(&id, timestamp, body.as_bytes()) {
+            Ok(s) => s,
+            Err(e) => return CallOutcome::Failed(format!("signing failed: {e}")),
+        };
+        let sent = self
+            .client
+            .post(&hook.url)
+            .header("content-type", "application/json")
+            .header(standardwebhooks::HEADER_WEBHOOK_ID, &id)
+            .header(
+                standardwebhooks::HEADER_WEBHOOK_TIMESTAMP,
+                timestamp.to_string(),
+            )
+            .header(standardwebhooks::HEADER_WEBHOOK_SIGNATURE, signature)
+            .body(body.to_string())
+            .send()
+            .await;
+        match sent {
+            Ok(resp) => {
+                let status = resp.status();
+                if status.is_success() {
+                    CallOutcome::Sent
+                } else if status.is_server_error()
+                    || status == reqwest::StatusCode::TOO_MANY_REQUESTS
+                    || status == reqwest::StatusCode::REQUEST_TIMEOUT
+                {
+                    CallOutcome::Retry(format!("HTTP {status}"))
+                } else {
+                    CallOutcome::Failed(format!("HTTP {status}"))
+                }
+            }
+            Err(e) => {
+                if let Some(refusal) = refusal_in(&e) {
+                    CallOutcome::Failed(format!("refused: {refusal}"))
+                } else if e.is_timeout() {
+                    CallOutcome::Retry(format!("no answer within {} s", CALL_TIMEOUT.as_secs()))
+                } else {
+                    CallOutcome::Retry(chain(&e))
+                }
+            }
+        }
+    }
+}
+
+/// An error and its causes, in one line ("error sending request: …:
+/// Connection refused").
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
+/// The resolver's refusal, if that is why the call failed.
+fn refusal_in(e: &reqwest::Error) -> Option<String> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if let Some(r) = s.downcast_ref::<Refused>() {
+            return Some(r.0.clone());
+        }
+        source = s.source();
+    }
+    None
+}
+
+/// A name that resolves to an address webhooks may not call.
+#[derive(Debug)]
+struct Refused(String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// Resolves with the system's resolver, then refuses the whole name if any
+/// address it has is not public: the client connects only to addresses
+/// this returned.
+struct CheckedResolver {
+    allow_private: bool,
+}
+
+impl reqwest::dns::Resolve for CheckedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let allow_private = self.allow_private;
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            for addr in &addrs {
+                if let Some(why) = refused_address(addr.ip(), allow_private) {
+                    return Err(Box::new(Refused(format!(
+                        "{host} resolves to {why}: webhooks go to public addresses only"
+                    )))
+                        as Box<dyn std::error::Error + Send + Sync>);
+                }
+            }
+            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
