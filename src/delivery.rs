@@ -110,6 +110,11 @@ async fn deliver(
         Topic::Reminder => invitation(store, mail, base, &row, true).await,
         Topic::Outcome => outcome(store, mail, base, &row).await,
         Topic::ReminderRound => reminder_round(store, mail, &row).await,
+        Topic::Deadline => match store.run_deadline(&row).await {
+            Ok(true) => Outcome::Recorded("poll.closed announced".into()),
+            Ok(false) => Outcome::Recorded("the deadline closed nothing".into()),
+            Err(e) => Outcome::Retry(format!("announcing the deadline: {e}")),
+        },
         Topic::Webhook => match webhooks.call(store, &row).await {
             CallOutcome::Sent => Outcome::Sent,
             CallOutcome::Retry(reason) => Outcome::Retry(reason),
@@ -157,7 +162,9 @@ async fn failed(store: &Store, row: &Claimed, reason: &str) -> crate::error::Res
         Topic::Invitation | Topic::Reminder | Topic::Outcome => {
             store.mail_failed(row, reason).await
         }
-        Topic::ReminderRound | Topic::Webhook => store.outbox_failed(row, reason).await,
+        Topic::ReminderRound | Topic::Webhook | Topic::Deadline => {
+            store.outbox_failed(row, reason).await
+        }
     }
 }
 

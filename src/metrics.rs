@@ -76,7 +76,7 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
     let outbox = IntGaugeVec::new(
         Opts::new(
             "convene_outbox_rows",
-            "Outbox rows by state (all instances)",
+            "Outbox rows by state, all instances: queued (mails and webhook calls to go), scheduled (reminders and deadlines to come), sent, failed",
         ),
         &["state"],
     )
@@ -165,7 +165,12 @@ pub async fn scrape(store: Data<&Store>) -> Response {
     }
     match store.outbox_figures(chrono::Utc::now()).await {
         Ok(f) => {
-            for (state, n) in [("queued", f.queued), ("sent", f.sent), ("failed", f.failed)] {
+            for (state, n) in [
+                ("queued", f.queued),
+                ("scheduled", f.scheduled),
+                ("sent", f.sent),
+                ("failed", f.failed),
+            ] {
                 METRICS.outbox.with_label_values(&[state]).set(n);
             }
             METRICS.outbox_oldest_due.set(f.oldest_due_seconds);

@@ -31,6 +31,8 @@ pub enum Topic {
     ReminderRound,
     /// A call to an organiser's webhook, its body in `payload`.
     Webhook,
+    /// A poll's deadline passes: delivering it tells webhooks (`poll.closed`).
+    Deadline,
 }
 
 impl Topic {
@@ -41,6 +43,7 @@ impl Topic {
             Topic::Outcome => "outcome",
             Topic::ReminderRound => "reminder_round",
             Topic::Webhook => "webhook",
+            Topic::Deadline => "deadline",
         }
     }
 
@@ -51,6 +54,7 @@ impl Topic {
             "outcome" => Some(Topic::Outcome),
             "reminder_round" => Some(Topic::ReminderRound),
             "webhook" => Some(Topic::Webhook),
+            "deadline" => Some(Topic::Deadline),
             _ => None,
         }
     }
@@ -84,7 +88,10 @@ pub struct Delivery {
 /// Counts for `/metrics`.
 #[derive(Debug, Clone, Default)]
 pub struct OutboxFigures {
+    /// Mails and calls waiting to go, or to be tried again.
     pub queued: i64,
+    /// Timers (reminder rounds, deadlines) waiting for their time.
+    pub scheduled: i64,
     pub sent: i64,
     pub failed: i64,
     /// Seconds the oldest due row has waited (0 when none is due).
@@ -160,24 +167,28 @@ async fn insert(
     Ok(id)
 }
 
-/// Puts a poll's automatic reminders on the outbox at the times they fall
-/// due, replacing those not yet delivered: called in the transaction that
-/// creates the poll or changes its deadline or reminders. A round already
-/// claimed by a worker is replaced too; that worker's fenced finish then
-/// finds its row gone and queues nothing.
-pub async fn schedule_reminders(
+/// Puts a poll's timed work on the outbox: its automatic reminders at the
+/// times they fall due, and the deadline itself (which tells webhooks the
+/// poll closed: nothing else happens at that instant, since a deadline
+/// closes voting by being read). Replaces what is not yet delivered; called
+/// in the transaction that creates the poll or changes its deadline or
+/// reminders. A row already claimed by a worker is replaced too: that
+/// worker's fenced finish then finds its row gone and writes nothing.
+pub async fn schedule_timers(
     txn: &DatabaseTransaction,
     poll_id: Uuid,
-    due: &[DateTime<Utc>],
+    reminders: &[DateTime<Utc>],
+    deadline: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<()> {
     txn.execute_raw(Statement::from_sql_and_values(
         txn.get_database_backend(),
-        "DELETE FROM outbox WHERE poll_id = $1 AND topic = 'reminder_round' AND state = 'queued'",
+        "DELETE FROM outbox WHERE poll_id = $1 AND topic IN ('reminder_round', 'deadline') \
+         AND state = 'queued'",
         [poll_id.into()],
     ))
     .await?;
-    for at in due {
+    for at in reminders {
         insert(
             txn,
             Topic::ReminderRound,
@@ -189,6 +200,9 @@ pub async fn schedule_reminders(
             now,
         )
         .await?;
+    }
+    if let Some(at) = deadline.filter(|d| *d > now) {
+        insert(txn, Topic::Deadline, poll_id, None, None, None, at, now).await?;
     }
     Ok(())
 }
@@ -379,7 +393,8 @@ impl Store {
             .query_one_raw(Statement::from_sql_and_values(
                 self.backend(),
                 "SELECT \
-                   (SELECT COUNT(*) FROM outbox WHERE state = 'queued') AS queued, \
+                   (SELECT COUNT(*) FROM outbox WHERE state = 'queued' AND topic NOT IN ('reminder_round', 'deadline')) AS queued, \
+                   (SELECT COUNT(*) FROM outbox WHERE state = 'queued' AND topic IN ('reminder_round', 'deadline')) AS scheduled, \
                    (SELECT COUNT(*) FROM outbox WHERE state = 'sent') AS sent, \
                    (SELECT COUNT(*) FROM outbox WHERE state = 'failed') AS failed, \
                    (SELECT MIN(due_at) FROM outbox WHERE state = 'queued' AND due_at <= $1) AS oldest",
@@ -392,6 +407,7 @@ impl Store {
         let oldest: Option<i64> = row.try_get("", "oldest")?;
         Ok(OutboxFigures {
             queued: row.try_get("", "queued")?,
+            scheduled: row.try_get("", "scheduled")?,
             sent: row.try_get("", "sent")?,
             failed: row.try_get("", "failed")?,
             oldest_due_seconds: oldest

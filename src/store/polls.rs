@@ -86,7 +86,7 @@ impl Store {
                 .collect();
             insert_options(txn, options).await?;
             let due = reminders::due_times(&new.reminders, new.deadline, now);
-            outbox::schedule_reminders(txn, id, &due, now).await?;
+            outbox::schedule_timers(txn, id, &due, new.deadline, now).await?;
             append(
                 txn,
                 id,
@@ -280,7 +280,7 @@ impl Store {
                 let now = Utc::now();
                 let p = load_poll(txn, id).await?.ok_or(Error::NotFound("poll"))?;
                 let due = reminders::due_times(&p.reminders, p.deadline, now);
-                outbox::schedule_reminders(txn, id, &due, now).await?;
+                outbox::schedule_timers(txn, id, &due, p.deadline, now).await?;
             }
             append(txn, id, actor, HistoryAction::PollUpdated, None, patch_details(&patch)).await?;
             Ok(())

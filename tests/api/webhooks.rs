@@ -369,6 +369,58 @@ async fn a_failed_call_is_retried_with_the_same_id(backend: Backend) {
     assert_eq!(endpoint.calls().len(), 3);
 }
 
+/// Nothing happens at a deadline — voting closes because it is read — but
+/// a tool wants to know: `poll.closed` comes when it passes, once; not for a
+/// poll closed by hand before (that one was announced then).
+async fn a_passing_deadline_is_announced_as_poll_closed(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, private_network()).await else {
+        return;
+    };
+    let second = app.second_instance().await;
+    let endpoint = Endpoint::start(0).await;
+    register(
+        &app,
+        &json!({ "url": endpoint.url(), "events": ["poll.closed"] }),
+    )
+    .await
+    .ok(201);
+    let soon = (chrono::Utc::now() + chrono::Duration::seconds(3))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut body = reference_poll_body();
+    body["deadline"] = json!(soon);
+    let poll = app.create_poll(&body).await;
+    let by_hand = app.create_poll(&body).await;
+    app.post(
+        &format!("/api/v1/polls/{}/close", id(&by_hand)),
+        Some(&app.token),
+        &json!({}),
+    )
+    .await
+    .ok(200);
+    endpoint.wait_for(2).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let calls = endpoint
+        .calls()
+        .into_iter()
+        .map(|c| c.json())
+        .collect::<Vec<_>>();
+    assert_eq!(calls.len(), 2, "{calls:?}");
+    let at_deadline = calls
+        .iter()
+        .find(|c| c["data"]["poll_id"] == poll["id"])
+        .unwrap();
+    assert_eq!(at_deadline["data"]["reason"], "deadline");
+    assert_eq!(
+        calls
+            .iter()
+            .filter(|c| c["data"]["poll_id"] == by_hand["id"])
+            .count(),
+        1,
+        "{calls:?}"
+    );
+    drop(second);
+}
+
 /// Respondents to an aggregate-only poll were promised that nobody sees
 /// their name or answer: a call says only that a response came.
 async fn aggregate_only_calls_carry_no_name_or_answer(backend: Backend) {
@@ -529,5 +581,6 @@ on_both_databases!(
     calls_are_signed_and_follow_the_poll,
     a_failed_call_is_retried_with_the_same_id,
     aggregate_only_calls_carry_no_name_or_answer,
+    a_passing_deadline_is_announced_as_poll_closed,
     loopback_is_refused_without_the_setting,
 );
