@@ -49,15 +49,8 @@ fn http_date(t: DateTime<Utc>) -> String {
 /// (RFC 9110), else `If-Modified-Since`.
 fn not_modified(req: &Request, stamp: &CalendarStamp) -> bool {
     let (etag, last_modified) = (&stamp.etag, stamp.last_modified);
-    if let Some(inm) = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-    {
-        return inm
-            .split(',')
-            .map(str::trim)
-            .any(|t| t == "*" || t.trim_start_matches("W/") == etag.as_str());
+    if req.headers().contains_key(header::IF_NONE_MATCH) {
+        return super::preconditions::none_match_hits(req, etag);
     }
     match (
         req.headers()

@@ -20,15 +20,15 @@ use super::error::error_responses;
 use super::options::{OptionInput, OptionKind};
 use super::paging::{page_limit, parse_cursor};
 use super::payload::Reply;
-use super::preconditions::{etag, parse_if_match};
+use super::preconditions::{etag, none_match_hits, parse_if_match, poll_etag};
 use super::tags::ApiTags;
 use super::types::{
     Date, Description, Instant, Items, Location, Quorum, ReminderLead, TimeZone, Title, WallTime,
     plain,
 };
 use super::views::{
-    Deleted, PollRead, PollStatus, PollView, ResultsVisibility, VotingMode, ensure_readable,
-    poll_view, viewer_zone,
+    Deleted, PollGet, PollRead, PollStatus, PollView, ResultsVisibility, VotingMode,
+    ensure_readable, poll_view, viewer_zone,
 };
 use crate::domain::history::Actor;
 use crate::domain::limits::{MAX_OPTIONS_PER_POLL, MAX_REMINDERS};
@@ -527,7 +527,12 @@ impl PollsApi {
     /// Timed options are shown in the poll's zone, in UTC and in the
     /// viewer's zone: `tz`, else an invited member's own zone, else the
     /// poll's.
+    /// Send the ETag of your copy as `If-None-Match`: while the poll is
+    /// unchanged the answer is 304 without a body, found by one lookup.
     #[oai(path = "/polls/:poll_id", method = "get", operation_id = "getPoll")]
+    // Each argument is an input the operation declares, or what its answer
+    // is written with (the public URL).
+    #[allow(clippy::too_many_arguments)]
     async fn get_poll(
         &self,
         store: Data<&Store>,
@@ -538,18 +543,34 @@ impl PollsApi {
         poll_id: Path<Uuid>,
         /// Show times in this IANA zone too, e.g. `Asia/Tokyo`.
         tz: Query<Option<String>>,
-    ) -> Result<PollRead, GetPollError> {
+        /// The ETag of the copy you have, e.g. `"3"`: 304 while it is current.
+        #[oai(name = "If-None-Match")]
+        if_none_match: Header<Option<String>>,
+    ) -> Result<PollGet, GetPollError> {
         let reader = Reader::resolve(auth, req)?;
+        let now = Utc::now();
+        // A client polling for changes: the poll's own row says whether its
+        // copy is current, without reading the options.
+        if if_none_match.0.is_some() {
+            let head = store
+                .poll_head(poll_id.0)
+                .await?
+                .ok_or(Error::NotFound("poll"))?;
+            ensure_readable(&head, &reader)?;
+            let viewer = viewer_zone(tz.0.as_deref(), &head, &reader)?;
+            let tag = poll_etag(&head, viewer, now);
+            if none_match_hits(req, &tag) {
+                return Ok(PollGet::NotModified(tag));
+            }
+        }
         let poll = store
             .poll(poll_id.0)
             .await?
             .ok_or(Error::NotFound("poll"))?;
         ensure_readable(&poll, &reader)?;
         let viewer = viewer_zone(tz.0.as_deref(), &poll, &reader)?;
-        Ok(PollRead::Ok(
-            Reply(poll_view(&poll, viewer, &base.0.0)),
-            etag(poll.version),
-        ))
+        let tag = poll_etag(&poll, viewer, now);
+        Ok(PollGet::Ok(Reply(poll_view(&poll, viewer, &base.0.0)), tag))
     }
 
     /// Edit a poll

@@ -3,12 +3,16 @@
 use chrono::{DateTime, Utc};
 use poem::Request;
 use poem::web::Data;
-use poem_openapi::{ApiResponse, Object, OpenApi, param::Path};
+use poem_openapi::{
+    ApiResponse, Object, OpenApi,
+    param::{Header, Path},
+};
 use uuid::Uuid;
 
 use super::auth::{Reader, ReaderAuth};
 use super::error::error_responses;
 use super::payload::Reply;
+use super::preconditions::{body_etag, none_match_hits};
 use super::tags::ApiTags;
 use super::types::{Instant, TimeZone};
 use super::views::{PollStatus, ensure_readable};
@@ -164,9 +168,12 @@ error_responses!(ResultsError {
 
 #[derive(ApiResponse)]
 pub enum ResultsRead {
-    /// The results.
+    /// The results, with an ETag to send back as `If-None-Match`.
     #[oai(status = 200, content_type = "application/json")]
-    Ok(Reply<PollResults>),
+    Ok(Reply<PollResults>, #[oai(header = "ETag")] String),
+    /// The copy the client has (its `If-None-Match`) is current.
+    #[oai(status = 304)]
+    NotModified(#[oai(header = "ETag")] String),
 }
 
 /// May this caller see counts? (Individual answers have further rules, in
@@ -311,6 +318,8 @@ impl ResultsApi {
     /// invitations add the response rate, who has not answered, whether each
     /// option suits every required member and meets the quorum, and which
     /// members a timed option would keep up outside their social hours.
+    /// Send the ETag of your copy as `If-None-Match` to get 304 while the
+    /// results are unchanged.
     #[oai(
         path = "/polls/:poll_id/results",
         method = "get",
@@ -323,6 +332,9 @@ impl ResultsApi {
         auth: ReaderAuth,
         /// The poll's id.
         poll_id: Path<Uuid>,
+        /// The ETag of the results you have: 304 while they are current.
+        #[oai(name = "If-None-Match")]
+        _if_none_match: Header<Option<String>>,
     ) -> Result<ResultsRead, ResultsError> {
         let reader = Reader::resolve(auth, req)?;
         let (poll, tallies) = store
@@ -333,6 +345,13 @@ impl ResultsApi {
         ensure_results_visible(&poll, &reader)?;
         let standing = store.standing(poll, tallies).await?;
         let show_roster = roster_visible(&standing.poll, &reader);
-        Ok(ResultsRead::Ok(Reply(results(&standing, show_roster))))
+        let body = results(&standing, show_roster);
+        // Results come from many rows: the tag is a digest of the reply,
+        // which saves the client the body (not the server the reading).
+        let tag = body_etag(&body);
+        if none_match_hits(req, &tag) {
+            return Ok(ResultsRead::NotModified(tag));
+        }
+        Ok(ResultsRead::Ok(Reply(body), tag))
     }
 }

@@ -267,6 +267,20 @@ pub enum PollRead {
     Ok(Reply<PollView>, #[oai(header = "ETag")] String),
 }
 
+/// getPoll's answer.
+#[derive(ApiResponse)]
+// Built once per request and written out at once: boxing the view would
+// cost an allocation to save a few hundred bytes of stack.
+#[allow(clippy::large_enum_variant)]
+pub enum PollGet {
+    /// The poll, with its ETag for `If-Match` and `If-None-Match`.
+    #[oai(status = 200, content_type = "application/json")]
+    Ok(Reply<PollView>, #[oai(header = "ETag")] String),
+    /// The copy the client has (its `If-None-Match`) is current.
+    #[oai(status = 304)]
+    NotModified(#[oai(header = "ETag")] String),
+}
+
 impl PollRead {
     /// The poll as its organiser sees it, with its ETag.
     pub fn of(poll: &Poll, base: &str) -> Self {

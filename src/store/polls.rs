@@ -107,6 +107,18 @@ impl Store {
         load_poll(&self.read, id).await
     }
 
+    /// A poll's own columns, without its options (`options` is empty): one
+    /// lookup by key, for checks that need no more — whether a client's
+    /// copy is current.
+    #[tracing::instrument(name = "store.poll_head", skip_all, fields(poll_id = %id))]
+    pub async fn poll_head(&self, id: Uuid) -> Result<Option<Poll>> {
+        poll::Entity::find_by_id(id)
+            .one(self.read())
+            .await?
+            .map(|m| to_poll(m, Vec::new()))
+            .transpose()
+    }
+
     /// A poll owned by `organiser`; another organiser's poll is "not found".
     #[tracing::instrument(name = "store.owned_poll", skip_all, fields(poll_id = %id))]
     pub async fn owned_poll(&self, organiser: Uuid, id: Uuid) -> Result<Poll> {

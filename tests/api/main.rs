@@ -7,6 +7,7 @@ mod access;
 mod calendar;
 mod compression;
 mod concurrency;
+mod conditional;
 mod connections;
 mod groups;
 mod hardening;
