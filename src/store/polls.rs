@@ -119,6 +119,36 @@ impl Store {
             .transpose()
     }
 
+    /// A poll's deadline came (`row`, claimed by this worker): if it
+    /// closed voting — the poll is still open in the database, with this
+    /// deadline passed, not reopened without one — webhooks hear
+    /// `poll.closed`, once, as they would from closePoll.
+    #[tracing::instrument(name = "store.run_deadline", skip_all, fields(poll_id = %row.poll_id))]
+    pub async fn run_deadline(&self, row: &outbox::Claimed) -> Result<bool> {
+        let now = Utc::now();
+        transaction!(self, txn => {
+            let poll = super::polls::load_poll(txn, row.poll_id).await?;
+            let closed = poll.filter(|p| {
+                p.status == PollStatus::Open && p.deadline.is_some_and(|d| d <= now)
+            });
+            let Some(poll) = closed else {
+                outbox::finish_in(txn, row, "dropped", Some("the deadline no longer closes the poll"), now).await?;
+                return Ok(false);
+            };
+            if !outbox::finish_in(txn, row, "sent", None, now).await? {
+                return Ok(false);
+            }
+            let data = serde_json::json!({
+                "from": "open",
+                "status": "closed",
+                "reason": "deadline",
+                "version": poll.version,
+            });
+            super::webhooks::emit(txn, poll.id, Event::PollClosed, data, now).await?;
+            Ok(true)
+        })
+    }
+
     /// A poll owned by `organiser`; another organiser's poll is "not found".
     #[tracing::instrument(name = "store.owned_poll", skip_all, fields(poll_id = %id))]
     pub async fn owned_poll(&self, organiser: Uuid, id: Uuid) -> Result<Poll> {

@@ -11,7 +11,6 @@ use uuid::Uuid;
 
 use super::outbox;
 use super::{Store, transaction};
-use crate::domain::poll::PollStatus;
 use crate::domain::webhooks::{self, Event};
 use crate::error::{Error, Result};
 
@@ -220,36 +219,6 @@ impl Store {
                 "reason": reason,
             });
             emit(txn, row.poll_id, Event::DeliveryFailed, data, now).await
-        })
-    }
-
-    /// A poll's deadline came (`row`, claimed by this worker): if it
-    /// closed voting — the poll is still open in the database, with this
-    /// deadline passed, not reopened without one — webhooks hear
-    /// `poll.closed`, once, as they would from closePoll.
-    #[tracing::instrument(name = "store.run_deadline", skip_all, fields(poll_id = %row.poll_id))]
-    pub async fn run_deadline(&self, row: &outbox::Claimed) -> Result<bool> {
-        let now = Utc::now();
-        transaction!(self, txn => {
-            let poll = super::polls::load_poll(txn, row.poll_id).await?;
-            let closed = poll.filter(|p| {
-                p.status == PollStatus::Open && p.deadline.is_some_and(|d| d <= now)
-            });
-            let Some(poll) = closed else {
-                outbox::finish_in(txn, row, "dropped", Some("the deadline no longer closes the poll"), now).await?;
-                return Ok(false);
-            };
-            if !outbox::finish_in(txn, row, "sent", None, now).await? {
-                return Ok(false);
-            }
-            let data = serde_json::json!({
-                "from": "open",
-                "status": "closed",
-                "reason": "deadline",
-                "version": poll.version,
-            });
-            emit(txn, poll.id, Event::PollClosed, data, now).await?;
-            Ok(true)
         })
     }
 
