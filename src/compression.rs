@@ -8,8 +8,9 @@
 use std::io::Write;
 
 use flate2::{Compression, write::GzEncoder};
+use futures_util::{Stream, StreamExt};
 use poem::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use poem::{Endpoint, IntoResponse, Request, Response};
+use poem::{Body, Endpoint, IntoResponse, Request, Response};
 
 /// Smaller replies cost more to compress than they save on the wire.
 pub const MIN_BYTES: usize = 1024;
@@ -22,10 +23,20 @@ pub async fn gzip<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> 
         return Ok(resp);
     }
     let (mut parts, body) = resp.into_parts();
-    let bytes = body.into_vec().await.unwrap_or_default();
     parts
         .headers
         .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if is_streamed(&parts.headers) {
+        // The export may be large and is sent as it is read: compress it
+        // the same way, chunk by chunk, rather than gather it first.
+        parts
+            .headers
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        parts.headers.remove(header::CONTENT_LENGTH);
+        let stream = gzip_stream(Box::pin(body.into_bytes_stream()));
+        return Ok(Response::from_parts(parts, Body::from_bytes_stream(stream)));
+    }
+    let bytes = body.into_vec().await.unwrap_or_default();
     if bytes.len() < MIN_BYTES {
         return Ok(Response::from_parts(parts, bytes.into()));
     }
@@ -49,6 +60,43 @@ pub async fn gzip<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> 
         parts.headers.insert(header::ETAG, weak);
     }
     Ok(Response::from_parts(parts, compressed.into()))
+}
+
+/// Replies written as they are read (CSV exports), which are compressed as
+/// a stream; the others are whole in memory already, and small.
+fn is_streamed(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/csv"))
+}
+
+/// gzip over a stream: each chunk in, what the encoder has ready out, the
+/// trailer at the end. Memory holds one chunk, not the reply.
+fn gzip_stream<B: AsRef<[u8]> + Send + 'static>(
+    input: std::pin::Pin<Box<dyn Stream<Item = std::io::Result<B>> + Send>>,
+) -> impl Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static {
+    let encoder = GzEncoder::new(Vec::new(), Compression::fast());
+    futures_util::stream::try_unfold((input, Some(encoder)), |(mut input, encoder)| async move {
+        let Some(mut encoder) = encoder else {
+            return Ok(None);
+        };
+        loop {
+            match input.next().await {
+                Some(chunk) => {
+                    encoder.write_all(chunk?.as_ref())?;
+                    let ready = std::mem::take(encoder.get_mut());
+                    if !ready.is_empty() {
+                        return Ok(Some((ready, (input, Some(encoder)))));
+                    }
+                }
+                None => {
+                    let rest = encoder.finish()?;
+                    return Ok(Some((rest, (input, None))));
+                }
+            }
+        }
+    })
 }
 
 fn worth_compressing(resp: &Response) -> bool {

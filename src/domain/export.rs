@@ -73,6 +73,14 @@ fn option_headers(poll: &Poll) -> impl Iterator<Item = String> + '_ {
 
 /// Every respondent's answer, one row each, options in the organiser's order.
 pub fn respondents_csv<'a>(poll: &Poll, rows: impl IntoIterator<Item = Respondent<'a>>) -> String {
+    let mut out = respondents_header(poll);
+    out.extend(respondent_rows(poll, rows));
+    String::from_utf8(out).expect("every cell is a Rust string")
+}
+
+/// The start of [`respondents_csv`]: the byte-order mark and the header
+/// row. A streamed export sends this, then [`respondent_rows`] page by page.
+pub fn respondents_header(poll: &Poll) -> Vec<u8> {
     let mut w = writer();
     let header: Vec<String> = [
         "respondent",
@@ -88,6 +96,14 @@ pub fn respondents_csv<'a>(poll: &Poll, rows: impl IntoIterator<Item = Responden
     .collect();
     w.write_record(header.iter().map(|h| cell(h).into_owned()))
         .expect("writing to memory cannot fail");
+    w.into_inner().expect("writing to memory cannot fail")
+}
+
+/// Rows of [`respondents_csv`], without its header.
+pub fn respondent_rows<'a>(poll: &Poll, rows: impl IntoIterator<Item = Respondent<'a>>) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
     for r in rows {
         let mut record: Vec<Cow<'_, str>> = vec![
             cell(r.name),
@@ -109,7 +125,7 @@ pub fn respondents_csv<'a>(poll: &Poll, rows: impl IntoIterator<Item = Responden
         w.write_record(record.iter().map(|c| c.as_ref()))
             .expect("writing to memory cannot fail");
     }
-    finish(w)
+    w.into_inner().expect("writing to memory cannot fail")
 }
 
 /// Counts only: one row per option.

@@ -101,22 +101,26 @@ impl Store {
         self.with_votes(models).await
     }
 
-    /// Every response of a poll, oldest first, for the export.
-    #[tracing::instrument(name = "store.all_responses", skip_all, fields(poll_id = %poll_id))]
-    pub async fn all_responses(&self, poll_id: Uuid) -> Result<Vec<StoredResponse>> {
-        let models = response::Entity::find()
-            .filter(response::Column::PollId.eq(poll_id))
+    /// One page of a poll's responses with their votes, oldest first,
+    /// after the response `after`: the export reads a poll this way, a page
+    /// at a time, so its memory does not grow with the number of answers.
+    #[tracing::instrument(name = "store.responses_page", skip_all, fields(poll_id = %poll_id))]
+    pub async fn responses_page(
+        &self,
+        poll_id: Uuid,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> Result<Vec<StoredResponse>> {
+        let mut query = response::Entity::find().filter(response::Column::PollId.eq(poll_id));
+        if let Some(after) = after {
+            query = query.filter(response::Column::Id.gt(after));
+        }
+        let models = query
             .order_by_asc(response::Column::Id)
+            .limit(limit)
             .all(self.read())
             .await?;
-        let mut out = Vec::with_capacity(models.len());
-        // Votes are fetched per chunk of responses to keep each IN list short.
-        let mut models = models.into_iter().peekable();
-        while models.peek().is_some() {
-            let chunk: Vec<_> = models.by_ref().take(500).collect();
-            out.extend(self.with_votes(chunk).await?);
-        }
-        Ok(out)
+        self.with_votes(models).await
     }
 
     async fn with_votes(&self, models: Vec<response::Model>) -> Result<Vec<StoredResponse>> {

@@ -613,6 +613,95 @@ async fn an_open_polls_history_records_anonymous_votes_and_organiser_edits(app: 
     assert_eq!(entries[3]["actor_name"], "IGF Secretariat");
 }
 
+/// A poll with more answers than one page of the streamed export: every
+/// response once, in order, across the pages; gzipped as it streams, the
+/// same bytes once unzipped.
+async fn a_large_export_streams_every_row_once_plain_or_gzipped(backend: crate::helpers::Backend) {
+    let options = convene::startup::Options {
+        anonymous_writes: convene::api::rate_limit::AnonymousWrites {
+            per_minute: 0,
+            client_ip_header: None,
+        },
+        ..Default::default()
+    };
+    let Some(app) = crate::helpers::spawn_app_with(backend, options).await else {
+        return;
+    };
+    let poll = app.reference_poll().await;
+    let n = 1_234;
+    for batch in (0..n).collect::<Vec<usize>>().chunks(16) {
+        let (app, poll) = (&app, &poll);
+        let votes = batch.iter().map(|&i| async move {
+            let choice = ["yes", "if_need_be", "no"][i % 3];
+            app.vote(poll, &format!("Respondent {i:04}"), &[(i % 3, choice)])
+                .await
+        });
+        for reply in futures_util::future::join_all(votes).await {
+            reply.ok(201);
+        }
+    }
+    let (status, _, _, plain) = export(&app, &poll, Some(&app.token)).await;
+    assert_eq!(status, 200);
+    let rows = parse_csv(&plain);
+    assert_eq!(rows.len(), n + 1, "a header and one row per response");
+    let names: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), n, "no response twice");
+    // Oldest first: the first batch of votes leads, the last one ends.
+    assert!(
+        names[..16].iter().all(|n| *n < "Respondent 0016"),
+        "{:?}",
+        &names[..16]
+    );
+    let last = format!("Respondent {:04}", n - n % 16);
+    assert!(names[n - n % 16..].iter().all(|n| *n >= last.as_str()));
+
+    let zipped = app
+        .client
+        .get(format!(
+            "{}/api/v1/polls/{}/export.csv",
+            app.address,
+            id(&poll)
+        ))
+        .bearer_auth(&app.token)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zipped.headers()["content-encoding"], "gzip");
+    let bytes = zipped.bytes().await.unwrap();
+    assert!(
+        bytes.len() * 4 < plain.len(),
+        "{} vs {}",
+        bytes.len(),
+        plain.len()
+    );
+    let mut unzipped = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, plain);
+}
+
+mod large_export {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::a_large_export_streams_every_row_once_plain_or_gzipped(
+            crate::helpers::Backend::Sqlite,
+        )
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::a_large_export_streams_every_row_once_plain_or_gzipped(
+            crate::helpers::Backend::Postgres,
+        )
+        .await;
+    }
+}
+
 both_databases!(
     the_history_lists_every_organiser_action_and_answer_in_order,
     history_and_export_are_for_the_polls_organiser_only,
