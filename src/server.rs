@@ -27,13 +27,14 @@ use tokio::io::AsyncReadExt;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use poem::error::ResponseError;
+use poem::http::Method;
 use poem::http::header;
 use poem::{Addr, Endpoint, EndpointExt, IntoResponse};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 
 use crate::api::error::Problem;
-use crate::domain::limits::MAX_BODY_BYTES;
+use crate::domain::limits::{MAX_BODY_BYTES, MAX_BULK_BODY_BYTES};
 
 /// How long clients may take; see the module's doc.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -304,6 +305,22 @@ async fn linger(body: &mut (impl tokio::io::AsyncRead + Unpin), within: Duration
     let _ = tokio::time::timeout(within.min(Duration::from_secs(5)), drain).await;
 }
 
+/// How large a request's body may be: rosters come in bulk (a group of
+/// 20,000 members is a few megabytes of JSON, and so are its invitations
+/// by id), every other body stays under [`MAX_BODY_BYTES`].
+pub fn body_limit(method: &Method, path: &str) -> usize {
+    let bulk = method == Method::POST
+        && (path == "/api/v1/groups"
+            || (path.starts_with("/api/v1/groups/") && path.ends_with("/members"))
+            || (path.starts_with("/api/v1/polls/")
+                && (path.ends_with("/invitations") || path.ends_with("/invitations/emails"))));
+    if bulk {
+        MAX_BULK_BODY_BYTES
+    } else {
+        MAX_BODY_BYTES
+    }
+}
+
 pub async fn read_whole_body<E: Endpoint>(
     next: E,
     mut req: poem::Request,
@@ -324,9 +341,10 @@ pub async fn read_whole_body<E: Endpoint>(
             );
             Ok(resp)
         };
-        let too_large = || format!("the request body is larger than {MAX_BODY_BYTES} bytes");
+        let limit = body_limit(req.method(), req.uri().path());
+        let too_large = || format!("the request body is larger than {limit} bytes");
         let mut body = req.take_body().into_async_read();
-        if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        if declared.is_some_and(|n| n > limit as u64) {
             if declared.is_some_and(|n| n <= LINGER_BYTES) {
                 linger(&mut body, body_read).await;
             }
@@ -335,13 +353,13 @@ pub async fn read_whole_body<E: Endpoint>(
         let read = async {
             let mut bytes = Vec::with_capacity(declared.unwrap_or(0) as usize);
             (&mut body)
-                .take(MAX_BODY_BYTES as u64 + 1)
+                .take(limit as u64 + 1)
                 .read_to_end(&mut bytes)
                 .await
                 .map(|_| bytes)
         };
         match tokio::time::timeout(body_read, read).await {
-            Ok(Ok(bytes)) if bytes.len() > MAX_BODY_BYTES => {
+            Ok(Ok(bytes)) if bytes.len() > limit => {
                 linger(&mut body, body_read).await;
                 return refuse(413, too_large());
             }

@@ -13,7 +13,7 @@ use poem_openapi::{
 use serde::de::DeserializeOwned;
 
 use super::error::Problem;
-use crate::domain::limits::MAX_BODY_BYTES;
+use crate::domain::limits::MAX_BULK_BODY_BYTES;
 
 pub struct JsonBody<T>(pub T);
 
@@ -66,14 +66,16 @@ impl<T: Type + DeserializeOwned + Send> ParsePayload for JsonBody<T> {
     }
 }
 
-/// The whole request body, refused with 413 past [`MAX_BODY_BYTES`] (also
-/// when it arrives chunked, without a Content-Length to check up front).
+/// The whole request body, refused with 413 past [`MAX_BULK_BODY_BYTES`]
+/// (also when it arrives chunked, without a Content-Length to check up
+/// front). The route's own, usually lower, limit was applied before
+/// (`server::read_whole_body`); this bounds what any extractor reads.
 pub async fn read_limited(body: &mut RequestBody) -> poem::Result<Vec<u8>> {
-    match body.take()?.into_bytes_limit(MAX_BODY_BYTES).await {
+    match body.take()?.into_bytes_limit(MAX_BULK_BODY_BYTES).await {
         Ok(bytes) => Ok(bytes.to_vec()),
         Err(_) => Err(Problem::new(
             413,
-            format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+            format!("the request body is larger than {MAX_BULK_BODY_BYTES} bytes"),
         )
         .into()),
     }

@@ -597,7 +597,7 @@ impl GroupsApi {
 
     /// Add members
     ///
-    /// Adds members in bulk (up to 2,000 a request), as JSON or as CSV with a
+    /// Adds members in bulk (up to 20,000 a request), as JSON or as CSV with a
     /// header row `name,email,time_zone`. All or none: one bad row refuses
     /// the request, naming each bad field.
     #[oai(

@@ -39,7 +39,7 @@ pub struct CreateInvitationsRequest {
     /// Invite every member of this group.
     #[oai(skip_serializing_if_is_none)]
     pub group_id: Option<Uuid>,
-    /// Or invite these members (of any of your groups), at most 2,000.
+    /// Or invite these members (of any of your groups), at most 20,000.
     #[oai(skip_serializing_if_is_none)]
     pub member_ids: Option<Items<Uuid, 1, MAX_MEMBERS_PER_REQUEST>>,
     /// Required members decide the ranking and the quorum; optional ones

@@ -2,6 +2,9 @@
 
 /// Largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Largest body of a bulk roster request (a group of the largest size, its
+/// members added or invited by id): 20,000 members at up to ~400 bytes.
+pub const MAX_BULK_BODY_BYTES: usize = 8 * 1024 * 1024;
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_DESCRIPTION_CHARS: usize = 10_000;
 pub const MAX_LOCATION_CHARS: usize = 500;
@@ -16,9 +19,11 @@ pub const MAX_LANGUAGE_CHARS: usize = 35;
 pub const MAX_OPTIONS_PER_POLL: usize = 500;
 /// Longest span of a single option, in days.
 pub const MAX_OPTION_DAYS: i64 = 366;
-/// Members per group, and per addMembers or createInvitations request.
-pub const MAX_MEMBERS_PER_GROUP: usize = 10_000;
-pub const MAX_MEMBERS_PER_REQUEST: usize = 2_000;
+/// Members per group, and per createGroup, addMembers or createInvitations
+/// request: a whole consultation's roster in one request, written in one
+/// transaction.
+pub const MAX_MEMBERS_PER_GROUP: usize = 20_000;
+pub const MAX_MEMBERS_PER_REQUEST: usize = 20_000;
 /// Automatic reminders per poll, and how far before the deadline one may
 /// come: a consultation's reminders are a week, three days, a day ahead.
 pub const MAX_REMINDERS: usize = 5;

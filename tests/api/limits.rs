@@ -198,7 +198,7 @@ async fn every_limit_the_spec_states_is_the_one_enforced(app: TestApp) {
         .post(
             "/api/v1/groups",
             Some(&app.token),
-            &json!({ "name": "Big", "members": members(2000, "Big") }),
+            &json!({ "name": "Big", "members": members(20_000, "Big") }),
         )
         .await
         .ok(201)
@@ -212,8 +212,8 @@ async fn every_limit_the_spec_states_is_the_one_enforced(app: TestApp) {
         .iter()
         .map(|m| id(m).to_string())
         .collect();
-    assert_eq!(big_ids.len(), 2000);
-    // 2,000 invitations, to mail by id.
+    assert_eq!(big_ids.len(), 20_000);
+    // 20,000 invitations, to mail by id.
     let mail_poll = app
         .create_poll(
             &json!({ "title": "Mail", "time_zone": "UTC", "voting": "invite_only", "options": [
