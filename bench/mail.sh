@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Mail through the outbox, on SQLite and PostgreSQL, against a release
 # build and a real SMTP server (aiosmtpd, tests/mail/sink.py): N invitation
-# mails (mails per second), then confirm → the last of N iTIP mails.
+# mails (mails per second), then confirm → the last of N iTIP mails, with
+# INSTANCES (default 2) instances of the service sharing the database and
+# the work: "duplicates" counts mails that arrived twice (must be 0).
 #
 #   bench/mail.sh            # N=1000, both databases
 #   N=200 bench/mail.sh sqlite
@@ -11,6 +13,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/convene-target}"
 N="${N:-1000}"
 PG_URL="${PG_URL:-postgres://postgres@127.0.0.1:5432}"
 PORT="${PORT:-18090}"
+INSTANCES="${INSTANCES:-2}"
 SMTP_PORT="${SMTP_PORT:-18025}"
 BACKENDS=("${@:-sqlite postgres}")
 read -r -a BACKENDS <<< "${BACKENDS[*]}"
@@ -36,10 +39,13 @@ for BACKEND in "${BACKENDS[@]}"; do
   "$MAIL_VENV/bin/python" tests/mail/sink.py "$SMTP_PORT" "$WORK/mails" >/dev/null &
   PIDS+=($!)
   TOKEN=$(CONVENE_DATABASE_URL="$URL" "$BIN" token create --name "Mail bench" 2>/dev/null)
-  CONVENE_DATABASE_URL="$URL" CONVENE_LISTEN="127.0.0.1:$PORT" RUST_LOG=warn \
-    CONVENE_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" "$BIN" serve >"$WORK/server-$BACKEND.log" 2>&1 &
-  PIDS+=($!)
-  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+  for i in $(seq 0 $((INSTANCES - 1))); do
+    CONVENE_DATABASE_URL="$URL" CONVENE_LISTEN="127.0.0.1:$((PORT + i))" RUST_LOG=warn \
+      CONVENE_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" "$BIN" serve >"$WORK/server-$BACKEND-$i.log" 2>&1 &
+    PIDS+=($!)
+    for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$((PORT + i))/readyz" >/dev/null && break; sleep 0.2; done
+  done
+  echo "$BACKEND: $INSTANCES instances deliver"
   python3 bench/mail_flow.py "http://127.0.0.1:$PORT" "$TOKEN" "$WORK/mails" "$N" "$BACKEND"
   kill "${PIDS[@]}" 2>/dev/null || true; wait 2>/dev/null || true; PIDS=()
 done
