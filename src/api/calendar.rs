@@ -423,7 +423,7 @@ async fn files_for(store: &Store, reader: Reader, id: Uuid) -> Result<PollFiles,
     };
     let guests: Vec<Guest> = match &reader {
         _ if reader.owns(&poll) && !poll.settings.aggregate_only => store
-            .list_invitations(poll.id, None, u64::MAX, true)
+            .list_invitations(poll.id, None, u64::MAX, true, None)
             .await?
             .into_iter()
             .filter_map(|mut i| {

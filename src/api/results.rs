@@ -101,7 +101,8 @@ pub struct OptionResult {
     /// How many invited members would sit in this timed option outside
     /// their social hours (0 for all-day options).
     pub outside_social_hours_count: i64,
-    /// Who they are, with their local times (for the poll's organiser).
+    /// Who they are, with their local times (for the poll's organiser): the
+    /// first 20 by invitation; the count says how many in all.
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outside_social_hours: Option<Vec<OutsideSocialHours>>,
@@ -129,13 +130,16 @@ pub struct PollResults {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response_rate: Option<f64>,
     /// Invited members who have not answered (for the poll's organiser;
-    /// never on aggregate-only polls).
+    /// never on aggregate-only polls): the first 20 by invitation, of
+    /// `invited - invited_answered`; listInvitations with `answered=false`
+    /// pages through them all.
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub non_respondents: Option<Vec<NonRespondent>>,
     /// Answers the organiser recorded on members' behalf (by phone or email).
     pub proxy_answers_count: i64,
-    /// Whose they are (for the poll's organiser; never on aggregate-only polls).
+    /// Whose they are (for the poll's organiser; never on aggregate-only
+    /// polls): the first 20.
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_answers: Option<Vec<ProxyAnswer>>,
@@ -204,6 +208,11 @@ pub fn roster_visible(poll: &Poll, reader: &Reader) -> bool {
     reader.owns(poll) && !poll.settings.aggregate_only
 }
 
+/// How many members a results reply names in each list: a results reply
+/// is read often and must stay small however large the roster; the counts
+/// beside each list are complete, and listInvitations pages through all.
+pub const NAMED: usize = 20;
+
 /// Counts, ranks and reasons for every option, leader first (computed by
 /// `domain::ranking::evaluate`). With `show_roster` false, members are
 /// counted but not named.
@@ -237,6 +246,7 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
                 Slot::Timed { start, end } => o
                     .outside_social_hours
                     .iter()
+                    .take(NAMED)
                     .map(|m| outside_social_hours(m, start, end))
                     .collect(),
                 // All-day options are floating dates: they keep nobody up.
@@ -247,8 +257,12 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
         .collect();
     let invited = roster.len() as i64;
     let answered = roster.iter().filter(|i| i.answer.is_some()).count() as i64;
-    let proxies: Vec<ProxyAnswer> = roster
+    let proxies = roster
         .iter()
+        .filter(|i| i.answer.as_ref().is_some_and(|a| a.recorded_by.is_some()));
+    let proxy_answers_count = proxies.clone().count() as i64;
+    let proxies: Vec<ProxyAnswer> = proxies
+        .take(NAMED)
         .filter_map(|i| {
             Some(ProxyAnswer {
                 member_id: i.member_id,
@@ -269,6 +283,7 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
             roster
                 .iter()
                 .filter(|i| i.answer.is_none())
+                .take(NAMED)
                 .map(|i| NonRespondent {
                     member_id: i.member_id,
                     name: i.name.clone(),
@@ -276,7 +291,7 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
                 })
                 .collect()
         }),
-        proxy_answers_count: proxies.len() as i64,
+        proxy_answers_count,
         proxy_answers: show_roster.then_some(proxies),
         quorum: poll.settings.quorum,
         ranking_rule: ranking::RULE.into(),

@@ -93,6 +93,16 @@ ORDER BY i.id"#
 const ROSTER: &str =
     roster_of!("SELECT * FROM invitation WHERE poll_id = $1 AND id > $2 ORDER BY id LIMIT $3");
 
+/// [`ROSTER`] of those who have answered, or not.
+const ROSTER_ANSWERED: &str = roster_of!(
+    "SELECT * FROM invitation WHERE poll_id = $1 AND id > $2 \
+     AND EXISTS (SELECT 1 FROM response x WHERE x.invitation_id = invitation.id) ORDER BY id LIMIT $3"
+);
+const ROSTER_SILENT: &str = roster_of!(
+    "SELECT * FROM invitation WHERE poll_id = $1 AND id > $2 \
+     AND NOT EXISTS (SELECT 1 FROM response x WHERE x.invitation_id = invitation.id) ORDER BY id LIMIT $3"
+);
+
 const ONE_INVITEE: &str = roster_of!("SELECT * FROM invitation WHERE poll_id = $1 AND id = $2");
 
 /// Per option, how many required members can make it (yes or if need be):
@@ -169,11 +179,17 @@ async fn roster_page(
     poll_id: Uuid,
     after: Option<Uuid>,
     limit: u64,
+    answered: Option<bool>,
 ) -> Result<Vec<Invitee>> {
+    let sql = match answered {
+        None => ROSTER,
+        Some(true) => ROSTER_ANSWERED,
+        Some(false) => ROSTER_SILENT,
+    };
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
-            ROSTER,
+            sql,
             [
                 poll_id.into(),
                 after.unwrap_or(Uuid::nil()).into(),
@@ -328,8 +344,9 @@ impl Store {
         after: Option<Uuid>,
         limit: u64,
         with_votes: bool,
+        answered: Option<bool>,
     ) -> Result<Vec<Invitee>> {
-        let mut page = roster_page(self.read(), poll_id, after, limit).await?;
+        let mut page = roster_page(self.read(), poll_id, after, limit, answered).await?;
         if with_votes {
             let ids: Vec<Uuid> = page
                 .iter()
@@ -360,7 +377,7 @@ impl Store {
     /// Every invited member of a poll, for results and calendars.
     #[tracing::instrument(name = "store.roster", skip_all, fields(poll_id = %poll_id))]
     pub async fn roster(&self, poll_id: Uuid) -> Result<Vec<Invitee>> {
-        roster_page(self.read(), poll_id, None, u64::MAX).await
+        roster_page(self.read(), poll_id, None, u64::MAX, None).await
     }
 
     /// How many members are invited to a poll, and how many have answered.

@@ -1394,7 +1394,15 @@ async fn two_hundred_invited_members_voting_at_once_are_each_counted_once(app: T
     assert_eq!(r["invited"], 200);
     assert_eq!(r["invited_answered"], 50);
     assert_eq!(r["response_rate"].as_f64(), Some(0.25));
-    assert_eq!(r["non_respondents"].as_array().unwrap().len(), 150);
+    // 150 have not answered: results name the first 20, the count is whole.
+    assert_eq!(r["non_respondents"].as_array().unwrap().len(), 20);
+    let silent = app
+        .get(
+            &format!("{}?answered=false&limit=500", invitations_path(&poll)),
+            Some(&app.token),
+        )
+        .await;
+    assert_eq!(silent.ok(200)["items"].as_array().unwrap().len(), 150);
     let first = result_for(&r, option_id(&poll, 0));
     assert_eq!(
         (
@@ -1450,7 +1458,95 @@ async fn two_hundred_invited_members_voting_at_once_are_each_counted_once(app: T
     );
 }
 
+/// A results reply stays small however large the roster: it names the
+/// first 20 of each list and counts them all; listInvitations pages
+/// through those who have (not) answered.
+async fn results_name_the_first_twenty_and_invitations_list_the_rest(app: TestApp) {
+    let poll = invite_only_poll(
+        &app,
+        json!({ "options": [
+            // 13:00 in Vienna is 20:00 in Tokyo and 23:00 in Sydney's winter:
+            // outside Sydney's default social hours (07:00–22:00).
+            { "kind": "timed", "start": "2026-07-10T13:00", "end": "2026-07-10T16:00" }
+        ] }),
+    )
+    .await;
+    let members: Vec<Value> = (0..25)
+        .map(|i| member(&format!("Member {i:02}"), None, "Australia/Sydney"))
+        .collect();
+    let group = create_group(&app, members).await;
+    let created = invite_group(&app, &poll, &group).await;
+    for name in ["Member 03", "Member 17"] {
+        answer(&app, &poll, &token_of(&created, name), &[(0, "yes")])
+            .await
+            .ok(201);
+    }
+    let results = app.results(&poll, Some(&app.token)).await;
+    let results = results.ok(200);
+    assert_eq!(results["invited"], 25);
+    assert_eq!(results["invited_answered"], 2);
+    let silent = results["non_respondents"].as_array().unwrap();
+    assert_eq!(silent.len(), 20, "{results}");
+    assert_eq!(silent[0]["name"], "Member 00");
+    assert!(silent.iter().all(|m| m["name"] != "Member 03"));
+    assert_eq!(results["options"][0]["outside_social_hours_count"], 25);
+    assert_eq!(
+        results["options"][0]["outside_social_hours"]
+            .as_array()
+            .unwrap()
+            .len(),
+        20
+    );
+
+    let path = invitations_path(&poll);
+    let unanswered = app
+        .get(&format!("{path}?answered=false&limit=10"), Some(&app.token))
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(unanswered["items"].as_array().unwrap().len(), 10);
+    let cursor = unanswered["next_cursor"].as_str().unwrap();
+    let rest = app
+        .get(
+            &format!("{path}?answered=false&limit=50&cursor={cursor}"),
+            Some(&app.token),
+        )
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(rest["items"].as_array().unwrap().len(), 13, "23 in all");
+    assert!(
+        rest["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["answered_at"].is_null())
+    );
+    let answered = app
+        .get(&format!("{path}?answered=true"), Some(&app.token))
+        .await
+        .ok(200)
+        .clone();
+    let names: Vec<&str> = answered["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Member 03", "Member 17"]);
+
+    // An aggregate-only poll never says who answered, filtered or not.
+    let private = invite_only_poll(&app, json!({ "aggregate_only": true })).await;
+    app.get(
+        &format!("{}?answered=false", invitations_path(&private)),
+        Some(&app.token),
+    )
+    .await
+    .invalid_field("answered");
+}
+
 both_databases!(
+    results_name_the_first_twenty_and_invitations_list_the_rest,
     inviting_a_group_issues_each_member_a_token_and_a_feed_shown_once,
     invitations_name_a_group_or_members_but_not_both_nor_neither,
     another_organisers_groups_members_and_polls_are_out_of_reach,
