@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use uuid::Uuid;
 
 use crate::domain::poll::{Poll, PollOption, PollStatus, Settings, Voting};
-use crate::domain::standing::{Answer, Invitee, Standing, Tallies};
+use crate::domain::standing::{Answer, Invitee, Roster, Standing, Tallies};
 use crate::domain::time::{Slot, SocialHours, Zone};
 
 pub fn id(n: u128) -> Uuid {
@@ -131,7 +131,7 @@ pub fn standing() -> Standing {
             .map(|o| o.id)
             .zip(required)
             .collect::<HashMap<_, _>>(),
-        roster: roster(),
+        roster: Roster::of(&roster()),
         poll,
     }
 }

@@ -18,7 +18,7 @@ use super::types::{Instant, TimeZone};
 use super::views::{PollStatus, ensure_readable};
 use crate::domain::poll::{Poll, ResultsVisibility};
 use crate::domain::ranking;
-use crate::domain::standing::Invitee;
+use crate::domain::standing::Named;
 use crate::domain::standing::Standing;
 use crate::domain::time::Slot;
 use crate::error::Error;
@@ -208,11 +208,6 @@ pub fn roster_visible(poll: &Poll, reader: &Reader) -> bool {
     reader.owns(poll) && !poll.settings.aggregate_only
 }
 
-/// How many members a results reply names in each list: a results reply
-/// is read often and must stay small however large the roster; the counts
-/// beside each list are complete, and listInvitations pages through all.
-pub const NAMED: usize = 20;
-
 /// Counts, ranks and reasons for every option, leader first (computed by
 /// `domain::ranking::evaluate`). With `show_roster` false, members are
 /// counted but not named.
@@ -241,12 +236,11 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
             required_available: o.required_available,
             all_required_available: o.all_required_available,
             meets_quorum: o.meets_quorum,
-            outside_social_hours_count: o.outside_social_hours.len() as i64,
+            outside_social_hours_count: o.outside_social_hours,
             outside_social_hours: show_roster.then(|| match o.option.slot {
                 Slot::Timed { start, end } => o
-                    .outside_social_hours
+                    .outside_named
                     .iter()
-                    .take(NAMED)
                     .map(|m| outside_social_hours(m, start, end))
                     .collect(),
                 // All-day options are floating dates: they keep nobody up.
@@ -255,22 +249,7 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
             explanation: o.ranked.explanation.clone(),
         })
         .collect();
-    let invited = roster.len() as i64;
-    let answered = roster.iter().filter(|i| i.answer.is_some()).count() as i64;
-    let proxies = roster
-        .iter()
-        .filter(|i| i.answer.as_ref().is_some_and(|a| a.recorded_by.is_some()));
-    let proxy_answers_count = proxies.clone().count() as i64;
-    let proxies: Vec<ProxyAnswer> = proxies
-        .take(NAMED)
-        .filter_map(|i| {
-            Some(ProxyAnswer {
-                member_id: i.member_id,
-                name: i.name.clone(),
-                recorded_by: i.answer.as_ref()?.recorded_by.clone()?,
-            })
-        })
-        .collect();
+    let (invited, answered) = (roster.invited, roster.answered);
     PollResults {
         poll_id: poll.id,
         status: poll.status_at(chrono::Utc::now()).into(),
@@ -281,9 +260,8 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
         response_rate: (invited > 0).then(|| answered as f64 / invited as f64),
         non_respondents: (show_roster && invited > 0).then(|| {
             roster
+                .silent
                 .iter()
-                .filter(|i| i.answer.is_none())
-                .take(NAMED)
                 .map(|i| NonRespondent {
                     member_id: i.member_id,
                     name: i.name.clone(),
@@ -291,8 +269,18 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
                 })
                 .collect()
         }),
-        proxy_answers_count,
-        proxy_answers: show_roster.then_some(proxies),
+        proxy_answers_count: roster.proxies,
+        proxy_answers: show_roster.then(|| {
+            roster
+                .proxy_answers
+                .iter()
+                .map(|(i, by)| ProxyAnswer {
+                    member_id: i.member_id,
+                    name: i.name.clone(),
+                    recorded_by: by.clone(),
+                })
+                .collect()
+        }),
         quorum: poll.settings.quorum,
         ranking_rule: ranking::RULE.into(),
         top_tied: evaluation.top_tied,
@@ -302,11 +290,7 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
 
 /// A member kept up outside their social hours by a timed option, with its
 /// times on their own clock.
-fn outside_social_hours(
-    m: &Invitee,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-) -> OutsideSocialHours {
+fn outside_social_hours(m: &Named, start: DateTime<Utc>, end: DateTime<Utc>) -> OutsideSocialHours {
     OutsideSocialHours {
         member_id: m.member_id,
         name: m.name.clone(),

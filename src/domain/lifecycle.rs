@@ -237,7 +237,7 @@ mod tests {
         let standing = |tallies: &Tallies| Standing {
             poll: p.clone(),
             tallies: tallies.clone(),
-            roster: Vec::new(),
+            roster: Default::default(),
             required_available: Default::default(),
         };
         // Nobody answered: both options tie.

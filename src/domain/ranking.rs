@@ -10,7 +10,7 @@ use std::cmp::Ordering;
 use chrono::NaiveDateTime;
 
 use super::poll::PollOption;
-use super::standing::{Invitee, Standing};
+use super::standing::{Clock, NAMED, Named, Roster, Standing};
 use super::time::Slot;
 
 pub const RULE: &str = "Options every required member can make (yes or if need be) come first, \
@@ -147,9 +147,11 @@ pub struct OptionStanding<'a> {
     pub all_required_available: bool,
     /// Whether the required availability reaches the poll's quorum, if it sets one.
     pub meets_quorum: Option<bool>,
-    /// Invited members for whom this option is not wholly inside their
-    /// social hours (none for all-day options, which are floating dates).
-    pub outside_social_hours: Vec<&'a Invitee>,
+    /// How many invited members this option is not wholly inside their
+    /// social hours for (none for all-day options, which are floating dates).
+    pub outside_social_hours: i64,
+    /// The first [`NAMED`] of them, by invitation.
+    pub outside_named: Vec<&'a Named>,
     pub ranked: Ranked,
 }
 
@@ -171,7 +173,7 @@ pub fn evaluate(standing: &Standing) -> Evaluation<'_> {
         roster,
         required_available,
     } = standing;
-    let required = roster.iter().filter(|i| i.required).count() as i64;
+    let required = roster.required;
     let counts: Vec<[i64; 4]> = poll.options.iter().map(|o| tallies.of(o.id)).collect();
     let req_avail: Vec<i64> = poll
         .options
@@ -200,18 +202,22 @@ pub fn evaluate(standing: &Standing) -> Evaluation<'_> {
         .zip(ranked)
         .enumerate()
         .map(
-            |(i, (((o, [yes, if_need_be, no, no_answer]), ra), ranked))| OptionStanding {
-                option: o,
-                number: i as u32 + 1,
-                yes,
-                if_need_be,
-                no,
-                no_answer,
-                required_available: ra,
-                all_required_available: ra >= required,
-                meets_quorum: poll.settings.quorum.map(|q| ra >= i64::from(q)),
-                outside_social_hours: outside_social_hours(&o.slot, roster),
-                ranked,
+            |(i, (((o, [yes, if_need_be, no, no_answer]), ra), ranked))| {
+                let outside = outside_social_hours(&o.slot, roster);
+                OptionStanding {
+                    option: o,
+                    number: i as u32 + 1,
+                    yes,
+                    if_need_be,
+                    no,
+                    no_answer,
+                    required_available: ra,
+                    all_required_available: ra >= required,
+                    meets_quorum: poll.settings.quorum.map(|q| ra >= i64::from(q)),
+                    outside_social_hours: outside.0,
+                    outside_named: outside.1,
+                    ranked,
+                }
             },
         )
         .collect();
@@ -223,16 +229,23 @@ pub fn evaluate(standing: &Standing) -> Evaluation<'_> {
     }
 }
 
-/// The invited members for whom `slot` is not wholly inside their social
-/// hours (none for all-day options, which are floating dates).
-fn outside_social_hours<'a>(slot: &Slot, roster: &'a [Invitee]) -> Vec<&'a Invitee> {
+/// How many invited members `slot` is not wholly inside the social hours
+/// of, and the first [`NAMED`] of them by invitation (none for all-day
+/// options, which are floating dates). Decided once per clock (zone and
+/// social hours), not once per member.
+fn outside_social_hours<'a>(slot: &Slot, roster: &'a Roster) -> (i64, Vec<&'a Named>) {
     let Slot::Timed { start, end } = *slot else {
-        return Vec::new();
+        return (0, Vec::new());
     };
-    roster
+    let outside: Vec<&Clock> = roster
+        .clocks
         .iter()
-        .filter(|m| !m.social_hours.cover(m.zone, start, end))
-        .collect()
+        .filter(|c| !c.social_hours.cover(c.zone, start, end))
+        .collect();
+    let mut named: Vec<&Named> = outside.iter().flat_map(|c| &c.first).collect();
+    named.sort_by_key(|n| n.invitation_id);
+    named.truncate(NAMED);
+    (outside.iter().map(|c| c.members).sum(), named)
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ impl Tallies {
 pub struct Standing {
     pub poll: Poll,
     pub tallies: Tallies,
-    pub roster: Vec<Invitee>,
+    pub roster: Roster,
     /// Per option: required members who said yes or if need be.
     pub required_available: HashMap<Uuid, i64>,
 }
@@ -67,4 +67,108 @@ pub struct Answer {
     pub revision: i32,
     /// Filled only where asked for (see [`Store::list_invitations`]).
     pub votes: Vec<(Uuid, Choice)>,
+}
+
+/// How many members a results reply names in each of its lists: results
+/// are read often and must stay small however large the roster; the counts
+/// beside each list are complete.
+pub const NAMED: usize = 20;
+
+/// The invited members as results need them: counts, and by name only the
+/// first [`NAMED`] of each list. Its size does not grow with the roster's:
+/// members are grouped by their clock (zone and social hours), of which
+/// even a consultation of thousands has a few dozen.
+#[derive(Debug, Clone, Default)]
+pub struct Roster {
+    pub invited: i64,
+    pub required: i64,
+    pub answered: i64,
+    /// Members by clock, each with its first members by invitation.
+    pub clocks: Vec<Clock>,
+    /// The first who have not answered, by invitation.
+    pub silent: Vec<Named>,
+    /// Answers the organiser recorded on members' behalf.
+    pub proxies: i64,
+    /// The first of them, with who recorded each.
+    pub proxy_answers: Vec<(Named, String)>,
+}
+
+/// Invited members who share a zone and social hours.
+#[derive(Debug, Clone)]
+pub struct Clock {
+    pub zone: Zone,
+    pub social_hours: SocialHours,
+    pub members: i64,
+    /// The first [`NAMED`] of them, by invitation.
+    pub first: Vec<Named>,
+}
+
+/// An invited member named in results.
+#[derive(Debug, Clone)]
+pub struct Named {
+    pub invitation_id: Uuid,
+    pub member_id: Uuid,
+    pub name: String,
+    pub required: bool,
+    pub zone: Zone,
+    pub social_hours: SocialHours,
+}
+
+impl Named {
+    pub fn of(i: &Invitee) -> Named {
+        Named {
+            invitation_id: i.invitation_id,
+            member_id: i.member_id,
+            name: i.name.clone(),
+            required: i.required,
+            zone: i.zone,
+            social_hours: i.social_hours,
+        }
+    }
+}
+
+impl Roster {
+    /// The summary of a whole roster held in memory (the store builds it in
+    /// SQL instead; this is for examples and tests). `invitees` in
+    /// invitation order.
+    pub fn of(invitees: &[Invitee]) -> Roster {
+        let mut clocks: Vec<Clock> = Vec::new();
+        for i in invitees {
+            match clocks
+                .iter_mut()
+                .find(|c| c.zone == i.zone && c.social_hours == i.social_hours)
+            {
+                Some(c) => {
+                    c.members += 1;
+                    if c.first.len() < NAMED {
+                        c.first.push(Named::of(i));
+                    }
+                }
+                None => clocks.push(Clock {
+                    zone: i.zone,
+                    social_hours: i.social_hours,
+                    members: 1,
+                    first: vec![Named::of(i)],
+                }),
+            }
+        }
+        let recorded = invitees.iter().filter_map(|i| {
+            let by = i.answer.as_ref()?.recorded_by.clone()?;
+            Some((Named::of(i), by))
+        });
+        Roster {
+            invited: invitees.len() as i64,
+            required: invitees.iter().filter(|i| i.required).count() as i64,
+            answered: invitees.iter().filter(|i| i.answer.is_some()).count() as i64,
+            clocks,
+            silent: invitees
+                .iter()
+                .filter(|i| i.answer.is_none())
+                .take(NAMED)
+                .map(Named::of)
+                .collect(),
+            proxies: recorded.clone().count() as i64,
+            proxy_answers: recorded.take(NAMED).collect(),
+        }
+    }
 }

@@ -333,7 +333,7 @@ impl Page {
             rows.sort_by_key(|o| o.number);
             // Invited members who have not answered at all count as "no
             // answer" on every option, beside respondents who skipped it.
-            let silent = (standing.roster.len() as i64 - standing.tallies.responses).max(0);
+            let silent = (standing.roster.invited - standing.tallies.responses).max(0);
             let invite_only = self.poll.settings.voting == Voting::InviteOnly;
             ResultsBlock {
                 heading: lang.t(if status_now == PollStatus::Open {

@@ -18,7 +18,7 @@ use crate::domain::FieldError;
 use crate::domain::history::{Actor, HistoryAction};
 use crate::domain::poll::Choice;
 use crate::domain::roster::parse_clock;
-use crate::domain::standing::{Answer, Invitee};
+use crate::domain::standing::{Answer, Clock, Invitee, NAMED, Named, Roster};
 use crate::domain::time::{SocialHours, Zone};
 use crate::domain::token::{self, LinkKey, TokenKind};
 use crate::entity::{invitation, member, member_group, poll, vote};
@@ -114,6 +114,38 @@ JOIN response r ON r.invitation_id = i.id
 JOIN vote v ON v.response_id = r.id
 WHERE i.poll_id = $1 AND i.required AND v.choice IN ('yes', 'if_need_be')
 GROUP BY v.option_id"#;
+
+/// What results count of a roster, in one row: invited, required,
+/// answered, and answers recorded by the organiser.
+const ROSTER_COUNTS: &str = r#"
+SELECT COUNT(*) AS invited,
+       COALESCE(SUM(CASE WHEN i.required THEN 1 ELSE 0 END), 0) AS required,
+       (SELECT COUNT(*) FROM response WHERE poll_id = $1 AND invitation_id IS NOT NULL) AS answered,
+       (SELECT COUNT(*) FROM response
+         WHERE poll_id = $1 AND invitation_id IS NOT NULL AND recorded_by IS NOT NULL) AS proxies
+FROM invitation i WHERE i.poll_id = $1"#;
+
+/// The roster by clock (zone and social hours): each clock's size, and its
+/// first members by invitation — a few dozen clocks × 20 rows sent back,
+/// however many members share them.
+const ROSTER_CLOCKS: &str = r#"
+SELECT invitation_id, member_id, required, name, time_zone, social_start, social_end, members
+FROM (SELECT i.id AS invitation_id, i.member_id, i.required, m.name, m.time_zone,
+             m.social_start, m.social_end,
+             ROW_NUMBER() OVER (PARTITION BY m.time_zone, m.social_start, m.social_end ORDER BY i.id) AS k,
+             COUNT(*) OVER (PARTITION BY m.time_zone, m.social_start, m.social_end) AS members
+      FROM invitation i JOIN member m ON m.id = i.member_id
+      WHERE i.poll_id = $1) x
+WHERE k <= $2
+ORDER BY invitation_id"#;
+
+/// The first answers the organiser recorded, with who recorded them.
+const ROSTER_PROXIES: &str = r#"
+SELECT i.id AS invitation_id, i.member_id, i.required, m.name, m.time_zone, m.social_start,
+       m.social_end, r.recorded_by
+FROM response r JOIN invitation i ON i.id = r.invitation_id JOIN member m ON m.id = i.member_id
+WHERE r.poll_id = $1 AND r.recorded_by IS NOT NULL
+ORDER BY i.id LIMIT $2"#;
 
 /// Both counts from indexes alone (`invitation_by_poll`,
 /// `response_invited_by_poll`), without joining 5,000 rows.
@@ -372,6 +404,100 @@ impl Store {
             }
         }
         Ok(page)
+    }
+
+    /// A poll's roster as results need it ([`Roster`]): counts, members by
+    /// clock (read only when the poll has a timed option, the only kind
+    /// social hours apply to), and the first few of each list — so a
+    /// results read stays small however many members are invited.
+    #[tracing::instrument(name = "store.roster_summary", skip_all, fields(poll_id = %poll_id))]
+    pub async fn roster_summary(&self, poll_id: Uuid, timed: bool) -> Result<Roster> {
+        let db = self.read();
+        let backend = db.get_database_backend();
+        let Some(counts) = db
+            .query_one_raw(Statement::from_sql_and_values(
+                backend,
+                ROSTER_COUNTS,
+                [poll_id.into()],
+            ))
+            .await?
+        else {
+            return Ok(Roster::default());
+        };
+        let mut roster = Roster {
+            invited: counts.try_get("", "invited")?,
+            required: counts.try_get("", "required")?,
+            answered: counts.try_get("", "answered")?,
+            proxies: counts.try_get("", "proxies")?,
+            ..Roster::default()
+        };
+        if roster.invited == 0 {
+            return Ok(roster);
+        }
+        let named = |row: &sea_orm::QueryResult| -> Result<Named> {
+            let member_id: Uuid = row.try_get("", "member_id")?;
+            let (zone, social_hours) = clock_of(
+                member_id,
+                &row.try_get::<String>("", "time_zone")?,
+                &row.try_get::<String>("", "social_start")?,
+                &row.try_get::<String>("", "social_end")?,
+            )?;
+            Ok(Named {
+                invitation_id: row.try_get("", "invitation_id")?,
+                member_id,
+                name: row.try_get("", "name")?,
+                required: row.try_get("", "required")?,
+                zone,
+                social_hours,
+            })
+        };
+        if timed {
+            let rows = db
+                .query_all_raw(Statement::from_sql_and_values(
+                    backend,
+                    ROSTER_CLOCKS,
+                    [poll_id.into(), (NAMED as i64).into()],
+                ))
+                .await?;
+            for row in &rows {
+                let member = named(row)?;
+                let members: i64 = row.try_get("", "members")?;
+                match roster
+                    .clocks
+                    .iter_mut()
+                    .find(|c| c.zone == member.zone && c.social_hours == member.social_hours)
+                {
+                    Some(clock) => clock.first.push(member),
+                    None => roster.clocks.push(Clock {
+                        zone: member.zone,
+                        social_hours: member.social_hours,
+                        members,
+                        first: vec![member],
+                    }),
+                }
+            }
+        }
+        if roster.answered < roster.invited {
+            roster.silent = roster_page(db, poll_id, None, NAMED as u64, Some(false))
+                .await?
+                .iter()
+                .map(Named::of)
+                .collect();
+        }
+        if roster.proxies > 0 {
+            for row in db
+                .query_all_raw(Statement::from_sql_and_values(
+                    backend,
+                    ROSTER_PROXIES,
+                    [poll_id.into(), (NAMED as i64).into()],
+                ))
+                .await?
+            {
+                let by: String = row.try_get("", "recorded_by")?;
+                roster.proxy_answers.push((named(&row)?, by));
+            }
+        }
+        Ok(roster)
     }
 
     /// Every invited member of a poll, for results and calendars.

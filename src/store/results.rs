@@ -39,8 +39,12 @@ impl Store {
     #[tracing::instrument(name = "store.standing", skip_all)]
     pub async fn standing(&self, poll: Poll, tallies: Tallies) -> Result<Standing> {
         let poll_id = poll.id;
-        let roster = self.roster(poll_id).await?;
-        let required_available = if roster.iter().any(|i| i.required) {
+        let timed = poll
+            .options
+            .iter()
+            .any(|o| matches!(o.slot, crate::domain::time::Slot::Timed { .. }));
+        let roster = self.roster_summary(poll_id, timed).await?;
+        let required_available = if roster.required > 0 {
             self.required_available(poll_id).await?
         } else {
             HashMap::new()

@@ -1473,6 +1473,10 @@ async fn results_name_the_first_twenty_and_invitations_list_the_rest(app: TestAp
     .await;
     let members: Vec<Value> = (0..25)
         .map(|i| member(&format!("Member {i:02}"), None, "Australia/Sydney"))
+        .chain((0..30).map(|i| {
+            let zone = ["Asia/Tokyo", "Europe/Vienna", "America/New_York"][i % 3];
+            member(&format!("Other {i:02}"), None, zone)
+        }))
         .collect();
     let group = create_group(&app, members).await;
     let created = invite_group(&app, &poll, &group).await;
@@ -1481,15 +1485,26 @@ async fn results_name_the_first_twenty_and_invitations_list_the_rest(app: TestAp
             .await
             .ok(201);
     }
+    // The summary read in SQL is the one the whole roster gives.
+    let poll_id: uuid::Uuid = id(&poll).parse().unwrap();
+    let whole = app.store.roster(poll_id).await.unwrap();
+    assert_eq!(
+        format!(
+            "{:?}",
+            app.store.roster_summary(poll_id, true).await.unwrap()
+        ),
+        format!("{:?}", convene::domain::standing::Roster::of(&whole)),
+    );
     let results = app.results(&poll, Some(&app.token)).await;
     let results = results.ok(200);
-    assert_eq!(results["invited"], 25);
+    assert_eq!(results["invited"], 55);
     assert_eq!(results["invited_answered"], 2);
     let silent = results["non_respondents"].as_array().unwrap();
     assert_eq!(silent.len(), 20, "{results}");
     assert_eq!(silent[0]["name"], "Member 00");
     assert!(silent.iter().all(|m| m["name"] != "Member 03"));
-    assert_eq!(results["options"][0]["outside_social_hours_count"], 25);
+    // Sydney (23:00) and Tokyo (20:00–23:00) are kept up; New York and Vienna are not.
+    assert_eq!(results["options"][0]["outside_social_hours_count"], 35);
     assert_eq!(
         results["options"][0]["outside_social_hours"]
             .as_array()
@@ -1514,7 +1529,7 @@ async fn results_name_the_first_twenty_and_invitations_list_the_rest(app: TestAp
         .await
         .ok(200)
         .clone();
-    assert_eq!(rest["items"].as_array().unwrap().len(), 13, "23 in all");
+    assert_eq!(rest["items"].as_array().unwrap().len(), 43, "53 in all");
     assert!(
         rest["items"]
             .as_array()
