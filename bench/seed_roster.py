@@ -1,11 +1,13 @@
 """Seeds an invite-only poll with a roster: a group of members spread over
 time zones, all invited, a share of them answering with their own tokens.
-Prints the poll id.
+Prints the poll id (and, with MEMBER_TOKEN_FILE set, writes the last
+member's invitation token there, to read the poll as a member).
 
     seed_roster.py HOST PORT TOKEN MEMBERS TIMED_OPTIONS ANSWERING_SHARE
 """
 import http.client
 import json
+import os
 import random
 import sys
 import threading
@@ -43,6 +45,9 @@ poll = call(conn, "POST", "/api/v1/polls", {"title": f"Roster poll, {members} in
                                             "voting": "invite_only", "options": options})
 invited = call(conn, "POST", f"/api/v1/polls/{poll['id']}/invitations", {"group_id": group["id"]})["invitations"]
 voters = [i["token"] for i in invited[: int(len(invited) * share)]]
+if os.environ.get("MEMBER_TOKEN_FILE"):
+    with open(os.environ["MEMBER_TOKEN_FILE"], "w") as f:
+        f.write(invited[-1]["token"])
 lock = threading.Lock()
 
 

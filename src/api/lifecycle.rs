@@ -156,7 +156,7 @@ impl LifecycleApi {
         let option_id = match body.0.option_id {
             Some(id) => lifecycle::requested_option(&poll, id)?,
             // The ranking needs the roster (required members) only here.
-            None => lifecycle::top_of(&store.standing(poll.clone(), tallies).await?)?,
+            None => lifecycle::top_of(&store.standing(poll.clone(), tallies, false).await?)?,
         };
         // The choice was made on this version of the poll: if it changed
         // meanwhile, the organiser should look again.

@@ -342,8 +342,8 @@ impl ResultsApi {
             .ok_or(Error::NotFound("poll"))?;
         // Refused callers cost no roster read.
         ensure_results_visible(&poll, &reader)?;
-        let standing = store.standing(poll, tallies).await?;
-        let show_roster = roster_visible(&standing.poll, &reader);
+        let show_roster = roster_visible(&poll, &reader);
+        let standing = store.standing(poll, tallies, show_roster).await?;
         let body = results(&standing, show_roster);
         // Results come from many rows: the tag is a digest of the reply,
         // which saves the client the body (not the server the reading).

@@ -126,7 +126,10 @@ impl Page {
             Visitor::Anyone(_) => Reader::Anonymous,
         };
         let (standing, results_hidden) = match ensure_results_visible(&poll, &reader) {
-            Ok(()) => (Some(store.standing(poll.clone(), tallies).await?), None),
+            Ok(()) => (
+                Some(store.standing(poll.clone(), tallies, false).await?),
+                None,
+            ),
             Err(_) => (
                 None,
                 Some(match poll.settings.results_visibility {

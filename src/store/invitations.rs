@@ -139,6 +139,14 @@ FROM (SELECT i.id AS invitation_id, i.member_id, i.required, m.name, m.time_zone
 WHERE k <= $2
 ORDER BY invitation_id"#;
 
+/// [`ROSTER_CLOCKS`] without names: each clock's size only (a grouping,
+/// several times cheaper than numbering every member within a clock).
+const ROSTER_CLOCK_SIZES: &str = r#"
+SELECT m.time_zone, m.social_start, m.social_end, COUNT(*) AS members
+FROM invitation i JOIN member m ON m.id = i.member_id
+WHERE i.poll_id = $1
+GROUP BY m.time_zone, m.social_start, m.social_end"#;
+
 /// The first answers the organiser recorded, with who recorded them.
 const ROSTER_PROXIES: &str = r#"
 SELECT i.id AS invitation_id, i.member_id, i.required, m.name, m.time_zone, m.social_start,
@@ -408,10 +416,11 @@ impl Store {
 
     /// A poll's roster as results need it ([`Roster`]): counts, members by
     /// clock (read only when the poll has a timed option, the only kind
-    /// social hours apply to), and the first few of each list — so a
-    /// results read stays small however many members are invited.
+    /// social hours apply to), and — when `named`, for a reader who sees
+    /// members by name — the first few of each list; so a results read
+    /// stays small however many members are invited.
     #[tracing::instrument(name = "store.roster_summary", skip_all, fields(poll_id = %poll_id))]
-    pub async fn roster_summary(&self, poll_id: Uuid, timed: bool) -> Result<Roster> {
+    pub async fn roster_summary(&self, poll_id: Uuid, timed: bool, named: bool) -> Result<Roster> {
         let db = self.read();
         let backend = db.get_database_backend();
         let Some(counts) = db
@@ -434,7 +443,7 @@ impl Store {
         if roster.invited == 0 {
             return Ok(roster);
         }
-        let named = |row: &sea_orm::QueryResult| -> Result<Named> {
+        let named_of = |row: &sea_orm::QueryResult| -> Result<Named> {
             let member_id: Uuid = row.try_get("", "member_id")?;
             let (zone, social_hours) = clock_of(
                 member_id,
@@ -451,6 +460,32 @@ impl Store {
                 social_hours,
             })
         };
+        if timed && !named {
+            for row in db
+                .query_all_raw(Statement::from_sql_and_values(
+                    backend,
+                    ROSTER_CLOCK_SIZES,
+                    [poll_id.into()],
+                ))
+                .await?
+            {
+                let (zone, social_hours) = clock_of(
+                    Uuid::nil(),
+                    &row.try_get::<String>("", "time_zone")?,
+                    &row.try_get::<String>("", "social_start")?,
+                    &row.try_get::<String>("", "social_end")?,
+                )?;
+                roster.clocks.push(Clock {
+                    zone,
+                    social_hours,
+                    members: row.try_get("", "members")?,
+                    first: Vec::new(),
+                });
+            }
+        }
+        if !named {
+            return Ok(roster);
+        }
         if timed {
             let rows = db
                 .query_all_raw(Statement::from_sql_and_values(
@@ -460,7 +495,7 @@ impl Store {
                 ))
                 .await?;
             for row in &rows {
-                let member = named(row)?;
+                let member = named_of(row)?;
                 let members: i64 = row.try_get("", "members")?;
                 match roster
                     .clocks
@@ -494,7 +529,7 @@ impl Store {
                 .await?
             {
                 let by: String = row.try_get("", "recorded_by")?;
-                roster.proxy_answers.push((named(&row)?, by));
+                roster.proxy_answers.push((named_of(&row)?, by));
             }
         }
         Ok(roster)

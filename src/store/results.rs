@@ -32,18 +32,19 @@ static POLL_WITH_TALLIES: std::sync::LazyLock<String> = std::sync::LazyLock::new
 });
 
 impl Store {
-    /// A poll's standing from its counts: the roster (one row per invited
-    /// member; none for an open poll without invitations) and, when someone
-    /// is required, the required members' availability per option, counted
-    /// in the database. Open respondents' votes are never read.
+    /// A poll's standing from its counts: the roster's summary (`named`:
+    /// with the first members of each list, for a reader who sees them by
+    /// name) and, when someone is required, the required members'
+    /// availability per option, counted in the database. Open respondents'
+    /// votes are never read.
     #[tracing::instrument(name = "store.standing", skip_all)]
-    pub async fn standing(&self, poll: Poll, tallies: Tallies) -> Result<Standing> {
+    pub async fn standing(&self, poll: Poll, tallies: Tallies, named: bool) -> Result<Standing> {
         let poll_id = poll.id;
         let timed = poll
             .options
             .iter()
             .any(|o| matches!(o.slot, crate::domain::time::Slot::Timed { .. }));
-        let roster = self.roster_summary(poll_id, timed).await?;
+        let roster = self.roster_summary(poll_id, timed, named).await?;
         let required_available = if roster.required > 0 {
             self.required_available(poll_id).await?
         } else {

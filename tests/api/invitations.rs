@@ -1488,13 +1488,27 @@ async fn results_name_the_first_twenty_and_invitations_list_the_rest(app: TestAp
     // The summary read in SQL is the one the whole roster gives.
     let poll_id: uuid::Uuid = id(&poll).parse().unwrap();
     let whole = app.store.roster(poll_id).await.unwrap();
-    assert_eq!(
-        format!(
-            "{:?}",
-            app.store.roster_summary(poll_id, true).await.unwrap()
-        ),
-        format!("{:?}", convene::domain::standing::Roster::of(&whole)),
-    );
+    let full = convene::domain::standing::Roster::of(&whole);
+    let named = app.store.roster_summary(poll_id, true, true).await.unwrap();
+    assert_eq!(format!("{named:?}"), format!("{full:?}"));
+    // Unnamed (a reader who sees counts): the same counts by clock.
+    let counts = app
+        .store
+        .roster_summary(poll_id, true, false)
+        .await
+        .unwrap();
+    assert_eq!(counts.invited, full.invited);
+    let sizes = |r: &convene::domain::standing::Roster| {
+        let mut v: Vec<String> = r
+            .clocks
+            .iter()
+            .map(|c| format!("{} {:?} {}", c.zone.name(), c.social_hours, c.members))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(sizes(&counts), sizes(&full));
+    assert!(counts.silent.is_empty() && counts.clocks.iter().all(|c| c.first.is_empty()));
     let results = app.results(&poll, Some(&app.token)).await;
     let results = results.ok(200);
     assert_eq!(results["invited"], 55);
