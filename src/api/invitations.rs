@@ -668,8 +668,8 @@ impl InvitationsApi {
     ///
     /// Who is invited, who has answered, when, and how (their choices, and
     /// whether you recorded them on their behalf). Oldest invitation first.
-    /// `answered=false` lists those who have not answered (results name
-    /// only the first of them), `answered=true` those who have. Aggregate-only
+    /// `has_answered=false` lists those who have not answered (results name
+    /// only the first of them), `has_answered=true` those who have. Aggregate-only
     /// polls give the counts only, never who answered or how.
     #[oai(
         path = "/polls/:poll_id/invitations",
@@ -692,21 +692,21 @@ impl InvitationsApi {
         /// Page size, 1–500 (default 50).
         limit: Query<Option<u32>>,
         /// Only those who have (`true`) or have not (`false`) answered.
-        answered: Query<Option<bool>>,
+        has_answered: Query<Option<bool>>,
     ) -> Result<InvitationsRead, ListInvitationsError> {
         let poll = store.owned_poll(auth.0.id, poll_id.0).await?;
         let limit = page_limit(limit.0)?;
         let after = parse_cursor(cursor.0.as_deref())?;
         let show_answers = !poll.settings.aggregate_only;
-        if answered.0.is_some() && !show_answers {
+        if has_answered.0.is_some() && !show_answers {
             return Err(Error::invalid(
-                "answered",
+                "has_answered",
                 "an aggregate-only poll does not say who has answered",
             )
             .into());
         }
         let mut rows = store
-            .list_invitations(poll.id, after, limit + 1, show_answers, answered.0)
+            .list_invitations(poll.id, after, limit + 1, show_answers, has_answered.0)
             .await?;
         let next_cursor = if rows.len() as u64 > limit {
             rows.truncate(limit as usize);

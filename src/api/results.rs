@@ -131,7 +131,7 @@ pub struct PollResults {
     pub response_rate: Option<f64>,
     /// Invited members who have not answered (for the poll's organiser;
     /// never on aggregate-only polls): the first 20 by invitation, of
-    /// `invited - invited_answered`; listInvitations with `answered=false`
+    /// `invited - invited_answered`; listInvitations with `has_answered=false`
     /// pages through them all.
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]

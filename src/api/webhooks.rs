@@ -120,7 +120,7 @@ impl poem_openapi::types::Example for CreateWebhookRequest {
 /// of `id.timestamp.body` with the secret). Aggregate-only polls never put a
 /// name or an answer in a call.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct WebhookView {
     pub id: Uuid,
     pub url: String,
@@ -132,6 +132,65 @@ pub struct WebhookView {
     /// The signing secret (`whsec_…`): in createWebhook's answer only.
     #[oai(skip_serializing_if_is_none)]
     pub secret: Option<String>,
+}
+
+fn example_id(n: u128) -> Uuid {
+    Uuid::from_u128(0x0196_9a2e_7c00_7000_8000_0000_0000_0000 + n)
+}
+
+impl poem_openapi::types::Example for WebhookView {
+    /// The secretariat's chat bot, as createWebhook answers (with the secret).
+    fn example() -> Self {
+        WebhookView {
+            id: example_id(0x500),
+            url: "https://hooks.example.org/convene".into(),
+            events: vec![
+                WebhookEvent::ResponseCreated,
+                WebhookEvent::PollConfirmed,
+                WebhookEvent::DeliveryFailed,
+            ],
+            poll_id: None,
+            created_at: Instant("2026-05-04T09:00:00Z".into()),
+            secret: Some("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD".into()),
+        }
+    }
+}
+
+impl poem_openapi::types::Example for WebhookList {
+    fn example() -> Self {
+        let mut hook = WebhookView::example();
+        hook.secret = None;
+        WebhookList { items: vec![hook] }
+    }
+}
+
+impl poem_openapi::types::Example for WebhookDeliveryPage {
+    /// A confirmation delivered, and a vote's call being retried.
+    fn example() -> Self {
+        WebhookDeliveryPage {
+            items: vec![
+                WebhookDeliveryView {
+                    id: message_id(example_id(0x602)),
+                    event: "poll.confirmed".into(),
+                    state: CallState::Sent,
+                    attempts: 1,
+                    last_error: None,
+                    created_at: Instant("2026-06-01T12:00:00Z".into()),
+                    sent_at: Some(Instant("2026-06-01T12:00:01Z".into())),
+                },
+                WebhookDeliveryView {
+                    id: message_id(example_id(0x601)),
+                    event: "response.created".into(),
+                    state: CallState::Queued,
+                    attempts: 2,
+                    last_error: Some("HTTP 503 Service Unavailable".into()),
+                    created_at: Instant("2026-05-20T08:15:00Z".into()),
+                    sent_at: None,
+                },
+            ],
+            next_cursor: None,
+        }
+    }
 }
 
 fn view(hook: Webhook, with_secret: bool) -> WebhookView {
@@ -147,6 +206,7 @@ fn view(hook: Webhook, with_secret: bool) -> WebhookView {
 
 /// Your endpoints, oldest first (at most 20).
 #[derive(Object, Debug, Clone)]
+#[oai(example)]
 pub struct WebhookList {
     pub items: Vec<WebhookView>,
 }
@@ -186,6 +246,7 @@ pub struct WebhookDeliveryView {
 
 /// A page of calls, newest first.
 #[derive(Object, Debug, Clone)]
+#[oai(example)]
 pub struct WebhookDeliveryPage {
     pub items: Vec<WebhookDeliveryView>,
     /// Pass as `cursor` for the next page; absent on the last.

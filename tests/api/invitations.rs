@@ -1398,7 +1398,7 @@ async fn two_hundred_invited_members_voting_at_once_are_each_counted_once(app: T
     assert_eq!(r["non_respondents"].as_array().unwrap().len(), 20);
     let silent = app
         .get(
-            &format!("{}?answered=false&limit=500", invitations_path(&poll)),
+            &format!("{}?has_answered=false&limit=500", invitations_path(&poll)),
             Some(&app.token),
         )
         .await;
@@ -1529,7 +1529,10 @@ async fn results_name_the_first_twenty_and_invitations_list_the_rest(app: TestAp
 
     let path = invitations_path(&poll);
     let unanswered = app
-        .get(&format!("{path}?answered=false&limit=10"), Some(&app.token))
+        .get(
+            &format!("{path}?has_answered=false&limit=10"),
+            Some(&app.token),
+        )
         .await
         .ok(200)
         .clone();
@@ -1537,7 +1540,7 @@ async fn results_name_the_first_twenty_and_invitations_list_the_rest(app: TestAp
     let cursor = unanswered["next_cursor"].as_str().unwrap();
     let rest = app
         .get(
-            &format!("{path}?answered=false&limit=50&cursor={cursor}"),
+            &format!("{path}?has_answered=false&limit=50&cursor={cursor}"),
             Some(&app.token),
         )
         .await
@@ -1552,7 +1555,7 @@ async fn results_name_the_first_twenty_and_invitations_list_the_rest(app: TestAp
             .all(|i| i["answered_at"].is_null())
     );
     let answered = app
-        .get(&format!("{path}?answered=true"), Some(&app.token))
+        .get(&format!("{path}?has_answered=true"), Some(&app.token))
         .await
         .ok(200)
         .clone();
@@ -1567,11 +1570,11 @@ async fn results_name_the_first_twenty_and_invitations_list_the_rest(app: TestAp
     // An aggregate-only poll never says who answered, filtered or not.
     let private = invite_only_poll(&app, json!({ "aggregate_only": true })).await;
     app.get(
-        &format!("{}?answered=false", invitations_path(&private)),
+        &format!("{}?has_answered=false", invitations_path(&private)),
         Some(&app.token),
     )
     .await
-    .invalid_field("answered");
+    .invalid_field("has_answered");
 }
 
 both_databases!(
