@@ -13,6 +13,7 @@ mod m20261202_000006_rate_limits;
 mod m20261203_000007_member_pages;
 mod m20261203_000008_outbox;
 mod m20261203_000009_webhooks_reminders;
+mod m20261203_000010_roster_counts;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000007_member_pages::Migration),
             Box::new(m20261203_000008_outbox::Migration),
             Box::new(m20261203_000009_webhooks_reminders::Migration),
+            Box::new(m20261203_000010_roster_counts::Migration),
         ]
     }
 }
