@@ -54,14 +54,19 @@ for BACKEND in "${BACKENDS[@]}"; do
   BASE="http://127.0.0.1:$PORT"
   for _ in $(seq 1 50); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.2; done
   INVITED=$(MEMBER_TOKEN_FILE="$WORK/member-token" python3 bench/seed_roster.py 127.0.0.1 "$PORT" "$TOKEN" "$N" 3 0.5)
-  OPEN=$(curl -sf -X POST "$BASE/api/v1/polls" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    -d '{"title":"Open consultation","time_zone":"Europe/Vienna","options":[
-      {"kind":"timed","start":"2026-07-06T13:00","end":"2026-07-06T15:00"},
+  OPTIONS='[{"kind":"timed","start":"2026-07-06T13:00","end":"2026-07-06T15:00"},
       {"kind":"timed","start":"2026-07-07T13:00","end":"2026-07-07T15:00"},
-      {"kind":"timed","start":"2026-07-08T13:00","end":"2026-07-08T15:00"}]}')
+      {"kind":"timed","start":"2026-07-08T13:00","end":"2026-07-08T15:00"}]'
+  OPEN=$(curl -sf -X POST "$BASE/api/v1/polls" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"title\":\"Open consultation\",\"time_zone\":\"Europe/Vienna\",\"options\":$OPTIONS}")
   OPEN_ID=$(echo "$OPEN" | json 'd["id"]')
   python3 bench/seed.py 127.0.0.1 "$PORT" "$OPEN_ID" "$N" $(echo "$OPEN" | json '" ".join(o["id"] for o in d["options"])') >/dev/null
+  SMALL=$(curl -sf -X POST "$BASE/api/v1/polls" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"title\":\"Small\",\"time_zone\":\"Europe/Vienna\",\"options\":$OPTIONS}")
+  SMALL_ID=$(echo "$SMALL" | json 'd["id"]')
+  python3 bench/seed.py 127.0.0.1 "$PORT" "$SMALL_ID" 10 $(echo "$SMALL" | json '" ".join(o["id"] for o in d["options"])') >/dev/null
   [ "$BACKEND" = postgres ] && psql "$URL" -qc 'ANALYZE' >/dev/null
+  measure "getResults, open poll, 10 respondents" "$BASE/api/v1/polls/$SMALL_ID/results" "$TOKEN"
   measure "getResults, open poll, $N respondents" "$BASE/api/v1/polls/$OPEN_ID/results" "$TOKEN"
   measure "getResults, invite-only, $N invited, organiser" "$BASE/api/v1/polls/$INVITED/results" "$TOKEN"
   measure "getResults, invite-only, $N invited, member" "$BASE/api/v1/polls/$INVITED/results" "$(cat "$WORK/member-token")"
