@@ -14,6 +14,7 @@ mod m20261203_000007_member_pages;
 mod m20261203_000008_outbox;
 mod m20261203_000009_webhooks_reminders;
 mod m20261203_000010_roster_counts;
+mod m20261203_000011_roster_tallies;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000008_outbox::Migration),
             Box::new(m20261203_000009_webhooks_reminders::Migration),
             Box::new(m20261203_000010_roster_counts::Migration),
+            Box::new(m20261203_000011_roster_tallies::Migration),
         ]
     }
 }

@@ -23,6 +23,12 @@ pub struct Model {
     /// When the member's answer last changed; every change of it locks this
     /// row first by setting it.
     pub answer_changed_at: Option<DateTimeUtc>,
+    /// The member's clock, copied here so the roster can be counted and
+    /// named by clock from an index (migration 11's `roster_clock`); kept
+    /// equal to the member's by `Store::update_member`.
+    pub time_zone: String,
+    pub social_start: String,
+    pub social_end: String,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

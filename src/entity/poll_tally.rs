@@ -10,6 +10,11 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub shard: i16,
     pub responses: i64,
+    /// Responses by invited members, and those of them the organiser
+    /// recorded: kept by triggers (migration 11), whichever way an answer
+    /// comes or goes.
+    pub answered: i64,
+    pub proxies: i64,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -668,6 +668,7 @@ async fn adjust_tallies(
             poll_id: Set(poll_id),
             shard: Set(shard),
             responses: Set(responses),
+            ..Default::default()
         })
         .on_conflict(
             OnConflict::columns([poll_tally::Column::PollId, poll_tally::Column::Shard])

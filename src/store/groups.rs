@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::{Store, transaction};
 use crate::domain::limits::MAX_MEMBERS_PER_GROUP;
 use crate::domain::roster::NewMember;
-use crate::entity::{member, member_group};
+use crate::entity::{invitation, member, member_group};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
@@ -211,6 +211,8 @@ impl Store {
         patch: MemberPatch,
     ) -> Result<member::Model> {
         self.owned_group(organiser, group_id).await?;
+        let clock_changes =
+            patch.time_zone.is_some() || patch.social_start.is_some() || patch.social_end.is_some();
         let mut update = member::Entity::update_many()
             .filter(member::Column::Id.eq(member_id))
             .filter(member::Column::GroupId.eq(group_id));
@@ -248,6 +250,17 @@ impl Store {
                     "social_hours_end",
                     "social hours must not start and end at the same time",
                 ));
+            }
+            if clock_changes {
+                // Each invitation carries its member's clock, which the
+                // roster's tallies count by (their trigger moves the count).
+                invitation::Entity::update_many()
+                    .col_expr(invitation::Column::TimeZone, Expr::value(updated.time_zone.clone()))
+                    .col_expr(invitation::Column::SocialStart, Expr::value(updated.social_start.clone()))
+                    .col_expr(invitation::Column::SocialEnd, Expr::value(updated.social_end.clone()))
+                    .filter(invitation::Column::MemberId.eq(member_id))
+                    .exec(txn)
+                    .await?;
             }
             Ok(updated)
         })

@@ -115,37 +115,42 @@ JOIN vote v ON v.response_id = r.id
 WHERE i.poll_id = $1 AND i.required AND v.choice IN ('yes', 'if_need_be')
 GROUP BY v.option_id"#;
 
-/// What results count of a roster, in one row: invited, required,
-/// answered, and answers recorded by the organiser.
-const ROSTER_COUNTS: &str = r#"
-SELECT COUNT(*) AS invited,
-       COALESCE(SUM(CASE WHEN i.required THEN 1 ELSE 0 END), 0) AS required,
-       (SELECT COUNT(*) FROM response WHERE poll_id = $1 AND invitation_id IS NOT NULL) AS answered,
-       (SELECT COUNT(*) FROM response
-         WHERE poll_id = $1 AND invitation_id IS NOT NULL AND recorded_by IS NOT NULL) AS proxies
-FROM invitation i WHERE i.poll_id = $1"#;
+/// A roster's running tallies (migration 11): one row per clock with its
+/// invited and required members, each carrying the poll's answered and
+/// proxy counts (one row with no clock when nobody is invited) — a few rows
+/// however many members are invited.
+const ROSTER_TALLIES: &str = r#"
+SELECT a.answered, a.proxies, c.time_zone, c.social_start, c.social_end, c.members, c.required
+FROM (SELECT CAST(COALESCE(SUM(answered), 0) AS BIGINT) AS answered,
+             CAST(COALESCE(SUM(proxies), 0) AS BIGINT) AS proxies
+      FROM poll_tally WHERE poll_id = $1) a
+LEFT JOIN roster_clock c ON c.poll_id = $1"#;
 
-/// The roster by clock (zone and social hours): each clock's size, and its
-/// first members by invitation — a few dozen clocks × 20 rows sent back,
-/// however many members share them.
-const ROSTER_CLOCKS: &str = r#"
-SELECT invitation_id, member_id, required, name, time_zone, social_start, social_end, members
-FROM (SELECT i.id AS invitation_id, i.member_id, i.required, m.name, m.time_zone,
-             m.social_start, m.social_end,
-             ROW_NUMBER() OVER (PARTITION BY m.time_zone, m.social_start, m.social_end ORDER BY i.id) AS k,
-             COUNT(*) OVER (PARTITION BY m.time_zone, m.social_start, m.social_end) AS members
-      FROM invitation i JOIN member m ON m.id = i.member_id
-      WHERE i.poll_id = $1) x
-WHERE k <= $2
-ORDER BY invitation_id"#;
-
-/// [`ROSTER_CLOCKS`] without names: each clock's size only (a grouping,
-/// several times cheaper than numbering every member within a clock).
-const ROSTER_CLOCK_SIZES: &str = r#"
-SELECT m.time_zone, m.social_start, m.social_end, COUNT(*) AS members
+/// The first `$2` members of one clock by invitation: a range of the
+/// `invitation_by_clock` index. [`first_of_clocks`] joins one per clock.
+const FIRST_OF_CLOCK: &str = r#"SELECT * FROM (
+SELECT i.id AS invitation_id, i.member_id, i.required, m.name, i.time_zone, i.social_start,
+       i.social_end
 FROM invitation i JOIN member m ON m.id = i.member_id
-WHERE i.poll_id = $1
-GROUP BY m.time_zone, m.social_start, m.social_end"#;
+WHERE i.poll_id = $1 AND i.time_zone = $A AND i.social_start = $B AND i.social_end = $C
+ORDER BY i.id LIMIT $2) AS c$N"#;
+
+/// One statement naming the first members of each of `clocks` (zone,
+/// social start, social end, as stored): [`FIRST_OF_CLOCK`] per clock,
+/// joined with UNION ALL; parameters $1 (poll) and $2 (how many) shared.
+fn first_of_clocks(clocks: usize) -> String {
+    (0..clocks)
+        .map(|n| {
+            let p = 3 + 3 * n;
+            FIRST_OF_CLOCK
+                .replace("$A", &format!("${p}"))
+                .replace("$B", &format!("${}", p + 1))
+                .replace("$C", &format!("${}", p + 2))
+                .replace("$N", &n.to_string())
+        })
+        .collect::<Vec<_>>()
+        .join("\nUNION ALL\n")
+}
 
 /// The first answers the organiser recorded, with who recorded them.
 const ROSTER_PROXIES: &str = r#"
@@ -336,6 +341,9 @@ impl Store {
                     link_salt: Set(Some(salt.clone())),
                     created_at: Set(now),
                     answer_changed_at: Set(None),
+                    time_zone: Set(m.time_zone.clone()),
+                    social_start: Set(m.social_start.clone()),
+                    social_end: Set(m.social_end.clone()),
                 });
                 issued.push(IssuedInvitation {
                     invitee: invitee_of(id, m, required, now, Some(salt))?,
@@ -423,24 +431,47 @@ impl Store {
     pub async fn roster_summary(&self, poll_id: Uuid, timed: bool, named: bool) -> Result<Roster> {
         let db = self.read();
         let backend = db.get_database_backend();
-        let Some(counts) = db
-            .query_one_raw(Statement::from_sql_and_values(
+        let tallies = db
+            .query_all_raw(Statement::from_sql_and_values(
                 backend,
-                ROSTER_COUNTS,
+                ROSTER_TALLIES,
                 [poll_id.into()],
             ))
-            .await?
-        else {
+            .await?;
+        let Some(first) = tallies.first() else {
             return Ok(Roster::default());
         };
         let mut roster = Roster {
-            invited: counts.try_get("", "invited")?,
-            required: counts.try_get("", "required")?,
-            answered: counts.try_get("", "answered")?,
-            proxies: counts.try_get("", "proxies")?,
+            answered: first.try_get("", "answered")?,
+            proxies: first.try_get("", "proxies")?,
             ..Roster::default()
         };
-        if roster.invited == 0 {
+        // Each clock as stored, for naming its first members below.
+        let mut stored: Vec<[String; 3]> = Vec::new();
+        for row in &tallies {
+            let Some(members) = row.try_get::<Option<i64>>("", "members")? else {
+                continue;
+            };
+            roster.invited += members;
+            roster.required += row.try_get::<i64>("", "required")?;
+            if !timed {
+                continue;
+            }
+            let clock: [String; 3] = [
+                row.try_get("", "time_zone")?,
+                row.try_get("", "social_start")?,
+                row.try_get("", "social_end")?,
+            ];
+            let (zone, social_hours) = clock_of(Uuid::nil(), &clock[0], &clock[1], &clock[2])?;
+            roster.clocks.push(Clock {
+                zone,
+                social_hours,
+                members,
+                first: Vec::new(),
+            });
+            stored.push(clock);
+        }
+        if roster.invited == 0 || !named {
             return Ok(roster);
         }
         let named_of = |row: &sea_orm::QueryResult| -> Result<Named> {
@@ -460,58 +491,37 @@ impl Store {
                 social_hours,
             })
         };
-        if timed && !named {
+        // A few dozen clocks even in a consultation of thousands; a
+        // statement names up to 100 of them.
+        for (clocks, stored) in roster.clocks.chunks_mut(100).zip(stored.chunks(100)) {
+            let values = [poll_id.into(), (NAMED as i64).into()]
+                .into_iter()
+                .chain(stored.iter().flatten().map(|v| v.as_str().into()));
             for row in db
                 .query_all_raw(Statement::from_sql_and_values(
                     backend,
-                    ROSTER_CLOCK_SIZES,
-                    [poll_id.into()],
+                    first_of_clocks(stored.len()),
+                    values,
                 ))
                 .await?
             {
-                let (zone, social_hours) = clock_of(
-                    Uuid::nil(),
-                    &row.try_get::<String>("", "time_zone")?,
-                    &row.try_get::<String>("", "social_start")?,
-                    &row.try_get::<String>("", "social_end")?,
-                )?;
-                roster.clocks.push(Clock {
-                    zone,
-                    social_hours,
-                    members: row.try_get("", "members")?,
-                    first: Vec::new(),
-                });
-            }
-        }
-        if !named {
-            return Ok(roster);
-        }
-        if timed {
-            let rows = db
-                .query_all_raw(Statement::from_sql_and_values(
-                    backend,
-                    ROSTER_CLOCKS,
-                    [poll_id.into(), (NAMED as i64).into()],
-                ))
-                .await?;
-            for row in &rows {
-                let member = named_of(row)?;
-                let members: i64 = row.try_get("", "members")?;
-                match roster
-                    .clocks
+                let member = named_of(&row)?;
+                if let Some(clock) = clocks
                     .iter_mut()
                     .find(|c| c.zone == member.zone && c.social_hours == member.social_hours)
                 {
-                    Some(clock) => clock.first.push(member),
-                    None => roster.clocks.push(Clock {
-                        zone: member.zone,
-                        social_hours: member.social_hours,
-                        members,
-                        first: vec![member],
-                    }),
+                    clock.first.push(member);
                 }
             }
         }
+        // As the whole roster lists them: each clock and its members in
+        // order of invitation.
+        for clock in &mut roster.clocks {
+            clock.first.sort_by_key(|m| m.invitation_id);
+        }
+        roster
+            .clocks
+            .sort_by_key(|c| c.first.first().map(|m| m.invitation_id));
         if roster.answered < roster.invited {
             roster.silent = roster_page(db, poll_id, None, NAMED as u64, Some(false))
                 .await?

@@ -1577,7 +1577,123 @@ async fn results_name_the_first_twenty_and_invitations_list_the_rest(app: TestAp
     .invalid_field("has_answered");
 }
 
+/// The roster's running tallies (kept by triggers) equal a count of the
+/// whole roster after every kind of change: invitations in bulk, answers,
+/// proxy answers, a member answering over one, withdrawals, a member's clock
+/// changing (in two polls at once), a member removed (their invitations go,
+/// their answers stay uninvited) and a poll deleted.
+async fn roster_tallies_follow_every_change(app: TestApp) {
+    let timed = json!({ "options": [
+        { "kind": "timed", "start": "2026-07-10T13:00", "end": "2026-07-10T16:00" }
+    ] });
+    let poll = invite_only_poll(&app, timed.clone()).await;
+    let other = invite_only_poll(&app, timed).await;
+    let zones = ["Asia/Tokyo", "America/New_York", "Europe/Vienna"];
+    let members: Vec<Value> = (0..9)
+        .map(|i| member(&format!("M{i}"), None, zones[i % 3]))
+        .collect();
+    let group = create_group(&app, members).await;
+    let m = |i: usize| member_id(&group, &format!("M{i}"));
+    let required = invite(&app, &poll, &json!({ "member_ids": [m(0), m(1), m(2)] }))
+        .await
+        .ok(201)
+        .clone();
+    let rest = invite(
+        &app,
+        &poll,
+        &json!({ "member_ids": (3..9).map(m).collect::<Vec<_>>(), "required": false }),
+    )
+    .await
+    .ok(201)
+    .clone();
+    invite_group(&app, &other, &group).await;
+    let token = |i: usize| {
+        let created = if i < 3 { &required } else { &rest };
+        token_of(created, &format!("M{i}"))
+    };
+    let poll_id: uuid::Uuid = id(&poll).parse().unwrap();
+    let other_id: uuid::Uuid = id(&other).parse().unwrap();
+    let check = |step: &'static str| {
+        let app = &app;
+        async move {
+            for poll_id in [poll_id, other_id] {
+                let whole = app.store.roster(poll_id).await.unwrap();
+                let counted = convene::domain::standing::Roster::of(&whole);
+                let tallied = app.store.roster_summary(poll_id, true, true).await.unwrap();
+                assert_eq!(
+                    format!("{tallied:?}"),
+                    format!("{counted:?}"),
+                    "after {step}"
+                );
+            }
+        }
+    };
+    check("inviting").await;
+    for i in [0, 4, 5] {
+        answer(&app, &poll, &token(i), &[(0, "yes")]).await.ok(201);
+    }
+    check("answers").await;
+    let sixth = issued(&rest, "M6")["id"].as_str().unwrap().to_string();
+    proxy(
+        &app,
+        &poll,
+        &sixth,
+        &json!({ "votes": votes(&poll, &[(0, "no")]) }),
+    )
+    .await
+    .ok(201);
+    proxy(
+        &app,
+        &poll,
+        id(issued(&required, "M1")),
+        &json!({ "votes": [] }),
+    )
+    .await
+    .ok(201);
+    check("proxy answers").await;
+    app.put(
+        &me_path(&poll),
+        Some(&token(6)),
+        &json!({ "votes": votes(&poll, &[(0, "yes")]) }),
+    )
+    .await
+    .ok(200);
+    check("a member answering over a proxy answer").await;
+    app.delete(&me_path(&poll), Some(&token(5))).await.ok(204);
+    check("a withdrawal").await;
+    let moved = format!("/api/v1/groups/{}/members/{}", id(&group), m(0));
+    app.request(
+        Method::PATCH,
+        &moved,
+        Some(&app.token),
+        Some(&json!({ "time_zone": "Australia/Sydney", "social_hours_start": "08:00" })),
+    )
+    .await
+    .ok(200);
+    check("a member's clock changing").await;
+    app.delete(
+        &format!("/api/v1/groups/{}/members/{}", id(&group), m(4)),
+        Some(&app.token),
+    )
+    .await
+    .ok(204);
+    check("a member removed").await;
+    let results = app.results(&poll, Some(&app.token)).await.ok(200).clone();
+    assert_eq!(
+        (
+            results["invited"].as_i64(),
+            results["invited_answered"].as_i64()
+        ),
+        (Some(8), Some(3))
+    );
+    app.delete(&format!("/api/v1/polls/{}", id(&poll)), Some(&app.token))
+        .await
+        .ok(204);
+    check("a poll deleted").await;
+}
+
 both_databases!(
+    roster_tallies_follow_every_change,
     results_name_the_first_twenty_and_invitations_list_the_rest,
     inviting_a_group_issues_each_member_a_token_and_a_feed_shown_once,
     invitations_name_a_group_or_members_but_not_both_nor_neither,
