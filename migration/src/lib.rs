@@ -15,6 +15,7 @@ mod m20261203_000008_outbox;
 mod m20261203_000009_webhooks_reminders;
 mod m20261203_000010_roster_counts;
 mod m20261203_000011_roster_tallies;
+mod m20261204_000012_required_available;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_webhooks_reminders::Migration),
             Box::new(m20261203_000010_roster_counts::Migration),
             Box::new(m20261203_000011_roster_tallies::Migration),
+            Box::new(m20261204_000012_required_available::Migration),
         ]
     }
 }

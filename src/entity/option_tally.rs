@@ -15,6 +15,9 @@ pub struct Model {
     pub yes: i64,
     pub if_need_be: i64,
     pub no: i64,
+    /// Of the yes and if-need-be, those of required invited members: kept
+    /// with the others by every vote, so results need not join the roster.
+    pub required_available: i64,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

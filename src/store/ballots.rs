@@ -64,6 +64,8 @@ struct NewRow<'a> {
     edit_token_hash: Option<&'a str>,
     invitation_id: Option<Uuid>,
     recorded_by: Option<&'a str>,
+    /// Whether the invitation is of a required member.
+    required: bool,
     shard: i16,
 }
 
@@ -97,14 +99,14 @@ impl Store {
         let shard = self.new_shard();
         let (response_id, created) = transaction!(self, txn => {
             let poll = lock_poll_for_voting(txn, poll_id).await?;
-            let (current, name) = match voter {
+            let (current, name, required) = match voter {
                 Voter::Respondent { response_id } => {
                     let current = lock_response(txn, response_id, now).await?;
                     if current.poll_id != poll_id {
                         return Err(Error::NotFound("response"));
                     }
                     let name = ballot.name.clone().unwrap_or(current.name.clone());
-                    (Some(current), name)
+                    (Some(current), name, false)
                 }
                 // Answered above, without a transaction.
                 Voter::Anonymous => return Err(Error::NotFound("response")),
@@ -126,7 +128,7 @@ impl Store {
                         Some(id) => Some(lock_response(txn, id, now).await?),
                         None => None,
                     };
-                    (current, name)
+                    (current, name, invited.required)
                 }
             };
             ballot.check(&poll, now)?;
@@ -136,7 +138,8 @@ impl Store {
             };
             match current {
                 Some(current) => {
-                    replace_answer(txn, &poll, &current, ballot, (&name, proxy), &actor).await?;
+                    replace_answer(txn, &poll, &current, ballot, (&name, proxy, required), &actor)
+                        .await?;
                     Ok((current.id, false))
                 }
                 None => {
@@ -147,6 +150,7 @@ impl Store {
                         edit_token_hash: None,
                         invitation_id,
                         recorded_by: proxy,
+                        required,
                         shard,
                     };
                     // The poll is locked (or SQLite's writer held): its
@@ -184,6 +188,7 @@ impl Store {
             edit_token_hash: Some(&minted.hash),
             invitation_id: None,
             recorded_by: None,
+            required: false,
             shard: self.new_shard(),
         };
         let actor = Actor::respondent(&name);
@@ -299,18 +304,19 @@ impl Store {
         let now = Utc::now();
         transaction!(self, txn => {
             let poll = lock_poll_for_voting(txn, poll_id).await?;
-            let response_id = match voter {
-                Voter::Respondent { response_id } => response_id,
+            let (response_id, required) = match voter {
+                Voter::Respondent { response_id } => (response_id, false),
                 Voter::Invited { invitation_id, .. } => {
-                    lock_invitation(txn, poll_id, invitation_id, now).await?;
-                    response::Entity::find()
+                    let invited = lock_invitation(txn, poll_id, invitation_id, now).await?;
+                    let response = response::Entity::find()
                         .select_only()
                         .column(response::Column::Id)
                         .filter(response::Column::InvitationId.eq(invitation_id))
                         .into_tuple::<Uuid>()
                         .one(txn)
                         .await?
-                        .ok_or(Error::NotFound("response"))?
+                        .ok_or(Error::NotFound("response"))?;
+                    (response, invited.required)
                 }
                 Voter::Anonymous => return Err(Error::NotFound("response")),
             };
@@ -323,8 +329,8 @@ impl Store {
             }
             let old = votes_of(txn, current.id).await?;
             response::Entity::delete_by_id(current.id).exec(txn).await?;
-            adjust_tallies(txn, current.poll_id, current.shard, &tally_deltas(&old, &[]), -1)
-                .await?;
+            let deltas = tally_deltas(&old, &[]);
+            adjust_tallies(txn, current.poll_id, current.shard, &deltas, -1, required).await?;
             append(
                 txn,
                 current.poll_id,
@@ -437,6 +443,7 @@ async fn insert_answer(
         row.shard,
         &tally_deltas(&[], &ballot.votes),
         1,
+        row.required,
     )
     .await?;
     append(
@@ -466,7 +473,7 @@ async fn replace_answer(
     poll: &Poll,
     current: &response::Model,
     ballot: &Ballot,
-    (name, recorded_by): (&str, Option<&str>),
+    (name, recorded_by, required): (&str, Option<&str>, bool),
     actor: &Actor,
 ) -> Result<()> {
     let comment = ballot.comment.clone().unwrap_or(current.comment.clone());
@@ -492,6 +499,7 @@ async fn replace_answer(
         current.shard,
         &tally_deltas(&old, &ballot.votes),
         0,
+        required,
     )
     .await?;
     append(
@@ -625,6 +633,7 @@ async fn adjust_tallies(
     shard: i16,
     deltas: &BTreeMap<Uuid, [i64; 3]>,
     responses: i64,
+    required: bool,
 ) -> Result<()> {
     if !deltas.is_empty() {
         let rows: Vec<option_tally::ActiveModel> = deltas
@@ -636,6 +645,7 @@ async fn adjust_tallies(
                 yes: Set(*yes),
                 if_need_be: Set(*inb),
                 no: Set(*no),
+                required_available: Set(if required { yes + inb } else { 0 }),
             })
             .collect();
         for chunk in rows.chunks(200) {
@@ -656,6 +666,10 @@ async fn adjust_tallies(
                     .value(
                         option_tally::Column::No,
                         plus_excluded("option_tally", "no"),
+                    )
+                    .value(
+                        option_tally::Column::RequiredAvailable,
+                        plus_excluded("option_tally", "required_available"),
                     )
                     .to_owned(),
                 )

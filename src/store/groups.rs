@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Statement, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -276,15 +276,50 @@ impl Store {
         self.owned_group(organiser, group_id).await?;
         // Their invitations go with them (the foreign keys cascade), so
         // their tokens and feed stop answering; what they answered stays,
-        // counted and in the history, no longer linked to an invitation.
-        let done = member::Entity::delete_many()
-            .filter(member::Column::Id.eq(member_id))
-            .filter(member::Column::GroupId.eq(group_id))
-            .exec(&self.write)
+        // counted and in the history, no longer linked to an invitation —
+        // and so no longer a required member's: that count is taken back
+        // first, with their invitations locked (as a vote locks them) so no
+        // answer of theirs moves in between.
+        let done = transaction!(self, txn => {
+            let backend = txn.get_database_backend();
+            let member = [member_id.into(), group_id.into()];
+            txn.execute_raw(Statement::from_sql_and_values(backend, LOCK_INVITATIONS, member.clone()))
+                .await?;
+            txn.execute_raw(Statement::from_sql_and_values(
+                backend,
+                UNCOUNT_REQUIRED_ANSWERS,
+                member,
+            ))
             .await?;
+            Ok(member::Entity::delete_many()
+                .filter(member::Column::Id.eq(member_id))
+                .filter(member::Column::GroupId.eq(group_id))
+                .exec(txn)
+                .await?)
+        })?;
         if done.rows_affected == 0 {
             return Err(Error::NotFound("member"));
         }
         Ok(())
     }
 }
+
+/// Takes a member's invitation row locks, as every vote of theirs does first.
+const LOCK_INVITATIONS: &str = "UPDATE invitation SET answer_changed_at = answer_changed_at \
+     WHERE member_id = $1 AND member_id IN (SELECT id FROM member WHERE group_id = $2)";
+
+/// Takes a member's answers out of the required members' availability
+/// (`option_tally.required_available`), before their invitations go.
+const UNCOUNT_REQUIRED_ANSWERS: &str = r#"
+UPDATE option_tally SET required_available = required_available - (
+    SELECT COUNT(*) FROM vote v
+    JOIN response r ON r.id = v.response_id
+    JOIN invitation i ON i.id = r.invitation_id
+    WHERE i.member_id = $1 AND i.required AND v.option_id = option_tally.option_id
+      AND r.shard = option_tally.shard AND v.choice IN ('yes', 'if_need_be'))
+WHERE option_id IN (
+    SELECT v.option_id FROM vote v
+    JOIN response r ON r.id = v.response_id
+    JOIN invitation i ON i.id = r.invitation_id
+    JOIN member m ON m.id = i.member_id
+    WHERE i.member_id = $1 AND m.group_id = $2 AND i.required)"#;

@@ -581,7 +581,9 @@ impl Store {
             .flatten())
     }
 
-    /// Per option, the number of required members who can make it.
+    /// Per option, the number of required members who can make it, counted
+    /// from the votes themselves: what the running tally
+    /// ([`Store::required_tallies`]) must always equal (the tests compare).
     #[tracing::instrument(name = "store.required_available", skip_all, fields(poll_id = %poll_id))]
     pub async fn required_available(&self, poll_id: Uuid) -> Result<HashMap<Uuid, i64>> {
         let db = self.read();

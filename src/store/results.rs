@@ -31,6 +31,11 @@ static POLL_WITH_TALLIES: std::sync::LazyLock<String> = std::sync::LazyLock::new
     )
 });
 
+/// Required members' availability per option, summed over the shards.
+const REQUIRED_TALLIES: &str = r#"
+SELECT option_id, CAST(SUM(required_available) AS BIGINT) AS available
+FROM option_tally WHERE poll_id = $1 GROUP BY option_id"#;
+
 impl Store {
     /// A poll's standing from its counts: the roster's summary (`named`:
     /// with the first members of each list, for a reader who sees them by
@@ -46,7 +51,7 @@ impl Store {
             .any(|o| matches!(o.slot, crate::domain::time::Slot::Timed { .. }));
         let roster = self.roster_summary(poll_id, timed, named).await?;
         let required_available = if roster.required > 0 {
-            self.required_available(poll_id).await?
+            self.required_tallies(poll_id).await?
         } else {
             HashMap::new()
         };
@@ -56,6 +61,23 @@ impl Store {
             roster,
             required_available,
         })
+    }
+
+    /// Per option, the required members who can make it, from the running
+    /// tallies: O(options × shards), however many members are required.
+    #[tracing::instrument(name = "store.required_tallies", skip_all, fields(poll_id = %poll_id))]
+    pub async fn required_tallies(&self, poll_id: Uuid) -> Result<HashMap<Uuid, i64>> {
+        let db = self.read();
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                REQUIRED_TALLIES,
+                [poll_id.into()],
+            ))
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("", "option_id")?, r.try_get("", "available")?)))
+            .collect()
     }
 
     /// A poll with its counts, for results.

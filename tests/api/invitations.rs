@@ -1625,11 +1625,16 @@ async fn roster_tallies_follow_every_change(app: TestApp) {
                     format!("{counted:?}"),
                     "after {step}"
                 );
+                let mut counted = app.store.required_available(poll_id).await.unwrap();
+                counted.retain(|_, n| *n != 0);
+                let mut tallied = app.store.required_tallies(poll_id).await.unwrap();
+                tallied.retain(|_, n| *n != 0);
+                assert_eq!(tallied, counted, "required availability after {step}");
             }
         }
     };
     check("inviting").await;
-    for i in [0, 4, 5] {
+    for i in [0, 2, 4, 5] {
         answer(&app, &poll, &token(i), &[(0, "yes")]).await.ok(201);
     }
     check("answers").await;
@@ -1678,14 +1683,22 @@ async fn roster_tallies_follow_every_change(app: TestApp) {
     .await
     .ok(204);
     check("a member removed").await;
+    app.delete(
+        &format!("/api/v1/groups/{}/members/{}", id(&group), m(2)),
+        Some(&app.token),
+    )
+    .await
+    .ok(204);
+    check("a required member removed").await;
     let results = app.results(&poll, Some(&app.token)).await.ok(200).clone();
     assert_eq!(
         (
             results["invited"].as_i64(),
             results["invited_answered"].as_i64()
         ),
-        (Some(8), Some(3))
+        (Some(7), Some(3))
     );
+    assert_eq!(results["options"][0]["required_available"], 1, "{results}");
     app.delete(&format!("/api/v1/polls/{}", id(&poll)), Some(&app.token))
         .await
         .ok(204);
