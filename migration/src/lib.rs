@@ -16,6 +16,7 @@ mod m20261203_000009_webhooks_reminders;
 mod m20261203_000010_roster_counts;
 mod m20261203_000011_roster_tallies;
 mod m20261204_000012_required_available;
+mod m20261204_000013_invitation_answered;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_roster_counts::Migration),
             Box::new(m20261203_000011_roster_tallies::Migration),
             Box::new(m20261204_000012_required_available::Migration),
+            Box::new(m20261204_000013_invitation_answered::Migration),
         ]
     }
 }

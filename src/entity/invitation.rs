@@ -29,6 +29,10 @@ pub struct Model {
     pub time_zone: String,
     pub social_start: String,
     pub social_end: String,
+    /// Whether the member has an answer: set and cleared by the vote that
+    /// creates or withdraws it (`store::ballots`), so the first who have
+    /// not answered are a range of `invitation_answered_by_poll`.
+    pub answered: bool,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -328,6 +328,9 @@ impl Store {
                 return Err(Error::Conflict(reason));
             }
             let old = votes_of(txn, current.id).await?;
+            if let Some(invitation_id) = current.invitation_id {
+                mark_answered(txn, invitation_id, false).await?;
+            }
             response::Entity::delete_by_id(current.id).exec(txn).await?;
             let deltas = tally_deltas(&old, &[]);
             adjust_tallies(txn, current.poll_id, current.shard, &deltas, -1, required).await?;
@@ -435,6 +438,9 @@ async fn insert_answer(
         .await?;
     if inserted.rows_affected() == 0 {
         return Ok(false);
+    }
+    if let Some(invitation_id) = row.invitation_id {
+        mark_answered(txn, invitation_id, true).await?;
     }
     insert_votes(txn, row.id, &ballot.votes).await?;
     adjust_tallies(
@@ -695,6 +701,20 @@ async fn adjust_tallies(
         .exec_without_returning(txn)
         .await?;
     }
+    Ok(())
+}
+
+/// Sets whether an invitation has an answer, beside the change of it.
+async fn mark_answered(
+    txn: &DatabaseTransaction,
+    invitation_id: Uuid,
+    answered: bool,
+) -> Result<()> {
+    invitation::Entity::update_many()
+        .col_expr(invitation::Column::Answered, Expr::value(answered))
+        .filter(invitation::Column::Id.eq(invitation_id))
+        .exec(txn)
+        .await?;
     Ok(())
 }
 

@@ -95,12 +95,12 @@ const ROSTER: &str =
 
 /// [`ROSTER`] of those who have answered, or not.
 const ROSTER_ANSWERED: &str = roster_of!(
-    "SELECT * FROM invitation WHERE poll_id = $1 AND id > $2 \
-     AND EXISTS (SELECT 1 FROM response x WHERE x.invitation_id = invitation.id) ORDER BY id LIMIT $3"
+    "SELECT * FROM invitation WHERE poll_id = $1 AND answered = TRUE AND id > $2 \
+     ORDER BY id LIMIT $3"
 );
 const ROSTER_SILENT: &str = roster_of!(
-    "SELECT * FROM invitation WHERE poll_id = $1 AND id > $2 \
-     AND NOT EXISTS (SELECT 1 FROM response x WHERE x.invitation_id = invitation.id) ORDER BY id LIMIT $3"
+    "SELECT * FROM invitation WHERE poll_id = $1 AND answered = FALSE AND id > $2 \
+     ORDER BY id LIMIT $3"
 );
 
 const ONE_INVITEE: &str = roster_of!("SELECT * FROM invitation WHERE poll_id = $1 AND id = $2");
@@ -344,6 +344,7 @@ impl Store {
                     time_zone: Set(m.time_zone.clone()),
                     social_start: Set(m.social_start.clone()),
                     social_end: Set(m.social_end.clone()),
+                    answered: Set(false),
                 });
                 issued.push(IssuedInvitation {
                     invitee: invitee_of(id, m, required, now, Some(salt))?,
