@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 
 use sea_orm::sqlx::{self, Executor};
 
-const TASKS: u64 = 32;
 const UPSERT: &str = "INSERT INTO floor (k, v) VALUES ($1, 1) \
                       ON CONFLICT (k) DO UPDATE SET v = floor.v + 1";
 
@@ -87,11 +86,16 @@ where
     F: Fn(u64) -> Fut + Clone + Send + Sync + 'static,
     Fut: std::future::Future<Output = anyhow::Result<()>> + Send,
 {
+    // FLOOR_TASKS varies the concurrency (32 is the vote benchmark's).
+    let tasks_wanted: u64 = std::env::var("FLOOR_TASKS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(32);
     let done = Arc::new(AtomicU64::new(0));
     let start = Instant::now();
     let until = start + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
-    for t in 0..TASKS {
+    for t in 0..tasks_wanted {
         let upsert = upsert.clone();
         let done = done.clone();
         tasks.push(tokio::spawn(async move {
@@ -99,7 +103,7 @@ where
             while Instant::now() < until {
                 upsert(k).await?;
                 done.fetch_add(1, Ordering::Relaxed);
-                k += TASKS;
+                k += tasks_wanted;
             }
             anyhow::Ok(())
         }));
