@@ -7,6 +7,7 @@
 //! match the votes and no answer is lost.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -18,6 +19,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+use super::group_commit::Write;
 use super::history::{append, entry_values};
 use super::polls::load_poll;
 use super::responses::StoredResponse;
@@ -204,15 +206,32 @@ impl Store {
             }
             ballot.check(&poll, now)?;
             // PostgreSQL takes the whole vote as one statement (one round
-            // trip, one implicit transaction); elsewhere the same steps run
-            // in a transaction on the writer.
+            // trip, one implicit transaction); SQLite as one batch of
+            // statements in a transaction shared with the answers that
+            // queued meanwhile (`group_commit`).
             let inserted = if self.backend() == DbBackend::Postgres {
                 self.insert_answer_postgres(&poll, &row, ballot, &actor, now)
                     .await?
             } else {
-                transaction!(self, txn => {
-                    insert_answer(txn, &poll, &row, ballot, &actor, now).await
-                })?
+                let answer = Arc::new(NewAnswer {
+                    poll: poll.clone(),
+                    id: row.id,
+                    name: name.clone(),
+                    comment: comment.clone(),
+                    edit_token_hash: minted.hash.clone(),
+                    shard: row.shard,
+                    ballot: ballot.clone(),
+                    actor: actor.clone(),
+                    now,
+                });
+                let write: Write = Arc::new(move |txn| {
+                    let answer = answer.clone();
+                    Box::pin(async move { answer.insert_sqlite(txn).await })
+                });
+                match &self.group_commit {
+                    Some(group) => group.run(write).await?,
+                    None => transaction!(self, txn => { write(txn).await })?,
+                }
             };
             if inserted {
                 let response = StoredResponse {
@@ -395,6 +414,57 @@ h AS (
     INSERT INTO poll_history (poll_id, at, actor_kind, actor_name, action, response_id, details, on_behalf_of)
     SELECT $2, $7, $13, $14, $15, r.id, $16, $17 FROM r)"#;
 
+/// A new answer on SQLite, as one batch of statements executed in one call
+/// (sqlx binds `$n` across them): each statement of the batch is a trip
+/// from the async task to the connection's thread and back, which cost more
+/// than the statement itself. Every insert after the response's is guarded
+/// by the response existing, so all happen or none; the steps and their
+/// order are [`insert_answer`]'s, as in [`VOTE_POSTGRES`]. `$19…` are the
+/// votes as (option, choice) pairs, sorted by option.
+fn vote_sqlite(votes: usize) -> String {
+    let pairs = (0..votes)
+        .map(|i| format!("(${}, ${})", 19 + 2 * i, 20 + 2 * i))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut sql = format!("{INSERT_RESPONSE_IF_POLL_UNCHANGED};");
+    if votes > 0 {
+        sql += &format!(
+            r#"
+INSERT INTO vote (response_id, option_id, choice)
+SELECT $1, x.column1, x.column2 FROM (VALUES {pairs}) x WHERE {RESPONSE_EXISTS};
+INSERT INTO option_tally (option_id, shard, poll_id, yes, if_need_be, "no", required_available)
+SELECT x.column1, $6, $2, x.column2 = 'yes', x.column2 = 'if_need_be', x.column2 = 'no', 0
+FROM (VALUES {pairs}) x WHERE {RESPONSE_EXISTS}
+ON CONFLICT (option_id, shard) DO UPDATE SET
+    yes = option_tally.yes + excluded.yes,
+    if_need_be = option_tally.if_need_be + excluded.if_need_be,
+    "no" = option_tally."no" + excluded."no";"#
+        );
+    }
+    sql += &format!(
+        r#"
+INSERT INTO poll_tally (poll_id, shard, responses) SELECT $2, $6, 1 WHERE {RESPONSE_EXISTS}
+ON CONFLICT (poll_id, shard) DO UPDATE SET responses = poll_tally.responses + 1;
+INSERT INTO poll_history (poll_id, at, actor_kind, actor_name, action, response_id, details, on_behalf_of)
+SELECT $2, $7, $11, $12, $13, $1, $14, $15 WHERE {RESPONSE_EXISTS};
+INSERT INTO outbox (id, topic, poll_id, webhook_id, payload, state, attempts, due_at, created_at)
+SELECT {RANDOM_UUID}, 'webhook', $2, w.id, $16, 'queued', 0, $17, $7
+{} AND {RESPONSE_EXISTS};"#,
+        super::webhooks::wanting("$2", "$18")
+    );
+    sql
+}
+
+/// The guard of every step after the response's in [`vote_sqlite`].
+const RESPONSE_EXISTS: &str = "EXISTS (SELECT 1 FROM response WHERE id = $1)";
+
+/// A random (version 4) UUID as SQLite stores ours (16 bytes), for the
+/// outbox rows a vote queues — SQLite has no `gen_random_uuid()`. Each
+/// `randomblob` is drawn anew, so the pieces are independent random hex.
+const RANDOM_UUID: &str = "unhex(substr(hex(randomblob(6)), 1, 12) || '4' \
+    || substr(hex(randomblob(2)), 1, 3) || substr('89AB', 1 + (random() & 3), 1) \
+    || substr(hex(randomblob(8)), 1, 15))";
+
 /// Inserts a response only while its poll is at the version the ballot was
 /// checked against (every change of status, settings or options raises it).
 const INSERT_RESPONSE_IF_POLL_UNCHANGED: &str = r#"
@@ -417,6 +487,82 @@ fn response_values(poll: &Poll, row: &NewRow<'_>, now: DateTime<Utc>) -> [sea_or
         row.recorded_by.map(str::to_string).into(),
         poll.version.into(),
     ]
+}
+
+/// A new answer to an open poll, owned, for the SQLite writer's batch.
+struct NewAnswer {
+    poll: Poll,
+    id: Uuid,
+    name: String,
+    comment: String,
+    edit_token_hash: String,
+    shard: i16,
+    ballot: Ballot,
+    actor: Actor,
+    now: DateTime<Utc>,
+}
+
+impl NewAnswer {
+    async fn insert_sqlite(&self, txn: &DatabaseTransaction) -> Result<bool> {
+        let row = NewRow {
+            id: self.id,
+            name: &self.name,
+            comment: &self.comment,
+            edit_token_hash: Some(&self.edit_token_hash),
+            invitation_id: None,
+            recorded_by: None,
+            required: false,
+            shard: self.shard,
+        };
+        insert_answer_sqlite(txn, &self.poll, &row, &self.ballot, &self.actor, self.now).await
+    }
+}
+
+/// [`insert_answer`] of a new answer without an invitation on SQLite, as
+/// the one batch of [`vote_sqlite`]. Returns whether it was recorded.
+async fn insert_answer_sqlite(
+    txn: &DatabaseTransaction,
+    poll: &Poll,
+    row: &NewRow<'_>,
+    ballot: &Ballot,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let mut votes = ballot.votes.clone();
+    votes.sort_by_key(|(o, _)| *o);
+    let event = Event::ResponseCreated;
+    let data = response_data(
+        row.id,
+        poll.settings.aggregate_only,
+        row.name,
+        &ballot.votes,
+    );
+    let call = webhooks::body(event, now, poll.id, data);
+    let values = response_values(poll, row, now)
+        .into_iter()
+        .chain(entry_values(
+            actor,
+            HistoryAction::ResponseSubmitted,
+            answer_details(1, row.name, row.comment, &ballot.votes),
+        ))
+        .chain([
+            call.into(),
+            now.timestamp_millis().into(),
+            event.as_str().into(),
+        ])
+        .chain(
+            votes
+                .iter()
+                .flat_map(|(o, c)| [(*o).into(), c.as_str().into()]),
+        );
+    let done = txn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            vote_sqlite(votes.len()),
+            values,
+        ))
+        .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 /// Creates a response with its votes, counts it and records it, if the poll

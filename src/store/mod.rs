@@ -4,6 +4,7 @@
 
 pub mod ballots;
 pub mod feeds;
+pub mod group_commit;
 pub mod groups;
 pub mod history;
 pub mod invitations;
@@ -45,6 +46,8 @@ pub struct Store {
     write: DatabaseConnection,
     /// Read from the database once, on first use (see `link_key`).
     link_key: std::sync::Arc<tokio::sync::OnceCell<crate::domain::token::LinkKey>>,
+    /// SQLite only: new answers committed together (`group_commit`).
+    group_commit: Option<group_commit::GroupCommit>,
 }
 
 impl Store {
@@ -56,6 +59,7 @@ impl Store {
             tokio::spawn(checkpoint_sqlite(read.clone()));
             Ok(Store {
                 read,
+                group_commit: Some(group_commit::GroupCommit::start(write.clone())),
                 write,
                 link_key: Default::default(),
             })
@@ -92,6 +96,7 @@ impl Store {
                 read: pool.clone(),
                 write: pool,
                 link_key: Default::default(),
+                group_commit: None,
             })
         } else {
             anyhow::bail!(

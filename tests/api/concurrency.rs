@@ -46,6 +46,64 @@ async fn concurrent_voters_are_each_counted_once(app: TestApp) {
     );
 }
 
+/// Votes racing the organiser's close: each vote answered 201 is counted
+/// and in the history exactly once, each refused one (409) is in neither —
+/// whether it was written alone or together with others (SQLite commits
+/// the answers that queue up together, in one transaction).
+async fn votes_racing_a_close_are_counted_exactly_when_acknowledged(app: TestApp) {
+    let app = Arc::new(app);
+    let poll = Arc::new(app.reference_poll().await);
+    let mut tasks = Vec::new();
+    // 59 votes: within the per-client limit on anonymous votes (60 a minute).
+    for i in 0..60 {
+        let (app, poll) = (app.clone(), poll.clone());
+        tasks.push(tokio::spawn(async move {
+            if i == 30 {
+                let close = format!("/api/v1/polls/{}/close", id(&poll));
+                return (
+                    true,
+                    app.post(&close, Some(&app.token), &json!({}))
+                        .await
+                        .status
+                        .as_u16(),
+                );
+            }
+            let r = app.vote(&poll, &format!("Voter {i}"), &[(0, "yes")]).await;
+            (false, r.status.as_u16())
+        }));
+    }
+    let mut acknowledged = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            (true, code) => assert_eq!(code, 200),
+            (false, 201) => acknowledged += 1,
+            (false, code) => assert_eq!(code, 409),
+        }
+    }
+    let body = app.results(&poll, Some(&app.token)).await.ok(200).clone();
+    assert_eq!(body["responses"], acknowledged);
+    assert_eq!(
+        result_for(&body, poll["options"][0]["id"].as_str().unwrap())["yes"],
+        acknowledged
+    );
+    let mut submitted = 0;
+    let mut path = format!("/api/v1/polls/{}/history?limit=100", id(&poll));
+    loop {
+        let page = app.get(&path, Some(&app.token)).await.ok(200).clone();
+        submitted += page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "response_submitted")
+            .count();
+        match page["next_cursor"].as_str() {
+            Some(c) => path = format!("/api/v1/polls/{}/history?limit=100&cursor={c}", id(&poll)),
+            None => break,
+        }
+    }
+    assert_eq!(submitted, acknowledged as usize);
+}
+
 async fn concurrent_replacements_of_one_response_leave_exactly_one_consistent_answer(app: TestApp) {
     let app = Arc::new(app);
     let poll = Arc::new(app.reference_poll().await);
@@ -188,6 +246,7 @@ async fn racing_status_changes_each_either_happen_or_say_409(app: TestApp) {
 }
 
 both_databases!(
+    votes_racing_a_close_are_counted_exactly_when_acknowledged,
     racing_status_changes_each_either_happen_or_say_409,
     concurrent_voters_are_each_counted_once,
     concurrent_replacements_of_one_response_leave_exactly_one_consistent_answer,

@@ -1,0 +1,215 @@
+//! Group commit of new answers on SQLite: answers that arrive while the
+//! writer is busy are written together in one transaction, and each voter
+//! hears back only after that transaction has committed.
+//!
+//! Why: a commit writes every page the transaction dirtied to the WAL in
+//! full, and a vote dirties about ten (the response and its indexes, the
+//! votes, two tally rows, the history). perf showed the WAL writes of those
+//! commits as a quarter of the writer's time, and each vote also paid its
+//! own BEGIN and COMMIT trips to the connection's thread. Votes committed
+//! together share the pages (the same tally rows, the same leaf of each
+//! index) and the trips. A lone vote waits for nothing: a batch is what
+//! queued while the previous one was being written, at most [`MAX_BATCH`].
+//!
+//! PostgreSQL needs none of this: its vote is one statement, its
+//! connections commit in parallel and it already groups their WAL flushes.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::error::{Error, Result};
+
+/// At most this many answers per transaction: enough to share the pages,
+/// few enough that a batch's commit stays short.
+const MAX_BATCH: usize = 64;
+
+/// One write to run in a shared transaction; it may run twice (once in a
+/// batch that failed on another write and was rolled back, then alone), so
+/// it only reads what it was given. Returns whether it wrote.
+pub(super) type Write = Arc<
+    dyn Fn(&DatabaseTransaction) -> Pin<Box<dyn Future<Output = Result<bool>> + Send + '_>>
+        + Send
+        + Sync,
+>;
+
+struct Job {
+    write: Write,
+    done: oneshot::Sender<Result<bool>>,
+}
+
+/// The handle writes are sent through; the writer task ends when every
+/// handle is gone.
+#[derive(Clone)]
+pub(super) struct GroupCommit {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl GroupCommit {
+    pub(super) fn start(write: DatabaseConnection) -> Self {
+        let (jobs, queue) = mpsc::channel(1024);
+        tokio::spawn(run(write, queue));
+        GroupCommit { jobs }
+    }
+
+    /// Runs `write` in the next batch; returns once it is committed.
+    pub(super) async fn run(&self, write: Write) -> Result<bool> {
+        let (done, outcome) = oneshot::channel();
+        let gone = || Error::Internal(anyhow::anyhow!("the group-commit writer stopped"));
+        self.jobs
+            .send(Job { write, done })
+            .await
+            .map_err(|_| gone())?;
+        outcome.await.map_err(|_| gone())?
+    }
+}
+
+async fn run(db: DatabaseConnection, mut queue: mpsc::Receiver<Job>) {
+    while let Some(first) = queue.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        match commit_batch(&db, &batch).await {
+            Batch::Committed(outcomes) => {
+                for (job, outcome) in batch.into_iter().zip(outcomes) {
+                    job.done.send(Ok(outcome)).ok();
+                }
+            }
+            // One write failed and the transaction was rolled back before
+            // its commit: nothing of the batch happened. Each runs alone,
+            // so one bad write fails only its own request.
+            Batch::RolledBack if batch.len() > 1 => {
+                for job in batch {
+                    let alone = commit_batch(&db, std::slice::from_ref(&job)).await;
+                    job.done.send(alone.into_one()).ok();
+                }
+            }
+            failed => {
+                let outcome = failed.into_one();
+                for job in batch {
+                    job.done.send(clone_outcome(&outcome)).ok();
+                }
+            }
+        }
+    }
+}
+
+enum Batch {
+    Committed(Vec<bool>),
+    /// A write failed; the transaction was rolled back.
+    RolledBack,
+    /// BEGIN or COMMIT failed: a failed COMMIT is not retried, since it may
+    /// have been applied (as `store::settle` does for every transaction).
+    Failed(Error),
+    /// The write's own error, when it ran alone.
+    WriteFailed(Error),
+}
+
+impl Batch {
+    fn into_one(self) -> Result<bool> {
+        match self {
+            Batch::Committed(outcomes) => Ok(outcomes[0]),
+            Batch::RolledBack => Err(Error::Internal(anyhow::anyhow!("rolled back"))),
+            Batch::Failed(e) | Batch::WriteFailed(e) => Err(e),
+        }
+    }
+}
+
+async fn commit_batch(db: &DatabaseConnection, batch: &[Job]) -> Batch {
+    let txn = match db.begin().await {
+        Ok(txn) => txn,
+        Err(e) => return Batch::Failed(e.into()),
+    };
+    let mut outcomes = Vec::with_capacity(batch.len());
+    for job in batch {
+        match (job.write)(&txn).await {
+            Ok(wrote) => outcomes.push(wrote),
+            Err(e) => {
+                txn.rollback().await.ok();
+                return if batch.len() == 1 {
+                    Batch::WriteFailed(e)
+                } else {
+                    Batch::RolledBack
+                };
+            }
+        }
+    }
+    match txn.commit().await {
+        Ok(()) => Batch::Committed(outcomes),
+        Err(e) => Batch::Failed(e.into()),
+    }
+}
+
+/// The same failure for every write of a batch whose BEGIN or COMMIT
+/// failed; errors are not `Clone`, so each gets one of the same kind.
+fn clone_outcome(outcome: &Result<bool>) -> Result<bool> {
+    match outcome {
+        Ok(wrote) => Ok(*wrote),
+        Err(Error::Unavailable(why)) => Err(Error::Unavailable(why.clone())),
+        Err(e) => Err(Error::Internal(anyhow::anyhow!("{e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectOptions, ConnectionTrait, Database};
+
+    use super::*;
+
+    /// On a real SQLite database: fifty writes sent at once share
+    /// transactions; the one that breaks a key fails alone, and every other
+    /// is committed and acknowledged.
+    #[tokio::test]
+    async fn a_failing_write_fails_alone_and_the_rest_commit() {
+        let mut opts = ConnectOptions::new("sqlite::memory:");
+        opts.max_connections(1).min_connections(1);
+        let db = Database::connect(opts).await.unwrap();
+        db.execute_unprepared("CREATE TABLE t (k INTEGER PRIMARY KEY)")
+            .await
+            .unwrap();
+        let group = GroupCommit::start(db.clone());
+        let tasks: Vec<_> = (0..50)
+            .map(|n| {
+                let group = group.clone();
+                // The last write repeats key 7.
+                let key = if n == 49 { 7 } else { n };
+                tokio::spawn(async move {
+                    let write: Write = Arc::new(move |txn| {
+                        Box::pin(async move {
+                            txn.execute_unprepared(&format!("INSERT INTO t VALUES ({key})"))
+                                .await?;
+                            Ok(true)
+                        })
+                    });
+                    group.run(write).await
+                })
+            })
+            .collect();
+        let mut committed = 0;
+        let mut failed = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(true) => committed += 1,
+                Ok(false) => panic!("every write wrote"),
+                Err(_) => failed += 1,
+            }
+        }
+        assert_eq!((committed, failed), (49, 1));
+        let rows = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT COUNT(*) AS n FROM t",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(rows.try_get::<i64>("", "n").unwrap(), 49);
+    }
+}
