@@ -229,6 +229,16 @@ pub fn evaluate(standing: &Standing) -> Evaluation<'_> {
     }
 }
 
+/// Whether some of `slots` is not wholly inside a clock's social hours:
+/// only such a clock's members are ever named (by [`outside_social_hours`]),
+/// so results read the first members of no other clock.
+pub fn named_outside_social_hours(clock: &Clock, slots: &[Slot]) -> bool {
+    slots.iter().any(|slot| match *slot {
+        Slot::Timed { start, end } => !clock.social_hours.cover(clock.zone, start, end),
+        _ => false,
+    })
+}
+
 /// How many invited members `slot` is not wholly inside the social hours
 /// of, and the first [`NAMED`] of them by invitation (none for all-day
 /// options, which are floating dates). Decided once per clock (zone and

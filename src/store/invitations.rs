@@ -426,10 +426,17 @@ impl Store {
     /// A poll's roster as results need it ([`Roster`]): counts, members by
     /// clock (read only when the poll has a timed option, the only kind
     /// social hours apply to), and — when `named`, for a reader who sees
-    /// members by name — the first few of each list; so a results read
+    /// members by name — the first few of each list (of each clock only
+    /// where `name_clock` says its members may be named); so a results read
     /// stays small however many members are invited.
     #[tracing::instrument(name = "store.roster_summary", skip_all, fields(poll_id = %poll_id))]
-    pub async fn roster_summary(&self, poll_id: Uuid, timed: bool, named: bool) -> Result<Roster> {
+    pub async fn roster_summary(
+        &self,
+        poll_id: Uuid,
+        timed: bool,
+        named: bool,
+        name_clock: &(dyn Fn(&Clock) -> bool + Sync),
+    ) -> Result<Roster> {
         let db = self.read();
         let backend = db.get_database_backend();
         let tallies = db
@@ -492,9 +499,16 @@ impl Store {
                 social_hours,
             })
         };
-        // A few dozen clocks even in a consultation of thousands; a
-        // statement names up to 100 of them.
-        for (clocks, stored) in roster.clocks.chunks_mut(100).zip(stored.chunks(100)) {
+        // A few dozen clocks even in a consultation of thousands, fewer
+        // with members to name; a statement names up to 100 of them.
+        let (clocks, stored): (Vec<&mut Clock>, Vec<[String; 3]>) = roster
+            .clocks
+            .iter_mut()
+            .zip(stored)
+            .filter(|(clock, _)| name_clock(clock))
+            .unzip();
+        let mut clocks = clocks;
+        for (clocks, stored) in clocks.chunks_mut(100).zip(stored.chunks(100)) {
             let values = [poll_id.into(), (NAMED as i64).into()]
                 .into_iter()
                 .chain(stored.iter().flatten().map(|v| v.as_str().into()));

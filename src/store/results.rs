@@ -45,11 +45,15 @@ impl Store {
     #[tracing::instrument(name = "store.standing", skip_all)]
     pub async fn standing(&self, poll: Poll, tallies: Tallies, named: bool) -> Result<Standing> {
         let poll_id = poll.id;
-        let timed = poll
-            .options
+        let slots: Vec<_> = poll.options.iter().map(|o| o.slot).collect();
+        let timed = slots
             .iter()
-            .any(|o| matches!(o.slot, crate::domain::time::Slot::Timed { .. }));
-        let roster = self.roster_summary(poll_id, timed, named).await?;
+            .any(|s| matches!(s, crate::domain::time::Slot::Timed { .. }));
+        let roster = self
+            .roster_summary(poll_id, timed, named, &|clock| {
+                crate::domain::ranking::named_outside_social_hours(clock, &slots)
+            })
+            .await?;
         let required_available = if roster.required > 0 {
             self.required_tallies(poll_id).await?
         } else {

@@ -1489,12 +1489,16 @@ async fn results_name_the_first_twenty_and_invitations_list_the_rest(app: TestAp
     let poll_id: uuid::Uuid = id(&poll).parse().unwrap();
     let whole = app.store.roster(poll_id).await.unwrap();
     let full = convene::domain::standing::Roster::of(&whole);
-    let named = app.store.roster_summary(poll_id, true, true).await.unwrap();
+    let named = app
+        .store
+        .roster_summary(poll_id, true, true, &|_| true)
+        .await
+        .unwrap();
     assert_eq!(format!("{named:?}"), format!("{full:?}"));
     // Unnamed (a reader who sees counts): the same counts by clock.
     let counts = app
         .store
-        .roster_summary(poll_id, true, false)
+        .roster_summary(poll_id, true, false, &|_| true)
         .await
         .unwrap();
     assert_eq!(counts.invited, full.invited);
@@ -1619,7 +1623,11 @@ async fn roster_tallies_follow_every_change(app: TestApp) {
             for poll_id in [poll_id, other_id] {
                 let whole = app.store.roster(poll_id).await.unwrap();
                 let counted = convene::domain::standing::Roster::of(&whole);
-                let tallied = app.store.roster_summary(poll_id, true, true).await.unwrap();
+                let tallied = app
+                    .store
+                    .roster_summary(poll_id, true, true, &|_| true)
+                    .await
+                    .unwrap();
                 assert_eq!(
                     format!("{tallied:?}"),
                     format!("{counted:?}"),
