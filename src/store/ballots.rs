@@ -194,17 +194,35 @@ impl Store {
             shard: self.new_shard(),
         };
         let actor = Actor::respondent(&name);
+        // The copy of the poll the last vote was checked against, if any:
+        // the insert below proceeds only while the poll is still at its
+        // version, so a stale copy costs a read, never a wrong vote.
+        let mut cached = self.poll_cache.get(poll_id);
         for _ in 0..3 {
             let now = Utc::now();
-            let poll = load_poll(self.read(), poll_id)
-                .await?
-                .ok_or(Error::NotFound("poll"))?;
-            if poll.settings.voting == Voting::InviteOnly {
-                return Err(Error::Forbidden(
+            let from_cache = cached.is_some();
+            let poll = match cached.take() {
+                Some(poll) => poll,
+                None => {
+                    let poll = load_poll(self.read(), poll_id)
+                        .await?
+                        .ok_or(Error::NotFound("poll"))?;
+                    self.poll_cache.put(poll)
+                }
+            };
+            let refused = if poll.settings.voting == Voting::InviteOnly {
+                Err(Error::Forbidden(
                     "this poll is invite-only: vote with your invitation token".into(),
-                ));
+                ))
+            } else {
+                ballot.check(&poll, now).map_err(Error::from)
+            };
+            match refused {
+                Ok(()) => {}
+                // Refused by a copy that may be stale: ask the database.
+                Err(_) if from_cache => continue,
+                Err(e) => return Err(e),
             }
-            ballot.check(&poll, now)?;
             // PostgreSQL takes the whole vote as one statement (one round
             // trip, one implicit transaction); SQLite as one batch of
             // statements in a transaction shared with the answers that
@@ -491,7 +509,7 @@ fn response_values(poll: &Poll, row: &NewRow<'_>, now: DateTime<Utc>) -> [sea_or
 
 /// A new answer to an open poll, owned, for the SQLite writer's batch.
 struct NewAnswer {
-    poll: Poll,
+    poll: Arc<Poll>,
     id: Uuid,
     name: String,
     comment: String,

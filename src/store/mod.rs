@@ -10,6 +10,7 @@ pub mod history;
 pub mod invitations;
 pub mod organisers;
 pub mod outbox;
+pub mod poll_cache;
 pub mod polls;
 pub mod rate_limits;
 pub mod responses;
@@ -48,6 +49,7 @@ pub struct Store {
     link_key: std::sync::Arc<tokio::sync::OnceCell<crate::domain::token::LinkKey>>,
     /// SQLite only: new answers committed together (`group_commit`).
     group_commit: Option<group_commit::GroupCommit>,
+    poll_cache: std::sync::Arc<poll_cache::PollCache>,
 }
 
 impl Store {
@@ -62,6 +64,7 @@ impl Store {
                 group_commit: Some(group_commit::GroupCommit::start(write.clone())),
                 write,
                 link_key: Default::default(),
+                poll_cache: Default::default(),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let mut opts = ConnectOptions::new(url);
@@ -97,6 +100,7 @@ impl Store {
                 write: pool,
                 link_key: Default::default(),
                 group_commit: None,
+                poll_cache: Default::default(),
             })
         } else {
             anyhow::bail!(

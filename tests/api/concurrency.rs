@@ -104,6 +104,39 @@ async fn votes_racing_a_close_are_counted_exactly_when_acknowledged(app: TestApp
     assert_eq!(submitted, acknowledged as usize);
 }
 
+/// A vote is checked against the poll as it is now, not as the last vote
+/// saw it: an option added since can be voted on, a closed poll refuses,
+/// even though the service keeps the copy of the poll it last voted on.
+async fn each_vote_sees_the_poll_as_it_is_now(app: TestApp) {
+    let poll = app.reference_poll().await;
+    app.vote(&poll, "First", &[(0, "yes")]).await.ok(201);
+    let added = app
+        .post(
+            &format!("/api/v1/polls/{}/options", id(&poll)),
+            Some(&app.token),
+            &json!({ "kind": "all_day", "start_date": "2026-07-20", "end_date": "2026-07-21" }),
+        )
+        .await
+        .ok(201)
+        .clone();
+    let votes = json!({ "name": "Second", "votes": [
+        { "option_id": added["id"], "choice": "yes" }
+    ] });
+    let responses = format!("/api/v1/polls/{}/responses", id(&poll));
+    app.post(&responses, None, &votes).await.ok(201);
+    app.post(
+        &format!("/api/v1/polls/{}/close", id(&poll)),
+        Some(&app.token),
+        &json!({}),
+    )
+    .await
+    .ok(200);
+    app.post(&responses, None, &votes).await.problem(409);
+    let body = app.results(&poll, Some(&app.token)).await.ok(200).clone();
+    assert_eq!(body["responses"], 2);
+    assert_eq!(result_for(&body, added["id"].as_str().unwrap())["yes"], 1);
+}
+
 async fn concurrent_replacements_of_one_response_leave_exactly_one_consistent_answer(app: TestApp) {
     let app = Arc::new(app);
     let poll = Arc::new(app.reference_poll().await);
@@ -246,6 +279,7 @@ async fn racing_status_changes_each_either_happen_or_say_409(app: TestApp) {
 }
 
 both_databases!(
+    each_vote_sees_the_poll_as_it_is_now,
     votes_racing_a_close_are_counted_exactly_when_acknowledged,
     racing_status_changes_each_either_happen_or_say_409,
     concurrent_voters_are_each_counted_once,
