@@ -77,6 +77,12 @@ impl Store {
             // connection means the database is down or swamped: answer 503.
             opts.max_connections(24)
                 .min_connections(2)
+                // No JIT: our statements are short lookups, but a plan
+                // whose estimate crosses jit_above_cost (the feed stamp's
+                // group branch does, by its correlated subquery) is
+                // compiled on every execution: 64 ms per feed request with
+                // 5,000 invitations, seconds with 25,000 (bench/scale.sh).
+                .map_sqlx_postgres_opts(|o| o.options([("jit", "off")]))
                 .test_before_acquire_if_idle_for(Duration::from_secs(1))
                 .map_sqlx_postgres_before_acquire(|conn, _| {
                     // Right after a cut connection, the pool's other ones
@@ -357,10 +363,15 @@ async fn sqlite_pool(url: &str, connections: u32) -> anyhow::Result<DatabaseConn
                 .foreign_keys(true)
                 // Writers never checkpoint (a checkpoint's fsync would
                 // stall the vote that triggered it); a background task does,
-                // see `checkpoint_sqlite`. A larger page cache keeps the hot
-                // pages in memory.
+                // see `checkpoint_sqlite`.
                 .pragma("wal_autocheckpoint", "0")
-                .pragma("cache_size", "-65536")
+                // Each connection keeps a page cache of its own, so the
+                // process's memory grows to nine of them: at 64 MiB each it
+                // reached 155 MB after seeding 36,000 votes
+                // (bench/scale.sh). 8 MiB (2,000 pages) holds the hot
+                // upper levels of every index; anything else is one read
+                // from the OS's file cache away.
+                .pragma("cache_size", "-8192")
                 .pragma("temp_store", "memory")
         });
     Database::connect(opts)
