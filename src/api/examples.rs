@@ -124,6 +124,7 @@ pub fn standing() -> Standing {
         tallies: Tallies {
             responses: 4,
             options: poll.options.iter().map(|o| o.id).zip(counts).collect(),
+            required: HashMap::new(),
         },
         required_available: poll
             .options

@@ -16,6 +16,9 @@ pub struct Tallies {
     pub responses: i64,
     /// Per option: yes, if need be, no.
     pub options: HashMap<Uuid, [i64; 3]>,
+    /// Per option: the required members who can make it (yes or if need
+    /// be), read with the counts above from the same tally rows.
+    pub required: HashMap<Uuid, i64>,
 }
 
 impl Tallies {

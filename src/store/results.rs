@@ -18,20 +18,22 @@ use crate::error::Result;
 static POLL_WITH_TALLIES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     poll_then_options(
         ",
-       NULL AS t_yes, NULL AS t_if_need_be, NULL AS t_no,
+       NULL AS t_yes, NULL AS t_if_need_be, NULL AS t_no, NULL AS t_required,
        (SELECT CAST(SUM(responses) AS BIGINT) FROM poll_tally WHERE poll_id = $1) AS t_responses",
-        r#", t.yes, t.if_need_be, t."no", NULL"#,
+        r#", t.yes, t.if_need_be, t."no", t.required, NULL"#,
         r#"LEFT JOIN (
     SELECT option_id,
            CAST(SUM(yes) AS BIGINT) AS yes,
            CAST(SUM(if_need_be) AS BIGINT) AS if_need_be,
-           CAST(SUM("no") AS BIGINT) AS "no"
+           CAST(SUM("no") AS BIGINT) AS "no",
+           CAST(SUM(required_available) AS BIGINT) AS required
     FROM option_tally WHERE poll_id = $1 GROUP BY option_id
 ) t ON t.option_id = o.id"#,
     )
 });
 
-/// Required members' availability per option, summed over the shards.
+/// Required members' availability per option, summed over the shards, on
+/// its own (results read it with the counts, in [`POLL_WITH_TALLIES`]).
 const REQUIRED_TALLIES: &str = r#"
 SELECT option_id, CAST(SUM(required_available) AS BIGINT) AS available
 FROM option_tally WHERE poll_id = $1 GROUP BY option_id"#;
@@ -54,8 +56,9 @@ impl Store {
                 crate::domain::ranking::named_outside_social_hours(clock, &slots)
             })
             .await?;
+        // Read with the counts (`poll_with_tallies`): no statement of its own.
         let required_available = if roster.required > 0 {
-            self.required_tallies(poll_id).await?
+            tallies.required.clone()
         } else {
             HashMap::new()
         };
@@ -112,6 +115,7 @@ impl Store {
                     option,
                     [count("t_yes")?, count("t_if_need_be")?, count("t_no")?],
                 );
+                tallies.required.insert(option, count("t_required")?);
             }
         }
         Ok(Some((poll, tallies)))
