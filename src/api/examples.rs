@@ -124,14 +124,13 @@ pub fn standing() -> Standing {
         tallies: Tallies {
             responses: 4,
             options: poll.options.iter().map(|o| o.id).zip(counts).collect(),
-            required: HashMap::new(),
+            required: poll
+                .options
+                .iter()
+                .map(|o| o.id)
+                .zip(required)
+                .collect::<HashMap<_, _>>(),
         },
-        required_available: poll
-            .options
-            .iter()
-            .map(|o| o.id)
-            .zip(required)
-            .collect::<HashMap<_, _>>(),
         roster: Roster::of(&roster()),
         poll,
     }

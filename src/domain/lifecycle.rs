@@ -238,7 +238,6 @@ mod tests {
             poll: p.clone(),
             tallies: tallies.clone(),
             roster: Default::default(),
-            required_available: Default::default(),
         };
         // Nobody answered: both options tie.
         assert!(

@@ -171,14 +171,16 @@ pub fn evaluate(standing: &Standing) -> Evaluation<'_> {
         poll,
         tallies,
         roster,
-        required_available,
     } = standing;
     let required = roster.required;
     let counts: Vec<[i64; 4]> = poll.options.iter().map(|o| tallies.of(o.id)).collect();
     let req_avail: Vec<i64> = poll
         .options
         .iter()
-        .map(|o| required_available.get(&o.id).copied().unwrap_or(0))
+        .map(|o| match required {
+            0 => 0,
+            _ => tallies.required.get(&o.id).copied().unwrap_or(0),
+        })
         .collect();
     let candidates: Vec<Candidate> = poll
         .options

@@ -30,15 +30,14 @@ impl Tallies {
     }
 }
 
-/// Everything results are computed from: the poll, its counts, and — for
-/// polls with invitations — the roster and the required members' availability.
+/// Everything results are computed from: the poll, its counts (with the
+/// required members' availability), and — for polls with invitations — the
+/// roster.
 #[derive(Debug, Clone)]
 pub struct Standing {
     pub poll: Poll,
     pub tallies: Tallies,
     pub roster: Roster,
-    /// Per option: required members who said yes or if need be.
-    pub required_available: HashMap<Uuid, i64>,
 }
 
 /// An invited member as the organiser sees them, with their answer if any.

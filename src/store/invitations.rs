@@ -598,7 +598,8 @@ impl Store {
 
     /// Per option, the number of required members who can make it, counted
     /// from the votes themselves: what the running tally
-    /// ([`Store::required_tallies`]) must always equal (the tests compare).
+    /// (`Tallies::required`, read by `poll_with_tallies`) must always equal
+    /// (the tests compare).
     #[tracing::instrument(name = "store.required_available", skip_all, fields(poll_id = %poll_id))]
     pub async fn required_available(&self, poll_id: Uuid) -> Result<HashMap<Uuid, i64>> {
         let db = self.read();

@@ -1,8 +1,6 @@
 //! Aggregates for results, read from the running tallies: a fixed number of
 //! rows per option, however many people answered.
 
-use std::collections::HashMap;
-
 use sea_orm::{ConnectionTrait, Statement};
 use uuid::Uuid;
 
@@ -32,18 +30,11 @@ static POLL_WITH_TALLIES: std::sync::LazyLock<String> = std::sync::LazyLock::new
     )
 });
 
-/// Required members' availability per option, summed over the shards, on
-/// its own (results read it with the counts, in [`POLL_WITH_TALLIES`]).
-const REQUIRED_TALLIES: &str = r#"
-SELECT option_id, CAST(SUM(required_available) AS BIGINT) AS available
-FROM option_tally WHERE poll_id = $1 GROUP BY option_id"#;
-
 impl Store {
-    /// A poll's standing from its counts: the roster's summary (`named`:
-    /// with the first members of each list, for a reader who sees them by
-    /// name) and, when someone is required, the required members'
-    /// availability per option, counted in the database. Open respondents'
-    /// votes are never read.
+    /// A poll's standing from its counts (which carry the required members'
+    /// availability, see [`POLL_WITH_TALLIES`]) and the roster's summary
+    /// (`named`: with the first members of each list, for a reader who sees
+    /// them by name). Open respondents' votes are never read.
     #[tracing::instrument(name = "store.standing", skip_all)]
     pub async fn standing(&self, poll: Poll, tallies: Tallies, named: bool) -> Result<Standing> {
         let poll_id = poll.id;
@@ -56,35 +47,11 @@ impl Store {
                 crate::domain::ranking::named_outside_social_hours(clock, &slots)
             })
             .await?;
-        // Read with the counts (`poll_with_tallies`): no statement of its own.
-        let required_available = if roster.required > 0 {
-            tallies.required.clone()
-        } else {
-            HashMap::new()
-        };
         Ok(Standing {
             poll,
             tallies,
             roster,
-            required_available,
         })
-    }
-
-    /// Per option, the required members who can make it, from the running
-    /// tallies: O(options × shards), however many members are required.
-    #[tracing::instrument(name = "store.required_tallies", skip_all, fields(poll_id = %poll_id))]
-    pub async fn required_tallies(&self, poll_id: Uuid) -> Result<HashMap<Uuid, i64>> {
-        let db = self.read();
-        let rows = db
-            .query_all_raw(Statement::from_sql_and_values(
-                db.get_database_backend(),
-                REQUIRED_TALLIES,
-                [poll_id.into()],
-            ))
-            .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get("", "option_id")?, r.try_get("", "available")?)))
-            .collect()
     }
 
     /// A poll with its counts, for results.

@@ -1635,7 +1635,13 @@ async fn roster_tallies_follow_every_change(app: TestApp) {
                 );
                 let mut counted = app.store.required_available(poll_id).await.unwrap();
                 counted.retain(|_, n| *n != 0);
-                let mut tallied = app.store.required_tallies(poll_id).await.unwrap();
+                let mut tallied = app
+                    .store
+                    .poll_with_tallies(poll_id)
+                    .await
+                    .unwrap()
+                    .map(|(_, tallies)| tallies.required)
+                    .unwrap_or_default();
                 tallied.retain(|_, n| *n != 0);
                 assert_eq!(tallied, counted, "required availability after {step}");
             }
