@@ -76,8 +76,8 @@ async fn run(db: DatabaseConnection, mut queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        match commit_batch(&db, &batch).await {
-            Batch::Committed(outcomes) => {
+        match commit(&db, &batch).await {
+            Ok(outcomes) => {
                 for (job, outcome) in batch.into_iter().zip(outcomes) {
                     job.done.send(Ok(outcome)).ok();
                 }
@@ -85,75 +85,69 @@ async fn run(db: DatabaseConnection, mut queue: mpsc::Receiver<Job>) {
             // One write failed and the transaction was rolled back before
             // its commit: nothing of the batch happened. Each runs alone,
             // so one bad write fails only its own request.
-            Batch::RolledBack if batch.len() > 1 => {
+            Err(Failure::Write(_)) if batch.len() > 1 => {
                 for job in batch {
-                    let alone = commit_batch(&db, std::slice::from_ref(&job)).await;
-                    job.done.send(alone.into_one()).ok();
+                    let alone = commit(&db, std::slice::from_ref(&job)).await;
+                    job.done
+                        .send(alone.map(|o| o[0]).map_err(Failure::into_error))
+                        .ok();
                 }
             }
-            failed => {
-                let outcome = failed.into_one();
+            Err(failure) => {
+                let error = failure.into_error();
                 for job in batch {
-                    job.done.send(clone_outcome(&outcome)).ok();
+                    job.done.send(Err(same(&error))).ok();
                 }
             }
         }
     }
 }
 
-enum Batch {
-    Committed(Vec<bool>),
+enum Failure {
     /// A write failed; the transaction was rolled back.
-    RolledBack,
-    /// BEGIN or COMMIT failed: a failed COMMIT is not retried, since it may
+    Write(Error),
+    /// BEGIN or COMMIT failed. A failed COMMIT is not retried, since it may
     /// have been applied (as `store::settle` does for every transaction).
-    Failed(Error),
-    /// The write's own error, when it ran alone.
-    WriteFailed(Error),
+    Transaction(Error),
 }
 
-impl Batch {
-    fn into_one(self) -> Result<bool> {
+impl Failure {
+    fn into_error(self) -> Error {
         match self {
-            Batch::Committed(outcomes) => Ok(outcomes[0]),
-            Batch::RolledBack => Err(Error::Internal(anyhow::anyhow!("rolled back"))),
-            Batch::Failed(e) | Batch::WriteFailed(e) => Err(e),
+            Failure::Write(e) | Failure::Transaction(e) => e,
         }
     }
 }
 
-async fn commit_batch(db: &DatabaseConnection, batch: &[Job]) -> Batch {
-    let txn = match db.begin().await {
-        Ok(txn) => txn,
-        Err(e) => return Batch::Failed(e.into()),
-    };
+/// Runs `batch` in one transaction: what each write returned, once
+/// committed.
+async fn commit(db: &DatabaseConnection, batch: &[Job]) -> std::result::Result<Vec<bool>, Failure> {
+    let txn = db
+        .begin()
+        .await
+        .map_err(|e| Failure::Transaction(e.into()))?;
     let mut outcomes = Vec::with_capacity(batch.len());
     for job in batch {
         match (job.write)(&txn).await {
             Ok(wrote) => outcomes.push(wrote),
             Err(e) => {
                 txn.rollback().await.ok();
-                return if batch.len() == 1 {
-                    Batch::WriteFailed(e)
-                } else {
-                    Batch::RolledBack
-                };
+                return Err(Failure::Write(e));
             }
         }
     }
-    match txn.commit().await {
-        Ok(()) => Batch::Committed(outcomes),
-        Err(e) => Batch::Failed(e.into()),
-    }
+    txn.commit()
+        .await
+        .map_err(|e| Failure::Transaction(e.into()))?;
+    Ok(outcomes)
 }
 
 /// The same failure for every write of a batch whose BEGIN or COMMIT
 /// failed; errors are not `Clone`, so each gets one of the same kind.
-fn clone_outcome(outcome: &Result<bool>) -> Result<bool> {
-    match outcome {
-        Ok(wrote) => Ok(*wrote),
-        Err(Error::Unavailable(why)) => Err(Error::Unavailable(why.clone())),
-        Err(e) => Err(Error::Internal(anyhow::anyhow!("{e}"))),
+fn same(error: &Error) -> Error {
+    match error {
+        Error::Unavailable(why) => Error::Unavailable(why.clone()),
+        e => Error::Internal(anyhow::anyhow!("{e}")),
     }
 }
 
