@@ -228,23 +228,20 @@ impl Store {
             // statements in a transaction shared with the answers that
             // queued meanwhile (`group_commit`).
             let inserted = if self.backend() == DbBackend::Postgres {
-                self.insert_answer_postgres(&poll, &row, ballot, &actor, now)
-                    .await?
+                let found = self
+                    .write
+                    .query_one_raw(vote_postgres(&poll, &row, ballot, &actor, now))
+                    .await?;
+                let inserted: i64 = found
+                    .map(|r| r.try_get("", "inserted"))
+                    .transpose()?
+                    .unwrap_or(0);
+                inserted == 1
             } else {
-                let answer = Arc::new(NewAnswer {
-                    poll: poll.clone(),
-                    id: row.id,
-                    name: name.clone(),
-                    comment: comment.clone(),
-                    edit_token_hash: minted.hash.clone(),
-                    shard: row.shard,
-                    ballot: ballot.clone(),
-                    actor: actor.clone(),
-                    now,
-                });
+                let vote = Arc::new(vote_sqlite(&poll, &row, ballot, &actor, now));
                 let write: Write = Arc::new(move |txn| {
-                    let answer = answer.clone();
-                    Box::pin(async move { answer.insert_sqlite(txn).await })
+                    let vote = Statement::clone(&vote);
+                    Box::pin(async move { Ok(txn.execute_raw(vote).await?.rows_affected() > 0) })
                 });
                 match &self.group_commit {
                     Some(group) => group.run(write).await?,
@@ -274,61 +271,6 @@ impl Store {
         Err(Error::Conflict(
             "the poll kept changing while the vote was recorded: try again".into(),
         ))
-    }
-
-    /// [`insert_answer`] on PostgreSQL in one statement (data-modifying
-    /// CTEs): the same rows, the same history entry.
-    async fn insert_answer_postgres(
-        &self,
-        poll: &Poll,
-        row: &NewRow<'_>,
-        ballot: &Ballot,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<bool> {
-        // Sorted by option so concurrent voters on one shard lock tally rows
-        // in the same order.
-        let mut votes = ballot.votes.clone();
-        votes.sort_by_key(|(o, _)| *o);
-        let options: Vec<Uuid> = votes.iter().map(|(o, _)| *o).collect();
-        let choices: Vec<String> = votes.iter().map(|(_, c)| c.as_str().to_string()).collect();
-        let [kind, name, action, details, on_behalf_of] = entry_values(
-            actor,
-            HistoryAction::ResponseSubmitted,
-            answer_details(1, row.name, row.comment, &ballot.votes),
-        );
-        let event = Event::ResponseCreated;
-        let data = response_data(
-            row.id,
-            poll.settings.aggregate_only,
-            row.name,
-            &ballot.votes,
-        );
-        let call = webhooks::body(event, now, poll.id, data);
-        let found = self
-            .write
-            .query_one_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                VOTE_POSTGRES.as_str(),
-                response_values(poll, row, now).into_iter().chain([
-                    options.into(),
-                    choices.into(),
-                    kind,
-                    name,
-                    action,
-                    details,
-                    on_behalf_of,
-                    call.into(),
-                    now.timestamp_millis().into(),
-                    event.as_str().into(),
-                ]),
-            ))
-            .await?;
-        let inserted: i64 = found
-            .map(|r| r.try_get("", "inserted"))
-            .transpose()?
-            .unwrap_or(0);
-        Ok(inserted == 1)
     }
 
     /// Withdraws an answer while its poll is open: it stops counting, an
@@ -391,16 +333,17 @@ impl Store {
 /// all happen or none. The steps and their order are [`insert_answer`]'s;
 /// the history row takes its values from the same `entry_values`, the
 /// webhook calls (`w`, one per endpoint that wants the event) go to the
-/// endpoints `store::webhooks::wanting` selects.
+/// endpoints `store::webhooks::wanting` selects. Parameters: see
+/// [`vote_postgres`].
 static VOTE_POSTGRES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "{VOTE_POSTGRES_STEPS},
 w AS (
     INSERT INTO outbox (id, topic, poll_id, webhook_id, payload, state, attempts, due_at, created_at)
-    SELECT gen_random_uuid(), 'webhook', $2, w.id, $18, 'queued', 0, $19, $7
+    SELECT gen_random_uuid(), 'webhook', $2, w.id, $16, 'queued', 0, $17, $7
     FROM r, (SELECT w.id {}) w)
 SELECT COUNT(*) AS inserted FROM r",
-        super::webhooks::wanting("$2", "$20::text")
+        super::webhooks::wanting("$2", "$18::text")
     )
 });
 
@@ -411,7 +354,7 @@ r AS (
                           created_at, updated_at, invitation_id, recorded_by)
     SELECT $1, $2, $3, $4, $5, $6, 1, $7, $7, $8, $9 FROM ok
     RETURNING id),
-x AS (SELECT * FROM unnest($11::uuid[], $12::text[]) AS x(option_id, choice)),
+x AS (SELECT * FROM unnest($19::uuid[], $20::text[]) AS x(option_id, choice)),
 v AS (
     INSERT INTO vote (response_id, option_id, choice)
     SELECT r.id, x.option_id, x.choice FROM r, x),
@@ -430,7 +373,7 @@ p AS (
     ON CONFLICT (poll_id, shard) DO UPDATE SET responses = poll_tally.responses + 1),
 h AS (
     INSERT INTO poll_history (poll_id, at, actor_kind, actor_name, action, response_id, details, on_behalf_of)
-    SELECT $2, $7, $13, $14, $15, r.id, $16, $17 FROM r)"#;
+    SELECT $2, $7, $11, $12, $13, r.id, $14, $15 FROM r)"#;
 
 /// A new answer on SQLite, as one batch of statements executed in one call
 /// (sqlx binds `$n` across them): each statement of the batch is a trip
@@ -439,7 +382,7 @@ h AS (
 /// by the response existing, so all happen or none; the steps and their
 /// order are [`insert_answer`]'s, as in [`VOTE_POSTGRES`]. `$19…` are the
 /// votes as (option, choice) pairs, sorted by option.
-fn vote_sqlite(votes: usize) -> String {
+fn vote_sqlite_sql(votes: usize) -> String {
     let pairs = (0..votes)
         .map(|i| format!("(${}, ${})", 19 + 2 * i, 20 + 2 * i))
         .collect::<Vec<_>>()
@@ -473,7 +416,7 @@ SELECT {RANDOM_UUID}, 'webhook', $2, w.id, $16, 'queued', 0, $17, $7
     sql
 }
 
-/// The guard of every step after the response's in [`vote_sqlite`].
+/// The guard of every step after the response's in [`vote_sqlite_sql`].
 const RESPONSE_EXISTS: &str = "EXISTS (SELECT 1 FROM response WHERE id = $1)";
 
 /// A random (version 4) UUID as SQLite stores ours (16 bytes), for the
@@ -507,47 +450,17 @@ fn response_values(poll: &Poll, row: &NewRow<'_>, now: DateTime<Utc>) -> [sea_or
     ]
 }
 
-/// A new answer to an open poll, owned, for the SQLite writer's batch.
-struct NewAnswer {
-    poll: Arc<Poll>,
-    id: Uuid,
-    name: String,
-    comment: String,
-    edit_token_hash: String,
-    shard: i16,
-    ballot: Ballot,
-    actor: Actor,
-    now: DateTime<Utc>,
-}
-
-impl NewAnswer {
-    async fn insert_sqlite(&self, txn: &DatabaseTransaction) -> Result<bool> {
-        let row = NewRow {
-            id: self.id,
-            name: &self.name,
-            comment: &self.comment,
-            edit_token_hash: Some(&self.edit_token_hash),
-            invitation_id: None,
-            recorded_by: None,
-            required: false,
-            shard: self.shard,
-        };
-        insert_answer_sqlite(txn, &self.poll, &row, &self.ballot, &self.actor, self.now).await
-    }
-}
-
-/// [`insert_answer`] of a new answer without an invitation on SQLite, as
-/// the one batch of [`vote_sqlite`]. Returns whether it was recorded.
-async fn insert_answer_sqlite(
-    txn: &DatabaseTransaction,
+/// The parameters both one-trip votes share: $1–$10 the response
+/// ([`response_values`]), $11–$15 the history entry, $16 the webhook call,
+/// $17 when it is due, $18 its event; and the votes sorted by option, so
+/// concurrent voters on one shard lock tally rows in the same order.
+fn new_answer_values(
     poll: &Poll,
     row: &NewRow<'_>,
     ballot: &Ballot,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> Result<bool> {
-    let mut votes = ballot.votes.clone();
-    votes.sort_by_key(|(o, _)| *o);
+) -> (Vec<sea_orm::Value>, Vec<(Uuid, Choice)>) {
     let event = Event::ResponseCreated;
     let data = response_data(
         row.id,
@@ -555,7 +468,6 @@ async fn insert_answer_sqlite(
         row.name,
         &ballot.votes,
     );
-    let call = webhooks::body(event, now, poll.id, data);
     let values = response_values(poll, row, now)
         .into_iter()
         .chain(entry_values(
@@ -564,23 +476,48 @@ async fn insert_answer_sqlite(
             answer_details(1, row.name, row.comment, &ballot.votes),
         ))
         .chain([
-            call.into(),
+            webhooks::body(event, now, poll.id, data).into(),
             now.timestamp_millis().into(),
             event.as_str().into(),
         ])
-        .chain(
-            votes
-                .iter()
-                .flat_map(|(o, c)| [(*o).into(), c.as_str().into()]),
-        );
-    let done = txn
-        .execute_raw(Statement::from_sql_and_values(
-            DbBackend::Sqlite,
-            vote_sqlite(votes.len()),
-            values,
-        ))
-        .await?;
-    Ok(done.rows_affected() > 0)
+        .collect();
+    let mut votes = ballot.votes.clone();
+    votes.sort_by_key(|(o, _)| *o);
+    (values, votes)
+}
+
+/// [`insert_answer`] of a new answer without an invitation on PostgreSQL:
+/// [`VOTE_POSTGRES`], the votes as two arrays ($19, $20).
+fn vote_postgres(
+    poll: &Poll,
+    row: &NewRow<'_>,
+    ballot: &Ballot,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Statement {
+    let (mut values, votes) = new_answer_values(poll, row, ballot, actor, now);
+    let options: Vec<Uuid> = votes.iter().map(|(o, _)| *o).collect();
+    let choices: Vec<String> = votes.iter().map(|(_, c)| c.as_str().to_string()).collect();
+    values.extend([options.into(), choices.into()]);
+    Statement::from_sql_and_values(DbBackend::Postgres, VOTE_POSTGRES.as_str(), values)
+}
+
+/// [`insert_answer`] of a new answer without an invitation on SQLite: the
+/// batch of [`vote_sqlite_sql`], the votes as pairs from $19.
+fn vote_sqlite(
+    poll: &Poll,
+    row: &NewRow<'_>,
+    ballot: &Ballot,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Statement {
+    let (mut values, votes) = new_answer_values(poll, row, ballot, actor, now);
+    values.extend(
+        votes
+            .iter()
+            .flat_map(|(o, c)| [(*o).into(), c.as_str().into()]),
+    );
+    Statement::from_sql_and_values(DbBackend::Sqlite, vote_sqlite_sql(votes.len()), values)
 }
 
 /// Creates a response with its votes, counts it and records it, if the poll
