@@ -86,21 +86,12 @@ async fn votes_racing_a_close_are_counted_exactly_when_acknowledged(app: TestApp
         result_for(&body, poll["options"][0]["id"].as_str().unwrap())["yes"],
         acknowledged
     );
-    let mut submitted = 0;
-    let mut path = format!("/api/v1/polls/{}/history?limit=100", id(&poll));
-    loop {
-        let page = app.get(&path, Some(&app.token)).await.ok(200).clone();
-        submitted += page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["action"] == "response_submitted")
-            .count();
-        match page["next_cursor"].as_str() {
-            Some(c) => path = format!("/api/v1/polls/{}/history?limit=100&cursor={c}", id(&poll)),
-            None => break,
-        }
-    }
+    let submitted = app
+        .history(&poll, 100)
+        .await
+        .iter()
+        .filter(|e| e["action"] == "response_submitted")
+        .count();
     assert_eq!(submitted, acknowledged as usize);
 }
 

@@ -406,6 +406,22 @@ impl TestApp {
         .await
     }
 
+    /// Every entry of a poll's history, read page by page (`limit` each)
+    /// as the organiser.
+    pub async fn history(&self, poll: &Value, limit: u32) -> Vec<Value> {
+        let base = format!("/api/v1/polls/{}/history?limit={limit}", id(poll));
+        let mut path = base.clone();
+        let mut items = Vec::new();
+        loop {
+            let page = self.get(&path, Some(&self.token)).await.ok(200).clone();
+            items.extend(page["items"].as_array().unwrap().iter().cloned());
+            match page["next_cursor"].as_str() {
+                Some(c) => path = format!("{base}&cursor={c}"),
+                None => return items,
+            }
+        }
+    }
+
     pub async fn results(&self, poll: &Value, token: Option<&str>) -> Reply {
         self.get(
             &format!("/api/v1/polls/{}/results", poll["id"].as_str().unwrap()),

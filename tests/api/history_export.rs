@@ -15,20 +15,6 @@ fn history_path(poll: &Value) -> String {
     format!("/api/v1/polls/{}/history", id(poll))
 }
 
-/// Every history entry, page by page.
-async fn history(app: &TestApp, poll: &Value, limit: u32) -> Vec<Value> {
-    let mut items = Vec::new();
-    let mut path = format!("{}?limit={limit}", history_path(poll));
-    loop {
-        let page = app.get(&path, Some(&app.token)).await.ok(200).clone();
-        items.extend(page["items"].as_array().unwrap().iter().cloned());
-        match page["next_cursor"].as_str() {
-            Some(c) => path = format!("{}?limit={limit}&cursor={c}", history_path(poll)),
-            None => return items,
-        }
-    }
-}
-
 fn actions(entries: &[Value]) -> Vec<&str> {
     entries
         .iter()
@@ -141,7 +127,7 @@ async fn the_history_lists_every_organiser_action_and_answer_in_order(app: TestA
     .await
     .ok(200);
 
-    let entries = history(&app, &poll, 50).await;
+    let entries = app.history(&poll, 50).await;
     assert_eq!(
         actions(&entries),
         [
@@ -228,7 +214,7 @@ async fn the_history_lists_every_organiser_action_and_answer_in_order(app: TestA
     assert_eq!(entries[7]["response_id"], entries[2]["response_id"]);
 
     // Page by page, the same entries in the same order.
-    let paged = history(&app, &poll, 2).await;
+    let paged = app.history(&poll, 2).await;
     assert_eq!(paged, entries);
     app.get(
         &format!("{}?cursor=xyz", history_path(&poll)),
@@ -268,7 +254,7 @@ async fn history_and_export_are_for_the_polls_organiser_only(app: TestApp) {
         .await
         .problem(404);
     assert_eq!(export(&app, &missing, Some(&app.token)).await.0, 404);
-    assert_eq!(history(&app, &open, 50).await.len(), 2);
+    assert_eq!(app.history(&open, 50).await.len(), 2);
 }
 
 async fn the_export_has_one_row_per_respondent_and_names_who_recorded_it(app: TestApp) {
@@ -504,7 +490,7 @@ async fn an_aggregate_only_poll_names_no_one_and_shows_no_answer(app: TestApp) {
     }
 
     // History: every change is there, but not who answered or what.
-    let entries = history(&app, &poll, 50).await;
+    let entries = app.history(&poll, 50).await;
     assert_eq!(
         actions(&entries),
         [
@@ -591,7 +577,7 @@ async fn an_open_polls_history_records_anonymous_votes_and_organiser_edits(app: 
     )
     .await
     .ok(200);
-    let entries = history(&app, &poll, 1).await;
+    let entries = app.history(&poll, 1).await;
     assert_eq!(
         actions(&entries),
         [
