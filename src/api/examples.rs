@@ -120,6 +120,7 @@ pub fn standing() -> Standing {
     let poll = poll();
     let counts = [[2, 1, 1], [3, 1, 0], [1, 1, 2], [1, 0, 3]];
     let required = [2, 4, 2, 1];
+    let slots: Vec<_> = poll.options.iter().map(|o| o.slot).collect();
     Standing {
         tallies: Tallies {
             responses: 4,
@@ -131,7 +132,7 @@ pub fn standing() -> Standing {
                 .zip(required)
                 .collect::<HashMap<_, _>>(),
         },
-        roster: Roster::of(&roster()),
+        roster: Roster::of(&roster(), &slots),
         poll,
     }
 }

@@ -297,11 +297,7 @@ fn outside_social_hours(m: &Named, start: DateTime<Utc>, end: DateTime<Utc>) -> 
         time_zone: TimeZone(m.zone.name().into()),
         local_start: Instant(m.zone.render(start)),
         local_end: Instant(m.zone.render(end)),
-        social_hours: format!(
-            "{}–{}",
-            m.social_hours.start.format("%H:%M"),
-            m.social_hours.end.format("%H:%M")
-        ),
+        social_hours: m.social_hours.to_string(),
     }
 }
 

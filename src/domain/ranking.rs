@@ -231,32 +231,32 @@ pub fn evaluate(standing: &Standing) -> Evaluation<'_> {
     }
 }
 
-/// Whether some of `slots` is not wholly inside a clock's social hours:
-/// only such a clock's members are ever named (by [`outside_social_hours`]),
-/// so results read the first members of no other clock.
-pub fn named_outside_social_hours(clock: &Clock, slots: &[Slot]) -> bool {
-    slots.iter().any(|slot| match *slot {
-        Slot::Timed { start, end } => !clock.social_hours.cover(clock.zone, start, end),
-        _ => false,
-    })
+/// The clocks `slot` keeps up outside their social hours: indexes into
+/// `clocks`. The store names the first members of these clocks, and
+/// [`outside_social_hours`] counts them.
+pub fn clocks_kept_outside(slot: &Slot, clocks: &[Clock]) -> Vec<usize> {
+    (0..clocks.len())
+        .filter(|&i| clocks[i].social_hours.kept_outside_by(clocks[i].zone, slot))
+        .collect()
 }
 
 /// How many invited members `slot` is not wholly inside the social hours
 /// of, and the first [`NAMED`] of them by invitation (none for all-day
 /// options, which are floating dates). Decided once per clock (zone and
 /// social hours), not once per member.
-fn outside_social_hours<'a>(slot: &Slot, roster: &'a Roster) -> (i64, Vec<&'a Named>) {
-    let Slot::Timed { start, end } = *slot else {
-        return (0, Vec::new());
-    };
-    let outside: Vec<&Clock> = roster
-        .clocks
-        .iter()
-        .filter(|c| !c.social_hours.cover(c.zone, start, end))
+pub fn outside_social_hours<'a>(slot: &Slot, roster: &'a Roster) -> (i64, Vec<&'a Named>) {
+    let outside: Vec<&Clock> = clocks_kept_outside(slot, &roster.clocks)
+        .into_iter()
+        .map(|i| &roster.clocks[i])
         .collect();
-    let mut named: Vec<&Named> = outside.iter().flat_map(|c| &c.first).collect();
-    named.sort_by_key(|n| n.invitation_id);
-    named.truncate(NAMED);
+    // `roster.outside` is in invitation order and holds the first NAMED of
+    // every option's members outside their hours.
+    let named = roster
+        .outside
+        .iter()
+        .filter(|m| outside.iter().any(|c| c.holds(m)))
+        .take(NAMED)
+        .collect();
     (outside.iter().map(|c| c.members).sum(), named)
 }
 

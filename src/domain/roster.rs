@@ -59,7 +59,20 @@ pub fn parse_language(s: &str) -> Result<Option<String>, String> {
 }
 
 pub fn parse_clock(s: &str) -> Result<NaiveTime, String> {
-    NaiveTime::parse_from_str(s.trim(), "%H:%M")
+    let trimmed = s.trim();
+    // "HH:MM", as stored and as clients nearly always send it, read without
+    // chrono's format parser: a results read reads a few dozen.
+    if let [h1, h2, b':', m1, m2] = *trimmed.as_bytes()
+        && [h1, h2, m1, m2].iter().all(u8::is_ascii_digit)
+        && let Some(t) = NaiveTime::from_hms_opt(
+            u32::from((h1 - b'0') * 10 + (h2 - b'0')),
+            u32::from((m1 - b'0') * 10 + (m2 - b'0')),
+            0,
+        )
+    {
+        return Ok(t);
+    }
+    NaiveTime::parse_from_str(trimmed, "%H:%M")
         .map_err(|_| format!("\"{s}\" is not a time of day such as 07:00"))
 }
 
@@ -182,6 +195,19 @@ mod tests {
                 "members[2].language"
             ]
         );
+    }
+
+    #[test]
+    fn clocks_read_as_chrono_reads_them() {
+        for s in [
+            "07:00", "23:59", "00:00", " 7:05", "7:5", "24:00", "12:60", "1200", "ab:cd",
+        ] {
+            assert_eq!(
+                parse_clock(s).ok(),
+                NaiveTime::parse_from_str(s.trim(), "%H:%M").ok(),
+                "{s}"
+            );
+        }
     }
 
     #[test]

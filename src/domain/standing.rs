@@ -2,13 +2,13 @@
 //! answers. Results, the ranking and the confirm choice are computed from
 //! this; the store fills it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 use uuid::Uuid;
 
 use super::poll::{Choice, Poll};
-use super::time::{SocialHours, Zone};
+use super::time::{Slot, SocialHours, Zone};
 
 /// Counts for one poll.
 #[derive(Debug, Clone, Default)]
@@ -78,15 +78,19 @@ pub const NAMED: usize = 20;
 
 /// The invited members as results need them: counts, and by name only the
 /// first [`NAMED`] of each list. Its size does not grow with the roster's:
-/// members are grouped by their clock (zone and social hours), of which
+/// members are counted by their clock (zone and social hours), of which
 /// even a consultation of thousands has a few dozen.
 #[derive(Debug, Clone, Default)]
 pub struct Roster {
     pub invited: i64,
     pub required: i64,
     pub answered: i64,
-    /// Members by clock, each with its first members by invitation.
+    /// Members by clock, in [`Clock::order`].
     pub clocks: Vec<Clock>,
+    /// For each timed option, the first [`NAMED`] members (by invitation)
+    /// it keeps up outside their social hours; each member once, in
+    /// invitation order. Only these are ever named in the options' lists.
+    pub outside: Vec<Named>,
     /// The first who have not answered, by invitation.
     pub silent: Vec<Named>,
     /// Answers the organiser recorded on members' behalf.
@@ -101,8 +105,23 @@ pub struct Clock {
     pub zone: Zone,
     pub social_hours: SocialHours,
     pub members: i64,
-    /// The first [`NAMED`] of them, by invitation.
-    pub first: Vec<Named>,
+}
+
+impl Clock {
+    /// Whether `m` keeps this clock.
+    pub fn holds(&self, m: &Named) -> bool {
+        self.zone == m.zone && self.social_hours == m.social_hours
+    }
+
+    /// One order for clocks wherever they are read from: by zone name, then
+    /// social hours.
+    pub fn order(&self) -> (&'static str, NaiveTime, NaiveTime) {
+        (
+            self.zone.name(),
+            self.social_hours.start,
+            self.social_hours.end,
+        )
+    }
 }
 
 /// An invited member named in results.
@@ -130,28 +149,33 @@ impl Named {
 }
 
 impl Roster {
-    /// The summary of a whole roster held in memory (the store builds it in
-    /// SQL instead; this is for examples and tests). `invitees` in
-    /// invitation order.
-    pub fn of(invitees: &[Invitee]) -> Roster {
+    /// The summary of a whole roster held in memory, for a poll of `slots`
+    /// (the store builds it in SQL instead; this is for examples and
+    /// tests). `invitees` in invitation order.
+    pub fn of(invitees: &[Invitee], slots: &[Slot]) -> Roster {
         let mut clocks: Vec<Clock> = Vec::new();
         for i in invitees {
             match clocks
                 .iter_mut()
                 .find(|c| c.zone == i.zone && c.social_hours == i.social_hours)
             {
-                Some(c) => {
-                    c.members += 1;
-                    if c.first.len() < NAMED {
-                        c.first.push(Named::of(i));
-                    }
-                }
+                Some(c) => c.members += 1,
                 None => clocks.push(Clock {
                     zone: i.zone,
                     social_hours: i.social_hours,
                     members: 1,
-                    first: vec![Named::of(i)],
                 }),
+            }
+        }
+        clocks.sort_by_key(Clock::order);
+        let mut outside: BTreeMap<Uuid, Named> = BTreeMap::new();
+        for slot in slots {
+            for i in invitees
+                .iter()
+                .filter(|i| i.social_hours.kept_outside_by(i.zone, slot))
+                .take(NAMED)
+            {
+                outside.insert(i.invitation_id, Named::of(i));
             }
         }
         let recorded = invitees.iter().filter_map(|i| {
@@ -163,6 +187,7 @@ impl Roster {
             required: invitees.iter().filter(|i| i.required).count() as i64,
             answered: invitees.iter().filter(|i| i.answer.is_some()).count() as i64,
             clocks,
+            outside: outside.into_values().collect(),
             silent: invitees
                 .iter()
                 .filter(|i| i.answer.is_none())

@@ -399,6 +399,22 @@ pub struct SocialHours {
     pub end: NaiveTime,
 }
 
+/// "07:00–22:00".
+impl std::fmt::Display for SocialHours {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use chrono::Timelike;
+        let (s, e) = (self.start, self.end);
+        write!(
+            f,
+            "{:02}:{:02}–{:02}:{:02}",
+            s.hour(),
+            s.minute(),
+            e.hour(),
+            e.minute()
+        )
+    }
+}
+
 impl SocialHours {
     /// Whether the whole of `[start, end)` falls inside one of the person's
     /// daily windows, read on their own wall clock in `zone`. Windows on
@@ -417,6 +433,15 @@ impl SocialHours {
             };
             open <= from && to <= close
         })
+    }
+
+    /// Whether `slot` would keep the person up outside these hours on their
+    /// clock in `zone`. Never for all-day options: they are floating dates.
+    pub fn kept_outside_by(self, zone: Zone, slot: &Slot) -> bool {
+        match *slot {
+            Slot::Timed { start, end } => !self.cover(zone, start, end),
+            Slot::AllDay { .. } => false,
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Invitations: members invited to a poll, their personal tokens, and the
 //! roster a poll's results and calendars are computed against.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -17,9 +17,10 @@ use super::{Store, transaction};
 use crate::domain::FieldError;
 use crate::domain::history::{Actor, HistoryAction};
 use crate::domain::poll::Choice;
+use crate::domain::ranking;
 use crate::domain::roster::parse_clock;
 use crate::domain::standing::{Answer, Clock, Invitee, NAMED, Named, Roster};
-use crate::domain::time::{SocialHours, Zone};
+use crate::domain::time::{Slot, SocialHours, Zone};
 use crate::domain::token::{self, LinkKey, TokenKind};
 use crate::entity::{invitation, member, member_group, poll, vote};
 use crate::error::{Error, Result};
@@ -126,39 +127,171 @@ FROM (SELECT CAST(COALESCE(SUM(answered), 0) AS BIGINT) AS answered,
       FROM poll_tally WHERE poll_id = $1) a
 LEFT JOIN roster_clock c ON c.poll_id = $1"#;
 
-/// The first `$2` members of one clock by invitation: a range of the
-/// `invitation_by_clock` index. [`first_of_clocks`] joins one per clock.
-const FIRST_OF_CLOCK: &str = r#"SELECT * FROM (
-SELECT i.id AS invitation_id, i.member_id, i.required, m.name, i.time_zone, i.social_start,
-       i.social_end
-FROM invitation i JOIN member m ON m.id = i.member_id
-WHERE i.poll_id = $1 AND i.time_zone = $A AND i.social_start = $B AND i.social_end = $C
-ORDER BY i.id LIMIT $2) AS c$N"#;
-
-/// One statement naming the first members of each of `clocks` (zone,
-/// social start, social end, as stored): [`FIRST_OF_CLOCK`] per clock,
-/// joined with UNION ALL; parameters $1 (poll) and $2 (how many) shared.
-fn first_of_clocks(clocks: usize) -> String {
-    (0..clocks)
-        .map(|n| {
-            let p = 3 + 3 * n;
-            FIRST_OF_CLOCK
-                .replace("$A", &format!("${p}"))
-                .replace("$B", &format!("${}", p + 1))
-                .replace("$C", &format!("${}", p + 2))
-                .replace("$N", &n.to_string())
-        })
-        .collect::<Vec<_>>()
-        .join("\nUNION ALL\n")
+/// Who a results reply names ([`Roster`]): for each group of clocks some
+/// timed option keeps up outside their social hours, the first `NAMED`
+/// members of those clocks by invitation (options keeping up the same clocks
+/// share a group); the first non-respondents; the first answers the
+/// organiser recorded. One statement reads them: each list is cut to `NAMED`
+/// ids from index ranges (`invitation_by_clock`, `invitation_answered_by_poll`)
+/// before anything is joined, so it reads a few dozen rows however many
+/// members are invited. Its rows: `list` (`o` outside social hours, `s`
+/// silent, `p` recorded by the organiser), then the member.
+struct Names<'a> {
+    poll_id: Uuid,
+    silent: bool,
+    proxies: bool,
+    /// Groups of clocks, as indexes into `stored`.
+    sets: Vec<Vec<usize>>,
+    /// Each clock as stored (zone, social start, social end).
+    stored: &'a [[String; 3]],
 }
 
-/// The first answers the organiser recorded, with who recorded them.
-const ROSTER_PROXIES: &str = r#"
-SELECT i.id AS invitation_id, i.member_id, i.required, m.name, m.time_zone, m.social_start,
-       m.social_end, r.recorded_by
-FROM response r JOIN invitation i ON i.id = r.invitation_id JOIN member m ON m.id = i.member_id
-WHERE r.poll_id = $1 AND r.recorded_by IS NOT NULL
-ORDER BY i.id LIMIT $2"#;
+/// [`Names`] on PostgreSQL: one text whatever the clocks (they come as
+/// arrays), so it is planned once per connection, not per read. `$5…$8`:
+/// each clock of each group with its group's number.
+const NAMES_POSTGRES: &str = r#"
+WITH legs AS (
+    SELECT c.set_no, k.id, row_number() OVER (PARTITION BY c.set_no ORDER BY k.id) AS n
+    FROM unnest($5::int[], $6::text[], $7::text[], $8::text[])
+         AS c(set_no, time_zone, social_start, social_end)
+    CROSS JOIN LATERAL (
+        SELECT id FROM invitation
+        WHERE poll_id = $1 AND time_zone = c.time_zone AND social_start = c.social_start
+          AND social_end = c.social_end
+        ORDER BY id LIMIT $2) AS k
+), lists AS (
+    SELECT DISTINCT 'o' AS list, id FROM legs WHERE n <= $2
+    UNION ALL
+    SELECT 's', id FROM (
+        SELECT id FROM invitation WHERE $3 AND poll_id = $1 AND answered = FALSE
+        ORDER BY id LIMIT $2) AS s
+    UNION ALL
+    SELECT 'p', id FROM (
+        SELECT invitation_id AS id FROM response
+        WHERE $4 AND poll_id = $1 AND recorded_by IS NOT NULL AND invitation_id IS NOT NULL
+        ORDER BY invitation_id LIMIT $2) AS p
+)
+SELECT l.list, x.* FROM lists l
+CROSS JOIN LATERAL (
+    SELECT i.id AS invitation_id, i.member_id, i.required, m.name, i.time_zone,
+           i.social_start, i.social_end,
+           (SELECT r.recorded_by FROM response r WHERE r.invitation_id = i.id) AS recorded_by
+    FROM invitation i JOIN member m ON m.id = i.member_id
+    WHERE i.id = l.id
+    -- One row (the id is the key); the LIMIT keeps PostgreSQL from turning
+    -- the few lookups into a hash join over every invitation.
+    LIMIT 1) AS x"#;
+
+/// [`Names`] on SQLite, which has no LATERAL: the lists written out,
+/// joined with UNION (statements are prepared once per text, and a poll's
+/// text stays the same while its clocks do).
+const NAMES_SQLITE: &str = r#"
+SELECT n.list, i.id AS invitation_id, i.member_id, i.required, m.name, i.time_zone,
+       i.social_start, i.social_end, r.recorded_by
+FROM ($LISTS) AS n
+JOIN invitation i ON i.id = n.id
+JOIN member m ON m.id = i.member_id
+LEFT JOIN response r ON r.invitation_id = i.id
+ORDER BY n.list, i.id"#;
+
+/// The first `$2` non-respondents.
+const SILENT_IDS: &str = "SELECT 's' AS list, id FROM (SELECT id FROM invitation \
+     WHERE poll_id = $1 AND answered = FALSE ORDER BY id LIMIT $2) AS s";
+
+/// The first `$2` answers the organiser recorded, by invitation.
+const PROXY_IDS: &str = "SELECT 'p' AS list, id FROM (SELECT invitation_id AS id FROM response \
+     WHERE poll_id = $1 AND recorded_by IS NOT NULL AND invitation_id IS NOT NULL \
+     ORDER BY invitation_id LIMIT $2) AS p";
+
+impl Names<'_> {
+    fn is_empty(&self) -> bool {
+        !self.silent && !self.proxies && self.sets.is_empty()
+    }
+
+    fn statements(&self, backend: sea_orm::DatabaseBackend) -> Vec<Statement> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        let shared = [self.poll_id.into(), (NAMED as i64).into()];
+        if backend == sea_orm::DatabaseBackend::Postgres {
+            let legs: Vec<(i32, &[String; 3])> = (0..)
+                .zip(&self.sets)
+                .flat_map(|(n, set)| set.iter().map(move |&c| (n, &self.stored[c])))
+                .collect();
+            let column = |k: usize| -> sea_orm::Value {
+                legs.iter()
+                    .map(|(_, clock)| clock[k].clone())
+                    .collect::<Vec<_>>()
+                    .into()
+            };
+            let values = shared.into_iter().chain([
+                self.silent.into(),
+                self.proxies.into(),
+                legs.iter().map(|(n, _)| *n).collect::<Vec<_>>().into(),
+                column(0),
+                column(1),
+                column(2),
+            ]);
+            return vec![Statement::from_sql_and_values(
+                backend,
+                NAMES_POSTGRES,
+                values,
+            )];
+        }
+        // A statement takes a couple of hundred index ranges; most polls
+        // need one.
+        let mut statements = Vec::new();
+        let mut lists: Vec<String> = Vec::new();
+        let mut values: Vec<sea_orm::Value> = shared.to_vec();
+        let mut bound: HashMap<usize, usize> = HashMap::new();
+        let mut legs = 0;
+        let flush = |lists: &mut Vec<String>, values: &mut Vec<sea_orm::Value>| {
+            let sql = NAMES_SQLITE.replace("$LISTS", &lists.join("\nUNION\n"));
+            lists.clear();
+            Statement::from_sql_and_values(backend, sql, std::mem::replace(values, shared.to_vec()))
+        };
+        if self.silent {
+            lists.push(SILENT_IDS.into());
+        }
+        if self.proxies {
+            lists.push(PROXY_IDS.into());
+        }
+        for (n, set) in self.sets.iter().enumerate() {
+            if legs + set.len() > 200 && !lists.is_empty() {
+                statements.push(flush(&mut lists, &mut values));
+                bound.clear();
+                legs = 0;
+            }
+            legs += set.len();
+            let ranges: Vec<String> = set
+                .iter()
+                .map(|&clock| {
+                    let next = values.len() + 1;
+                    let p = *bound.entry(clock).or_insert(next);
+                    if p == next {
+                        values.extend(self.stored[clock].iter().map(|v| v.as_str().into()));
+                    }
+                    format!(
+                        "SELECT id FROM (SELECT id FROM invitation WHERE poll_id = $1 \
+                         AND time_zone = ${p} AND social_start = ${} AND social_end = ${} \
+                         ORDER BY id LIMIT $2) AS k{n}_{clock}",
+                        p + 1,
+                        p + 2
+                    )
+                })
+                .collect();
+            lists.push(format!(
+                "SELECT 'o' AS list, id FROM (SELECT id FROM ({}) AS u{n} \
+                 ORDER BY id LIMIT $2) AS o{n}",
+                ranges.join(" UNION ALL ")
+            ));
+        }
+        if !lists.is_empty() {
+            statements.push(flush(&mut lists, &mut values));
+        }
+        statements
+    }
+}
 
 /// Both counts from indexes alone (`invitation_by_poll`,
 /// `response_invited_by_poll`), without joining 5,000 rows.
@@ -424,21 +557,20 @@ impl Store {
     }
 
     /// A poll's roster as results need it ([`Roster`]): counts, members by
-    /// clock (read only when the poll has a timed option, the only kind
-    /// social hours apply to), and — when `named`, for a reader who sees
-    /// members by name — the first few of each list (of each clock only
-    /// where `name_clock` says its members may be named); so a results read
-    /// stays small however many members are invited.
+    /// clock (read only when one of `slots` is timed, the only kind social
+    /// hours apply to), and — when `named`, for a reader who sees members
+    /// by name — the first few of each list, read in one more statement;
+    /// so a results read stays small however many members are invited.
     #[tracing::instrument(name = "store.roster_summary", skip_all, fields(poll_id = %poll_id))]
     pub async fn roster_summary(
         &self,
         poll_id: Uuid,
-        timed: bool,
+        slots: &[Slot],
         named: bool,
-        name_clock: &(dyn Fn(&Clock) -> bool + Sync),
     ) -> Result<Roster> {
         let db = self.read();
         let backend = db.get_database_backend();
+        let timed = slots.iter().any(|s| matches!(s, Slot::Timed { .. }));
         let tallies = db
             .query_all_raw(Statement::from_sql_and_values(
                 backend,
@@ -455,7 +587,7 @@ impl Store {
             ..Roster::default()
         };
         // Each clock as stored, for naming its first members below.
-        let mut stored: Vec<[String; 3]> = Vec::new();
+        let mut clocks: Vec<(Clock, [String; 3])> = Vec::new();
         for row in &tallies {
             let Some(members) = row.try_get::<Option<i64>>("", "members")? else {
                 continue;
@@ -465,98 +597,73 @@ impl Store {
             if !timed {
                 continue;
             }
-            let clock: [String; 3] = [
+            let stored: [String; 3] = [
                 row.try_get("", "time_zone")?,
                 row.try_get("", "social_start")?,
                 row.try_get("", "social_end")?,
             ];
-            let (zone, social_hours) = clock_of(Uuid::nil(), &clock[0], &clock[1], &clock[2])?;
-            roster.clocks.push(Clock {
+            let (zone, social_hours) = clock_of(Uuid::nil(), &stored[0], &stored[1], &stored[2])?;
+            let clock = Clock {
                 zone,
                 social_hours,
                 members,
-                first: Vec::new(),
-            });
-            stored.push(clock);
+            };
+            clocks.push((clock, stored));
         }
+        clocks.sort_by_key(|(clock, _)| clock.order());
+        let (clocks, stored): (Vec<Clock>, Vec<[String; 3]>) = clocks.into_iter().unzip();
+        roster.clocks = clocks;
         if roster.invited == 0 || !named {
             return Ok(roster);
         }
-        let named_of = |row: &sea_orm::QueryResult| -> Result<Named> {
-            let member_id: Uuid = row.try_get("", "member_id")?;
-            let (zone, social_hours) = clock_of(
-                member_id,
-                &row.try_get::<String>("", "time_zone")?,
-                &row.try_get::<String>("", "social_start")?,
-                &row.try_get::<String>("", "social_end")?,
-            )?;
-            Ok(Named {
-                invitation_id: row.try_get("", "invitation_id")?,
-                member_id,
-                name: row.try_get("", "name")?,
-                required: row.try_get("", "required")?,
-                zone,
-                social_hours,
-            })
-        };
-        // A few dozen clocks even in a consultation of thousands, fewer
-        // with members to name; a statement names up to 100 of them.
-        let (clocks, stored): (Vec<&mut Clock>, Vec<[String; 3]>) = roster
-            .clocks
-            .iter_mut()
-            .zip(stored)
-            .filter(|(clock, _)| name_clock(clock))
-            .unzip();
-        let mut clocks = clocks;
-        for (clocks, stored) in clocks.chunks_mut(100).zip(stored.chunks(100)) {
-            let values = [poll_id.into(), (NAMED as i64).into()]
+        // Options keeping up the same clocks share a list; a statement
+        // takes a couple of hundred index ranges, so most polls need one.
+        let names = Names {
+            poll_id,
+            silent: roster.answered < roster.invited,
+            proxies: roster.proxies > 0,
+            sets: slots
+                .iter()
+                .map(|slot| ranking::clocks_kept_outside(slot, &roster.clocks))
+                .filter(|set| !set.is_empty())
+                .collect::<BTreeSet<_>>()
                 .into_iter()
-                .chain(stored.iter().flatten().map(|v| v.as_str().into()));
-            for row in db
-                .query_all_raw(Statement::from_sql_and_values(
-                    backend,
-                    first_of_clocks(stored.len()),
-                    values,
-                ))
-                .await?
-            {
-                let member = named_of(&row)?;
-                if let Some(clock) = clocks
-                    .iter_mut()
-                    .find(|c| c.zone == member.zone && c.social_hours == member.social_hours)
-                {
-                    clock.first.push(member);
+                .collect(),
+            stored: &stored,
+        };
+        for statement in names.statements(backend) {
+            for row in db.query_all_raw(statement).await? {
+                let member_id: Uuid = row.try_get("", "member_id")?;
+                let (zone, social_hours) = clock_of(
+                    member_id,
+                    &row.try_get::<String>("", "time_zone")?,
+                    &row.try_get::<String>("", "social_start")?,
+                    &row.try_get::<String>("", "social_end")?,
+                )?;
+                let member = Named {
+                    invitation_id: row.try_get("", "invitation_id")?,
+                    member_id,
+                    name: row.try_get("", "name")?,
+                    required: row.try_get("", "required")?,
+                    zone,
+                    social_hours,
+                };
+                match row.try_get::<String>("", "list")?.as_str() {
+                    "o" => roster.outside.push(member),
+                    "s" => roster.silent.push(member),
+                    _ => {
+                        let by: Option<String> = row.try_get("", "recorded_by")?;
+                        roster.proxy_answers.push((member, by.unwrap_or_default()));
+                    }
                 }
             }
         }
-        // As the whole roster lists them: each clock and its members in
-        // order of invitation.
-        for clock in &mut roster.clocks {
-            clock.first.sort_by_key(|m| m.invitation_id);
-        }
-        roster
-            .clocks
-            .sort_by_key(|c| c.first.first().map(|m| m.invitation_id));
-        if roster.answered < roster.invited {
-            roster.silent = roster_page(db, poll_id, None, NAMED as u64, Some(false))
-                .await?
-                .iter()
-                .map(Named::of)
-                .collect();
-        }
-        if roster.proxies > 0 {
-            for row in db
-                .query_all_raw(Statement::from_sql_and_values(
-                    backend,
-                    ROSTER_PROXIES,
-                    [poll_id.into(), (NAMED as i64).into()],
-                ))
-                .await?
-            {
-                let by: String = row.try_get("", "recorded_by")?;
-                roster.proxy_answers.push((named_of(&row)?, by));
-            }
-        }
+        // In invitation order, each member once (PostgreSQL's rows come in
+        // no particular order; SQLite's may come in more than one statement).
+        roster.outside.sort_by_key(|m| m.invitation_id);
+        roster.outside.dedup_by_key(|m| m.invitation_id);
+        roster.silent.sort_by_key(|m| m.invitation_id);
+        roster.proxy_answers.sort_by_key(|(m, _)| m.invitation_id);
         Ok(roster)
     }
 

@@ -39,14 +39,7 @@ impl Store {
     pub async fn standing(&self, poll: Poll, tallies: Tallies, named: bool) -> Result<Standing> {
         let poll_id = poll.id;
         let slots: Vec<_> = poll.options.iter().map(|o| o.slot).collect();
-        let timed = slots
-            .iter()
-            .any(|s| matches!(s, crate::domain::time::Slot::Timed { .. }));
-        let roster = self
-            .roster_summary(poll_id, timed, named, &|clock| {
-                crate::domain::ranking::named_outside_social_hours(clock, &slots)
-            })
-            .await?;
+        let roster = self.roster_summary(poll_id, &slots, named).await?;
         Ok(Standing {
             poll,
             tallies,

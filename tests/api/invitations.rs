@@ -1458,6 +1458,33 @@ async fn two_hundred_invited_members_voting_at_once_are_each_counted_once(app: T
     );
 }
 
+/// Options to name members outside social hours for, keeping up different
+/// clocks: 13:00–16:00 in Vienna (Tokyo and Sydney late), 04:00–06:00 in
+/// Vienna (Vienna and New York), one that keeps up the same clocks as the
+/// first, and an all-day option (nobody).
+fn slots_to_name() -> Vec<convene::domain::time::Slot> {
+    use convene::domain::time::Slot;
+    let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+    vec![
+        Slot::Timed {
+            start: at("2026-07-10T11:00:00Z"),
+            end: at("2026-07-10T14:00:00Z"),
+        },
+        Slot::Timed {
+            start: at("2026-07-10T02:00:00Z"),
+            end: at("2026-07-10T04:00:00Z"),
+        },
+        Slot::Timed {
+            start: at("2026-07-11T11:00:00Z"),
+            end: at("2026-07-11T14:00:00Z"),
+        },
+        Slot::AllDay {
+            start: "2026-07-12".parse().unwrap(),
+            end: "2026-07-12".parse().unwrap(),
+        },
+    ]
+}
+
 /// A results reply stays small however large the roster: it names the
 /// first 20 of each list and counts them all; listInvitations pages
 /// through those who have (not) answered.
@@ -1488,17 +1515,21 @@ async fn results_name_the_first_twenty_and_invitations_list_the_rest(app: TestAp
     // The summary read in SQL is the one the whole roster gives.
     let poll_id: uuid::Uuid = id(&poll).parse().unwrap();
     let whole = app.store.roster(poll_id).await.unwrap();
-    let full = convene::domain::standing::Roster::of(&whole);
+    let slots = slots_to_name();
+    let full = convene::domain::standing::Roster::of(&whole, &slots);
     let named = app
         .store
-        .roster_summary(poll_id, true, true, &|_| true)
+        .roster_summary(poll_id, &slots, true)
         .await
         .unwrap();
     assert_eq!(format!("{named:?}"), format!("{full:?}"));
+    // 20 in Sydney for the first and third options, 20 more in Vienna and
+    // New York for the second; nobody for the all-day option.
+    assert_eq!(named.outside.len(), 40, "{named:?}");
     // Unnamed (a reader who sees counts): the same counts by clock.
     let counts = app
         .store
-        .roster_summary(poll_id, true, false, &|_| true)
+        .roster_summary(poll_id, &slots, false)
         .await
         .unwrap();
     assert_eq!(counts.invited, full.invited);
@@ -1512,7 +1543,7 @@ async fn results_name_the_first_twenty_and_invitations_list_the_rest(app: TestAp
         v
     };
     assert_eq!(sizes(&counts), sizes(&full));
-    assert!(counts.silent.is_empty() && counts.clocks.iter().all(|c| c.first.is_empty()));
+    assert!(counts.silent.is_empty() && counts.outside.is_empty());
     let results = app.results(&poll, Some(&app.token)).await;
     let results = results.ok(200);
     assert_eq!(results["invited"], 55);
@@ -1622,10 +1653,11 @@ async fn roster_tallies_follow_every_change(app: TestApp) {
         async move {
             for poll_id in [poll_id, other_id] {
                 let whole = app.store.roster(poll_id).await.unwrap();
-                let counted = convene::domain::standing::Roster::of(&whole);
+                let slots = slots_to_name();
+                let counted = convene::domain::standing::Roster::of(&whole, &slots);
                 let tallied = app
                     .store
-                    .roster_summary(poll_id, true, true, &|_| true)
+                    .roster_summary(poll_id, &slots, true)
                     .await
                     .unwrap();
                 assert_eq!(
