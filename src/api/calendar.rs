@@ -2,21 +2,23 @@
 //! organiser's feeds, and the feed endpoint calendar apps poll forever (with
 //! ETag / Last-Modified so that most polls end in a 304).
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+
 use chrono::{DateTime, Duration, Utc};
 use poem::{
-    Request, Response, handler,
+    Body, Request, Response, handler,
     http::{StatusCode, header},
     web::{Data, Path as PoemPath},
 };
-use poem_openapi::{
-    ApiResponse, Object, OpenApi,
-    param::Path,
-    payload::{Json, PlainText},
-};
+use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
 use uuid::Uuid;
 
 use super::auth::{OrganiserToken, Reader, ReaderAuth};
 use super::error::{Problem, error_responses};
+use super::payload::CalendarBody;
 use super::tags::ApiTags;
 use super::types::Instant;
 use super::views::ensure_readable;
@@ -94,7 +96,7 @@ pub enum IcsFile {
     /// The calendar (RFC 5545).
     #[oai(status = 200, content_type = "text/calendar; charset=utf-8")]
     Ok(
-        PlainText<String>,
+        CalendarBody,
         #[oai(header = "ETag")] String,
         #[oai(header = "Last-Modified")] String,
         #[oai(header = "Cache-Control")] String,
@@ -244,7 +246,7 @@ impl CalendarApi {
         poll_id: Path<Uuid>,
     ) -> Result<IcsFile, IcsError> {
         let files = readable_poll(&store, req, auth, poll_id.0).await?;
-        Ok(poll_file(req, &base.0.0, &files, PollFile::Event)?)
+        Ok(poll_file(req, &base.0.0, files, PollFile::Event)?)
     }
 
     /// Download the holds
@@ -267,7 +269,7 @@ impl CalendarApi {
         poll_id: Path<Uuid>,
     ) -> Result<IcsFile, IcsError> {
         let files = readable_poll(&store, req, auth, poll_id.0).await?;
-        Ok(poll_file(req, &base.0.0, &files, PollFile::Holds)?)
+        Ok(poll_file(req, &base.0.0, files, PollFile::Holds)?)
     }
 
     /// List your feeds
@@ -333,9 +335,10 @@ enum PollFile {
 fn poll_file(
     req: &Request,
     base: &str,
-    files: &PollFiles,
+    files: PollFiles,
     file: PollFile,
 ) -> Result<IcsFile, Error> {
+    let files = Arc::new(files);
     let (poll, guests) = (&files.poll, files.guests.as_slice());
     if file == PollFile::Event && poll.confirmed_option.is_none() {
         return Err(Error::NotFound("confirmed event"));
@@ -361,20 +364,60 @@ fn poll_file(
         return Ok(IcsFile::NotModified(stamp.etag));
     }
     let link = poll_link(base, poll);
-    let events = match file {
-        PollFile::Event => calendar::confirmed_event(poll, &link, stamp.now, guests)
-            .into_iter()
-            .collect(),
-        PollFile::Holds => calendar::holds(poll, &link, stamp.now, guests),
+    let body = match file {
+        PollFile::Event => {
+            let events: Vec<_> = calendar::confirmed_event(poll, &link, stamp.now, guests)
+                .into_iter()
+                .collect();
+            Body::from_string(ics::render(
+                &CalendarHeader::publish(&name, refresh),
+                &events,
+            ))
+        }
+        PollFile::Holds => {
+            Body::from_bytes_stream(holds_stream(files.clone(), link, name, refresh, stamp.now))
+        }
     };
-    let body = ics::render(&CalendarHeader::publish(&name, refresh), &events);
     Ok(IcsFile::Ok(
-        PlainText(body),
+        CalendarBody(body),
         stamp.etag,
         http_date(stamp.last_modified.unwrap_or(poll.updated_at)),
         CACHE_CONTROL.into(),
         Some(disposition),
     ))
+}
+
+/// Holds written to the client a few options at a time, so a 500-option
+/// poll (with every attendee on every hold) never sits in memory as one
+/// calendar. The same bytes as [`ics::render`] of [`calendar::holds`].
+fn holds_stream(
+    files: Arc<PollFiles>,
+    link: String,
+    name: String,
+    refresh: Option<Duration>,
+    now: DateTime<Utc>,
+) -> impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static {
+    const OPTIONS_PER_PIECE: usize = 25;
+    let poll = &files.poll;
+    let mut zones = ics::ZoneSpans::default();
+    for o in &poll.options {
+        zones.add(poll.zone, &o.slot);
+    }
+    let head = ics::begin(&CalendarHeader::publish(&name, refresh), &zones);
+    let count = poll.options.len();
+    let pieces = (0..count).step_by(OPTIONS_PER_PIECE).map(move |from| {
+        let (poll, guests) = (&files.poll, files.guests.as_slice());
+        let events: Vec<_> = (from..count.min(from + OPTIONS_PER_PIECE))
+            .map(|i| calendar::hold(poll, i, &link, now, guests))
+            .collect();
+        ics::render_events(&CalendarHeader::publish(&name, refresh), &events)
+    });
+    futures_util::stream::iter(
+        std::iter::once(head)
+            .chain(pieces)
+            .chain(std::iter::once(ics::END.to_string()))
+            .map(|piece| Ok(piece.into_bytes())),
+    )
 }
 
 /// A poll the caller may read, the attendees to list in its files, and
@@ -407,7 +450,7 @@ pub async fn event_file(
     poll_id: Uuid,
 ) -> Result<IcsFile, Error> {
     let files = files_for(store, reader, poll_id).await?;
-    poll_file(req, base, &files, PollFile::Event)
+    poll_file(req, base, files, PollFile::Event)
 }
 
 async fn files_for(store: &Store, reader: Reader, id: Uuid) -> Result<PollFiles, Error> {
@@ -485,28 +528,40 @@ pub async fn feed(
             .header(header::CACHE_CONTROL, CACHE_CONTROL)
             .finish());
     }
-    let polls = store
-        .feed_polls(figures.scope)
-        .await
-        .map_err(Problem::from)?;
     // A member's feed lists the member themself as attendee, with their answer.
     let guests = match figures.scope {
         FeedScope::Member(member) => store.member_guests(member).await.map_err(Problem::from)?,
         FeedScope::Organiser(_) | FeedScope::Group(_) => Default::default(),
     };
-    let events: Vec<_> = polls
-        .iter()
-        .flat_map(|p| {
-            let me: Vec<Guest> = guests.get(&p.id).cloned().into_iter().collect();
-            calendar::feed_entries(p, &poll_link(&base.0.0, p), stamp.now, &me)
-        })
-        .collect();
-    let body = ics::render(
-        &CalendarHeader::publish(
-            &format!("Convene: {}", figures.owner_name),
-            Some(Duration::minutes(REFRESH_MINUTES)),
-        ),
-        &events,
+    let writer = Feed {
+        store: (*store).clone(),
+        scope: figures.scope,
+        guests: Arc::new(guests),
+        base: base.0.0.clone(),
+        name: format!("Convene: {}", figures.owner_name),
+        now: stamp.now,
+    };
+    // A calendar names its zones before its events: a first pass over the
+    // pages gathers them, the second writes the events as it reads them.
+    let mut zones = ics::ZoneSpans::default();
+    let mut after = None;
+    loop {
+        let page = writer.page(after).await.map_err(Problem::from)?;
+        for e in page.iter().flat_map(|p| writer.entries(p)) {
+            zones.add(e.zone, &e.slot);
+        }
+        after = match page.last() {
+            Some(last) if page.len() as u64 == FEED_PAGE => Some(last.id),
+            _ => break,
+        };
+    }
+    let head = ics::begin(&writer.header(), &zones);
+    let body = Body::from_bytes_stream(
+        futures_util::stream::once(async move { Ok(head.into_bytes()) })
+            .chain(writer.events())
+            .chain(futures_util::stream::once(async {
+                Ok(ics::END.as_bytes().to_vec())
+            })),
     );
     let mut resp = Response::builder()
         .status(StatusCode::OK)
@@ -517,4 +572,62 @@ pub async fn feed(
         resp = resp.header(header::LAST_MODIFIED, http_date(modified));
     }
     Ok(resp.body(body))
+}
+
+/// Polls a feed reads at a time. A feed is written a page at a time, so a
+/// thousand events never sit in memory as one calendar.
+const FEED_PAGE: u64 = 100;
+
+/// A feed being written: what each page of its polls is rendered with.
+struct Feed {
+    store: Store,
+    scope: FeedScope,
+    guests: Arc<HashMap<Uuid, Guest>>,
+    base: String,
+    name: String,
+    now: DateTime<Utc>,
+}
+
+impl Feed {
+    fn header(&self) -> CalendarHeader<'_> {
+        CalendarHeader::publish(&self.name, Some(Duration::minutes(REFRESH_MINUTES)))
+    }
+
+    async fn page(&self, after: Option<Uuid>) -> crate::error::Result<Vec<Poll>> {
+        self.store
+            .feed_polls_page(self.scope, after, FEED_PAGE)
+            .await
+    }
+
+    fn entries(&self, p: &Poll) -> Vec<ics::Event> {
+        let me: Vec<Guest> = self.guests.get(&p.id).cloned().into_iter().collect();
+        calendar::feed_entries(p, &poll_link(&self.base, p), self.now, &me)
+    }
+
+    /// The events, a page of polls per piece. A page that cannot be read
+    /// ends the reply early: the client sees a cut transfer, never a
+    /// calendar that looks complete. (A poll changed between the two
+    /// passes shows as it is now; the ETag, taken before both, makes the
+    /// client fetch the feed again on its next poll.)
+    fn events(self) -> impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static {
+        futures_util::stream::try_unfold(
+            (self, None::<Uuid>, false),
+            |(this, after, finished)| async move {
+                if finished {
+                    return Ok(None);
+                }
+                let page = this.page(after).await.map_err(|e| {
+                    tracing::warn!(error = %e, "a feed stopped: a page could not be read");
+                    std::io::Error::other(e.to_string())
+                })?;
+                let Some(last) = page.last().map(|p| p.id) else {
+                    return Ok(None);
+                };
+                let events: Vec<_> = page.iter().flat_map(|p| this.entries(p)).collect();
+                let piece = ics::render_events(&this.header(), &events).into_bytes();
+                let finished = (page.len() as u64) < FEED_PAGE;
+                Ok(Some((piece, (this, Some(last), finished))))
+            },
+        )
+    }
 }

@@ -208,30 +208,37 @@ pub fn confirmed_event(
 /// One TENTATIVE hold per option while the poll is undecided; CANCELLED once
 /// it is confirmed or cancelled, so clients drop them.
 pub fn holds(poll: &Poll, link: &str, now: DateTime<Utc>, guests: &[Guest]) -> Vec<Event> {
+    (0..poll.options.len())
+        .map(|i| hold(poll, i, link, now, guests))
+        .collect()
+}
+
+/// The hold of the poll's option at `index` (see [`holds`]): a 500-option
+/// poll's holds are written a few at a time.
+pub fn hold(poll: &Poll, index: usize, link: &str, now: DateTime<Utc>, guests: &[Guest]) -> Event {
     let status = match poll.status_at(now) {
         PollStatus::Open | PollStatus::Closed => Status::Tentative,
         PollStatus::Confirmed | PollStatus::Cancelled => Status::Cancelled,
     };
-    let total = poll.options.len();
-    poll.options
-        .iter()
-        .enumerate()
-        .map(|(i, o)| Event {
-            uid: hold_uid(o.id),
-            sequence: sequence(poll),
-            status,
-            summary: format!("Hold: {} (option {} of {total})", poll.title, i + 1),
-            description: format!(
-                "A candidate date, not yet decided. Vote or follow the poll: {link}"
-            ),
-            location: poll.location.clone(),
-            slot: o.slot,
-            zone: poll.zone,
-            changed_at: poll.updated_at,
-            url: Some(link.to_string()),
-            attendees: attendees(guests, o.id),
-        })
-        .collect()
+    let o = &poll.options[index];
+    Event {
+        uid: hold_uid(o.id),
+        sequence: sequence(poll),
+        status,
+        summary: format!(
+            "Hold: {} (option {} of {})",
+            poll.title,
+            index + 1,
+            poll.options.len()
+        ),
+        description: format!("A candidate date, not yet decided. Vote or follow the poll: {link}"),
+        location: poll.location.clone(),
+        slot: o.slot,
+        zone: poll.zone,
+        changed_at: poll.updated_at,
+        url: Some(link.to_string()),
+        attendees: attendees(guests, o.id),
+    }
 }
 
 /// What a subscription feed shows of a poll: its holds and event, leaving

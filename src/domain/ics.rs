@@ -128,9 +128,27 @@ impl Method {
 
 const PRODID: &str = "-//Convene//Convene scheduling polls//EN";
 
+/// The line that ends every calendar.
+pub const END: &str = "END:VCALENDAR\r\n";
+
 /// Writes a whole calendar. The output depends only on its input, so the
 /// same state always yields the same bytes (and the same ETag).
 pub fn render(header: &CalendarHeader<'_>, events: &[Event]) -> String {
+    let mut zones = ZoneSpans::default();
+    for e in events {
+        zones.add(e.zone, &e.slot);
+    }
+    let mut out = begin(header, &zones);
+    out.push_str(&render_events(header, events));
+    out.push_str(END);
+    out
+}
+
+/// A calendar up to its first event: its properties and the VTIMEZONEs of
+/// `zones`. With [`render_events`] and [`END`] it writes a calendar in
+/// pieces, byte for byte as [`render`] writes it whole, so a long feed can
+/// be streamed.
+pub fn begin(header: &CalendarHeader<'_>, zones: &ZoneSpans) -> String {
     let mut cal = Calendar::empty();
     cal.append_property(Property::new("VERSION", "2.0"));
     cal.append_property(Property::new("PRODID", PRODID));
@@ -144,6 +162,15 @@ pub fn render(header: &CalendarHeader<'_>, events: &[Event]) -> String {
     if let Some(refresh) = header.refresh {
         cal.ttl(&refresh);
     }
+    let whole = cal.done().to_string();
+    let mut out = whole.strip_suffix(END).unwrap_or(&whole).to_string();
+    out.push_str(&zones.vtimezones());
+    out
+}
+
+/// Events as a calendar lists them, between [`begin`] and [`END`].
+pub fn render_events(header: &CalendarHeader<'_>, events: &[Event]) -> String {
+    let mut out = String::new();
     for e in events {
         let mut ev = vevent(e);
         if let Some((name, email)) = header.organizer {
@@ -154,20 +181,37 @@ pub fn render(header: &CalendarHeader<'_>, events: &[Event]) -> String {
                     .done(),
             );
         }
-        cal.push(ev);
+        out.push_str(&ev.to_string());
     }
-    let body = cal.done().to_string();
-    // Splice the VTIMEZONEs in before the first event.
-    let zones = vtimezones(events);
-    let at = body
-        .find("BEGIN:VEVENT\r\n")
-        .or_else(|| body.rfind("END:VCALENDAR"))
-        .unwrap_or(body.len());
-    let mut out = String::with_capacity(body.len() + zones.len());
-    out.push_str(&body[..at]);
-    out.push_str(&zones);
-    out.push_str(&body[at..]);
     out
+}
+
+/// The zones a calendar's timed events are in, each with the span of its
+/// events: what its VTIMEZONEs cover. Gathered before any event is written,
+/// so that the zones can come first (as clients expect) in a streamed feed.
+#[derive(Debug, Default)]
+pub struct ZoneSpans(BTreeMap<&'static str, (Tz, DateTime<Utc>, DateTime<Utc>)>);
+
+impl ZoneSpans {
+    /// An event in `zone` at `slot` (all-day events have no zone).
+    pub fn add(&mut self, zone: Zone, slot: &Slot) {
+        if let Slot::Timed { start, end } = *slot {
+            let span = self.0.entry(zone.name()).or_insert((zone.tz(), start, end));
+            span.1 = span.1.min(start);
+            span.2 = span.2.max(end);
+        }
+    }
+
+    /// One VTIMEZONE per zone, covering a year either side of its events.
+    fn vtimezones(&self) -> String {
+        let mut out = String::new();
+        for (tz, from, to) in self.0.values() {
+            let first_year = (*from - Duration::days(366)).year();
+            let last_year = (*to + Duration::days(366)).year();
+            out.push_str(&cached_vtimezone(*tz, first_year, last_year));
+        }
+        out
+    }
 }
 
 fn vevent(e: &Event) -> icalendar::Event {
@@ -266,28 +310,6 @@ fn escape_text(text: &str) -> String {
 
 fn utc_stamp(t: DateTime<Utc>) -> String {
     t.format("%Y%m%dT%H%M%SZ").to_string()
-}
-
-/// One VTIMEZONE per zone used by a timed event, covering a year either side
-/// of that zone's events.
-fn vtimezones(events: &[Event]) -> String {
-    let mut spans: BTreeMap<&'static str, (Tz, DateTime<Utc>, DateTime<Utc>)> = BTreeMap::new();
-    for e in events {
-        if let Slot::Timed { start, end } = e.slot {
-            let span = spans
-                .entry(e.zone.name())
-                .or_insert((e.zone.tz(), start, end));
-            span.1 = span.1.min(start);
-            span.2 = span.2.max(end);
-        }
-    }
-    let mut out = String::new();
-    for (tz, from, to) in spans.values() {
-        let first_year = (*from - Duration::days(366)).year();
-        let last_year = (*to + Duration::days(366)).year();
-        out.push_str(&cached_vtimezone(*tz, first_year, last_year));
-    }
-    out
 }
 
 /// VTIMEZONE for whole calendar years, memoised: the tz database does not
@@ -447,6 +469,99 @@ mod tests {
 
     fn header() -> CalendarHeader<'static> {
         CalendarHeader::publish("Convene", None)
+    }
+
+    /// How calendars were written before they could be streamed: the whole
+    /// calendar by the crate, the VTIMEZONEs spliced in before the first
+    /// event. Kept to show the pieces give the same bytes.
+    fn render_whole(header: &CalendarHeader<'_>, events: &[Event]) -> String {
+        let mut cal = Calendar::empty();
+        cal.append_property(Property::new("VERSION", "2.0"));
+        cal.append_property(Property::new("PRODID", PRODID));
+        cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
+        cal.append_property(Property::new("METHOD", header.method.as_str()));
+        let name = clean(header.name);
+        cal.append_property(Property::new("NAME", escape_text(&name)));
+        cal.append_property(Property::new("X-WR-CALNAME", &name));
+        if let Some(refresh) = header.refresh {
+            cal.ttl(&refresh);
+        }
+        for e in events {
+            let mut ev = vevent(e);
+            if let Some((name, email)) = header.organizer {
+                let cn = clean(name).replace(['"', '\n'], "'");
+                ev.append_property(
+                    Property::new("ORGANIZER", format!("mailto:{email}"))
+                        .add_parameter("CN", &cn)
+                        .done(),
+                );
+            }
+            cal.push(ev);
+        }
+        let body = cal.done().to_string();
+        let mut zones = ZoneSpans::default();
+        for e in events {
+            zones.add(e.zone, &e.slot);
+        }
+        let zones = zones.vtimezones();
+        let at = body
+            .find("BEGIN:VEVENT\r\n")
+            .or_else(|| body.rfind("END:VCALENDAR"))
+            .unwrap_or(body.len());
+        format!("{}{zones}{}", &body[..at], &body[at..])
+    }
+
+    #[test]
+    fn a_calendar_written_in_pieces_is_the_calendar_written_whole() {
+        let mut events = vec![
+            timed(
+                "Europe/Vienna",
+                "2026-07-10T11:00:00Z",
+                "2026-07-10T14:00:00Z",
+            ),
+            timed("Asia/Tokyo", "2027-01-10T01:00:00Z", "2027-01-10T02:00:00Z"),
+            timed(
+                "Europe/Vienna",
+                "2026-03-29T00:30:00Z",
+                "2026-03-29T01:30:00Z",
+            ),
+        ];
+        let mut day = timed("Asia/Tokyo", "2026-07-10T11:00:00Z", "2026-07-10T14:00:00Z");
+        day.slot = Slot::AllDay {
+            start: "2026-07-05".parse().unwrap(),
+            end: "2026-07-07".parse().unwrap(),
+        };
+        day.attendees.push(Attendee {
+            name: "Ana, \"the chair\"".into(),
+            email: "ana@example.org".into(),
+            required: true,
+            partstat: PartStat::of(None),
+        });
+        day.description = "Line one\nline two; with, commas".into();
+        events.push(day);
+        let headers = [
+            header(),
+            CalendarHeader::publish("Feed: MAG", Some(Duration::minutes(60))),
+            CalendarHeader {
+                organizer: Some(("Secretariat", "secretariat@example.org")),
+                method: Method::Request,
+                ..header()
+            },
+        ];
+        for header in &headers {
+            let whole = render_whole(header, &events);
+            assert_eq!(render(header, &events), whole);
+            let mut zones = ZoneSpans::default();
+            for e in &events {
+                zones.add(e.zone, &e.slot);
+            }
+            let pieces = begin(header, &zones)
+                + &render_events(header, &events[..1])
+                + &render_events(header, &events[1..])
+                + END;
+            assert_eq!(pieces, whole);
+            assert_eq!(render(header, &[]), render_whole(header, &[]));
+        }
     }
 
     #[test]

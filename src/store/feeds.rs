@@ -96,7 +96,9 @@ const MEMBER_POLLS: &str = concat!(
     "
 FROM poll p
 LEFT JOIN poll_option o ON o.poll_id = p.id
-WHERE p.id IN (SELECT poll_id FROM invitation WHERE member_id = $1)
+WHERE p.id IN (
+    SELECT poll_id FROM invitation WHERE member_id = $1 AND poll_id > $2
+    ORDER BY poll_id LIMIT $3)
 ORDER BY p.id, o.position, o.id"
 );
 
@@ -116,8 +118,9 @@ const GROUP_POLLS: &str = concat!(
 FROM poll p
 LEFT JOIN poll_option o ON o.poll_id = p.id
 WHERE p.id IN (
-    SELECT i.poll_id FROM invitation i JOIN member m ON m.id = i.member_id
-    WHERE m.group_id = $1)
+    SELECT DISTINCT i.poll_id FROM invitation i JOIN member m ON m.id = i.member_id
+    WHERE m.group_id = $1 AND i.poll_id > $2
+    ORDER BY i.poll_id LIMIT $3)
 ORDER BY p.id, o.position, o.id"
 );
 
@@ -126,7 +129,8 @@ const ORGANISER_POLLS: &str = concat!(
     "
 FROM poll p
 LEFT JOIN poll_option o ON o.poll_id = p.id
-WHERE p.organiser_id = $1
+WHERE p.id IN (
+    SELECT id FROM poll WHERE organiser_id = $1 AND id > $2 ORDER BY id LIMIT $3)
 ORDER BY p.id, o.position, o.id"
 );
 
@@ -294,9 +298,15 @@ impl Store {
         Ok(guests)
     }
 
-    /// Every poll a feed shows, with options, in one query.
-    #[tracing::instrument(name = "store.feed_polls", skip_all)]
-    pub async fn feed_polls(&self, scope: FeedScope) -> Result<Vec<Poll>> {
+    /// A page of the polls a feed shows, in id order: up to `limit` polls
+    /// after `after`, so a feed of any length is read a page at a time.
+    #[tracing::instrument(name = "store.feed_polls_page", skip_all)]
+    pub async fn feed_polls_page(
+        &self,
+        scope: FeedScope,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> Result<Vec<Poll>> {
         let (sql, owner) = match scope {
             FeedScope::Organiser(id) => (ORGANISER_POLLS, id),
             FeedScope::Member(id) => (MEMBER_POLLS, id),
@@ -307,7 +317,11 @@ impl Store {
             .query_all_raw(Statement::from_sql_and_values(
                 db.get_database_backend(),
                 sql,
-                [owner.into()],
+                [
+                    owner.into(),
+                    after.unwrap_or(Uuid::nil()).into(),
+                    (limit.min(i64::MAX as u64) as i64).into(),
+                ],
             ))
             .await?;
         let mut polls = Vec::new();

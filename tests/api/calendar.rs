@@ -626,7 +626,100 @@ async fn the_organiser_feed_shows_own_polls_answers_304_and_rotates(app: TestApp
         .problem(404);
 }
 
+/// Feeds are written a page of 100 polls at a time and holds 25 options at
+/// a time: a feed of 230 polls and a poll of 60 options come out whole, each
+/// event once and in order, every zone's VTIMEZONE before the events (a
+/// client resolves every TZID), and the bytes are the same on every read.
+async fn long_feeds_and_many_holds_come_out_whole(app: TestApp) {
+    let zones = ["Asia/Tokyo", "America/New_York", "Europe/Vienna"];
+    let mut polls = Vec::new();
+    for i in 0..230 {
+        let poll = app
+            .create_poll(
+                &json!({ "title": format!("Call {i:03}"), "time_zone": zones[i % 3],
+                "options": [{ "kind": "timed", "start": format!("2026-08-{:02}T09:00", 1 + i % 28),
+                              "end": format!("2026-08-{:02}T10:00", 1 + i % 28) }] }),
+            )
+            .await;
+        polls.push(poll);
+    }
+    let options: Vec<Value> = (0..60)
+        .map(|d| {
+            json!({ "kind": "timed", "start": format!("2026-09-{:02}T{:02}:00", 1 + d / 2, 8 + d % 2 * 6),
+                    "end": format!("2026-09-{:02}T{:02}:00", 1 + d / 2, 10 + d % 2 * 6) })
+        })
+        .collect();
+    let many = app
+        .create_poll(
+            &json!({ "title": "Sixty", "time_zone": "Australia/Sydney", "options": options }),
+        )
+        .await;
+
+    let holds = app
+        .get(&format!("/api/v1/polls/{}/holds.ics", id(&many)), None)
+        .await;
+    assert_eq!(holds.status.as_u16(), 200);
+    let events = parse_ics(&holds.text);
+    assert_eq!(events.len(), 60);
+    for (i, (e, o)) in events
+        .iter()
+        .zip(many["options"].as_array().unwrap())
+        .enumerate()
+    {
+        assert_eq!(e.start, instant(&o["start_utc"]), "hold {i}");
+        assert!(
+            e.get("SUMMARY")
+                .unwrap()
+                .ends_with(&format!("(option {} of 60)", i + 1)),
+            "hold {i}"
+        );
+    }
+    assert!(holds.text.ends_with("END:VCALENDAR\r\n"));
+    let again = app
+        .get(&format!("/api/v1/polls/{}/holds.ics", id(&many)), None)
+        .await;
+    assert_eq!(again.text, holds.text);
+
+    let feeds = app
+        .get("/api/v1/feeds", Some(&app.token))
+        .await
+        .ok(200)
+        .clone();
+    let url = feeds["items"][0]["url"].as_str().unwrap().to_string();
+    let path = url.trim_start_matches(&app.address).to_string();
+    let feed = app.get(&path, None).await;
+    assert_eq!(feed.status.as_u16(), 200);
+    assert!(feed.text.ends_with("END:VCALENDAR\r\n"));
+    assert_eq!(feed.text.matches("BEGIN:VCALENDAR").count(), 1);
+    let first_event = feed.text.find("BEGIN:VEVENT").unwrap();
+    for zone in zones.iter().chain(["Australia/Sydney"].iter()) {
+        let at = feed.text.find(&format!("TZID:{zone}\r\n")).unwrap();
+        assert!(at < first_event, "the VTIMEZONE of {zone} comes first");
+    }
+    let events = parse_ics(&feed.text);
+    assert_eq!(events.len(), 230 + 60);
+    let mut uids: Vec<&str> = events.iter().map(|e| e.get("UID").unwrap()).collect();
+    uids.sort();
+    uids.dedup();
+    assert_eq!(uids.len(), 290, "each event once");
+    for poll in &polls {
+        let hold = events
+            .iter()
+            .find(|e| {
+                e.get("SUMMARY")
+                    == Some(&format!(
+                        "Hold: {} (option 1 of 1)",
+                        poll["title"].as_str().unwrap()
+                    ))
+            })
+            .unwrap_or_else(|| panic!("{} is in the feed", poll["title"]));
+        assert_eq!(hold.start, instant(&poll["options"][0]["start_utc"]));
+    }
+    assert_eq!(app.get(&path, None).await.text, feed.text);
+}
+
 both_databases!(
+    long_feeds_and_many_holds_come_out_whole,
     every_client_computes_the_instants_the_api_reports,
     all_day_events_end_on_the_day_after,
     the_event_keeps_its_uid_and_its_sequence_rises_with_each_change,
