@@ -2,7 +2,7 @@
 //! organiser's feeds, and the feed endpoint calendar apps poll forever (with
 //! ETag / Last-Modified so that most polls end in a 304).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use futures_util::StreamExt;
@@ -604,30 +604,56 @@ impl Feed {
         calendar::feed_entries(p, &poll_link(&self.base, p), self.now, &me)
     }
 
-    /// The events, a page of polls per piece. A page that cannot be read
-    /// ends the reply early: the client sees a cut transfer, never a
-    /// calendar that looks complete. (A poll changed between the two
-    /// passes shows as it is now; the ETag, taken before both, makes the
-    /// client fetch the feed again on its next poll.)
+    /// The events, [`EVENTS_PER_PIECE`] at a time, reading a page of polls
+    /// when the last is written. A page that cannot be read ends the reply
+    /// early: the client sees a cut transfer, never a calendar that looks
+    /// complete. (A poll changed between the two passes shows as it is now;
+    /// the ETag, taken before both, makes the client fetch the feed again on
+    /// its next poll.)
     fn events(self) -> impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static {
-        futures_util::stream::try_unfold(
-            (self, None::<Uuid>, false),
-            |(this, after, finished)| async move {
-                if finished {
+        let start = Pieces {
+            feed: self,
+            polls: VecDeque::new(),
+            events: VecDeque::new(),
+            after: None,
+            finished: false,
+        };
+        futures_util::stream::try_unfold(start, |mut at| async move {
+            loop {
+                if !at.events.is_empty() {
+                    let n = at.events.len().min(EVENTS_PER_PIECE);
+                    let events: Vec<_> = at.events.drain(..n).collect();
+                    let piece = ics::render_events(&at.feed.header(), &events).into_bytes();
+                    return Ok(Some((piece, at)));
+                }
+                if let Some(poll) = at.polls.pop_front() {
+                    at.events = at.feed.entries(&poll).into();
+                    continue;
+                }
+                if at.finished {
                     return Ok(None);
                 }
-                let page = this.page(after).await.map_err(|e| {
+                let page = at.feed.page(at.after).await.map_err(|e| {
                     tracing::warn!(error = %e, "a feed stopped: a page could not be read");
                     std::io::Error::other(e.to_string())
                 })?;
-                let Some(last) = page.last().map(|p| p.id) else {
-                    return Ok(None);
-                };
-                let events: Vec<_> = page.iter().flat_map(|p| this.entries(p)).collect();
-                let piece = ics::render_events(&this.header(), &events).into_bytes();
-                let finished = (page.len() as u64) < FEED_PAGE;
-                Ok(Some((piece, (this, Some(last), finished))))
-            },
-        )
+                at.finished = (page.len() as u64) < FEED_PAGE;
+                at.after = page.last().map(|p| p.id);
+                at.polls = page.into();
+            }
+        })
     }
+}
+
+/// Events written per piece of a feed.
+const EVENTS_PER_PIECE: usize = 50;
+
+/// Where a feed's second pass is: the polls of the page read last, the
+/// events of the poll taken last.
+struct Pieces {
+    feed: Feed,
+    polls: VecDeque<Poll>,
+    events: VecDeque<ics::Event>,
+    after: Option<Uuid>,
+    finished: bool,
 }
