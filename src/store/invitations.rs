@@ -135,7 +135,8 @@ LEFT JOIN roster_clock c ON c.poll_id = $1"#;
 /// ids from index ranges (`invitation_by_clock`, `invitation_answered_by_poll`)
 /// before anything is joined, so it reads a few dozen rows however many
 /// members are invited. Its rows: `list` (`o` outside social hours, `s`
-/// silent, `p` recorded by the organiser), then the member.
+/// silent, `p` recorded by the organiser), then the member, and for `p`
+/// who recorded the answer (only those rows look up the answer).
 struct Names<'a> {
     poll_id: Uuid,
     silent: bool,
@@ -175,7 +176,9 @@ SELECT l.list, x.* FROM lists l
 CROSS JOIN LATERAL (
     SELECT i.id AS invitation_id, i.member_id, i.required, m.name, i.time_zone,
            i.social_start, i.social_end,
-           (SELECT r.recorded_by FROM response r WHERE r.invitation_id = i.id) AS recorded_by
+           CASE WHEN l.list = 'p'
+                THEN (SELECT r.recorded_by FROM response r WHERE r.invitation_id = i.id) END
+             AS recorded_by
     FROM invitation i JOIN member m ON m.id = i.member_id
     WHERE i.id = l.id
     -- One row (the id is the key); the LIMIT keeps PostgreSQL from turning
@@ -187,11 +190,13 @@ CROSS JOIN LATERAL (
 /// text stays the same while its clocks do).
 const NAMES_SQLITE: &str = r#"
 SELECT n.list, i.id AS invitation_id, i.member_id, i.required, m.name, i.time_zone,
-       i.social_start, i.social_end, r.recorded_by
+       i.social_start, i.social_end,
+       CASE WHEN n.list = 'p'
+            THEN (SELECT r.recorded_by FROM response r WHERE r.invitation_id = i.id) END
+         AS recorded_by
 FROM ($LISTS) AS n
 JOIN invitation i ON i.id = n.id
 JOIN member m ON m.id = i.member_id
-LEFT JOIN response r ON r.invitation_id = i.id
 ORDER BY n.list, i.id"#;
 
 /// The first `$2` non-respondents.
