@@ -149,6 +149,14 @@ pub fn render(header: &CalendarHeader<'_>, events: &[Event]) -> String {
 /// pieces, byte for byte as [`render`] writes it whole, so a long feed can
 /// be streamed.
 pub fn begin(header: &CalendarHeader<'_>, zones: &ZoneSpans) -> String {
+    let whole = calendar(header).to_string();
+    let mut out = whole.strip_suffix(END).unwrap_or(&whole).to_string();
+    out.push_str(&zones.vtimezones());
+    out
+}
+
+/// The calendar's own properties, without events.
+fn calendar(header: &CalendarHeader<'_>) -> Calendar {
     let mut cal = Calendar::empty();
     cal.append_property(Property::new("VERSION", "2.0"));
     cal.append_property(Property::new("PRODID", PRODID));
@@ -162,28 +170,15 @@ pub fn begin(header: &CalendarHeader<'_>, zones: &ZoneSpans) -> String {
     if let Some(refresh) = header.refresh {
         cal.ttl(&refresh);
     }
-    let whole = cal.done().to_string();
-    let mut out = whole.strip_suffix(END).unwrap_or(&whole).to_string();
-    out.push_str(&zones.vtimezones());
-    out
+    cal.done()
 }
 
 /// Events as a calendar lists them, between [`begin`] and [`END`].
 pub fn render_events(header: &CalendarHeader<'_>, events: &[Event]) -> String {
-    let mut out = String::new();
-    for e in events {
-        let mut ev = vevent(e);
-        if let Some((name, email)) = header.organizer {
-            let cn = clean(name).replace(['"', '\n'], "'");
-            ev.append_property(
-                Property::new("ORGANIZER", format!("mailto:{email}"))
-                    .add_parameter("CN", &cn)
-                    .done(),
-            );
-        }
-        out.push_str(&ev.to_string());
-    }
-    out
+    events
+        .iter()
+        .map(|e| vevent(header, e).to_string())
+        .collect()
 }
 
 /// The zones a calendar's timed events are in, each with the span of its
@@ -214,8 +209,16 @@ impl ZoneSpans {
     }
 }
 
-fn vevent(e: &Event) -> icalendar::Event {
+fn vevent(header: &CalendarHeader<'_>, e: &Event) -> icalendar::Event {
     let mut ev = icalendar::Event::new();
+    if let Some((name, email)) = header.organizer {
+        let cn = clean(name).replace(['"', '\n'], "'");
+        ev.append_property(
+            Property::new("ORGANIZER", format!("mailto:{email}"))
+                .add_parameter("CN", &cn)
+                .done(),
+        );
+    }
     ev.uid(&e.uid)
         .timestamp(e.changed_at)
         .add_property("LAST-MODIFIED", utc_stamp(e.changed_at))
@@ -475,28 +478,9 @@ mod tests {
     /// calendar by the crate, the VTIMEZONEs spliced in before the first
     /// event. Kept to show the pieces give the same bytes.
     fn render_whole(header: &CalendarHeader<'_>, events: &[Event]) -> String {
-        let mut cal = Calendar::empty();
-        cal.append_property(Property::new("VERSION", "2.0"));
-        cal.append_property(Property::new("PRODID", PRODID));
-        cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
-        cal.append_property(Property::new("METHOD", header.method.as_str()));
-        let name = clean(header.name);
-        cal.append_property(Property::new("NAME", escape_text(&name)));
-        cal.append_property(Property::new("X-WR-CALNAME", &name));
-        if let Some(refresh) = header.refresh {
-            cal.ttl(&refresh);
-        }
+        let mut cal = calendar(header);
         for e in events {
-            let mut ev = vevent(e);
-            if let Some((name, email)) = header.organizer {
-                let cn = clean(name).replace(['"', '\n'], "'");
-                ev.append_property(
-                    Property::new("ORGANIZER", format!("mailto:{email}"))
-                        .add_parameter("CN", &cn)
-                        .done(),
-                );
-            }
-            cal.push(ev);
+            cal.push(vevent(header, e));
         }
         let body = cal.done().to_string();
         let mut zones = ZoneSpans::default();

@@ -324,7 +324,9 @@ fn clock_of(member: Uuid, zone: &str, start: &str, end: &str) -> Result<(Zone, S
     ))
 }
 
-fn invitee_from_row(row: &sea_orm::QueryResult) -> Result<Invitee> {
+/// A row's member and their clock (`member_id`, `time_zone`,
+/// `social_start`, `social_end`), read back.
+fn member_clock_of(row: &sea_orm::QueryResult) -> Result<(Uuid, Zone, SocialHours)> {
     let member_id: Uuid = row.try_get("", "member_id")?;
     let (zone, social_hours) = clock_of(
         member_id,
@@ -332,6 +334,11 @@ fn invitee_from_row(row: &sea_orm::QueryResult) -> Result<Invitee> {
         &row.try_get::<String>("", "social_start")?,
         &row.try_get::<String>("", "social_end")?,
     )?;
+    Ok((member_id, zone, social_hours))
+}
+
+fn invitee_from_row(row: &sea_orm::QueryResult) -> Result<Invitee> {
+    let (member_id, zone, social_hours) = member_clock_of(row)?;
     let answer = match row.try_get::<Option<Uuid>>("", "response_id")? {
         Some(response_id) => Some(Answer {
             response_id,
@@ -638,13 +645,7 @@ impl Store {
         };
         for statement in names.statements(backend) {
             for row in db.query_all_raw(statement).await? {
-                let member_id: Uuid = row.try_get("", "member_id")?;
-                let (zone, social_hours) = clock_of(
-                    member_id,
-                    &row.try_get::<String>("", "time_zone")?,
-                    &row.try_get::<String>("", "social_start")?,
-                    &row.try_get::<String>("", "social_end")?,
-                )?;
+                let (member_id, zone, social_hours) = member_clock_of(&row)?;
                 let member = Named {
                     invitation_id: row.try_get("", "invitation_id")?,
                     member_id,
@@ -947,13 +948,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        let member_id = row.try_get("", "member_id")?;
-        let (zone, social_hours) = clock_of(
-            member_id,
-            &row.try_get::<String>("", "time_zone")?,
-            &row.try_get::<String>("", "social_start")?,
-            &row.try_get::<String>("", "social_end")?,
-        )?;
+        let (member_id, zone, social_hours) = member_clock_of(&row)?;
         Ok(Some(InvitationGrant {
             invitation_id: row.try_get("", "id")?,
             poll_id: row.try_get("", "poll_id")?,
