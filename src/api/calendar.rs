@@ -547,8 +547,10 @@ pub async fn feed(
     let mut after = None;
     loop {
         let page = writer.page(after).await.map_err(Problem::from)?;
-        for e in page.iter().flat_map(|p| writer.entries(p)) {
-            zones.add(e.zone, &e.slot);
+        for p in &page {
+            for slot in calendar::feed_slots(p, writer.now) {
+                zones.add(p.zone, &slot);
+            }
         }
         after = match page.last() {
             Some(last) if page.len() as u64 == FEED_PAGE => Some(last.id),

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::ics::{Attendee, Event, PartStat, Status};
 use super::poll::{Choice, Poll, PollStatus};
+use super::time::Slot;
 
 /// An invited member with an email, as calendars list them: their answer
 /// becomes their PARTSTAT on each event.
@@ -180,11 +181,7 @@ pub fn confirmed_event(
         .options
         .iter()
         .find(|o| Some(o.id) == poll.confirmed_option)?;
-    let status = match poll.status_at(now) {
-        PollStatus::Confirmed => Status::Confirmed,
-        PollStatus::Cancelled => Status::Cancelled,
-        PollStatus::Open | PollStatus::Closed => Status::Tentative,
-    };
+    let status = event_status(poll, now);
     let mut description = poll.description.clone();
     if !description.is_empty() {
         description.push_str("\n\n");
@@ -216,10 +213,7 @@ pub fn holds(poll: &Poll, link: &str, now: DateTime<Utc>, guests: &[Guest]) -> V
 /// The hold of the poll's option at `index` (see [`holds`]): a 500-option
 /// poll's holds are written a few at a time.
 pub fn hold(poll: &Poll, index: usize, link: &str, now: DateTime<Utc>, guests: &[Guest]) -> Event {
-    let status = match poll.status_at(now) {
-        PollStatus::Open | PollStatus::Closed => Status::Tentative,
-        PollStatus::Confirmed | PollStatus::Cancelled => Status::Cancelled,
-    };
+    let status = hold_status(poll, now);
     let o = &poll.options[index];
     Event {
         uid: hold_uid(o.id),
@@ -245,19 +239,66 @@ pub fn hold(poll: &Poll, index: usize, link: &str, now: DateTime<Utc>, guests: &
 /// out cancelled entries once they have been cancelled long enough for
 /// clients to have seen it.
 pub fn feed_entries(poll: &Poll, link: &str, now: DateTime<Utc>, guests: &[Guest]) -> Vec<Event> {
-    let fresh = now - poll.updated_at < Duration::days(TOMBSTONE_DAYS);
-    holds(poll, link, now, guests)
-        .into_iter()
-        .chain(confirmed_event(poll, link, now, guests))
-        .filter(|e| e.status != Status::Cancelled || fresh)
+    let (holds, event) = feed_shows(poll, now);
+    let holds = (0..poll.options.len())
+        .filter(|_| holds)
+        .map(|i| hold(poll, i, link, now, guests));
+    holds
+        .chain(confirmed_event(poll, link, now, guests).filter(|_| event))
         .collect()
+}
+
+/// The slots of [`feed_entries`], without writing the entries: what a
+/// feed's zones are gathered from before its events are written.
+pub fn feed_slots(poll: &Poll, now: DateTime<Utc>) -> impl Iterator<Item = Slot> + '_ {
+    let (holds, event) = feed_shows(poll, now);
+    let confirmed = poll
+        .options
+        .iter()
+        .find(|o| Some(o.id) == poll.confirmed_option)
+        .filter(|_| event);
+    poll.options
+        .iter()
+        .filter(move |_| holds)
+        .chain(confirmed)
+        .map(|o| o.slot)
+}
+
+/// Whether a feed shows a poll's holds, and its event (if it has one): a
+/// cancelled entry only while it is fresh enough for clients to see it go.
+fn feed_shows(poll: &Poll, now: DateTime<Utc>) -> (bool, bool) {
+    let fresh = now - poll.updated_at < Duration::days(TOMBSTONE_DAYS);
+    let shown = |status: Status| status != Status::Cancelled || fresh;
+    (
+        shown(hold_status(poll, now)),
+        shown(event_status(poll, now)),
+    )
+}
+
+/// Holds are TENTATIVE while the poll is undecided, CANCELLED once it is
+/// confirmed or cancelled.
+fn hold_status(poll: &Poll, now: DateTime<Utc>) -> Status {
+    match poll.status_at(now) {
+        PollStatus::Open | PollStatus::Closed => Status::Tentative,
+        PollStatus::Confirmed | PollStatus::Cancelled => Status::Cancelled,
+    }
+}
+
+/// The event is CONFIRMED while confirmed, TENTATIVE after a reopen,
+/// CANCELLED once the poll is cancelled.
+fn event_status(poll: &Poll, now: DateTime<Utc>) -> Status {
+    match poll.status_at(now) {
+        PollStatus::Confirmed => Status::Confirmed,
+        PollStatus::Cancelled => Status::Cancelled,
+        PollStatus::Open | PollStatus::Closed => Status::Tentative,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::poll::{PollOption, Settings};
-    use crate::domain::time::{Slot, Zone};
+    use crate::domain::time::Zone;
 
     fn poll() -> Poll {
         Poll {
@@ -283,6 +324,41 @@ mod tests {
             }],
             confirmed_option: None,
             reminders: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_feeds_slots_are_those_of_its_entries_in_every_state() {
+        let now: DateTime<Utc> = "2026-06-15T08:00:00Z".parse().unwrap();
+        let mut two = poll();
+        two.options.push(PollOption {
+            id: Uuid::from_u128(11),
+            position: 1,
+            slot: Slot::Timed {
+                start: "2026-07-10T11:00:00Z".parse().unwrap(),
+                end: "2026-07-10T13:00:00Z".parse().unwrap(),
+            },
+        });
+        for status in [
+            PollStatus::Open,
+            PollStatus::Closed,
+            PollStatus::Confirmed,
+            PollStatus::Cancelled,
+        ] {
+            for confirmed in [None, Some(Uuid::from_u128(11))] {
+                for updated in ["2026-06-14T00:00:00Z", "2026-01-01T00:00:00Z"] {
+                    let mut p = two.clone();
+                    p.status = status;
+                    p.confirmed_option = confirmed;
+                    p.updated_at = updated.parse().unwrap();
+                    let entries: Vec<Slot> = feed_entries(&p, "https://x", now, &[])
+                        .iter()
+                        .map(|e| e.slot)
+                        .collect();
+                    let slots: Vec<Slot> = feed_slots(&p, now).collect();
+                    assert_eq!(slots, entries, "{status:?} {confirmed:?} {updated}");
+                }
+            }
         }
     }
 
