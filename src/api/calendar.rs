@@ -387,7 +387,7 @@ fn poll_file(
     ))
 }
 
-/// Holds written to the client a few options at a time, so a 500-option
+/// Holds written to the client [`EVENTS_PER_PIECE`] at a time, so a 500-option
 /// poll (with every attendee on every hold) never sits in memory as one
 /// calendar. The same bytes as [`ics::render`] of [`calendar::holds`].
 fn holds_stream(
@@ -397,7 +397,6 @@ fn holds_stream(
     refresh: Option<Duration>,
     now: DateTime<Utc>,
 ) -> impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static {
-    const OPTIONS_PER_PIECE: usize = 25;
     let poll = &files.poll;
     let mut zones = ics::ZoneSpans::default();
     for o in &poll.options {
@@ -405,9 +404,9 @@ fn holds_stream(
     }
     let head = ics::begin(&CalendarHeader::publish(&name, refresh), &zones);
     let count = poll.options.len();
-    let pieces = (0..count).step_by(OPTIONS_PER_PIECE).map(move |from| {
+    let pieces = (0..count).step_by(EVENTS_PER_PIECE).map(move |from| {
         let (poll, guests) = (&files.poll, files.guests.as_slice());
-        let events: Vec<_> = (from..count.min(from + OPTIONS_PER_PIECE))
+        let events: Vec<_> = (from..count.min(from + EVENTS_PER_PIECE))
             .map(|i| calendar::hold(poll, i, &link, now, guests))
             .collect();
         ics::render_events(&CalendarHeader::publish(&name, refresh), &events)
@@ -647,7 +646,7 @@ impl Feed {
     }
 }
 
-/// Events written per piece of a feed.
+/// Events written per piece of a streamed calendar (holds.ics, feeds).
 const EVENTS_PER_PIECE: usize = 50;
 
 /// Where a feed's second pass is: the polls of the page read last, the

@@ -254,7 +254,7 @@ pub fn outside_social_hours<'a>(slot: &Slot, roster: &'a Roster) -> (i64, Vec<&'
     let named = roster
         .outside
         .iter()
-        .filter(|m| outside.iter().any(|c| c.holds(m)))
+        .filter(|m| outside.iter().any(|c| c.is_clock_of(m)))
         .take(NAMED)
         .collect();
     (outside.iter().map(|c| c.members).sum(), named)

@@ -108,8 +108,8 @@ pub struct Clock {
 }
 
 impl Clock {
-    /// Whether `m` keeps this clock.
-    pub fn holds(&self, m: &Named) -> bool {
+    /// Whether this is `m`'s clock.
+    pub fn is_clock_of(&self, m: &Named) -> bool {
         self.zone == m.zone && self.social_hours == m.social_hours
     }
 

@@ -227,18 +227,16 @@ impl Store {
             // trip, one implicit transaction); SQLite as one batch of
             // statements in a transaction shared with the answers that
             // queued meanwhile (`group_commit`).
+            let vote = new_answer_statement(self.backend(), &poll, &row, ballot, &actor, now);
             let inserted = if self.backend() == DbBackend::Postgres {
-                let found = self
-                    .write
-                    .query_one_raw(vote_postgres(&poll, &row, ballot, &actor, now))
-                    .await?;
+                let found = self.write.query_one_raw(vote).await?;
                 let inserted: i64 = found
                     .map(|r| r.try_get("", "inserted"))
                     .transpose()?
                     .unwrap_or(0);
                 inserted == 1
             } else {
-                let vote = Arc::new(vote_sqlite(&poll, &row, ballot, &actor, now));
+                let vote = Arc::new(vote);
                 let write: Write = Arc::new(move |txn| {
                     let vote = Statement::clone(&vote);
                     Box::pin(async move { Ok(txn.execute_raw(vote).await?.rows_affected() > 0) })
@@ -334,7 +332,7 @@ impl Store {
 /// the history row takes its values from the same `entry_values`, the
 /// webhook calls (`w`, one per endpoint that wants the event) go to the
 /// endpoints `store::webhooks::wanting` selects. Parameters: see
-/// [`vote_postgres`].
+/// [`new_answer_statement`].
 static VOTE_POSTGRES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "{VOTE_POSTGRES_STEPS},
@@ -486,9 +484,12 @@ fn new_answer_values(
     (values, votes)
 }
 
-/// [`insert_answer`] of a new answer without an invitation on PostgreSQL:
-/// [`VOTE_POSTGRES`], the votes as two arrays ($19, $20).
-fn vote_postgres(
+/// [`insert_answer`] of a new answer without an invitation, as one
+/// statement: on PostgreSQL [`VOTE_POSTGRES`], the votes as two arrays
+/// ($19, $20); on SQLite the batch of [`vote_sqlite_sql`], the votes as
+/// pairs from $19.
+fn new_answer_statement(
+    backend: DbBackend,
     poll: &Poll,
     row: &NewRow<'_>,
     ballot: &Ballot,
@@ -496,28 +497,18 @@ fn vote_postgres(
     now: DateTime<Utc>,
 ) -> Statement {
     let (mut values, votes) = new_answer_values(poll, row, ballot, actor, now);
-    let options: Vec<Uuid> = votes.iter().map(|(o, _)| *o).collect();
-    let choices: Vec<String> = votes.iter().map(|(_, c)| c.as_str().to_string()).collect();
-    values.extend([options.into(), choices.into()]);
-    Statement::from_sql_and_values(DbBackend::Postgres, VOTE_POSTGRES.as_str(), values)
-}
-
-/// [`insert_answer`] of a new answer without an invitation on SQLite: the
-/// batch of [`vote_sqlite_sql`], the votes as pairs from $19.
-fn vote_sqlite(
-    poll: &Poll,
-    row: &NewRow<'_>,
-    ballot: &Ballot,
-    actor: &Actor,
-    now: DateTime<Utc>,
-) -> Statement {
-    let (mut values, votes) = new_answer_values(poll, row, ballot, actor, now);
+    if backend == DbBackend::Postgres {
+        let options: Vec<Uuid> = votes.iter().map(|(o, _)| *o).collect();
+        let choices: Vec<String> = votes.iter().map(|(_, c)| c.as_str().to_string()).collect();
+        values.extend([options.into(), choices.into()]);
+        return Statement::from_sql_and_values(backend, VOTE_POSTGRES.as_str(), values);
+    }
     values.extend(
         votes
             .iter()
             .flat_map(|(o, c)| [(*o).into(), c.as_str().into()]),
     );
-    Statement::from_sql_and_values(DbBackend::Sqlite, vote_sqlite_sql(votes.len()), values)
+    Statement::from_sql_and_values(backend, vote_sqlite_sql(votes.len()), values)
 }
 
 /// Creates a response with its votes, counts it and records it, if the poll

@@ -580,13 +580,7 @@ async fn the_organiser_feed_shows_own_polls_answers_304_and_rotates(app: TestApp
     assert_eq!(cached.status.as_u16(), 304);
     let head = app.request(Method::HEAD, &path, None, None).await;
     assert_eq!((head.status.as_u16(), head.text.as_str()), (200, ""));
-    app.post(
-        &format!("/api/v1/polls/{}/close", id(&open)),
-        Some(&app.token),
-        &json!({}),
-    )
-    .await
-    .ok(200);
+    app.close(&open).await.ok(200);
     let changed = app
         .request_with(Method::GET, &path, None, None, &[("If-None-Match", &etag)])
         .await;
@@ -626,7 +620,7 @@ async fn the_organiser_feed_shows_own_polls_answers_304_and_rotates(app: TestApp
         .problem(404);
 }
 
-/// Feeds are written a page of 100 polls at a time and holds 25 options at
+/// Feeds are written a page of 100 polls at a time and holds 50 options at
 /// a time: a feed of 230 polls and a poll of 60 options come out whole, each
 /// event once and in order, every zone's VTIMEZONE before the events (a
 /// client resolves every TZID), and the bytes are the same on every read.
