@@ -6,24 +6,24 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::both_databases;
-use crate::helpers::{TestApp, id, result_for};
+use crate::helpers::{TestApp, at_once, id, result_for};
 
 async fn concurrent_voters_are_each_counted_once(app: TestApp) {
     let app = Arc::new(app);
     let poll = Arc::new(app.reference_poll().await);
-    let mut tasks = Vec::new();
-    for i in 0..60 {
+    let statuses = at_once(60, |i| {
         let (app, poll) = (app.clone(), poll.clone());
-        tasks.push(tokio::spawn(async move {
+        async move {
             let choice = ["yes", "if_need_be", "no"][i % 3];
             app.vote(&poll, &format!("Voter {i}"), &[(0, choice), (1, "yes")])
                 .await
                 .status
                 .as_u16()
-        }));
-    }
-    for t in tasks {
-        assert_eq!(t.await.unwrap(), 201);
+        }
+    })
+    .await;
+    for status in statuses {
+        assert_eq!(status, 201);
     }
     let body = app.results(&poll, None).await.ok(200).clone();
     assert_eq!(body["responses"], 60);
@@ -53,28 +53,21 @@ async fn concurrent_voters_are_each_counted_once(app: TestApp) {
 async fn votes_racing_a_close_are_counted_exactly_when_acknowledged(app: TestApp) {
     let app = Arc::new(app);
     let poll = Arc::new(app.reference_poll().await);
-    let mut tasks = Vec::new();
     // 59 votes: within the per-client limit on anonymous votes (60 a minute).
-    for i in 0..60 {
+    let replies = at_once(60, |i| {
         let (app, poll) = (app.clone(), poll.clone());
-        tasks.push(tokio::spawn(async move {
+        async move {
             if i == 30 {
-                let close = format!("/api/v1/polls/{}/close", id(&poll));
-                return (
-                    true,
-                    app.post(&close, Some(&app.token), &json!({}))
-                        .await
-                        .status
-                        .as_u16(),
-                );
+                return (true, app.close(&poll).await.status.as_u16());
             }
             let r = app.vote(&poll, &format!("Voter {i}"), &[(0, "yes")]).await;
             (false, r.status.as_u16())
-        }));
-    }
+        }
+    })
+    .await;
     let mut acknowledged = 0;
-    for t in tasks {
-        match t.await.unwrap() {
+    for reply in replies {
+        match reply {
             (true, code) => assert_eq!(code, 200),
             (false, 201) => acknowledged += 1,
             (false, code) => assert_eq!(code, 409),
@@ -115,13 +108,7 @@ async fn each_vote_sees_the_poll_as_it_is_now(app: TestApp) {
     ] });
     let responses = format!("/api/v1/polls/{}/responses", id(&poll));
     app.post(&responses, None, &votes).await.ok(201);
-    app.post(
-        &format!("/api/v1/polls/{}/close", id(&poll)),
-        Some(&app.token),
-        &json!({}),
-    )
-    .await
-    .ok(200);
+    app.close(&poll).await.ok(200);
     app.post(&responses, None, &votes).await.problem(409);
     let body = app.results(&poll, Some(&app.token)).await.ok(200).clone();
     assert_eq!(body["responses"], 2);

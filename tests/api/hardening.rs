@@ -335,24 +335,12 @@ async fn each_group_has_a_feed_of_the_polls_its_members_are_invited_to(app: Test
     assert_eq!(cached.status.as_u16(), 304);
     let head = app.request(Method::HEAD, &path, None, None).await;
     assert_eq!((head.status.as_u16(), head.text.as_str()), (200, ""));
-    app.post(
-        &format!("/api/v1/polls/{}/close", id(&bureau_poll)),
-        Some(&app.token),
-        &json!({}),
-    )
-    .await
-    .ok(200);
+    app.close(&bureau_poll).await.ok(200);
     let other_group_changed = app
         .request_with(Method::GET, &path, None, None, &[("If-None-Match", &etag)])
         .await;
     assert_eq!(other_group_changed.status.as_u16(), 304);
-    app.post(
-        &format!("/api/v1/polls/{}/close", id(&mag_poll)),
-        Some(&app.token),
-        &json!({}),
-    )
-    .await
-    .ok(200);
+    app.close(&mag_poll).await.ok(200);
     let changed = app
         .request_with(Method::GET, &path, None, None, &[("If-None-Match", &etag)])
         .await;

@@ -422,6 +422,16 @@ impl TestApp {
         }
     }
 
+    /// Closes a poll as its organiser.
+    pub async fn close(&self, poll: &Value) -> Reply {
+        self.post(
+            &format!("/api/v1/polls/{}/close", id(poll)),
+            Some(&self.token),
+            &json!({}),
+        )
+        .await
+    }
+
     pub async fn results(&self, poll: &Value, token: Option<&str>) -> Reply {
         self.get(
             &format!("/api/v1/polls/{}/results", poll["id"].as_str().unwrap()),
@@ -444,6 +454,21 @@ pub fn reference_poll_body() -> Value {
             { "kind": "all_day", "start_date": "2026-07-12", "end_date": "2026-07-14" }
         ]
     })
+}
+
+/// `n` calls at once, each in a task of its own as separate clients would
+/// send them; their results in the order of `i`.
+pub async fn at_once<T, Fut>(n: usize, call: impl Fn(usize) -> Fut) -> Vec<T>
+where
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let tasks: Vec<_> = (0..n).map(|i| tokio::spawn(call(i))).collect();
+    let mut results = Vec::with_capacity(n);
+    for task in tasks {
+        results.push(task.await.expect("a concurrent call panicked"));
+    }
+    results
 }
 
 pub fn id(v: &Value) -> &str {

@@ -119,13 +119,7 @@ async fn the_history_lists_every_organiser_action_and_answer_in_order(app: TestA
     .await
     .ok(200);
     app.delete(&me_path(&poll), Some(&yoichi)).await.ok(204);
-    app.post(
-        &format!("/api/v1/polls/{}/close", id(&poll)),
-        Some(&app.token),
-        &json!({}),
-    )
-    .await
-    .ok(200);
+    app.close(&poll).await.ok(200);
 
     let entries = app.history(&poll, 50).await;
     assert_eq!(

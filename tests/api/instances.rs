@@ -41,14 +41,7 @@ async fn a_poll_closed_on_one_instance_refuses_votes_on_the_other(app: TestApp) 
     let other = app.second_instance().await;
     let poll = app.reference_poll().await;
     app.vote(&poll, "Bruna", &[(0, "yes")]).await.ok(201);
-    other
-        .post(
-            &format!("/api/v1/polls/{}/close", id(&poll)),
-            Some(&other.token),
-            &json!({}),
-        )
-        .await
-        .ok(200);
+    other.close(&poll).await.ok(200);
     let late = app.vote(&poll, "Yoichi", &[(0, "yes")]).await;
     late.problem(409);
     assert_eq!(app.results(&poll, None).await.ok(200)["responses"], 1);

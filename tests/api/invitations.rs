@@ -1485,6 +1485,25 @@ fn slots_to_name() -> Vec<convene::domain::time::Slot> {
     ]
 }
 
+/// A poll's roster summary for [`slots_to_name`] as the store reads it in
+/// SQL, and as the whole roster gives it (`Roster::of`).
+async fn summary_read_and_counted(
+    app: &TestApp,
+    poll_id: uuid::Uuid,
+) -> (
+    convene::domain::standing::Roster,
+    convene::domain::standing::Roster,
+) {
+    let slots = slots_to_name();
+    let whole = app.store.roster(poll_id).await.unwrap();
+    let read = app
+        .store
+        .roster_summary(poll_id, &slots, true)
+        .await
+        .unwrap();
+    (read, convene::domain::standing::Roster::of(&whole, &slots))
+}
+
 /// A results reply stays small however large the roster: it names the
 /// first 20 of each list and counts them all; listInvitations pages
 /// through those who have (not) answered.
@@ -1514,14 +1533,7 @@ async fn results_name_the_first_twenty_and_invitations_list_the_rest(app: TestAp
     }
     // The summary read in SQL is the one the whole roster gives.
     let poll_id: uuid::Uuid = id(&poll).parse().unwrap();
-    let whole = app.store.roster(poll_id).await.unwrap();
-    let slots = slots_to_name();
-    let full = convene::domain::standing::Roster::of(&whole, &slots);
-    let named = app
-        .store
-        .roster_summary(poll_id, &slots, true)
-        .await
-        .unwrap();
+    let (named, full) = summary_read_and_counted(&app, poll_id).await;
     assert_eq!(format!("{named:?}"), format!("{full:?}"));
     // 20 in Sydney for the first and third options, 20 more in Vienna and
     // New York for the second; nobody for the all-day option.
@@ -1529,7 +1541,7 @@ async fn results_name_the_first_twenty_and_invitations_list_the_rest(app: TestAp
     // Unnamed (a reader who sees counts): the same counts by clock.
     let counts = app
         .store
-        .roster_summary(poll_id, &slots, false)
+        .roster_summary(poll_id, &slots_to_name(), false)
         .await
         .unwrap();
     assert_eq!(counts.invited, full.invited);
@@ -1652,14 +1664,7 @@ async fn roster_tallies_follow_every_change(app: TestApp) {
         let app = &app;
         async move {
             for poll_id in [poll_id, other_id] {
-                let whole = app.store.roster(poll_id).await.unwrap();
-                let slots = slots_to_name();
-                let counted = convene::domain::standing::Roster::of(&whole, &slots);
-                let tallied = app
-                    .store
-                    .roster_summary(poll_id, &slots, true)
-                    .await
-                    .unwrap();
+                let (tallied, counted) = summary_read_and_counted(app, poll_id).await;
                 assert_eq!(
                     format!("{tallied:?}"),
                     format!("{counted:?}"),

@@ -486,13 +486,7 @@ async fn reminders_go_only_to_those_who_have_not_answered(app: TestApp, sink: Si
     assert!(to.contains(&"ola@example.org"));
 
     // Closed: no reminders.
-    app.post(
-        &format!("/api/v1/polls/{}/close", id(&poll)),
-        Some(&app.token),
-        &json!({}),
-    )
-    .await
-    .ok(200);
+    app.close(&poll).await.ok(200);
     app.post(&reminders, Some(&app.token), &json!({}))
         .await
         .problem(409);

@@ -454,13 +454,7 @@ async fn closed_cancelled_and_confirmed_polls_show_their_state_and_take_no_votes
         .to_string();
     post_form(&app, &url, &ballot(&poll, &[(0, "yes")], "")).await;
 
-    app.post(
-        &format!("/api/v1/polls/{}/close", id(&poll)),
-        Some(&app.token),
-        &json!({}),
-    )
-    .await
-    .ok(200);
+    app.close(&poll).await.ok(200);
     let page = open(&app, &url, &[]).await;
     assert_eq!(page.status, 200);
     assert!(page.has("Voting is closed."));

@@ -150,13 +150,7 @@ async fn an_organiser_lists_only_their_own_polls_newest_first_page_by_page(app: 
 async fn listing_filters_by_status(app: TestApp) {
     let open = app.reference_poll().await;
     let closed = app.reference_poll().await;
-    app.post(
-        &format!("/api/v1/polls/{}/close", id(&closed)),
-        Some(&app.token),
-        &json!({}),
-    )
-    .await
-    .ok(200);
+    app.close(&closed).await.ok(200);
     let list = |s: &'static str| {
         let app = &app;
         async move {

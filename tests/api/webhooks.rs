@@ -390,13 +390,7 @@ async fn a_passing_deadline_is_announced_as_poll_closed(backend: Backend) {
     body["deadline"] = json!(soon);
     let poll = app.create_poll(&body).await;
     let by_hand = app.create_poll(&body).await;
-    app.post(
-        &format!("/api/v1/polls/{}/close", id(&by_hand)),
-        Some(&app.token),
-        &json!({}),
-    )
-    .await
-    .ok(200);
+    app.close(&by_hand).await.ok(200);
     endpoint.wait_for(2).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let calls = endpoint
