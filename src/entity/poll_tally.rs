@@ -15,6 +15,9 @@ pub struct Model {
     /// comes or goes.
     pub answered: i64,
     pub proxies: i64,
+    /// Changes to the roster as results name it, counted by triggers
+    /// (migration 14): equal sums over a poll's shards, the same names.
+    pub roster_changes: i64,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

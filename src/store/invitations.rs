@@ -12,6 +12,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::history::append;
+use super::names_cache::{NamedLists, NamesKey};
 use super::outbox::{self, Claimed, Topic};
 use super::{Store, transaction};
 use crate::domain::FieldError;
@@ -118,12 +119,14 @@ GROUP BY v.option_id"#;
 
 /// A roster's running tallies (migration 11): one row per clock with its
 /// invited and required members, each carrying the poll's answered and
-/// proxy counts (one row with no clock when nobody is invited) — a few rows
+/// proxy counts and its count of changes (migration 14) (one row with no clock when nobody is invited) — a few rows
 /// however many members are invited.
 const ROSTER_TALLIES: &str = r#"
-SELECT a.answered, a.proxies, c.time_zone, c.social_start, c.social_end, c.members, c.required
+SELECT a.answered, a.proxies, a.roster_changes, c.time_zone, c.social_start, c.social_end,
+       c.members, c.required
 FROM (SELECT CAST(COALESCE(SUM(answered), 0) AS BIGINT) AS answered,
-             CAST(COALESCE(SUM(proxies), 0) AS BIGINT) AS proxies
+             CAST(COALESCE(SUM(proxies), 0) AS BIGINT) AS proxies,
+             CAST(COALESCE(SUM(roster_changes), 0) AS BIGINT) AS roster_changes
       FROM poll_tally WHERE poll_id = $1) a
 LEFT JOIN roster_clock c ON c.poll_id = $1"#;
 
@@ -142,7 +145,7 @@ struct Names<'a> {
     silent: bool,
     proxies: bool,
     /// Groups of clocks, as indexes into `stored`.
-    sets: Vec<Vec<usize>>,
+    sets: &'a [Vec<usize>],
     /// Each clock as stored (zone, social start, social end).
     stored: &'a [[String; 3]],
 }
@@ -209,6 +212,39 @@ const PROXY_IDS: &str = "SELECT 'p' AS list, id FROM (SELECT invitation_id AS id
      ORDER BY invitation_id LIMIT $2) AS p";
 
 impl Names<'_> {
+    /// The lists, each in invitation order, each member once.
+    async fn read(&self, db: &impl ConnectionTrait) -> Result<NamedLists> {
+        let mut lists = NamedLists::default();
+        for statement in self.statements(db.get_database_backend()) {
+            for row in db.query_all_raw(statement).await? {
+                let (member_id, zone, social_hours) = member_clock_of(&row)?;
+                let member = Named {
+                    invitation_id: row.try_get("", "invitation_id")?,
+                    member_id,
+                    name: row.try_get("", "name")?,
+                    required: row.try_get("", "required")?,
+                    zone,
+                    social_hours,
+                };
+                match row.try_get::<String>("", "list")?.as_str() {
+                    "o" => lists.outside.push(member),
+                    "s" => lists.silent.push(member),
+                    _ => {
+                        let by: Option<String> = row.try_get("", "recorded_by")?;
+                        lists.proxy_answers.push((member, by.unwrap_or_default()));
+                    }
+                }
+            }
+        }
+        // PostgreSQL's rows come in no particular order; SQLite's may come
+        // in more than one statement.
+        lists.outside.sort_by_key(|m| m.invitation_id);
+        lists.outside.dedup_by_key(|m| m.invitation_id);
+        lists.silent.sort_by_key(|m| m.invitation_id);
+        lists.proxy_answers.sort_by_key(|(m, _)| m.invitation_id);
+        Ok(lists)
+    }
+
     fn is_empty(&self) -> bool {
         !self.silent && !self.proxies && self.sets.is_empty()
     }
@@ -220,7 +256,7 @@ impl Names<'_> {
         let shared = [self.poll_id.into(), (NAMED as i64).into()];
         if backend == sea_orm::DatabaseBackend::Postgres {
             let legs: Vec<(i32, &[String; 3])> = (0..)
-                .zip(&self.sets)
+                .zip(self.sets)
                 .flat_map(|(n, set)| set.iter().map(move |&c| (n, &self.stored[c])))
                 .collect();
             let column = |k: usize| -> sea_orm::Value {
@@ -630,46 +666,37 @@ impl Store {
         }
         // Options keeping up the same clocks share a list; a statement
         // takes a couple of hundred index ranges, so most polls need one.
-        let names = Names {
-            poll_id,
+        let sets: Vec<Vec<usize>> = slots
+            .iter()
+            .map(|slot| ranking::clocks_kept_outside(slot, &roster.clocks))
+            .filter(|set| !set.is_empty())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let key = NamesKey {
+            changes: first.try_get("", "roster_changes")?,
+            sets,
             silent: roster.answered < roster.invited,
             proxies: roster.proxies > 0,
-            sets: slots
-                .iter()
-                .map(|slot| ranking::clocks_kept_outside(slot, &roster.clocks))
-                .filter(|set| !set.is_empty())
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect(),
-            stored: &stored,
         };
-        for statement in names.statements(backend) {
-            for row in db.query_all_raw(statement).await? {
-                let (member_id, zone, social_hours) = member_clock_of(&row)?;
-                let member = Named {
-                    invitation_id: row.try_get("", "invitation_id")?,
-                    member_id,
-                    name: row.try_get("", "name")?,
-                    required: row.try_get("", "required")?,
-                    zone,
-                    social_hours,
+        let lists = match self.names_cache.get(poll_id, &key) {
+            Some(lists) => lists,
+            None => {
+                let names = Names {
+                    poll_id,
+                    silent: key.silent,
+                    proxies: key.proxies,
+                    sets: &key.sets,
+                    stored: &stored,
                 };
-                match row.try_get::<String>("", "list")?.as_str() {
-                    "o" => roster.outside.push(member),
-                    "s" => roster.silent.push(member),
-                    _ => {
-                        let by: Option<String> = row.try_get("", "recorded_by")?;
-                        roster.proxy_answers.push((member, by.unwrap_or_default()));
-                    }
-                }
+                let lists = names.read(db).await?;
+                self.names_cache.put(poll_id, key, &lists);
+                lists
             }
-        }
-        // In invitation order, each member once (PostgreSQL's rows come in
-        // no particular order; SQLite's may come in more than one statement).
-        roster.outside.sort_by_key(|m| m.invitation_id);
-        roster.outside.dedup_by_key(|m| m.invitation_id);
-        roster.silent.sort_by_key(|m| m.invitation_id);
-        roster.proxy_answers.sort_by_key(|(m, _)| m.invitation_id);
+        };
+        roster.outside = lists.outside;
+        roster.silent = lists.silent;
+        roster.proxy_answers = lists.proxy_answers;
         Ok(roster)
     }
 

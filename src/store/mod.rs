@@ -8,6 +8,7 @@ pub mod group_commit;
 pub mod groups;
 pub mod history;
 pub mod invitations;
+mod names_cache;
 pub mod organisers;
 pub mod outbox;
 pub mod poll_cache;
@@ -50,6 +51,7 @@ pub struct Store {
     /// SQLite only: new answers committed together (`group_commit`).
     group_commit: Option<group_commit::GroupCommit>,
     poll_cache: std::sync::Arc<poll_cache::PollCache>,
+    names_cache: std::sync::Arc<names_cache::NamesCache>,
 }
 
 impl Store {
@@ -65,6 +67,7 @@ impl Store {
                 write,
                 link_key: Default::default(),
                 poll_cache: Default::default(),
+                names_cache: Default::default(),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let mut opts = ConnectOptions::new(url);
@@ -116,6 +119,7 @@ impl Store {
                 link_key: Default::default(),
                 group_commit: None,
                 poll_cache: Default::default(),
+                names_cache: Default::default(),
             })
         } else {
             anyhow::bail!(

@@ -6,6 +6,9 @@ use tokio::task::JoinSet;
 
 use crate::both_databases;
 use crate::helpers::{TestApp, id, result_for};
+use crate::invitations::{
+    create_group, invite_group, invite_only_poll, issued, member, member_id, proxy, token_of, votes,
+};
 
 async fn votes_through_both_instances_are_all_counted_and_both_see_the_same_results(app: TestApp) {
     let other = app.second_instance().await;
@@ -88,7 +91,121 @@ async fn one_version_edited_on_two_instances_at_once_succeeds_once(app: TestApp)
     assert_eq!(statuses, [200, 412, 412, 412]);
 }
 
+/// An instance keeps the names its organiser's results gave while nothing
+/// named changes (`store::names_cache`): each change made through another
+/// instance shows in its next read — a member renamed, an answer, an
+/// answer recorded by the organiser, a member's clock moved.
+async fn an_organisers_results_name_what_another_instance_changed(app: TestApp) {
+    let other = app.second_instance().await;
+    // 13:00 in Vienna is 23:00 in Sydney's winter: outside its default
+    // social hours (07:00–22:00).
+    let poll = invite_only_poll(
+        &app,
+        json!({ "options": [
+            { "kind": "timed", "start": "2026-07-10T13:00", "end": "2026-07-10T16:00" }
+        ] }),
+    )
+    .await;
+    let group = create_group(
+        &app,
+        ["Ana", "Ben", "Chen"]
+            .iter()
+            .map(|name| member(name, None, "Australia/Sydney"))
+            .collect(),
+    )
+    .await;
+    let created = invite_group(&app, &poll, &group).await;
+    let names = |results: &Value, list: &str| -> Vec<String> {
+        let list = if list == "outside_social_hours" {
+            &results["options"][0][list]
+        } else {
+            &results[list]
+        };
+        let mut names: Vec<String> = list
+            .as_array()
+            .unwrap_or_else(|| panic!("{results}"))
+            .iter()
+            .map(|m| m["name"].as_str().unwrap().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    let read = || async { app.results(&poll, Some(&app.token)).await.ok(200).clone() };
+    let first = read().await;
+    assert_eq!(names(&first, "non_respondents"), ["Ana", "Ben", "Chen"]);
+    assert_eq!(
+        names(&first, "outside_social_hours"),
+        ["Ana", "Ben", "Chen"]
+    );
+    // The same read again, unchanged.
+    assert_eq!(read().await, first);
+
+    let ana = format!(
+        "/api/v1/groups/{}/members/{}",
+        id(&group),
+        member_id(&group, "Ana")
+    );
+    other
+        .request(
+            poem::http::Method::PATCH,
+            &ana,
+            Some(&other.token),
+            Some(&json!({ "name": "Ana Maria" })),
+        )
+        .await
+        .ok(200);
+    let renamed = read().await;
+    assert_eq!(
+        names(&renamed, "non_respondents"),
+        ["Ana Maria", "Ben", "Chen"]
+    );
+    assert_eq!(
+        names(&renamed, "outside_social_hours"),
+        ["Ana Maria", "Ben", "Chen"]
+    );
+
+    other
+        .post(
+            &format!("/api/v1/polls/{}/responses", id(&poll)),
+            Some(&token_of(&created, "Ben")),
+            &json!({ "votes": votes(&poll, &[(0, "yes")]) }),
+        )
+        .await
+        .ok(201);
+    assert_eq!(
+        names(&read().await, "non_respondents"),
+        ["Ana Maria", "Chen"]
+    );
+
+    proxy(
+        &other,
+        &poll,
+        id(issued(&created, "Chen")),
+        &json!({ "votes": votes(&poll, &[(0, "no")]) }),
+    )
+    .await
+    .ok(201);
+    let recorded = read().await;
+    assert_eq!(names(&recorded, "non_respondents"), ["Ana Maria"]);
+    assert_eq!(names(&recorded, "proxy_answers"), ["Chen"]);
+
+    other
+        .request(
+            poem::http::Method::PATCH,
+            &ana,
+            Some(&other.token),
+            Some(&json!({ "time_zone": "Europe/Vienna" })),
+        )
+        .await
+        .ok(200);
+    assert_eq!(
+        names(&read().await, "outside_social_hours"),
+        ["Ben", "Chen"]
+    );
+}
+
 both_databases!(
+    an_organisers_results_name_what_another_instance_changed,
     votes_through_both_instances_are_all_counted_and_both_see_the_same_results,
     a_poll_closed_on_one_instance_refuses_votes_on_the_other,
     a_deadline_closes_voting_on_every_instance_without_a_timer,

@@ -1627,7 +1627,7 @@ async fn results_name_the_first_twenty_and_invitations_list_the_rest(app: TestAp
 /// The roster's running tallies (kept by triggers) equal a count of the
 /// whole roster after every kind of change: invitations in bulk, answers,
 /// proxy answers, a member answering over one, withdrawals, a member's clock
-/// changing (in two polls at once), a member removed (their invitations go,
+/// changing (in two polls at once), a member renamed, a member removed (their invitations go,
 /// their answers stay uninvited) and a poll deleted.
 async fn roster_tallies_follow_every_change(app: TestApp) {
     let timed = json!({ "options": [
@@ -1727,6 +1727,15 @@ async fn roster_tallies_follow_every_change(app: TestApp) {
     .await
     .ok(200);
     check("a member's clock changing").await;
+    app.request(
+        Method::PATCH,
+        &moved,
+        Some(&app.token),
+        Some(&json!({ "name": "M0, renamed" })),
+    )
+    .await
+    .ok(200);
+    check("a member renamed").await;
     app.delete(
         &format!("/api/v1/groups/{}/members/{}", id(&group), m(4)),
         Some(&app.token),
