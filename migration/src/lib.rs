@@ -17,7 +17,7 @@ mod m20261203_000010_roster_counts;
 mod m20261203_000011_roster_tallies;
 mod m20261204_000012_required_available;
 mod m20261204_000013_invitation_answered;
-mod m20261204_000014_roster_changes;
+mod m20261204_000014_changes;
 
 pub struct Migrator;
 
@@ -37,7 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_roster_tallies::Migration),
             Box::new(m20261204_000012_required_available::Migration),
             Box::new(m20261204_000013_invitation_answered::Migration),
-            Box::new(m20261204_000014_roster_changes::Migration),
+            Box::new(m20261204_000014_changes::Migration),
         ]
     }
 }

@@ -124,6 +124,7 @@ pub fn standing() -> Standing {
     Standing {
         tallies: Tallies {
             responses: 4,
+            changes: 4,
             options: poll.options.iter().map(|o| o.id).zip(counts).collect(),
             required: poll
                 .options

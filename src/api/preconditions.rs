@@ -30,23 +30,17 @@ pub fn poll_etag(poll: &Poll, viewer: Zone, now: DateTime<Utc>) -> String {
     format!("\"{}-{}\"", poll.version, hex::encode(&mark[..4]))
 }
 
-/// The ETag of a reply computed from many rows (results): a digest of
-/// the JSON it writes, so it changes exactly when the reply does.
-pub fn body_etag<T: serde::Serialize>(body: &T) -> String {
-    struct Digesting(Sha256);
-    impl std::io::Write for Digesting {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.update(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut digest = Digesting(Sha256::new());
-    // Writing a view to a digest cannot fail.
-    let _ = serde_json::to_writer(&mut digest, body);
-    format!("\"r{}\"", hex::encode(&digest.0.finalize()[..12]))
+/// The ETag of a poll's results as one reader sees them: the poll's
+/// version and its count of changes to the results (`poll_tally.changes`,
+/// which every vote, edit, withdrawal and roster change adds to), the
+/// status a passed deadline gives, and whether the reader sees members by
+/// name — so two different replies never share a tag, and a client's copy
+/// is checked with one lookup (`Store::results_head`) instead of computing
+/// the results again.
+pub fn results_etag(poll: &Poll, changes: i64, named: bool, now: DateTime<Utc>) -> String {
+    let named = if named { "-named" } else { "" };
+    let status = poll.status_at(now);
+    format!("\"r{}.{changes}-{}{named}\"", poll.version, status.as_str())
 }
 
 /// Whether the client's copy is the current one: `If-None-Match` names

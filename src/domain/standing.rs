@@ -14,6 +14,9 @@ use super::time::{Slot, SocialHours, Zone};
 #[derive(Debug, Clone, Default)]
 pub struct Tallies {
     pub responses: i64,
+    /// How many changes the results have seen (`poll_tally.changes`): with
+    /// the poll's version, what the results' ETag is made of.
+    pub changes: i64,
     /// Per option: yes, if need be, no.
     pub options: HashMap<Uuid, [i64; 3]>,
     /// Per option: the required members who can make it (yes or if need

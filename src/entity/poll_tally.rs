@@ -15,9 +15,10 @@ pub struct Model {
     /// comes or goes.
     pub answered: i64,
     pub proxies: i64,
-    /// Changes to the roster as results name it, counted by triggers
-    /// (migration 14): equal sums over a poll's shards, the same names.
-    pub roster_changes: i64,
+    /// Changes to what the poll's results show, counted by the writes
+    /// and triggers that make them (migration 14): equal sums over a
+    /// poll's shards, at one poll version, the same results.
+    pub changes: i64,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

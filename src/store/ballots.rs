@@ -366,9 +366,10 @@ t AS (
         if_need_be = option_tally.if_need_be + excluded.if_need_be,
         "no" = option_tally."no" + excluded."no"),
 p AS (
-    INSERT INTO poll_tally (poll_id, shard, responses)
-    SELECT $2, $6, 1 FROM r
-    ON CONFLICT (poll_id, shard) DO UPDATE SET responses = poll_tally.responses + 1),
+    INSERT INTO poll_tally (poll_id, shard, responses, changes)
+    SELECT $2, $6, 1, 1 FROM r
+    ON CONFLICT (poll_id, shard) DO UPDATE SET
+        responses = poll_tally.responses + 1, changes = poll_tally.changes + 1),
 h AS (
     INSERT INTO poll_history (poll_id, at, actor_kind, actor_name, action, response_id, details, on_behalf_of)
     SELECT $2, $7, $11, $12, $13, r.id, $14, $15 FROM r)"#;
@@ -402,8 +403,9 @@ ON CONFLICT (option_id, shard) DO UPDATE SET
     }
     sql += &format!(
         r#"
-INSERT INTO poll_tally (poll_id, shard, responses) SELECT $2, $6, 1 WHERE {RESPONSE_EXISTS}
-ON CONFLICT (poll_id, shard) DO UPDATE SET responses = poll_tally.responses + 1;
+INSERT INTO poll_tally (poll_id, shard, responses, changes) SELECT $2, $6, 1, 1 WHERE {RESPONSE_EXISTS}
+ON CONFLICT (poll_id, shard) DO UPDATE SET
+    responses = poll_tally.responses + 1, changes = poll_tally.changes + 1;
 INSERT INTO poll_history (poll_id, at, actor_kind, actor_name, action, response_id, details, on_behalf_of)
 SELECT $2, $7, $11, $12, $13, $1, $14, $15 WHERE {RESPONSE_EXISTS};
 INSERT INTO outbox (id, topic, poll_id, webhook_id, payload, state, attempts, due_at, created_at)
@@ -775,11 +777,13 @@ async fn adjust_tallies(
                 .await?;
         }
     }
-    if responses != 0 {
+    // The results changed: counted, for their ETag (migration 14).
+    if responses != 0 || !deltas.is_empty() {
         poll_tally::Entity::insert(poll_tally::ActiveModel {
             poll_id: Set(poll_id),
             shard: Set(shard),
             responses: Set(responses),
+            changes: Set(1),
             ..Default::default()
         })
         .on_conflict(
@@ -787,6 +791,10 @@ async fn adjust_tallies(
                 .value(
                     poll_tally::Column::Responses,
                     plus_excluded("poll_tally", "responses"),
+                )
+                .value(
+                    poll_tally::Column::Changes,
+                    plus_excluded("poll_tally", "changes"),
                 )
                 .to_owned(),
         )

@@ -122,11 +122,11 @@ GROUP BY v.option_id"#;
 /// proxy counts and its count of changes (migration 14) (one row with no clock when nobody is invited) — a few rows
 /// however many members are invited.
 const ROSTER_TALLIES: &str = r#"
-SELECT a.answered, a.proxies, a.roster_changes, c.time_zone, c.social_start, c.social_end,
+SELECT a.answered, a.proxies, a.changes, c.time_zone, c.social_start, c.social_end,
        c.members, c.required
 FROM (SELECT CAST(COALESCE(SUM(answered), 0) AS BIGINT) AS answered,
              CAST(COALESCE(SUM(proxies), 0) AS BIGINT) AS proxies,
-             CAST(COALESCE(SUM(roster_changes), 0) AS BIGINT) AS roster_changes
+             CAST(COALESCE(SUM(changes), 0) AS BIGINT) AS changes
       FROM poll_tally WHERE poll_id = $1) a
 LEFT JOIN roster_clock c ON c.poll_id = $1"#;
 
@@ -674,7 +674,7 @@ impl Store {
             .into_iter()
             .collect();
         let key = NamesKey {
-            changes: first.try_get("", "roster_changes")?,
+            changes: first.try_get("", "changes")?,
             sets,
             silent: roster.answered < roster.invited,
             proxies: roster.proxies > 0,

@@ -23,8 +23,8 @@ impl NamedLists {
 }
 
 /// What the lists were read for: the roster at `changes` (the sum of its
-/// `poll_tally.roster_changes`, which every change to a named member adds
-/// to, migration 14) and the question asked of it (which clocks each
+/// `poll_tally.changes`, which every change to a named member adds to,
+/// migration 14) and the question asked of it (which clocks each
 /// group of options keeps up, whether anyone is silent, whether anyone
 /// answered by proxy — these follow from the poll's options and the
 /// roster's tallies, so two reads at the same count may still ask apart).

@@ -778,7 +778,7 @@ fn option_model(
     }
 }
 
-fn to_poll(m: poll::Model, options: Vec<PollOption>) -> Result<Poll> {
+pub(super) fn to_poll(m: poll::Model, options: Vec<PollOption>) -> Result<Poll> {
     let bad = |what: &str| anyhow::anyhow!("poll {} has an unreadable {what}", m.id);
     Ok::<_, anyhow::Error>(Poll {
         zone: Zone::parse(&m.time_zone).map_err(|_| bad("time zone"))?,

@@ -1,24 +1,27 @@
 //! Aggregates for results, read from the running tallies: a fixed number of
 //! rows per option, however many people answered.
 
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
 use uuid::Uuid;
 
 use super::Store;
-use super::polls::{poll_from_rows, poll_then_options};
+use super::polls::{poll_from_rows, poll_then_options, to_poll};
 use crate::domain::poll::Poll;
 use crate::domain::standing::{Standing, Tallies};
+use crate::entity::poll as poll_row;
 use crate::error::Result;
 
 /// A poll, its options and every count, in one round trip: the poll's row
-/// with the number of responses (`t_responses`), then each option's row
-/// with its summed shards (`t_*`).
+/// with the number of responses (`t_responses`) and of changes to the
+/// results (`t_changes`, migration 14), then each option's row with its
+/// summed shards (`t_*`).
 static POLL_WITH_TALLIES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     poll_then_options(
         ",
        NULL AS t_yes, NULL AS t_if_need_be, NULL AS t_no, NULL AS t_required,
-       (SELECT CAST(SUM(responses) AS BIGINT) FROM poll_tally WHERE poll_id = $1) AS t_responses",
-        r#", t.yes, t.if_need_be, t."no", t.required, NULL"#,
+       (SELECT CAST(SUM(responses) AS BIGINT) FROM poll_tally WHERE poll_id = $1) AS t_responses,
+       (SELECT CAST(SUM(changes) AS BIGINT) FROM poll_tally WHERE poll_id = $1) AS t_changes",
+        r#", t.yes, t.if_need_be, t."no", t.required, NULL, NULL"#,
         r#"LEFT JOIN (
     SELECT option_id,
            CAST(SUM(yes) AS BIGINT) AS yes,
@@ -30,7 +33,35 @@ static POLL_WITH_TALLIES: std::sync::LazyLock<String> = std::sync::LazyLock::new
     )
 });
 
+/// A poll's own row and its count of changes to the results: what the
+/// results' ETag is made of, by key and one index range (16 tally shards
+/// at most), without options, tallies or roster.
+const RESULTS_HEAD: &str = "SELECT p.*,
+       (SELECT CAST(COALESCE(SUM(changes), 0) AS BIGINT) FROM poll_tally WHERE poll_id = $1)
+         AS t_changes
+FROM poll p WHERE p.id = $1";
+
 impl Store {
+    /// A poll (without its options) and its count of changes to the
+    /// results, for checking a client's copy of the results.
+    #[tracing::instrument(name = "store.results_head", skip_all, fields(poll_id = %poll_id))]
+    pub async fn results_head(&self, poll_id: Uuid) -> Result<Option<(Poll, i64)>> {
+        let db = self.read();
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                RESULTS_HEAD,
+                [poll_id.into()],
+            ))
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let changes: i64 = row.try_get("", "t_changes")?;
+        let poll = to_poll(poll_row::Model::from_query_result(&row, "")?, Vec::new())?;
+        Ok(Some((poll, changes)))
+    }
+
     /// A poll's standing from its counts (which carry the required members'
     /// availability, see [`POLL_WITH_TALLIES`]) and the roster's summary
     /// (`named`: with the first members of each list, for a reader who sees
@@ -66,6 +97,7 @@ impl Store {
         };
         let mut tallies = Tallies {
             responses: count(&rows[0], "t_responses")?,
+            changes: count(&rows[0], "t_changes")?,
             ..Tallies::default()
         };
         for row in &rows[1..] {

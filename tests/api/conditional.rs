@@ -136,7 +136,93 @@ async fn unchanged_results_are_304_and_a_vote_changes_them(app: TestApp) {
     assert_eq!(again.status.as_u16(), 304, "{weak}");
 }
 
+/// Reads results as a polling client would, through the precondition: the
+/// tag it gets is fresh (304 when sent back), and the last tag it had is
+/// stale (the same new body and tag). Returns the new tag.
+async fn read_changed(
+    app: &TestApp,
+    path: &str,
+    reader: Option<&str>,
+    tags: &[String],
+    why: &str,
+) -> String {
+    let fresh = app.get(path, reader).await;
+    let tag = fresh.header("etag").unwrap().to_string();
+    let again = get_if_none_match(app, path, reader, &tag).await;
+    assert_eq!(again.status.as_u16(), 304, "{why}: {tag}");
+    if let Some(last) = tags.last() {
+        let stale = get_if_none_match(app, path, reader, last).await;
+        assert_eq!(stale.status.as_u16(), 200, "{why}: {last} is stale");
+        assert_eq!(stale.header("etag"), Some(tag.as_str()), "{why}");
+        assert_eq!(stale.body, fresh.body, "{why}");
+    }
+    tag
+}
+
+/// The results' tag is the poll's version and its count of changes, so a
+/// 304 is one lookup: each change the results show makes a new tag and a
+/// new body — an edit, a withdrawal, a member invited or renamed — and the
+/// organiser (who sees names) and the public never share one.
+async fn every_change_the_results_show_makes_a_new_results_tag(app: TestApp) {
+    use crate::invitations::{create_group, invite_group, member, member_id};
+    let poll = app.reference_poll().await;
+    let path = format!("/api/v1/polls/{}/results", id(&poll));
+    let created = app
+        .vote(&poll, "Bruna", &[(0, "yes")])
+        .await
+        .ok(201)
+        .clone();
+    let me = format!("/api/v1/polls/{}/responses/me", id(&poll));
+    let edit = created["edit_token"].as_str().unwrap().to_string();
+    let organiser = Some(app.token.as_str());
+    let mut tags: Vec<String> = Vec::new();
+    let public = read_changed(&app, &path, None, &tags, "a vote").await;
+    tags.push(public.clone());
+    let named = read_changed(&app, &path, organiser, &tags, "the organiser's view").await;
+    assert_ne!(named, public, "the organiser's results name members");
+    tags.push(named);
+
+    app.put(
+        &me,
+        Some(&edit),
+        &json!({ "votes": [
+        { "option_id": poll["options"][0]["id"], "choice": "if_need_be" }] }),
+    )
+    .await
+    .ok(200);
+    tags.push(read_changed(&app, &path, organiser, &tags, "an edit").await);
+    app.delete(&me, Some(&edit)).await.ok(204);
+    tags.push(read_changed(&app, &path, organiser, &tags, "a withdrawal").await);
+
+    let group = create_group(&app, vec![member("Ana", None, "Australia/Sydney")]).await;
+    invite_group(&app, &poll, &group).await;
+    let invited = read_changed(&app, &path, organiser, &tags, "an invitation").await;
+    assert_eq!(app.get(&path, organiser).await.ok(200)["invited"], 1);
+    tags.push(invited);
+    let ana = format!(
+        "/api/v1/groups/{}/members/{}",
+        id(&group),
+        member_id(&group, "Ana")
+    );
+    app.request(
+        Method::PATCH,
+        &ana,
+        organiser,
+        Some(&json!({ "name": "Ana Maria" })),
+    )
+    .await
+    .ok(200);
+    let renamed = read_changed(&app, &path, organiser, &tags, "a member renamed").await;
+    let body = app.get(&path, organiser).await.ok(200).clone();
+    assert_eq!(body["non_respondents"][0]["name"], "Ana Maria", "{body}");
+    tags.push(renamed);
+
+    let unique: std::collections::HashSet<_> = tags.iter().collect();
+    assert_eq!(unique.len(), tags.len(), "{tags:?}");
+}
+
 both_databases!(
+    every_change_the_results_show_makes_a_new_results_tag,
     an_unchanged_poll_is_304_and_any_change_is_a_new_body,
     a_passing_deadline_changes_the_poll_s_tag,
     unchanged_results_are_304_and_a_vote_changes_them,

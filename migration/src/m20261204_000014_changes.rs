@@ -1,18 +1,22 @@
-//! A count of the changes to each poll's roster as results name it
-//! (`poll_tally.roster_changes`), so a server can keep the names it read
-//! and read them again only after a change (issue 15): the results of an
-//! invite-only poll name the first 20 members of each list, and reading
-//! them was most of the organiser's read.
+//! A count of the changes to what each poll's results show
+//! (`poll_tally.changes`), besides the poll's own row (its `version`), so
+//! that (issue 15) a results ETag is the poll's version and this count — a
+//! client's copy is checked with one lookup, not by computing the results
+//! again — and a server can keep the names an organiser's results give and
+//! read them again only after a change (reading them was most of that
+//! read).
 //!
-//! Whatever changes a name on those lists counts one: an invitation made
-//! or removed, an invitation's clock moved, an answer given, withdrawn,
-//! unlinked or recorded by someone else, a member renamed. Triggers count
-//! them, beside the roster tallies of migration 11 and for the same reason
-//! (they see every change, cascades included). Answers count on their own
-//! shard's row, as `answered` does, so concurrent voters do not queue on
-//! one row; the rarer roster changes count on shard 0, which every poll
-//! with an invitation has from then on. The count only grows, and each
-//! change adds to it, so equal counts mean the same roster.
+//! The writes that change the tallies count themselves (a vote, an edit, a
+//! withdrawal: `store::ballots`). Whatever changes a member the results
+//! name counts one through triggers, beside the roster tallies of
+//! migration 11 and for the same reason (they see every change, cascades
+//! included): an invitation made or removed, an invitation's clock moved,
+//! an answer given, withdrawn, unlinked or recorded by someone else, a
+//! member renamed. Answers count on their own shard's row, as `answered`
+//! does, so concurrent voters do not queue on one row; the rarer roster
+//! changes count on shard 0, which every poll with an invitation has from
+//! then on. The count only grows, and each change adds to it, so equal
+//! counts mean the same results.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
@@ -21,51 +25,51 @@ use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 pub struct Migration;
 
 const SCHEMA: &[&str] = &[
-    "ALTER TABLE poll_tally ADD COLUMN roster_changes BIGINT NOT NULL DEFAULT 0",
+    "ALTER TABLE poll_tally ADD COLUMN changes BIGINT NOT NULL DEFAULT 0",
     "INSERT INTO poll_tally (poll_id, shard, responses)
      SELECT DISTINCT poll_id, 0, 0 FROM invitation WHERE TRUE -- (SQLite parses the ON so)
      ON CONFLICT (poll_id, shard) DO NOTHING",
 ];
 
 const SQLITE_TRIGGERS: &[&str] = &[
-    r#"CREATE TRIGGER roster_changes_invited AFTER INSERT ON invitation BEGIN
-    INSERT INTO poll_tally (poll_id, shard, responses, roster_changes)
+    r#"CREATE TRIGGER changes_invited AFTER INSERT ON invitation BEGIN
+    INSERT INTO poll_tally (poll_id, shard, responses, changes)
     VALUES (NEW.poll_id, 0, 0, 1)
-    ON CONFLICT (poll_id, shard) DO UPDATE SET roster_changes = roster_changes + 1;
+    ON CONFLICT (poll_id, shard) DO UPDATE SET changes = changes + 1;
 END"#,
     // Only an UPDATE, here and below: a poll being deleted must not get a
     // row back.
-    r#"CREATE TRIGGER roster_changes_uninvited AFTER DELETE ON invitation BEGIN
-    UPDATE poll_tally SET roster_changes = roster_changes + 1
+    r#"CREATE TRIGGER changes_uninvited AFTER DELETE ON invitation BEGIN
+    UPDATE poll_tally SET changes = changes + 1
     WHERE poll_id = OLD.poll_id AND shard = 0;
 END"#,
-    r#"CREATE TRIGGER roster_changes_moved
+    r#"CREATE TRIGGER changes_moved
 AFTER UPDATE OF time_zone, social_start, social_end, required, member_id ON invitation
 WHEN OLD.time_zone IS NOT NEW.time_zone OR OLD.social_start IS NOT NEW.social_start
   OR OLD.social_end IS NOT NEW.social_end OR OLD.required IS NOT NEW.required
   OR OLD.member_id IS NOT NEW.member_id BEGIN
-    UPDATE poll_tally SET roster_changes = roster_changes + 1
+    UPDATE poll_tally SET changes = changes + 1
     WHERE poll_id = NEW.poll_id AND shard = 0;
 END"#,
-    r#"CREATE TRIGGER roster_changes_renamed AFTER UPDATE OF name ON member
+    r#"CREATE TRIGGER changes_renamed AFTER UPDATE OF name ON member
 WHEN OLD.name IS NOT NEW.name BEGIN
-    UPDATE poll_tally SET roster_changes = roster_changes + 1
+    UPDATE poll_tally SET changes = changes + 1
     WHERE shard = 0 AND poll_id IN (SELECT poll_id FROM invitation WHERE member_id = NEW.id);
 END"#,
-    r#"CREATE TRIGGER roster_changes_answered AFTER INSERT ON response
+    r#"CREATE TRIGGER changes_answered AFTER INSERT ON response
 WHEN NEW.invitation_id IS NOT NULL BEGIN
-    INSERT INTO poll_tally (poll_id, shard, responses, roster_changes)
+    INSERT INTO poll_tally (poll_id, shard, responses, changes)
     VALUES (NEW.poll_id, NEW.shard, 0, 1)
-    ON CONFLICT (poll_id, shard) DO UPDATE SET roster_changes = roster_changes + 1;
+    ON CONFLICT (poll_id, shard) DO UPDATE SET changes = changes + 1;
 END"#,
-    r#"CREATE TRIGGER roster_changes_unanswered AFTER DELETE ON response
+    r#"CREATE TRIGGER changes_unanswered AFTER DELETE ON response
 WHEN OLD.invitation_id IS NOT NULL BEGIN
-    UPDATE poll_tally SET roster_changes = roster_changes + 1
+    UPDATE poll_tally SET changes = changes + 1
     WHERE poll_id = OLD.poll_id AND shard = OLD.shard;
 END"#,
-    r#"CREATE TRIGGER roster_changes_answer_changed AFTER UPDATE OF invitation_id, recorded_by ON response
+    r#"CREATE TRIGGER changes_answer_changed AFTER UPDATE OF invitation_id, recorded_by ON response
 WHEN OLD.invitation_id IS NOT NEW.invitation_id OR OLD.recorded_by IS NOT NEW.recorded_by BEGIN
-    UPDATE poll_tally SET roster_changes = roster_changes + 1
+    UPDATE poll_tally SET changes = changes + 1
     WHERE poll_id = NEW.poll_id AND shard = NEW.shard;
 END"#,
 ];
@@ -74,46 +78,46 @@ END"#,
 /// statement; answers count in the row trigger that already tallies them
 /// (migration 11's `roster_answers`, replaced).
 const POSTGRES_TRIGGERS: &[&str] = &[
-    r#"CREATE FUNCTION roster_changes_invited() RETURNS trigger LANGUAGE plpgsql AS $$
+    r#"CREATE FUNCTION changes_invited() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO poll_tally (poll_id, shard, responses, roster_changes)
+    INSERT INTO poll_tally (poll_id, shard, responses, changes)
     SELECT DISTINCT poll_id, 0, 0, 1 FROM added ORDER BY poll_id
-    ON CONFLICT (poll_id, shard) DO UPDATE SET roster_changes = poll_tally.roster_changes + 1;
+    ON CONFLICT (poll_id, shard) DO UPDATE SET changes = poll_tally.changes + 1;
     RETURN NULL;
 END $$"#,
-    "CREATE TRIGGER roster_changes_invited AFTER INSERT ON invitation
-     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION roster_changes_invited()",
-    r#"CREATE FUNCTION roster_changes_uninvited() RETURNS trigger LANGUAGE plpgsql AS $$
+    "CREATE TRIGGER changes_invited AFTER INSERT ON invitation
+     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION changes_invited()",
+    r#"CREATE FUNCTION changes_uninvited() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE poll_tally SET roster_changes = roster_changes + 1
+    UPDATE poll_tally SET changes = changes + 1
     WHERE shard = 0 AND poll_id IN (SELECT poll_id FROM removed);
     RETURN NULL;
 END $$"#,
-    "CREATE TRIGGER roster_changes_uninvited AFTER DELETE ON invitation
-     REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION roster_changes_uninvited()",
-    r#"CREATE FUNCTION roster_changes_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+    "CREATE TRIGGER changes_uninvited AFTER DELETE ON invitation
+     REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION changes_uninvited()",
+    r#"CREATE FUNCTION changes_moved() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE poll_tally SET roster_changes = roster_changes + 1
+    UPDATE poll_tally SET changes = changes + 1
     WHERE poll_id = NEW.poll_id AND shard = 0;
     RETURN NULL;
 END $$"#,
-    "CREATE TRIGGER roster_changes_moved
+    "CREATE TRIGGER changes_moved
      AFTER UPDATE OF time_zone, social_start, social_end, required, member_id ON invitation
      FOR EACH ROW WHEN (OLD.time_zone IS DISTINCT FROM NEW.time_zone
                         OR OLD.social_start IS DISTINCT FROM NEW.social_start
                         OR OLD.social_end IS DISTINCT FROM NEW.social_end
                         OR OLD.required IS DISTINCT FROM NEW.required
                         OR OLD.member_id IS DISTINCT FROM NEW.member_id)
-     EXECUTE FUNCTION roster_changes_moved()",
-    r#"CREATE FUNCTION roster_changes_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
+     EXECUTE FUNCTION changes_moved()",
+    r#"CREATE FUNCTION changes_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE poll_tally SET roster_changes = roster_changes + 1
+    UPDATE poll_tally SET changes = changes + 1
     WHERE shard = 0 AND poll_id IN (SELECT poll_id FROM invitation WHERE member_id = NEW.id);
     RETURN NULL;
 END $$"#,
-    "CREATE TRIGGER roster_changes_renamed AFTER UPDATE OF name ON member
+    "CREATE TRIGGER changes_renamed AFTER UPDATE OF name ON member
      FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
-     EXECUTE FUNCTION roster_changes_renamed()",
+     EXECUTE FUNCTION changes_renamed()",
     // Migration 11's, counting every change it sees: its triggers fire on
     // an answer given or withdrawn, and on one unlinked or recorded by
     // someone else (which may leave both counts as they were).
@@ -131,17 +135,17 @@ BEGIN
         IF OLD.recorded_by IS NOT NULL THEN d_proxies := d_proxies - 1; END IF;
     END IF;
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO poll_tally (poll_id, shard, responses, answered, proxies, roster_changes)
+        INSERT INTO poll_tally (poll_id, shard, responses, answered, proxies, changes)
         VALUES (NEW.poll_id, NEW.shard, 0, d_answered, d_proxies, 1)
         ON CONFLICT (poll_id, shard) DO UPDATE SET
             answered = poll_tally.answered + excluded.answered,
             proxies = poll_tally.proxies + excluded.proxies,
-            roster_changes = poll_tally.roster_changes + 1;
+            changes = poll_tally.changes + 1;
     ELSE
         -- Only an UPDATE: the row exists since the answer was counted, and
         -- a poll being deleted must not get one back.
         UPDATE poll_tally SET answered = answered + d_answered, proxies = proxies + d_proxies,
-            roster_changes = roster_changes + 1
+            changes = changes + 1
         WHERE poll_id = OLD.poll_id AND shard = OLD.shard;
     END IF;
     RETURN NULL;
