@@ -23,6 +23,7 @@ use super::group_commit::Write;
 use super::history::{append, entry_values};
 use super::polls::load_poll;
 use super::responses::StoredResponse;
+use super::vote_batch::{NewAnswer, uuid_of};
 use super::webhooks::emit;
 use super::{Store, transaction};
 use crate::domain::ballot::{Ballot, in_option_order, tally_deltas};
@@ -224,18 +225,22 @@ impl Store {
                 Err(e) => return Err(e),
             }
             // PostgreSQL takes the whole vote as one statement (one round
-            // trip, one implicit transaction); SQLite as one batch of
-            // statements in a transaction shared with the answers that
-            // queued meanwhile (`group_commit`).
-            let vote = new_answer_statement(self.backend(), &poll, &row, ballot, &actor, now);
-            let inserted = if self.backend() == DbBackend::Postgres {
-                let found = self.write.query_one_raw(vote).await?;
-                let inserted: i64 = found
-                    .map(|r| r.try_get("", "inserted"))
-                    .transpose()?
-                    .unwrap_or(0);
-                inserted == 1
+            // trip, one implicit transaction), shared with the answers that
+            // queued meanwhile (`vote_batch`); SQLite as one batch of
+            // statements in a transaction shared likewise (`group_commit`).
+            let inserted = if let Some(batch) = &self.vote_batch {
+                let (values, votes) = new_answer_values(&poll, &row, ballot, &actor, now);
+                let alone = postgres_answer_statement(values.clone(), &votes);
+                batch
+                    .write(NewAnswer {
+                        values,
+                        votes,
+                        alone,
+                        together: answers_together,
+                    })
+                    .await?
             } else {
+                let vote = new_answer_statement(self.backend(), &poll, &row, ballot, &actor, now);
                 let vote = Arc::new(vote);
                 let write: Write = Arc::new(move |txn| {
                     let vote = Statement::clone(&vote);
@@ -500,10 +505,7 @@ fn new_answer_statement(
 ) -> Statement {
     let (mut values, votes) = new_answer_values(poll, row, ballot, actor, now);
     if backend == DbBackend::Postgres {
-        let options: Vec<Uuid> = votes.iter().map(|(o, _)| *o).collect();
-        let choices: Vec<String> = votes.iter().map(|(_, c)| c.as_str().to_string()).collect();
-        values.extend([options.into(), choices.into()]);
-        return Statement::from_sql_and_values(backend, VOTE_POSTGRES.as_str(), values);
+        return postgres_answer_statement(values, &votes);
     }
     values.extend(
         votes
@@ -512,6 +514,132 @@ fn new_answer_statement(
     );
     Statement::from_sql_and_values(backend, vote_sqlite_sql(votes.len()), values)
 }
+
+/// [`VOTE_POSTGRES`] with its parameters: $1–$18 ([`new_answer_values`])
+/// and the votes as two arrays ($19, $20).
+fn postgres_answer_statement(
+    mut values: Vec<sea_orm::Value>,
+    votes: &[(Uuid, Choice)],
+) -> Statement {
+    let options: Vec<Uuid> = votes.iter().map(|(o, _)| *o).collect();
+    let choices: Vec<String> = votes.iter().map(|(_, c)| c.as_str().to_string()).collect();
+    values.extend([options.into(), choices.into()]);
+    Statement::from_sql_and_values(DbBackend::Postgres, VOTE_POSTGRES.as_str(), values)
+}
+
+/// The statement that writes `answers` together ([`VOTES_POSTGRES`]).
+pub(super) fn answers_together(answers: &[&NewAnswer]) -> Result<Statement> {
+    use sea_orm::Value;
+    // An array's elements cannot be NULL when bound, but a NULL array is
+    // what unnest pads with NULLs: a column that is NULL for every answer
+    // (no invitation, nobody recording for another) goes as one.
+    let columns = answers[0].values.len();
+    let mut values: Vec<Value> = Vec::with_capacity(columns + 3);
+    for i in 0..columns {
+        let kind = answers[0].values[i].array_type();
+        let column: Vec<Value> = answers.iter().map(|a| a.values[i].clone()).collect();
+        let nulls = column.iter().filter(|v| is_null(v)).count();
+        values.push(match nulls {
+            0 => Value::Array(kind, Some(Box::new(column))),
+            n if n == column.len() => Value::Array(kind, None),
+            _ => {
+                return Err(Error::Internal(anyhow::anyhow!(
+                    "a batch mixes NULL and values"
+                )));
+            }
+        });
+    }
+    let mut responses = Vec::new();
+    let mut options = Vec::new();
+    let mut choices = Vec::new();
+    for answer in answers {
+        let id = uuid_of(&answer.values[0]);
+        for (option, choice) in &answer.votes {
+            responses.push(id);
+            options.push(*option);
+            choices.push(choice.as_str().to_string());
+        }
+    }
+    values.extend([responses.into(), options.into(), choices.into()]);
+    Ok(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        VOTES_POSTGRES.as_str(),
+        values,
+    ))
+}
+
+fn is_null(value: &sea_orm::Value) -> bool {
+    use sea_orm::Value;
+    matches!(
+        value,
+        Value::Uuid(None)
+            | Value::String(None)
+            | Value::SmallInt(None)
+            | Value::Int(None)
+            | Value::BigInt(None)
+            | Value::ChronoDateTimeUtc(None)
+    )
+}
+
+/// [`VOTE_POSTGRES`] for many answers (`store::vote_batch`): the same steps over arrays
+/// ($1–$18 one element per answer, $19–$21 the votes). Tally rows are
+/// summed per row before the upsert (one statement may not change a row
+/// twice) and written in key order, as every vote writes them, so two
+/// statements cannot deadlock.
+static VOTES_POSTGRES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        r#"
+WITH b AS (
+    SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::int2[],
+                         $7::timestamptz[], $8::uuid[], $9::text[], $10::int4[], $11::text[],
+                         $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+                         $17::int8[], $18::text[])
+        AS b(id, poll_id, name, comment, edit_token_hash, shard, at, invitation_id, recorded_by,
+             version, actor_kind, actor_name, action, details, on_behalf_of, payload, due_at,
+             event)
+),
+r AS (
+    INSERT INTO response (id, poll_id, name, comment, edit_token_hash, shard, revision,
+                          created_at, updated_at, invitation_id, recorded_by)
+    SELECT b.id, b.poll_id, b.name, b.comment, b.edit_token_hash, b.shard, 1, b.at, b.at,
+           b.invitation_id, b.recorded_by
+    FROM b JOIN poll p ON p.id = b.poll_id AND p.version = b.version
+    RETURNING id, poll_id, shard),
+x AS (
+    SELECT x.*, r.poll_id, r.shard
+    FROM unnest($19::uuid[], $20::uuid[], $21::text[]) AS x(response_id, option_id, choice)
+    JOIN r ON r.id = x.response_id),
+v AS (
+    INSERT INTO vote (response_id, option_id, choice)
+    SELECT response_id, option_id, choice FROM x),
+t AS (
+    INSERT INTO option_tally (option_id, shard, poll_id, yes, if_need_be, "no")
+    SELECT option_id, shard, poll_id,
+           COUNT(*) FILTER (WHERE choice = 'yes'), COUNT(*) FILTER (WHERE choice = 'if_need_be'),
+           COUNT(*) FILTER (WHERE choice = 'no')
+    FROM x GROUP BY option_id, shard, poll_id ORDER BY option_id, shard
+    ON CONFLICT (option_id, shard) DO UPDATE SET
+        yes = option_tally.yes + excluded.yes,
+        if_need_be = option_tally.if_need_be + excluded.if_need_be,
+        "no" = option_tally."no" + excluded."no"),
+p AS (
+    INSERT INTO poll_tally (poll_id, shard, responses, changes)
+    SELECT poll_id, shard, COUNT(*), COUNT(*) FROM r GROUP BY poll_id, shard ORDER BY poll_id, shard
+    ON CONFLICT (poll_id, shard) DO UPDATE SET
+        responses = poll_tally.responses + excluded.responses,
+        changes = poll_tally.changes + excluded.changes),
+h AS (
+    INSERT INTO poll_history (poll_id, at, actor_kind, actor_name, action, response_id, details, on_behalf_of)
+    SELECT b.poll_id, b.at, b.actor_kind, b.actor_name, b.action, b.id, b.details, b.on_behalf_of
+    FROM b JOIN r ON r.id = b.id ORDER BY b.id),
+w AS (
+    INSERT INTO outbox (id, topic, poll_id, webhook_id, payload, state, attempts, due_at, created_at)
+    SELECT gen_random_uuid(), 'webhook', b.poll_id, w.id, b.payload, 'queued', 0, b.due_at, b.at
+    FROM b JOIN r ON r.id = b.id, LATERAL (SELECT w.id {}) w)
+SELECT id FROM r"#,
+        super::webhooks::wanting("b.poll_id", "b.event")
+    )
+});
 
 /// Creates a response with its votes, counts it and records it, if the poll
 /// is still at the version `poll` was read at. Returns whether it did.

@@ -11,8 +11,9 @@
 //! index) and the trips. A lone vote waits for nothing: a batch is what
 //! queued while the previous one was being written, at most [`MAX_BATCH`].
 //!
-//! PostgreSQL needs none of this: its vote is one statement, its
-//! connections commit in parallel and it already groups their WAL flushes.
+//! PostgreSQL's connections commit in parallel and it groups their WAL
+//! flushes itself; there, answers that queue share a statement instead
+//! (`vote_batch`).
 
 use std::future::Future;
 use std::pin::Pin;

@@ -16,6 +16,7 @@ pub mod polls;
 pub mod rate_limits;
 pub mod responses;
 pub mod results;
+mod vote_batch;
 pub mod webhooks;
 
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -50,6 +51,9 @@ pub struct Store {
     link_key: std::sync::Arc<tokio::sync::OnceCell<crate::domain::token::LinkKey>>,
     /// SQLite only: new answers committed together (`group_commit`).
     group_commit: Option<group_commit::GroupCommit>,
+    /// PostgreSQL only: new answers written several to a statement
+    /// (`vote_batch`).
+    vote_batch: Option<vote_batch::VoteBatch>,
     poll_cache: std::sync::Arc<poll_cache::PollCache>,
     names_cache: std::sync::Arc<names_cache::NamesCache>,
 }
@@ -64,6 +68,7 @@ impl Store {
             Ok(Store {
                 read,
                 group_commit: Some(group_commit::GroupCommit::start(write.clone())),
+                vote_batch: None,
                 write,
                 link_key: Default::default(),
                 poll_cache: Default::default(),
@@ -115,6 +120,7 @@ impl Store {
                 .context("connecting to PostgreSQL")?;
             Ok(Store {
                 read: pool.clone(),
+                vote_batch: Some(vote_batch::VoteBatch::start(pool.clone())),
                 write: pool,
                 link_key: Default::default(),
                 group_commit: None,

@@ -571,7 +571,73 @@ macro_rules! on_both_databases {
     };
 }
 
+/// Votes arriving together (written several to a statement on
+/// PostgreSQL, several to a transaction on SQLite) each get their own
+/// call, history entry and place in the tallies, exactly once.
+async fn votes_arriving_together_are_each_called_once(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, private_network()).await else {
+        return;
+    };
+    let endpoint = Endpoint::start(0).await;
+    register(
+        &app,
+        &json!({ "url": endpoint.url(), "events": ["response.created"] }),
+    )
+    .await
+    .ok(201);
+    let poll = app.reference_poll().await;
+    let url = format!("{}/api/v1/polls/{}/responses", app.address, id(&poll));
+    let created = crate::helpers::at_once(40, |n| {
+        let (client, url) = (app.client.clone(), url.clone());
+        let body = json!({ "name": format!("Member {n}"), "votes": [
+            { "option_id": poll["options"][n % 2]["id"], "choice": "yes" },
+            { "option_id": poll["options"][2]["id"], "choice": "no" } ] });
+        async move {
+            let reply = client.post(url).json(&body).send().await.unwrap();
+            assert_eq!(reply.status().as_u16(), 201);
+            reply.json::<Value>().await.unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    })
+    .await;
+    let calls = endpoint.wait_for(40).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut called: Vec<String> = endpoint
+        .calls()
+        .iter()
+        .map(|c| {
+            c.json()["data"]["response_id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    called.sort();
+    let mut expected = created.clone();
+    expected.sort();
+    assert_eq!(called, expected, "{} calls", calls.len());
+    let results = app.results(&poll, None).await.ok(200).clone();
+    assert_eq!(results["responses"], 40);
+    let count = |i: usize, choice: &str| {
+        crate::helpers::result_for(&results, id(&poll["options"][i]))[choice].clone()
+    };
+    assert_eq!(
+        (count(0, "yes"), count(1, "yes"), count(2, "no")),
+        (json!(20), json!(20), json!(40))
+    );
+    let submitted = app
+        .history(&poll, 100)
+        .await
+        .iter()
+        .filter(|e| e["action"] == "response_submitted")
+        .count();
+    assert_eq!(submitted, 40);
+}
+
 on_both_databases!(
+    votes_arriving_together_are_each_called_once,
     calls_are_signed_and_follow_the_poll,
     a_failed_call_is_retried_with_the_same_id,
     aggregate_only_calls_carry_no_name_or_answer,
