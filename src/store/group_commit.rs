@@ -68,15 +68,23 @@ impl GroupCommit {
     }
 }
 
-async fn run(db: DatabaseConnection, mut queue: mpsc::Receiver<Job>) {
-    while let Some(first) = queue.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match queue.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
+/// The next batch: waits for one job, then takes what else has queued,
+/// up to `most` in all; `None` once every sender is gone. Shared with
+/// `vote_batch`.
+pub(super) async fn next_batch<T>(queue: &mut mpsc::Receiver<T>, most: usize) -> Option<Vec<T>> {
+    let first = queue.recv().await?;
+    let mut batch = vec![first];
+    while batch.len() < most {
+        match queue.try_recv() {
+            Ok(job) => batch.push(job),
+            Err(_) => break,
         }
+    }
+    Some(batch)
+}
+
+async fn run(db: DatabaseConnection, mut queue: mpsc::Receiver<Job>) {
+    while let Some(batch) = next_batch(&mut queue, MAX_BATCH).await {
         match commit(&db, &batch).await {
             Ok(outcomes) => {
                 for (job, outcome) in batch.into_iter().zip(outcomes) {

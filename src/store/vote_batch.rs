@@ -18,6 +18,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
 use tokio::sync::{Mutex, mpsc, oneshot};
 use uuid::Uuid;
 
+use super::group_commit::next_batch;
 use crate::domain::poll::Choice;
 use crate::error::{Error, Result};
 
@@ -74,19 +75,9 @@ impl VoteBatch {
 
 async fn run(db: DatabaseConnection, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
     loop {
-        let batch = {
-            let mut queue = queue.lock().await;
-            let Some(first) = queue.recv().await else {
-                return;
-            };
-            let mut batch = vec![first];
-            while batch.len() < MAX_BATCH {
-                match queue.try_recv() {
-                    Ok(job) => batch.push(job),
-                    Err(_) => break,
-                }
-            }
-            batch
+        // One writer takes a batch at a time; the others write theirs.
+        let Some(batch) = next_batch(&mut *queue.lock().await, MAX_BATCH).await else {
+            return;
         };
         if batch.len() > 1 {
             match write_together(&db, &batch).await {
