@@ -230,17 +230,15 @@ impl Store {
             // statements in a transaction shared likewise (`group_commit`).
             let inserted = if let Some(batch) = &self.vote_batch {
                 let (values, votes) = new_answer_values(&poll, &row, ballot, &actor, now);
-                let alone = postgres_answer_statement(values.clone(), &votes);
                 batch
                     .write(NewAnswer {
                         values,
                         votes,
-                        alone,
-                        together: answers_together,
+                        statement: new_answers_postgres,
                     })
                     .await?
             } else {
-                let vote = new_answer_statement(self.backend(), &poll, &row, ballot, &actor, now);
+                let vote = new_answer_sqlite(&poll, &row, ballot, &actor, now);
                 let vote = Arc::new(vote);
                 let write: Write = Arc::new(move |txn| {
                     let vote = Statement::clone(&vote);
@@ -330,54 +328,6 @@ impl Store {
         })
     }
 }
-
-/// A new answer on PostgreSQL, in one statement. `ok` holds a row only while
-/// the poll is at the checked version; every insert hangs off `r`, so either
-/// all happen or none. The steps and their order are [`insert_answer`]'s;
-/// the history row takes its values from the same `entry_values`, the
-/// webhook calls (`w`, one per endpoint that wants the event) go to the
-/// endpoints `store::webhooks::wanting` selects. Parameters: see
-/// [`new_answer_statement`].
-static VOTE_POSTGRES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!(
-        "{VOTE_POSTGRES_STEPS},
-w AS (
-    INSERT INTO outbox (id, topic, poll_id, webhook_id, payload, state, attempts, due_at, created_at)
-    SELECT gen_random_uuid(), 'webhook', $2, w.id, $16, 'queued', 0, $17, $7
-    FROM r, (SELECT w.id {}) w)
-SELECT COUNT(*) AS inserted FROM r",
-        super::webhooks::wanting("$2", "$18::text")
-    )
-});
-
-const VOTE_POSTGRES_STEPS: &str = r#"
-WITH ok AS (SELECT 1 FROM poll WHERE id = $2 AND version = $10),
-r AS (
-    INSERT INTO response (id, poll_id, name, comment, edit_token_hash, shard, revision,
-                          created_at, updated_at, invitation_id, recorded_by)
-    SELECT $1, $2, $3, $4, $5, $6, 1, $7, $7, $8, $9 FROM ok
-    RETURNING id),
-x AS (SELECT * FROM unnest($19::uuid[], $20::text[]) AS x(option_id, choice)),
-v AS (
-    INSERT INTO vote (response_id, option_id, choice)
-    SELECT r.id, x.option_id, x.choice FROM r, x),
-t AS (
-    INSERT INTO option_tally (option_id, shard, poll_id, yes, if_need_be, "no")
-    SELECT x.option_id, $6, $2,
-           (x.choice = 'yes')::int::bigint, (x.choice = 'if_need_be')::int::bigint, (x.choice = 'no')::int::bigint
-    FROM r, x
-    ON CONFLICT (option_id, shard) DO UPDATE SET
-        yes = option_tally.yes + excluded.yes,
-        if_need_be = option_tally.if_need_be + excluded.if_need_be,
-        "no" = option_tally."no" + excluded."no"),
-p AS (
-    INSERT INTO poll_tally (poll_id, shard, responses, changes)
-    SELECT $2, $6, 1, 1 FROM r
-    ON CONFLICT (poll_id, shard) DO UPDATE SET
-        responses = poll_tally.responses + 1, changes = poll_tally.changes + 1),
-h AS (
-    INSERT INTO poll_history (poll_id, at, actor_kind, actor_name, action, response_id, details, on_behalf_of)
-    SELECT $2, $7, $11, $12, $13, r.id, $14, $15 FROM r)"#;
 
 /// A new answer on SQLite, as one batch of statements executed in one call
 /// (sqlx binds `$n` across them): each statement of the batch is a trip
@@ -491,12 +441,10 @@ fn new_answer_values(
     (values, votes)
 }
 
-/// [`insert_answer`] of a new answer without an invitation, as one
-/// statement: on PostgreSQL [`VOTE_POSTGRES`], the votes as two arrays
-/// ($19, $20); on SQLite the batch of [`vote_sqlite_sql`], the votes as
-/// pairs from $19.
-fn new_answer_statement(
-    backend: DbBackend,
+/// [`insert_answer`] of a new answer without an invitation on SQLite, as
+/// the batch of [`vote_sqlite_sql`], the votes as pairs from $19 (on
+/// PostgreSQL: [`new_answers_postgres`]).
+fn new_answer_sqlite(
     poll: &Poll,
     row: &NewRow<'_>,
     ballot: &Ballot,
@@ -504,31 +452,17 @@ fn new_answer_statement(
     now: DateTime<Utc>,
 ) -> Statement {
     let (mut values, votes) = new_answer_values(poll, row, ballot, actor, now);
-    if backend == DbBackend::Postgres {
-        return postgres_answer_statement(values, &votes);
-    }
     values.extend(
         votes
             .iter()
             .flat_map(|(o, c)| [(*o).into(), c.as_str().into()]),
     );
-    Statement::from_sql_and_values(backend, vote_sqlite_sql(votes.len()), values)
+    Statement::from_sql_and_values(DbBackend::Sqlite, vote_sqlite_sql(votes.len()), values)
 }
 
-/// [`VOTE_POSTGRES`] with its parameters: $1–$18 ([`new_answer_values`])
-/// and the votes as two arrays ($19, $20).
-fn postgres_answer_statement(
-    mut values: Vec<sea_orm::Value>,
-    votes: &[(Uuid, Choice)],
-) -> Statement {
-    let options: Vec<Uuid> = votes.iter().map(|(o, _)| *o).collect();
-    let choices: Vec<String> = votes.iter().map(|(_, c)| c.as_str().to_string()).collect();
-    values.extend([options.into(), choices.into()]);
-    Statement::from_sql_and_values(DbBackend::Postgres, VOTE_POSTGRES.as_str(), values)
-}
-
-/// The statement that writes `answers` together ([`VOTES_POSTGRES`]).
-pub(super) fn answers_together(answers: &[&NewAnswer]) -> Result<Statement> {
+/// The statement that writes new answers without an invitation on
+/// PostgreSQL, one or several at once ([`VOTE_POSTGRES`]).
+pub(super) fn new_answers_postgres(answers: &[&NewAnswer]) -> Result<Statement> {
     use sea_orm::Value;
     // An array's elements cannot be NULL when bound, but a NULL array is
     // what unnest pads with NULLs: a column that is NULL for every answer
@@ -563,7 +497,7 @@ pub(super) fn answers_together(answers: &[&NewAnswer]) -> Result<Statement> {
     values.extend([responses.into(), options.into(), choices.into()]);
     Ok(Statement::from_sql_and_values(
         DbBackend::Postgres,
-        VOTES_POSTGRES.as_str(),
+        VOTE_POSTGRES.as_str(),
         values,
     ))
 }
@@ -581,12 +515,17 @@ fn is_null(value: &sea_orm::Value) -> bool {
     )
 }
 
-/// [`VOTE_POSTGRES`] for many answers (`store::vote_batch`): the same steps over arrays
-/// ($1–$18 one element per answer, $19–$21 the votes). Tally rows are
+/// New answers without an invitation on PostgreSQL, one or several
+/// (`store::vote_batch`), in one statement: the steps and their order are
+/// [`insert_answer`]'s, over arrays ($1–$18 one element per answer,
+/// $19–$21 the votes). Each answer is written only while its poll is at
+/// the version it was checked against; every insert hangs off `r`, so an
+/// answer's writes all happen or none; the webhook calls (`w`) go to the
+/// endpoints `store::webhooks::wanting` selects. Tally rows are
 /// summed per row before the upsert (one statement may not change a row
 /// twice) and written in key order, as every vote writes them, so two
 /// statements cannot deadlock.
-static VOTES_POSTGRES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+static VOTE_POSTGRES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         r#"
 WITH b AS (

@@ -8,8 +8,7 @@
 //! that queued while the previous statement ran share one: each still gets
 //! its own response, votes, history entry and webhook calls, and is
 //! acknowledged only once the statement that wrote it has committed. A
-//! lone answer waits for nothing and is written by [`super::ballots`]'s
-//! one-answer statement as before.
+//! lone answer waits for nothing and is a statement of one.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -27,16 +26,15 @@ const WRITERS: usize = 4;
 /// At most this many answers per statement.
 const MAX_BATCH: usize = 16;
 
-/// One new answer: the one-answer statement's parameters $1–$18
-/// (`ballots::new_answer_values`) and its votes, sorted by option.
+/// One new answer: its parameters $1–$18 (`ballots::new_answer_values`)
+/// and its votes, sorted by option.
 pub(super) struct NewAnswer {
     pub values: Vec<Value>,
     pub votes: Vec<(Uuid, Choice)>,
-    /// The statement for this answer alone (`ballots::VOTE_POSTGRES`).
-    pub alone: Statement,
-    /// The statement for several answers at once, this one first
-    /// (`ballots::answers_together`); it returns the ids written.
-    pub together: fn(&[&NewAnswer]) -> Result<Statement>,
+    /// The statement that writes answers, one or several
+    /// (`ballots::new_answers_postgres`: the SQL of a vote stays with the
+    /// others'); it returns the ids of the responses written.
+    pub statement: fn(&[&NewAnswer]) -> Result<Statement>,
 }
 
 struct Job {
@@ -79,24 +77,30 @@ async fn run(db: DatabaseConnection, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
         let Some(batch) = next_batch(&mut *queue.lock().await, MAX_BATCH).await else {
             return;
         };
-        if batch.len() > 1 {
-            match write_together(&db, &batch).await {
-                Ok(written) => {
-                    for job in batch {
-                        let id = job.answer.values[0].clone();
-                        job.done.send(Ok(written.contains(&uuid_of(&id)))).ok();
-                    }
-                    continue;
+        let answers: Vec<&NewAnswer> = batch.iter().map(|j| &j.answer).collect();
+        match write(&db, &answers).await {
+            Ok(written) => {
+                for job in batch {
+                    let id = uuid_of(&job.answer.values[0]);
+                    job.done.send(Ok(written.contains(&id))).ok();
                 }
-                // The statement failed as a whole, so none of it happened:
-                // each answer is written alone, so one bad answer fails only
-                // its own request.
-                Err(e) => tracing::warn!(error = %e, "a batch of votes failed; writing each alone"),
             }
-        }
-        for job in batch {
-            let written = write_alone(&db, job.answer.alone).await;
-            job.done.send(written).ok();
+            // The statement failed as a whole, so none of it happened: each
+            // answer of a batch is written alone, so one bad answer fails
+            // only its own request.
+            Err(e) if batch.len() > 1 => {
+                tracing::warn!(error = %e, "a batch of votes failed; writing each alone");
+                for job in batch {
+                    let written = write(&db, &[&job.answer]).await;
+                    let id = uuid_of(&job.answer.values[0]);
+                    job.done.send(written.map(|w| w.contains(&id))).ok();
+                }
+            }
+            Err(e) => {
+                if let Some(job) = batch.into_iter().next() {
+                    job.done.send(Err(e)).ok();
+                }
+            }
         }
     }
 }
@@ -109,21 +113,9 @@ pub(super) fn uuid_of(value: &Value) -> Uuid {
     }
 }
 
-async fn write_alone(db: &DatabaseConnection, statement: Statement) -> Result<bool> {
-    let found = db.query_one_raw(statement).await?;
-    let inserted: i64 = found
-        .map(|r| r.try_get("", "inserted"))
-        .transpose()?
-        .unwrap_or(0);
-    Ok(inserted == 1)
-}
-
 /// The ids of the responses written.
-async fn write_together(db: &DatabaseConnection, batch: &[Job]) -> Result<HashSet<Uuid>> {
-    let answers: Vec<&NewAnswer> = batch.iter().map(|j| &j.answer).collect();
-    let rows = db
-        .query_all_raw((batch[0].answer.together)(&answers)?)
-        .await?;
+async fn write(db: &DatabaseConnection, answers: &[&NewAnswer]) -> Result<HashSet<Uuid>> {
+    let rows = db.query_all_raw((answers[0].statement)(answers)?).await?;
     rows.iter()
         .map(|r| r.try_get::<Uuid>("", "id").map_err(Error::from))
         .collect()
