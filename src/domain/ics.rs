@@ -202,7 +202,11 @@ impl ZoneSpans {
         let mut out = String::new();
         for (tz, from, to) in self.0.values() {
             let first_year = (*from - Duration::days(366)).year();
-            let last_year = (*to + Duration::days(366)).year();
+            // Never past year 9999: a transition in 10000 would be written
+            // with five digits, and no event of ours is that late.
+            let last_year = (*to + Duration::days(366))
+                .year()
+                .min(*crate::domain::time::YEARS.end());
             out.push_str(&cached_vtimezone(*tz, first_year, last_year));
         }
         out

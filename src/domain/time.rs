@@ -243,17 +243,31 @@ fn check_year(date: NaiveDate) -> Result<NaiveDate, String> {
     }
 }
 
-/// An instant within [`YEARS`], in UTC (so also in every zone's four-digit
-/// years, give or take the day at either end).
+/// The last instant every zone still reads in year 9999. An instant is shown
+/// in any viewer's zone (`?tz=`, a member's pages and mails), and zones run up
+/// to 14 hours ahead of UTC (historic offsets less than a day): an instant
+/// later than this is already 10000-01-01 somewhere, which RFC 3339 and
+/// calendar files cannot write. The first instant needs no margin: 1899 in a
+/// zone behind UTC still has four digits.
+fn last_instant() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(*YEARS.end(), 12, 31, 0, 0, 0)
+        .single()
+        .expect("a valid instant")
+}
+
+/// An instant within [`YEARS`] in UTC and, by [`last_instant`], within
+/// four-digit years in every zone it may be shown in.
 pub fn check_instant(instant: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     use chrono::Datelike;
-    if YEARS.contains(&instant.year()) {
-        Ok(instant)
-    } else {
+    let shown = instant.format("%Y-%m-%dT%H:%MZ");
+    if !YEARS.contains(&instant.year()) {
+        Err(format!("{shown} is outside the years 1900–9999"))
+    } else if instant > last_instant() {
         Err(format!(
-            "{} is outside the years 1900–9999",
-            instant.format("%Y-%m-%dT%H:%MZ")
+            "{shown} is too late: it is already the year 10000 in some time zones; times must end by 9999-12-31T00:00Z"
         ))
+    } else {
+        Ok(instant)
     }
 }
 
@@ -283,6 +297,20 @@ impl Slot {
             return Err((
                 "end_date",
                 format!("a range may span at most {MAX_OPTION_DAYS} days"),
+            ));
+        }
+        // A calendar ends an all-day range on the day after its last
+        // (DTEND is exclusive), and that day must have a four-digit year too.
+        if end
+            .succ_opt()
+            .is_none_or(|after| check_year(after).is_err())
+        {
+            return Err((
+                "end_date",
+                format!(
+                    "{end} is too late: calendars write the day after a range, so it may end on {}-12-30 at the latest",
+                    YEARS.end()
+                ),
             ));
         }
         Ok(Slot::AllDay { start, end })
@@ -603,6 +631,15 @@ mod tests {
         assert!(at("Asia/Tokyo", "1900-01-01T05:00").is_err());
         assert!(check_instant("1900-01-01T00:00:00Z".parse().unwrap()).is_ok());
         assert!(check_instant("1899-12-31T23:59:59Z".parse().unwrap()).is_err());
+        // Already the year 10000 east of UTC (Pacific/Kiritimati is +14:00).
+        assert!(check_instant("9999-12-31T00:00:00Z".parse().unwrap()).is_ok());
+        assert!(check_instant("9999-12-31T00:00:01Z".parse().unwrap()).is_err());
+        assert!(at("Europe/Vienna", "9999-12-31T10:00").is_err());
+        // An all-day range's exclusive end must be writable too.
+        let date = |s: &str| parse_date(s).unwrap();
+        assert!(Slot::all_day(date("9999-12-29"), date("9999-12-30")).is_ok());
+        let (field, _) = Slot::all_day(date("9999-12-30"), date("9999-12-31")).unwrap_err();
+        assert_eq!(field, "end_date");
     }
 
     #[test]

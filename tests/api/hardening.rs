@@ -119,11 +119,31 @@ async fn every_instant_stays_within_the_years_1900_to_9999(app: TestApp) {
             .await
             .invalid_field(field);
     }
-    let mut late = reference_poll_body();
-    late["deadline"] = json!("9999-12-31T23:00:00-05:00");
-    app.post("/api/v1/polls", Some(&app.token), &late)
+    // Inside the years in the poll's zone and in UTC, but already the year
+    // 10000 in zones ahead of UTC (Pacific/Kiritimati is +14:00), where a
+    // viewer, a page or a mail would have to write it.
+    let mut vienna = timed("9999-12-31T10:00", "9999-12-31T11:00");
+    app.post("/api/v1/polls", Some(&app.token), &vienna)
         .await
-        .invalid_field("deadline");
+        .invalid_field("options[0].start");
+    vienna["options"][0]["start"] = json!("9999-12-30T10:00");
+    app.post("/api/v1/polls", Some(&app.token), &vienna)
+        .await
+        .invalid_field("options[0].end");
+    // An all-day range's calendar end is the day after it: 10000-01-01 for
+    // one ending 9999-12-31.
+    let all_day = json!({ "title": "Typo", "time_zone": "Europe/Vienna", "options": [
+        { "kind": "all_day", "start_date": "9999-12-30", "end_date": "9999-12-31" } ] });
+    app.post("/api/v1/polls", Some(&app.token), &all_day)
+        .await
+        .invalid_field("options[0].end_date");
+    for deadline in ["9999-12-31T23:00:00-05:00", "9999-12-31T00:00:01Z"] {
+        let mut late = reference_poll_body();
+        late["deadline"] = json!(deadline);
+        app.post("/api/v1/polls", Some(&app.token), &late)
+            .await
+            .invalid_field("deadline");
+    }
     let poll = app.reference_poll().await;
     app.post(
         &format!("/api/v1/polls/{}/options", id(&poll)),
@@ -132,22 +152,74 @@ async fn every_instant_stays_within_the_years_1900_to_9999(app: TestApp) {
     )
     .await
     .invalid_field("start");
+    app.request(
+        Method::PATCH,
+        &format!(
+            "/api/v1/polls/{}/options/{}",
+            id(&poll),
+            id(&poll["options"][0])
+        ),
+        Some(&app.token),
+        Some(&json!({ "kind": "all_day", "start_date": "9999-12-31", "end_date": "9999-12-31" })),
+    )
+    .await
+    .invalid_field("end_date");
     // The edges themselves are accepted.
     let mut edges = timed("1900-01-01T10:00", "1900-01-01T11:00");
-    edges["options"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!({ "kind": "timed", "start": "9999-12-31T10:00", "end": "9999-12-31T11:00" }));
-    app.create_poll(&edges).await;
-    // And nothing outside them reached the organiser's holds.
-    let holds = app
+    let options = edges["options"].as_array_mut().unwrap();
+    options
+        .push(json!({ "kind": "timed", "start": "9999-12-30T10:00", "end": "9999-12-30T11:00" }));
+    options
+        .push(json!({ "kind": "all_day", "start_date": "9999-12-29", "end_date": "9999-12-30" }));
+    edges["deadline"] = json!("9999-12-30T11:00:00Z");
+    let edges = app.create_poll(&edges).await;
+    // Every reading of them keeps four-digit years: in the zone furthest
+    // ahead, in a calendar file (exclusive ends, VTIMEZONE), confirmed.
+    let far_east = app
         .get(
-            &format!("/api/v1/polls/{}/holds.ics", id(&poll)),
+            &format!("/api/v1/polls/{}?tz=Pacific/Kiritimati", id(&edges)),
             Some(&app.token),
         )
         .await;
-    assert!(!holds.text.contains("DTSTART:-"), "{}", holds.text);
-    parse_ics(&holds.text);
+    assert!(
+        !far_east.ok(200).to_string().contains("10000"),
+        "{}",
+        far_east.text
+    );
+    let confirmed = app
+        .post(
+            &format!("/api/v1/polls/{}/confirm", id(&edges)),
+            Some(&app.token),
+            &json!({ "option_id": id(&edges["options"][2]) }),
+        )
+        .await;
+    confirmed.ok(200);
+    for path in ["holds.ics", "event.ics"] {
+        for poll in [&poll, &edges] {
+            let ics = app
+                .get(
+                    &format!("/api/v1/polls/{}/{path}", id(poll)),
+                    Some(&app.token),
+                )
+                .await;
+            if ics.status.as_u16() == 404 {
+                continue;
+            }
+            assert!(!ics.text.contains("DTSTART:-"), "{}", ics.text);
+            // Every date property is YYYYMMDD, or YYYYMMDDTHHMMSS(Z).
+            for line in ics.text.lines().filter(|l| l.starts_with("DT")) {
+                let value = line.split_once(':').unwrap().1;
+                let date_time =
+                    value.len() == 8 || (matches!(value.len(), 15 | 16) && &value[8..9] == "T");
+                assert!(
+                    date_time && value[..8].bytes().all(|b| b.is_ascii_digit()),
+                    "{line} in {}",
+                    ics.text
+                );
+            }
+            parse_ics(&ics.text);
+        }
+    }
 }
 
 /// The first backward offset change of `tz` in 2026: when, and the offsets
