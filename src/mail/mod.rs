@@ -14,7 +14,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use crate::domain::ics::Method;
 use crate::domain::poll::Poll;
 use crate::domain::standing::Invitee;
-use crate::pages::i18n::Lang;
+use crate::pages::i18n::{Lang, filters};
 
 /// `CONVENE_SMTP_URL` and `CONVENE_MAIL_FROM`.
 #[derive(Debug, Clone)]
@@ -140,16 +140,9 @@ pub fn invitation(
             MailOption { when, offset }
         })
         .collect();
-    let deadline = poll.deadline.map(|d| {
-        let local = zone.local(d);
-        let text = format!(
-            "{} {} {}",
-            lang.day(local.date()),
-            lang.time(local),
-            lang.offset(zone, d)
-        );
-        lang.t_with("deadline", &[("when", text.into())])
-    });
+    let deadline = poll
+        .deadline
+        .map(|d| lang.t_with("deadline", &[("when", lang.instant(zone, d).into())]));
     let mut greeting = lang.t_with(
         "greeting-invited",
         &[("name", invitee.name.as_str().into())],
@@ -192,12 +185,23 @@ pub fn invitation(
         // de-duplicate correctly.
         .message_id(None)
         .multipart(MultiPart::alternative_plain_html(text, html))?;
-    // RFC 3834: no auto-replies ("out of office") to a machine's mail.
-    message.headers_mut().insert_raw(HeaderValue::new(
+    automatic_in(lang, &mut message);
+    Ok(message)
+}
+
+/// The headers every mail of ours carries: RFC 3834's `Auto-Submitted`, so
+/// no "out of office" answers a machine, and RFC 3282's `Content-Language`,
+/// so a client (or a screen reader) knows the language before reading it.
+fn automatic_in(lang: Lang, message: &mut Message) {
+    let headers = message.headers_mut();
+    headers.insert_raw(HeaderValue::new(
         HeaderName::new_from_ascii_str("Auto-Submitted"),
         "auto-generated".into(),
     ));
-    Ok(message)
+    headers.insert_raw(HeaderValue::new(
+        HeaderName::new_from_ascii_str("Content-Language"),
+        lang.code().into(),
+    ));
 }
 
 #[derive(Template)]
@@ -289,9 +293,6 @@ pub fn outcome(
         .subject(lang.t_with(subject, &[("title", poll.title.as_str().into())]))
         .message_id(None)
         .multipart(body)?;
-    message.headers_mut().insert_raw(HeaderValue::new(
-        HeaderName::new_from_ascii_str("Auto-Submitted"),
-        "auto-generated".into(),
-    ));
+    automatic_in(lang, &mut message);
     Ok(message)
 }

@@ -189,16 +189,109 @@ impl Lang {
 
     /// The offset from UTC of `zone` at `at`, "UTC+02:00".
     pub fn offset(self, zone: Zone, at: DateTime<Utc>) -> String {
-        self.t_with(
+        self.ltr(self.t_with(
             "utc-offset",
             &[("offset", zone.offset_at(at).to_string().into())],
-        )
+        ))
     }
 
     /// A wall-clock time, "13:00".
     pub fn time(self, t: NaiveDateTime) -> String {
         // Times have no names to translate, only a pattern.
-        t.format(&self.t("format-time")).to_string()
+        self.ltr(t.format(&self.t("format-time")).to_string())
+    }
+
+    /// An instant in `zone` with its offset, as running text says it:
+    /// "Wednesday 30 June 2027 08:00 UTC-04:00".
+    pub fn instant(self, zone: Zone, at: DateTime<Utc>) -> String {
+        let local = zone.local(at);
+        format!(
+            "{} {} {}",
+            self.day(local.date()),
+            self.time(local),
+            self.offset(zone, at)
+        )
+    }
+
+    /// Text that reads left to right in every language (a time, an offset).
+    /// Inside a right-to-left sentence its digits, colons and signs would
+    /// otherwise be reordered ("+02:00UTC"), so there it is isolated as
+    /// left-to-right (LRI … PDI): plain-text mail keeps the marks, pages
+    /// turn them into `<bdi>` ([`isolates_to_html`]). Left-to-right
+    /// languages need no marks.
+    fn ltr(self, text: String) -> String {
+        if self.dir() == "rtl" {
+            format!("{LRI}{text}{PDI}")
+        } else {
+            text
+        }
+    }
+
+    /// A value put into running text outside the catalogue (a place, a
+    /// date in a "label: value" line of a plain-text mail), isolated in a
+    /// right-to-left language with its own direction (FSI … PDI), as
+    /// Fluent isolates a message's variables.
+    pub fn isolate(self, text: &str) -> String {
+        if self.dir() == "rtl" {
+            format!("{FSI}{text}{PDI}")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// Unicode's directional isolates: left-to-right, right-to-left, first
+/// strong (what Fluent puts around a message's variables), and their end.
+const LRI: char = '\u{2066}';
+const RLI: char = '\u{2067}';
+const FSI: char = '\u{2068}';
+const PDI: char = '\u{2069}';
+
+/// HTML for catalogue text: escaped, with each Unicode isolate written as
+/// the element HTML isolates with (`<bdi dir="ltr">`, `<bdi dir="rtl">`,
+/// `<bdi>`), so a page says in markup what mail says with marks. Unmatched
+/// marks (a name may carry its own) never unbalance the page: an end
+/// without a start is dropped, and starts left open are closed.
+pub fn isolates_to_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut open = 0usize;
+    for c in text.chars() {
+        match c {
+            LRI => out.push_str("<bdi dir=\"ltr\">"),
+            RLI => out.push_str("<bdi dir=\"rtl\">"),
+            FSI => out.push_str("<bdi>"),
+            PDI if open > 0 => out.push_str("</bdi>"),
+            PDI => continue,
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+        match c {
+            LRI | RLI | FSI => open += 1,
+            PDI if open > 0 => open -= 1,
+            _ => {}
+        }
+    }
+    for _ in 0..open {
+        out.push_str("</bdi>");
+    }
+    out
+}
+
+/// The askama filter both the pages and the mails write catalogue text
+/// with: `{{ text|isolated }}`.
+pub mod filters {
+    #[askama::filter_fn]
+    pub fn isolated<T: std::fmt::Display>(
+        text: T,
+        _: &dyn askama::Values,
+    ) -> askama::Result<askama::filters::Safe<String>> {
+        Ok(askama::filters::Safe(super::isolates_to_html(
+            &text.to_string(),
+        )))
     }
 }
 
@@ -336,6 +429,48 @@ mod tests {
         assert_eq!(Lang::negotiate(Some("ar"), Some("zh"), Some("fr")), Ar);
         assert_eq!(Lang::negotiate(Some("xx"), Some("es-MX"), None), Es);
         assert_eq!(Lang::negotiate(None, Some("ja"), Some("ru")), Ru);
+    }
+
+    #[test]
+    fn times_and_offsets_keep_their_order_inside_right_to_left_text() {
+        let zone = Zone::parse("Europe/Vienna").unwrap();
+        let at: DateTime<Utc> = "2027-06-30T16:00:00Z".parse().unwrap();
+        assert_eq!(Lang::En.offset(zone, at), "UTC+02:00");
+        assert_eq!(
+            Lang::En.instant(zone, at),
+            "Wednesday 30 June 2027 18:00 UTC+02:00"
+        );
+        let ar = Lang::Ar.instant(zone, at);
+        assert!(ar.contains("\u{2066}18:00\u{2069}"), "{ar:?}");
+        assert!(
+            ar.contains("\u{2066}UTC\u{2068}+02:00\u{2069}\u{2069}"),
+            "{ar:?}"
+        );
+        // In a sentence, Fluent isolates the whole; the pieces stay isolated.
+        let sentence = Lang::Ar.t_with("deadline", &[("when", ar.clone().into())]);
+        let html = isolates_to_html(&sentence);
+        assert!(html.contains("<bdi dir=\"ltr\">18:00</bdi>"), "{html}");
+        assert!(
+            html.contains("<bdi dir=\"ltr\">UTC<bdi>+02:00</bdi></bdi>"),
+            "{html}"
+        );
+        assert_eq!(html.matches("<bdi").count(), html.matches("</bdi>").count());
+    }
+
+    #[test]
+    fn html_isolation_escapes_and_stays_balanced_whatever_the_marks() {
+        assert_eq!(
+            isolates_to_html("a <b> & \"c\" 'd'"),
+            "a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39;"
+        );
+        assert_eq!(
+            isolates_to_html("\u{2069}x\u{2067}y"),
+            "x<bdi dir=\"rtl\">y</bdi>"
+        );
+        assert_eq!(
+            isolates_to_html("\u{2068}\u{2068}z\u{2069}"),
+            "<bdi><bdi>z</bdi></bdi>"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ use uuid::Uuid;
 use super::form::{self, FormError, Posted};
 use super::http::{CSS_HREF, PageQuery, accept_language, html};
 use super::i18n::Lang;
+use super::i18n::filters;
 use crate::api::auth::Reader;
 use crate::api::results::ensure_results_visible;
 use crate::domain::ballot::Ballot;
@@ -319,14 +320,7 @@ impl Page {
         };
         let deadline = match (status_now, self.poll.deadline) {
             (PollStatus::Open, Some(d)) => {
-                let local = self.zone.local(d);
-                let text = format!(
-                    "{} {} {}",
-                    lang.day(local.date()),
-                    lang.time(local),
-                    lang.offset(self.zone, d)
-                );
-                Some(lang.t_with("deadline", &[("when", text.into())]))
+                Some(lang.t_with("deadline", &[("when", lang.instant(self.zone, d).into())]))
             }
             _ => None,
         };
@@ -355,13 +349,17 @@ impl Page {
                 )),
                 rows: rows
                     .into_iter()
-                    .map(|o| ResultRow {
-                        when: lang.when(&o.option.slot, self.zone).0,
-                        yes: o.yes,
-                        if_need_be: o.if_need_be,
-                        no: o.no,
-                        no_answer: invite_only.then_some(o.no_answer + silent),
-                        leading: o.ranked.rank == 1 && o.yes + o.if_need_be > 0,
+                    .map(|o| {
+                        let (when, offset) = lang.when(&o.option.slot, self.zone);
+                        ResultRow {
+                            when,
+                            offset,
+                            yes: o.yes,
+                            if_need_be: o.if_need_be,
+                            no: o.no,
+                            no_answer: invite_only.then_some(o.no_answer + silent),
+                            leading: o.ranked.rank == 1 && o.yes + o.if_need_be > 0,
+                        }
                     })
                     .collect(),
             }
@@ -566,6 +564,7 @@ struct ResultsBlock {
 
 struct ResultRow {
     when: String,
+    offset: String,
     yes: i64,
     if_need_be: i64,
     no: i64,

@@ -244,9 +244,17 @@ async fn invitations_are_mailed_in_the_member_s_language_and_zone(app: TestApp, 
         .find(|m| to(m) == "yoichi@example.org")
         .unwrap();
     let anna = mails.iter().find(|m| to(m) == "anna@example.org").unwrap();
-    for m in [yoichi, anna] {
+    for (m, lang) in [(yoichi, "fr"), (anna, "en")] {
         let h = &m["headers"];
         assert_eq!(h["Auto-Submitted"], "auto-generated");
+        // The language, in the header and on the HTML part's content (mail
+        // clients drop <html>'s attributes).
+        assert_eq!(h["Content-Language"], lang, "{h}");
+        let html = m["parts"]["text/html"].as_str().unwrap();
+        assert!(
+            html.contains(&format!("<div lang=\"{lang}\" dir=\"ltr\">")),
+            "{html}"
+        );
         assert!(
             h["Message-ID"].as_str().is_some_and(|v| v.contains('@')),
             "{h}"
@@ -759,6 +767,7 @@ with_mail_on_both_databases!(
     the_outcome_reaches_calendars_as_itip_request_then_cancel,
     reminders_go_only_to_those_who_have_not_answered,
     invitations_are_mailed_in_the_member_s_language_and_zone,
+    an_arabic_mail_keeps_every_time_and_offset_in_its_order,
     mails_are_queued_on_demand_once_and_refusals_are_kept,
     two_instances_send_each_of_200_mails_once,
 );
@@ -980,4 +989,46 @@ mod not_configured {
             super::without_smtp_the_api_says_mail_is_not_configured(app).await;
         }
     }
+}
+
+/// Inside Arabic (right-to-left) text, a time or an offset is isolated as
+/// left-to-right, so "UTC+09:00" is not shown as "+09:00UTC": Unicode
+/// isolates in the plain text, `<bdi>` in the HTML.
+async fn an_arabic_mail_keeps_every_time_and_offset_in_its_order(app: TestApp, sink: Sink) {
+    let (poll, _) = poll_and_group(&app).await;
+    let mut samir = member("سمير", Some("samir@example.org"), "Asia/Tokyo");
+    samir["language"] = json!("ar");
+    let group = create_group(&app, vec![samir]).await;
+    invite(
+        &app,
+        &poll,
+        &json!({ "group_id": id(&group), "send_email": true }),
+    )
+    .await
+    .ok(201);
+    let mails = sink.wait_for(1).await;
+    let mail = &mails[0];
+    assert_eq!(mail["headers"]["Content-Language"], "ar");
+    let (lri, fsi, pdi) = ('\u{2066}', '\u{2068}', '\u{2069}');
+    let text = mail["parts"]["text/plain"].as_str().unwrap();
+    for isolated in [
+        format!("{lri}20:00{pdi}"),
+        format!("{lri}23:00{pdi}"),
+        format!("{lri}UTC{fsi}+09:00{pdi}{pdi}"),
+        // The deadline, 21:00 in Tokyo.
+        format!("{lri}21:00{pdi}"),
+    ] {
+        assert!(text.contains(&isolated), "{isolated:?} in {text:?}");
+    }
+    let html = mail["parts"]["text/html"].as_str().unwrap();
+    assert!(html.contains("<div lang=\"ar\" dir=\"rtl\">"), "{html}");
+    assert!(html.contains("<bdi dir=\"ltr\">21:00</bdi>"), "{html}");
+    assert!(
+        html.contains("<bdi dir=\"ltr\">UTC<bdi>+09:00</bdi></bdi>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains(lri) && !html.contains(pdi),
+        "marks left in {html}"
+    );
 }

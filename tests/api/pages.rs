@@ -372,6 +372,10 @@ async fn voting_posts_redirects_confirms_and_agrees_with_the_api(app: TestApp) {
         "{}",
         page.html
     );
+    // Each timed option there carries its offset, as in the form above.
+    let answers = &page.html[page.html.find("id=\"results-heading\"").unwrap()..];
+    let answers = &answers[..answers.find("</section>").unwrap()];
+    assert_eq!(answers.matches("UTC-04:00").count(), 2, "{answers}");
 }
 
 async fn tampered_or_stale_forms_come_back_with_errors_and_change_nothing(app: TestApp) {
@@ -668,6 +672,19 @@ async fn languages_come_from_the_switch_the_member_and_the_browser(app: TestApp)
     .await;
     assert!(page.has("<html lang=\"ar\" dir=\"rtl\">"));
     assert!(page.has("يوليو"));
+    // Times and offsets inside Arabic text are isolated left to right, in
+    // markup (the browser test reads the order they are drawn in).
+    assert!(page.has("<bdi dir=\"ltr\">07:00</bdi>"), "{}", page.html);
+    assert!(
+        page.has("<bdi dir=\"ltr\">UTC<bdi>-04:00</bdi></bdi>"),
+        "{}",
+        page.html
+    );
+    assert!(
+        !page.html.contains(['\u{2066}', '\u{2069}']),
+        "{}",
+        page.html
+    );
     assert!(page.has("aria-current=\"true\">العربية</a>"));
     // The member's language beats the browser's.
     let yoichi = vote_url(&created, "Yoichi");

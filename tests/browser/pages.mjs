@@ -50,6 +50,7 @@ const poll = await api('POST', '/api/v1/polls', {
   location: 'Vienna International Centre',
   time_zone: 'Europe/Vienna',
   voting: 'invite_only',
+  deadline: '2027-06-30T16:00:00Z',
   options: [
     { kind: 'all_day', start_date: '2026-07-05', end_date: '2026-07-07' },
     { kind: 'timed', start: '2026-07-10T13:00', end: '2026-07-10T16:00' },
@@ -164,6 +165,52 @@ try {
   await voteByKeyboard('Amira', 'ar-before');
   console.log('voted by keyboard with JavaScript off: the API shows both answers');
   await states('after voting', 200, '?saved=1');
+
+  // Right-to-left text: the order the browser draws it in, read off the
+  // screen (each character's box, left to right), not the markup. In
+  // Amira's Arabic page (Cairo, UTC+03:00) an offset or a time inside a
+  // sentence must read as itself, never "+03:00UTC".
+  async function drawnOrder(selector) {
+    return check.evaluate((sel) => {
+      const out = [];
+      for (const el of document.querySelectorAll(sel)) {
+        const boxes = [];
+        const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+          for (let i = 0; i < node.data.length; i++) {
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            const r = range.getBoundingClientRect();
+            if (r.width > 0) boxes.push({ c: node.data[i], x: r.left, y: Math.round(r.top) });
+          }
+        }
+        boxes.sort((a, b) => a.y - b.y || a.x - b.x);
+        out.push(boxes.map((b) => b.c).join(''));
+      }
+      return out;
+    }, selector);
+  }
+  await check.goto(member('Amira').vote_url);
+  const wide = await check.viewportSize();
+  await check.setViewportSize({ width: 1280, height: 800 });
+  const deadline = (await drawnOrder('main > p')).find((t) => t.includes('UTC')) || fail('ar: no deadline sentence');
+  const legends = await drawnOrder('fieldset.option legend');
+  const answers = await drawnOrder('section.results li');
+  for (const [what, drawn, pieces] of [
+    ['deadline', [deadline], ['UTC+03:00', '19:00']],
+    ['first timed option', [legends[1]], ['UTC+03:00', '14:00', '17:00']],
+    ['second timed option', [legends[2]], ['UTC+03:00', '10:00', '13:00']],
+    ['answers so far', answers.slice(1), ['UTC+03:00']],
+  ]) {
+    for (const text of drawn) {
+      for (const piece of pieces) {
+        if (!text.includes(piece)) fail(`ar ${what}: "${piece}" is not drawn in order in "${text}"`);
+      }
+    }
+  }
+  await check.setViewportSize(wide);
+  console.log(`Arabic page draws times and offsets in order: "${deadline}"`);
 
   // Screenshots for the README: the page after voting, English and Arabic.
   const shots = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 480, height: 900 } });
