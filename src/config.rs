@@ -174,7 +174,7 @@ impl LimitArgs {
                 idle: self.idle_timeout,
                 body_read: self.body_read_timeout,
             },
-            anonymous_writes: crate::api::rate_limit::AnonymousWrites {
+            anonymous_writes: crate::web::rate_limit::AnonymousWrites {
                 per_minute: self.anonymous_votes_per_minute,
                 client_ip_header: self.client_ip_header.clone(),
             },

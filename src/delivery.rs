@@ -88,6 +88,8 @@ async fn futures_join_all<F: std::future::Future<Output = ()> + Send + 'static>(
 enum Outcome {
     Sent,
     Retry(String),
+    /// Try again after the wait the receiver asked for (`Retry-After`).
+    RetryAfter(String, chrono::Duration),
     Failed(String),
     /// Not to be sent any more (a reminder to someone who answered since).
     Dropped(String),
@@ -117,8 +119,20 @@ async fn deliver(
         },
         Topic::Webhook => match webhooks.call(store, &row).await {
             CallOutcome::Sent => Outcome::Sent,
-            CallOutcome::Retry(reason) => Outcome::Retry(reason),
+            CallOutcome::Retry(reason, None) => Outcome::Retry(reason),
+            CallOutcome::Retry(reason, Some(wait)) => Outcome::RetryAfter(reason, wait),
             CallOutcome::Failed(reason) => Outcome::Failed(reason),
+            CallOutcome::Gone(reason) => match row.webhook_id {
+                Some(hook) => match store.disable_webhook(hook, &reason, now).await {
+                    Ok(()) => {
+                        Outcome::Failed(format!("{reason}: the endpoint is gone; webhook disabled"))
+                    }
+                    Err(e) => {
+                        Outcome::Retry(format!("{reason}, and disabling the webhook failed: {e}"))
+                    }
+                },
+                None => Outcome::Failed(reason),
+            },
         },
     };
     let recorded = match &outcome {
@@ -131,7 +145,12 @@ async fn deliver(
                 .outbox_retry(&row, next_try(backoff, row.attempts, now), reason)
                 .await
         }
-        Outcome::Retry(reason) => {
+        Outcome::RetryAfter(reason, wait) if now - row.created_at < GIVE_UP_AFTER => {
+            store
+                .outbox_retry(&row, asked_try(backoff, *wait, now), reason)
+                .await
+        }
+        Outcome::Retry(reason) | Outcome::RetryAfter(reason, _) => {
             crate::metrics::outbox_delivered("failed");
             let reason = format!("gave up after {} attempts: {reason}", row.attempts);
             failed(store, &row, &reason).await
@@ -168,12 +187,24 @@ async fn failed(store: &Store, row: &Claimed, reason: &str) -> crate::error::Res
     }
 }
 
+/// The longest wait between two tries.
+const LONGEST_WAIT_SECONDS: f64 = 6.0 * 3600.0;
+
+/// When to try again when the endpoint said how long to wait
+/// (`Retry-After`): as it asked, within the backoff's bounds — no sooner
+/// than the first retry, no later than the longest wait.
+fn asked_try(backoff: Backoff, wait: chrono::Duration, now: DateTime<Utc>) -> DateTime<Utc> {
+    let seconds = (wait.num_milliseconds() as f64 / 1000.0)
+        .clamp(backoff.first.as_secs_f64(), LONGEST_WAIT_SECONDS);
+    now + chrono::Duration::milliseconds((seconds * 1000.0) as i64)
+}
+
 /// When to try again after `attempts` tries: 20 s, 40 s, 80 s… (by
 /// default) doubling up to 6 hours, each ±25 % so that a crowd of failures
 /// does not return at once. The first retry comes within 25 s.
 fn next_try(backoff: Backoff, attempts: i32, now: DateTime<Utc>) -> DateTime<Utc> {
     let base = backoff.first.as_secs_f64() * 2f64.powi((attempts - 1).clamp(0, 20));
-    let capped = base.min(6.0 * 3600.0);
+    let capped = base.min(LONGEST_WAIT_SECONDS);
     let jittered = capped * rand::rng().random_range(0.75..=1.25);
     now + chrono::Duration::milliseconds((jittered * 1000.0) as i64)
 }
@@ -187,6 +218,18 @@ struct Recipient<'a> {
     /// Their page, written now from the invitation's salt: the token is
     /// never stored readable, in the outbox or anywhere.
     vote_url: Option<String>,
+}
+
+impl Recipient<'_> {
+    /// The envelope of the mail `row` carries to them.
+    fn envelope<'a>(&'a self, row: &Claimed) -> mail::Envelope<'a> {
+        mail::Envelope {
+            from: self.mailer.from(),
+            to_name: &self.invitee.name,
+            address: &self.address,
+            outbox_id: row.id,
+        }
+    }
 }
 
 /// The mailer, poll, invitee and address a row's mail goes to, or why it
@@ -275,14 +318,7 @@ async fn invitation(
     let Some(vote_url) = &r.vote_url else {
         return Outcome::Failed("this invitation predates personal links: reissue it".into());
     };
-    let message = mail::invitation(
-        r.mailer.from(),
-        &r.poll,
-        &r.invitee,
-        &r.address,
-        vote_url,
-        reminder,
-    );
+    let message = mail::invitation(&r.envelope(row), &r.poll, &r.invitee, vote_url, reminder);
     send(r.mailer, message).await
 }
 
@@ -291,7 +327,7 @@ async fn invitation(
 /// other mail). The round's record and the mails it queues are one
 /// transaction, fenced by the lease: sent once across instances.
 async fn reminder_round(store: &Store, mail: &Mail, row: &Claimed) -> Outcome {
-    use crate::store::invitations::RoundOutcome;
+    use crate::store::mailing::RoundOutcome;
     match store.run_reminder_round(row, mail.configured()).await {
         Ok(RoundOutcome::Queued(n)) => Outcome::Recorded(format!("{n} reminders queued")),
         Ok(RoundOutcome::Dropped(reason)) => Outcome::Recorded(format!("dropped: {reason}")),
@@ -346,10 +382,9 @@ async fn outcome(store: &Store, mail: &Mail, base: &str, row: &Claimed) -> Outco
         &[event],
     );
     let message = mail::outcome(
-        from,
+        &r.envelope(row),
         &r.poll,
         &r.invitee,
-        &r.address,
         r.vote_url.as_deref(),
         &ics,
         method,
@@ -360,6 +395,27 @@ async fn outcome(store: &Store, mail: &Mail, base: &str, row: &Claimed) -> Outco
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_receiver_s_wait_is_kept_within_the_backoff_s_bounds() {
+        let backoff = Backoff {
+            first: Duration::from_secs(20),
+            ..Backoff::default()
+        };
+        let now: DateTime<Utc> = "2026-12-06T10:00:00Z".parse().unwrap();
+        let after = |wait| (asked_try(backoff, wait, now) - now).num_seconds();
+        assert_eq!(after(chrono::Duration::seconds(120)), 120);
+        assert_eq!(
+            after(chrono::Duration::seconds(1)),
+            20,
+            "no sooner than the first retry"
+        );
+        assert_eq!(
+            after(chrono::Duration::days(3)),
+            6 * 3600,
+            "no later than the longest wait"
+        );
+    }
 
     #[test]
     fn retries_back_off_from_within_half_a_minute_to_six_hours() {

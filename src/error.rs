@@ -2,6 +2,7 @@
 //! outcome a client can act on; `Internal` is the rest, logged with its cause
 //! chain and shown to the client only as an id.
 
+use crate::domain::access::Denied;
 use crate::domain::{FieldError, Refusal};
 
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +44,25 @@ impl From<Refusal> for Error {
         match refusal {
             Refusal::Invalid(errors) => Error::Invalid(errors),
             Refusal::Conflict(reason) => Error::Conflict(reason),
+        }
+    }
+}
+
+/// A refusal of the access rules, in the API's words (the pages say it
+/// from their catalogue instead).
+impl From<Denied> for Error {
+    fn from(denied: Denied) -> Self {
+        match denied {
+            Denied::Invisible => Error::NotFound("poll"),
+            Denied::ResultsAfterVoting => Error::Forbidden(
+                "results are shown once you have voted: vote, then send your invitation or response token".into(),
+            ),
+            Denied::ResultsOrganisersOnly => {
+                Error::Forbidden("only the organiser sees results of this poll".into())
+            }
+            Denied::CountsOnly => Error::Forbidden(
+                "this poll publishes counts only: individual answers are never shown".into(),
+            ),
         }
     }
 }

@@ -33,8 +33,8 @@ use poem::{Addr, Endpoint, EndpointExt, IntoResponse};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 
-use crate::api::error::Problem;
 use crate::domain::limits::{MAX_BODY_BYTES, MAX_BULK_BODY_BYTES};
+use crate::web::problem::Problem;
 
 /// How long clients may take; see the module's doc.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,14 +11,15 @@ use poem::{
     web::{Html, Redirect},
 };
 
-use crate::api::{self, calendar::PublicUrl, error::catch_problems};
+use crate::api;
 use crate::store::Store;
+use crate::web::{PublicUrl, calendar, problem::catch_problems};
 
 /// How the service treats its clients (see `config::LimitArgs`).
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub timeouts: crate::server::Timeouts,
-    pub anonymous_writes: crate::api::rate_limit::AnonymousWrites,
+    pub anonymous_writes: crate::web::rate_limit::AnonymousWrites,
     /// `/metrics` is served on a listener of its own ([`serve_metrics`]),
     /// not beside the API.
     pub metrics_apart: bool,
@@ -70,7 +71,7 @@ pub fn app(store: Store, public_url: &str, options: &Options) -> impl poem::Endp
         .at("/docs", make_sync(move |_| Html(docs.clone())))
         .at("/openapi.json", spec)
         .at("/", make_sync(|_| Redirect::see_other("/docs")))
-        .at("/calendar/:file", get(api::calendar::feed));
+        .at("/calendar/:file", get(calendar::feed));
     let mut app = crate::pages::mount(app);
     if !options.metrics_apart {
         app = app.at("/metrics", get(crate::metrics::scrape));

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use crate::domain::webhooks::{refused_address, refused_url};
+use crate::domain::webhooks::{refused_address, refused_url, retry_after};
 use crate::store::Store;
 use crate::store::outbox::Claimed;
 use crate::store::webhooks::message_id;
@@ -50,10 +50,14 @@ impl Default for Webhooks {
 #[derive(Debug)]
 pub enum CallOutcome {
     Sent,
-    /// Try again later: no answer, 5xx, 429, 408, DNS trouble.
-    Retry(String),
-    /// Never: refused address, other 4xx, webhook deleted.
+    /// Try again later: no answer, 5xx, 429, 408, DNS trouble; with how
+    /// long the endpoint asked us to wait, if it said (`Retry-After`).
+    Retry(String, Option<chrono::Duration>),
+    /// Never: refused address, other 4xx, webhook deleted or disabled.
     Failed(String),
+    /// The endpoint answered 410 Gone: it is gone for good, so it is
+    /// disabled and gets no more calls.
+    Gone(String),
 }
 
 impl Webhooks {
@@ -84,8 +88,14 @@ impl Webhooks {
         let hook = match store.webhook(hook_id).await {
             Ok(Some(hook)) => hook,
             Ok(None) => return CallOutcome::Failed("the webhook was deleted".into()),
-            Err(e) => return CallOutcome::Retry(format!("reading the webhook: {e}")),
+            Err(e) => return CallOutcome::Retry(format!("reading the webhook: {e}"), None),
         };
+        if let Some((at, why)) = &hook.disabled {
+            return CallOutcome::Failed(format!(
+                "the webhook was disabled at {} ({why})",
+                crate::domain::time::render_utc(*at)
+            ));
+        }
         // Checked again at each call: the setting may have changed since
         // the webhook was registered, or another instance registered it.
         if let Some(why) = self.refused(&hook.url) {
@@ -121,11 +131,18 @@ impl Webhooks {
                 let status = resp.status();
                 if status.is_success() {
                     CallOutcome::Sent
+                } else if status == reqwest::StatusCode::GONE {
+                    CallOutcome::Gone(format!("HTTP {status}"))
                 } else if status.is_server_error()
                     || status == reqwest::StatusCode::TOO_MANY_REQUESTS
                     || status == reqwest::StatusCode::REQUEST_TIMEOUT
                 {
-                    CallOutcome::Retry(format!("HTTP {status}"))
+                    let wait = resp
+                        .headers()
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| retry_after(v, Utc::now()));
+                    CallOutcome::Retry(format!("HTTP {status}"), wait)
                 } else {
                     CallOutcome::Failed(format!("HTTP {status}"))
                 }
@@ -134,9 +151,12 @@ impl Webhooks {
                 if let Some(refusal) = refusal_in(&e) {
                     CallOutcome::Failed(format!("refused: {refusal}"))
                 } else if e.is_timeout() {
-                    CallOutcome::Retry(format!("no answer within {} s", CALL_TIMEOUT.as_secs()))
+                    CallOutcome::Retry(
+                        format!("no answer within {} s", CALL_TIMEOUT.as_secs()),
+                        None,
+                    )
                 } else {
-                    CallOutcome::Retry(chain(&e))
+                    CallOutcome::Retry(chain(&e), None)
                 }
             }
         }

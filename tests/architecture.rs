@@ -1,7 +1,12 @@
-//! The layout's rule, checked: no file in `src/` depends, through a chain of
-//! `crate::`/`super::` paths, on a file that depends back on it. A cycle
+//! The layout's rules, checked. No file in `src/` depends, through a chain
+//! of `crate::`/`super::` paths, on a file that depends back on it: a cycle
 //! means two files' rules cannot be read (or changed) apart; the cure is to
-//! move what both need into the layer below (`domain/` for rules).
+//! move what both need into the layer below (`domain/` for rules). And the
+//! layers point one way: the faces (the JSON API, the member pages, the
+//! console) stand side by side on the core and never import each other;
+//! mail, the shared HTTP plumbing (`web/`) and languages (`lang/`) import no
+//! face; the store imports no face or plumbing; the rules (`domain/`) import
+//! nothing but rules, and no database, HTTP or runtime crate.
 //!
 //! Run alone with `cargo test --test architecture -- --nocapture` to print
 //! the dependency counts.
@@ -258,6 +263,112 @@ fn no_file_in_src_depends_on_itself_through_others() {
     assert!(
         found.is_empty(),
         "import cycles among files of src/: {found:#?}"
+    );
+}
+
+/// The top folder (or file) of a file of `src/`: `api/polls.rs` → `api`.
+fn layer(file: &str) -> &str {
+    file.split('/')
+        .next()
+        .unwrap_or(file)
+        .trim_end_matches(".rs")
+}
+
+const FACES: [&str; 3] = ["api", "pages", "console"];
+
+/// What each layer must not import, by top folder of `src/`.
+fn forbidden(from: &str) -> Vec<&'static str> {
+    match from {
+        // The tables are the store's: a face reads what the store returns.
+        "api" | "pages" | "console" => FACES
+            .into_iter()
+            .filter(|f| *f != from)
+            .chain(["entity"])
+            .collect(),
+        "mail" | "web" | "lang" => [FACES.as_slice(), &["entity"]].concat(),
+        "delivery" | "webhooks" => FACES.to_vec(),
+        "store" | "entity" => [FACES.as_slice(), &["web", "mail", "lang"]].concat(),
+        _ => Vec::new(),
+    }
+}
+
+/// Every dependency that breaks the layers' direction, as `from -> to`.
+fn wrong_way(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
+    let mut found = Vec::new();
+    for (from, deps) in graph {
+        let no = forbidden(layer(from));
+        for to in deps {
+            if no.contains(&layer(to)) {
+                found.push(format!("{from} -> {to}"));
+            }
+            if layer(from) == "domain" && layer(to) != "domain" {
+                found.push(format!("{from} -> {to} (rules import only rules)"));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn faces_stand_side_by_side_and_every_layer_points_down() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let found = wrong_way(&dependencies(&src));
+    assert!(found.is_empty(), "imports against the layers: {found:#?}");
+}
+
+#[test]
+fn the_rules_use_no_database_http_or_runtime_crate() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src")
+        .join("domain");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut found = Vec::new();
+    for file in files {
+        let code = code_only(&std::fs::read_to_string(&file).expect("readable"));
+        for krate in [
+            "sea_orm",
+            "sqlx",
+            "poem",
+            "poem_openapi",
+            "tokio",
+            "hyper",
+            "reqwest",
+            "lettre",
+        ] {
+            let used = code.match_indices(krate).any(|(at, _)| {
+                let before = code[..at].chars().next_back();
+                let after = code[at + krate.len()..].chars().next();
+                !before.is_some_and(|c| is_ident(c) || c == ':') && !after.is_some_and(is_ident)
+            });
+            if used {
+                found.push(format!("{} uses {krate}", file.display()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn the_direction_checker_sees_a_face_importing_another() {
+    let graph: BTreeMap<String, BTreeSet<String>> = [
+        ("pages/view.rs", vec!["api/results.rs", "domain/access.rs"]),
+        ("mail/mod.rs", vec!["pages/mod.rs", "lang/mod.rs"]),
+        ("domain/access.rs", vec!["store/mod.rs"]),
+        ("api/polls.rs", vec!["web/problem.rs", "domain/poll.rs"]),
+        ("api/groups.rs", vec!["entity/member.rs"]),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.into(), v.into_iter().map(String::from).collect()))
+    .collect();
+    assert_eq!(
+        wrong_way(&graph),
+        vec![
+            "api/groups.rs -> entity/member.rs",
+            "domain/access.rs -> store/mod.rs (rules import only rules)",
+            "mail/mod.rs -> pages/mod.rs",
+            "pages/view.rs -> api/results.rs",
+        ]
     );
 }
 

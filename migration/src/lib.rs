@@ -18,6 +18,7 @@ mod m20261203_000011_roster_tallies;
 mod m20261204_000012_required_available;
 mod m20261204_000013_invitation_answered;
 mod m20261204_000014_changes;
+mod m20261206_000017_webhook_disabled;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_required_available::Migration),
             Box::new(m20261204_000013_invitation_answered::Migration),
             Box::new(m20261204_000014_changes::Migration),
+            Box::new(m20261206_000017_webhook_disabled::Migration),
         ]
     }
 }

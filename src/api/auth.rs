@@ -5,11 +5,10 @@
 use poem::Request;
 use poem_openapi::{SecurityScheme, auth::Bearer};
 
-use super::error::Problem;
+use crate::domain::access::{InvitationGrant, Organiser, Reader, ResponseGrant};
 use crate::domain::token::TokenKind;
-use crate::store::{
-    Store, invitations::InvitationGrant, organisers::Organiser, responses::ResponseGrant,
-};
+use crate::store::Store;
+use crate::web::problem::Problem;
 
 fn store(req: &Request) -> &Store {
     req.data::<Store>()
@@ -130,15 +129,6 @@ pub enum OwnResponseAuth {
     Respondent(ResponseToken),
 }
 
-/// The resolved caller of a read operation.
-#[derive(Debug, Clone)]
-pub enum Reader {
-    Organiser(Organiser),
-    Invitee(InvitationGrant),
-    Respondent(ResponseGrant),
-    Anonymous,
-}
-
 /// A token that was sent but matched no scheme must not silently count as
 /// anonymous: the caller meant to be someone.
 pub fn reject_unrecognised(req: &Request) -> Result<(), crate::error::Error> {
@@ -150,21 +140,15 @@ pub fn reject_unrecognised(req: &Request) -> Result<(), crate::error::Error> {
     Ok(())
 }
 
-impl Reader {
-    pub fn resolve(auth: ReaderAuth, req: &Request) -> Result<Reader, crate::error::Error> {
-        Ok(match auth {
-            ReaderAuth::Organiser(OrganiserToken(o)) => Reader::Organiser(o),
-            ReaderAuth::Invitee(InvitationToken(i)) => Reader::Invitee(i),
-            ReaderAuth::Respondent(ResponseToken(r)) => Reader::Respondent(r),
-            ReaderAuth::Anonymous => {
-                reject_unrecognised(req)?;
-                Reader::Anonymous
-            }
-        })
-    }
-
-    /// Whether this caller owns the poll.
-    pub fn owns(&self, poll: &crate::domain::poll::Poll) -> bool {
-        matches!(self, Reader::Organiser(o) if o.id == poll.organiser_id)
-    }
+/// The reader a read operation's scheme resolved to.
+pub fn resolve(auth: ReaderAuth, req: &Request) -> Result<Reader, crate::error::Error> {
+    Ok(match auth {
+        ReaderAuth::Organiser(OrganiserToken(o)) => Reader::Organiser(o),
+        ReaderAuth::Invitee(InvitationToken(i)) => Reader::Invitee(i),
+        ReaderAuth::Respondent(ResponseToken(r)) => Reader::Respondent(r),
+        ReaderAuth::Anonymous => {
+            reject_unrecognised(req)?;
+            Reader::Anonymous
+        }
+    })
 }

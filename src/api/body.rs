@@ -12,8 +12,8 @@ use poem_openapi::{
 };
 use serde::de::DeserializeOwned;
 
-use super::error::Problem;
 use crate::domain::limits::MAX_BULK_BODY_BYTES;
+use crate::web::problem::Problem;
 
 pub struct JsonBody<T>(pub T);
 

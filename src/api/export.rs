@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::auth::OrganiserToken;
 use super::error::error_responses;
 use super::tags::ApiTags;
+use crate::domain::access;
 use crate::domain::export::{self, OptionCounts, Respondent};
 use crate::domain::poll::Poll;
 use crate::error::Error;
@@ -64,7 +65,7 @@ impl ExportApi {
             .filter(|(p, _)| p.organiser_id == auth.0.id)
             .ok_or(Error::NotFound("poll"))?;
         let filename = format!("attachment; filename=\"poll-{}.csv\"", poll.id.simple());
-        let body = if poll.settings.aggregate_only {
+        let body = if !access::answers_shown(&poll) {
             let counts: Vec<OptionCounts> = poll
                 .options
                 .iter()

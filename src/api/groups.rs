@@ -12,7 +12,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::body::JsonBody;
-use super::error::{Problem, error_responses};
+use super::error::error_responses;
 use super::paging::{page_limit, parse_cursor};
 use super::tags::ApiTags;
 use super::types::{Email, Instant, Items, Language, Name, TimeZone, plain};
@@ -21,10 +21,10 @@ use crate::domain::poll::parse_person_name;
 use crate::domain::roster::{self, MemberFields, NewMember};
 use crate::domain::time::{Zone, render_utc};
 use crate::domain::{FieldError, Violations};
-use crate::entity::member;
 use crate::error::Error;
 use crate::store::Store;
-use crate::store::groups::{Group, MemberPatch};
+use crate::store::groups::{Group, Member, MemberPatch};
+use crate::web::problem::Problem;
 
 /// A member to add.
 #[derive(Object, Deserialize, Debug, Clone)]
@@ -316,14 +316,14 @@ impl poem_openapi::types::Example for MemberView {
     }
 }
 
-fn member_view(m: &member::Model) -> MemberView {
+fn member_view(m: &Member) -> MemberView {
     MemberView {
         id: m.id,
         name: m.name.clone(),
         email: m.email.clone(),
-        time_zone: m.time_zone.clone(),
-        social_hours_start: m.social_start.clone(),
-        social_hours_end: m.social_end.clone(),
+        time_zone: m.zone.name().to_string(),
+        social_hours_start: m.social_hours.start.format("%H:%M").to_string(),
+        social_hours_end: m.social_hours.end.format("%H:%M").to_string(),
         language: m.language.clone(),
     }
 }
@@ -662,14 +662,11 @@ impl GroupsApi {
         patch.time_zone = b
             .time_zone
             .value()
-            .and_then(|z| v.check("time_zone", Zone::parse(&z.0)))
-            .map(|z| z.name().to_string());
+            .and_then(|z| v.check("time_zone", Zone::parse(&z.0)));
         patch.social_start = value(&b.social_hours_start)
-            .and_then(|s| v.check("social_hours_start", roster::parse_clock(&s)))
-            .map(|t| t.format("%H:%M").to_string());
+            .and_then(|s| v.check("social_hours_start", roster::parse_clock(&s)));
         patch.social_end = value(&b.social_hours_end)
-            .and_then(|s| v.check("social_hours_end", roster::parse_clock(&s)))
-            .map(|t| t.format("%H:%M").to_string());
+            .and_then(|s| v.check("social_hours_end", roster::parse_clock(&s)));
         patch.language = match &b.language {
             MaybeUndefined::Undefined => None,
             MaybeUndefined::Null => Some(None),

@@ -15,6 +15,7 @@ use super::paging::page_limit;
 use super::tags::ApiTags;
 use super::types::Instant;
 use super::views::wire_enum;
+use crate::domain::access;
 use crate::domain::history as dh;
 use crate::domain::time::render_utc;
 use crate::error::Error;
@@ -191,7 +192,7 @@ impl HistoryApi {
         } else {
             None
         };
-        let counts_only = poll.settings.aggregate_only;
+        let counts_only = !access::answers_shown(&poll);
         let items = rows
             .into_iter()
             .map(|h| {

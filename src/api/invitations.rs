@@ -13,23 +13,27 @@ use uuid::Uuid;
 
 use super::auth::OrganiserToken;
 use super::body::JsonBody;
-use super::calendar::{PublicUrl, feed_urls};
 use super::error::error_responses;
 use super::paging::{page_limit, parse_cursor};
 use super::responses::{ResponseInput, ResponseView, VoteView, view};
 use super::tags::ApiTags;
 use super::types::{Instant, Items, TimeZone};
+use crate::domain::access;
 use crate::domain::history::Actor;
 use crate::domain::limits::MAX_MEMBERS_PER_REQUEST;
+use crate::domain::mailing::Skip;
 use crate::domain::standing::Invitee;
 use crate::domain::time::render_utc;
 use crate::domain::token::{LinkKey, TokenKind};
 use crate::error::Error;
+use crate::links::feed_urls;
 use crate::mail::Mail;
 use crate::store::Store;
 use crate::store::ballots::Voter;
-use crate::store::invitations::{Invitees, IssuedInvitation, QueuedMails};
+use crate::store::invitations::{Invitees, IssuedInvitation};
+use crate::store::mailing::QueuedMails;
 use crate::store::outbox::Delivery;
+use crate::web::PublicUrl;
 
 /// Whom to invite: a whole group, or chosen members of your groups.
 #[derive(Object, Deserialize, Debug, Clone)]
@@ -220,11 +224,11 @@ pub enum MailsAccepted {
 }
 
 fn mails_queued(QueuedMails { queued, skipped }: QueuedMails) -> MailsQueued {
-    let reason = |r: &str| match r {
-        "no_address" => SkipReason::NoAddress,
-        "already_mailed" => SkipReason::AlreadyMailed,
-        "already_queued" => SkipReason::AlreadyQueued,
-        _ => SkipReason::NotConfigured,
+    let reason = |skip| match skip {
+        Skip::NoAddress => SkipReason::NoAddress,
+        Skip::AlreadyMailed => SkipReason::AlreadyMailed,
+        Skip::AlreadyQueued => SkipReason::AlreadyQueued,
+        Skip::NotConfigured => SkipReason::NotConfigured,
     };
     MailsQueued {
         queued,
@@ -580,7 +584,7 @@ impl InvitationsApi {
                 poll_id.0,
                 who,
                 required,
-                send_email && mail.configured(),
+                send_email.then_some(mail.configured()),
             )
             .await?;
         let asked = send_email.then_some(mail.configured());
@@ -697,7 +701,7 @@ impl InvitationsApi {
         let poll = store.owned_poll(auth.0.id, poll_id.0).await?;
         let limit = page_limit(limit.0)?;
         let after = parse_cursor(cursor.0.as_deref())?;
-        let show_answers = !poll.settings.aggregate_only;
+        let show_answers = access::answers_shown(&poll);
         if has_answered.0.is_some() && !show_answers {
             return Err(Error::invalid(
                 "has_answered",
@@ -804,7 +808,6 @@ impl InvitationsApi {
         let recorded = store.record_ballot(poll_id.0, voter, &ballot).await?;
         let view = Json(view(recorded.response, true));
         Ok(if recorded.created {
-            crate::metrics::vote_recorded();
             ProxyRecorded::Created(view)
         } else {
             ProxyRecorded::Ok(view)

@@ -9,7 +9,6 @@ use uuid::Uuid;
 
 use super::auth::OrganiserToken;
 use super::body::JsonBody;
-use super::calendar::PublicUrl;
 use super::error::error_responses;
 use super::polls::OrganiserPollError;
 use super::tags::ApiTags;
@@ -19,6 +18,7 @@ use crate::domain::lifecycle::{self, Transition};
 use crate::error::{Error, Result};
 use crate::mail::Mail;
 use crate::store::Store;
+use crate::web::PublicUrl;
 
 /// Which option to confirm.
 #[derive(Object, Deserialize, Debug, Clone, Default)]

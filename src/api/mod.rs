@@ -16,8 +16,6 @@ pub mod options;
 pub mod paging;
 pub mod payload;
 pub mod polls;
-pub mod preconditions;
-pub mod rate_limit;
 pub mod responses;
 pub mod results;
 pub mod tags;

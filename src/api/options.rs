@@ -11,9 +11,7 @@ use uuid::Uuid;
 
 use super::auth::OrganiserToken;
 use super::body::JsonBody;
-use super::calendar::PublicUrl;
 use super::error::error_responses;
-use super::preconditions::{etag, optional_if_match};
 use super::tags::ApiTags;
 use super::types::{Date, WallTime};
 pub use super::views::OptionKind;
@@ -24,6 +22,8 @@ use crate::domain::time::{self, Slot, Zone};
 use crate::error::Error;
 use crate::store::Store;
 use crate::store::polls::PollEdit;
+use crate::web::PublicUrl;
+use crate::web::conditional::{etag, optional_if_match};
 
 /// One candidate date range or time slot.
 #[derive(Object, Deserialize, Debug, Clone)]

@@ -34,26 +34,6 @@ impl<T: Serialize + Send> IntoResponse for Reply<T> {
     }
 }
 
-/// A calendar (RFC 5545) as a body that may be written as it is sent: the
-/// spec shows it as a string, as `PlainText` would.
-pub struct CalendarBody(pub poem::Body);
-
-impl Payload for CalendarBody {
-    const CONTENT_TYPE: &'static str = "text/calendar; charset=utf-8";
-
-    fn schema_ref() -> MetaSchemaRef {
-        String::schema_ref()
-    }
-}
-
-impl IntoResponse for CalendarBody {
-    fn into_response(self) -> Response {
-        Response::builder()
-            .content_type(Self::CONTENT_TYPE)
-            .body(self.0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use poem_openapi::types::{Example, ToJSON};

@@ -13,23 +13,22 @@ use poem_openapi::{
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::auth::{OrganiserToken, Reader, ReaderAuth};
+use super::auth::{OrganiserToken, ReaderAuth, resolve};
 use super::body::JsonBody;
-use super::calendar::PublicUrl;
 use super::error::error_responses;
 use super::options::{OptionInput, OptionKind};
 use super::paging::{page_limit, parse_cursor};
 use super::payload::Reply;
-use super::preconditions::{etag, none_match_hits, parse_if_match, poll_etag};
 use super::tags::ApiTags;
 use super::types::{
     Date, Description, Instant, Items, Location, Quorum, ReminderLead, TimeZone, Title, WallTime,
     plain,
 };
 use super::views::{
-    Deleted, PollGet, PollRead, PollStatus, PollView, ResultsVisibility, VotingMode,
-    ensure_readable, poll_view, viewer_zone,
+    Deleted, PollGet, PollRead, PollStatus, PollView, ResultsVisibility, VotingMode, poll_view,
+    viewer_zone,
 };
+use crate::domain::access;
 use crate::domain::history::Actor;
 use crate::domain::limits::{MAX_OPTIONS_PER_POLL, MAX_REMINDERS};
 use crate::domain::poll::{self as dp, NewPoll, PollPatch, Settings};
@@ -38,6 +37,8 @@ use crate::domain::{FieldError, Violations};
 use crate::error::Error;
 use crate::store::Store;
 use crate::store::polls::PollFilter;
+use crate::web::PublicUrl;
+use crate::web::conditional::{etag, none_match_hits, parse_if_match, poll_etag};
 
 /// A new poll. Settings left out take their defaults: `voting` is `open`,
 /// `results_visibility` is `everyone`.
@@ -547,7 +548,7 @@ impl PollsApi {
         #[oai(name = "If-None-Match")]
         if_none_match: Header<Option<String>>,
     ) -> Result<PollGet, GetPollError> {
-        let reader = Reader::resolve(auth, req)?;
+        let reader = resolve(auth, req)?;
         let now = Utc::now();
         // A client polling for changes: the poll's own row says whether its
         // copy is current, without reading the options.
@@ -556,7 +557,7 @@ impl PollsApi {
                 .poll_head(poll_id.0)
                 .await?
                 .ok_or(Error::NotFound("poll"))?;
-            ensure_readable(&head, &reader)?;
+            access::ensure_readable(&head, &reader)?;
             let viewer = viewer_zone(tz.0.as_deref(), &head, &reader)?;
             let tag = poll_etag(&head, viewer, now);
             if none_match_hits(req, &tag) {
@@ -567,7 +568,7 @@ impl PollsApi {
             .poll(poll_id.0)
             .await?
             .ok_or(Error::NotFound("poll"))?;
-        ensure_readable(&poll, &reader)?;
+        access::ensure_readable(&poll, &reader)?;
         let viewer = viewer_zone(tz.0.as_deref(), &poll, &reader)?;
         let tag = poll_etag(&poll, viewer, now);
         Ok(PollGet::Ok(Reply(poll_view(&poll, viewer, &base.0.0)), tag))

@@ -11,16 +11,15 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::auth::{
-    InvitationToken, OwnResponseAuth, Reader, ReaderAuth, ResponseToken, VoterAuth,
-    reject_unrecognised,
+    InvitationToken, OwnResponseAuth, ReaderAuth, ResponseToken, VoterAuth, reject_unrecognised,
+    resolve,
 };
 use super::body::JsonBody;
 use super::error::error_responses;
 use super::paging::{page_limit, parse_cursor};
-use super::rate_limit::AnonymousWrites;
-use super::results::ensure_results_visible;
 use super::tags::ApiTags;
 use super::types::{Comment, Instant, Items, Name};
+use crate::domain::access;
 use crate::domain::ballot::Ballot;
 use crate::domain::limits::MAX_OPTIONS_PER_POLL;
 use crate::domain::poll::{self as dp, parse_comment, parse_person_name};
@@ -30,6 +29,7 @@ use crate::error::Error;
 use crate::store::Store;
 use crate::store::ballots::Voter;
 use crate::store::responses::StoredResponse;
+use crate::web::rate_limit::AnonymousWrites;
 
 /// An answer for one option.
 #[derive(Enum, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
@@ -421,7 +421,6 @@ impl ResponsesApi {
                 edit_token: None,
             };
             return Ok(if recorded.created {
-                crate::metrics::vote_recorded();
                 Submitted::Created(Json(reply), location)
             } else {
                 Submitted::Replaced(Json(reply))
@@ -433,7 +432,6 @@ impl ResponsesApi {
         let recorded = store
             .record_ballot(poll_id.0, Voter::Anonymous, &ballot)
             .await?;
-        crate::metrics::vote_recorded();
         Ok(Submitted::Created(
             Json(CreatedResponse {
                 response: view(recorded.response, true),
@@ -465,19 +463,12 @@ impl ResponsesApi {
         /// Page size, 1–500 (default 50).
         limit: Query<Option<u32>>,
     ) -> Result<ResponseList, ListResponsesError> {
-        let reader = Reader::resolve(auth, req)?;
+        let reader = resolve(auth, req)?;
         let poll = store
             .poll(poll_id.0)
             .await?
             .ok_or(Error::NotFound("poll"))?;
-        ensure_results_visible(&poll, &reader)?;
-        if poll.settings.aggregate_only {
-            return Err(Error::Forbidden(
-                "this poll publishes counts only: individual answers are never shown".into(),
-            )
-            .into());
-        }
-        let show_names = reader.owns(&poll) || poll.settings.show_voter_names;
+        let access::AnswersNamed(show_names) = access::ensure_answers_listed(&poll, &reader)?;
         let limit = page_limit(limit.0)?;
         let after = parse_cursor(cursor.0.as_deref())?;
         let mut rows = store.list_responses(poll.id, after, limit + 1).await?;
@@ -552,7 +543,6 @@ impl ResponsesApi {
                     .await?;
                 let view = Json(view(recorded.response, true));
                 Ok(if recorded.created {
-                    crate::metrics::vote_recorded();
                     ResponsePut::Created(view)
                 } else {
                     ResponsePut::Ok(view)

@@ -9,20 +9,20 @@ use poem_openapi::{
 };
 use uuid::Uuid;
 
-use super::auth::{Reader, ReaderAuth};
+use super::auth::{ReaderAuth, resolve};
 use super::error::error_responses;
 use super::payload::Reply;
-use super::preconditions::{none_match_hits, results_etag};
 use super::tags::ApiTags;
 use super::types::{Instant, TimeZone};
-use super::views::{PollStatus, ensure_readable};
-use crate::domain::poll::{Poll, ResultsVisibility};
+use super::views::PollStatus;
+use crate::domain::access;
 use crate::domain::ranking;
 use crate::domain::standing::Named;
 use crate::domain::standing::Standing;
 use crate::domain::time::Slot;
 use crate::error::Error;
 use crate::store::Store;
+use crate::web::conditional::{none_match_hits, results_etag};
 
 /// An invited member for whom a timed option is not wholly inside their
 /// social hours, with the option's times on their own clock.
@@ -180,34 +180,6 @@ pub enum ResultsRead {
     NotModified(#[oai(header = "ETag")] String),
 }
 
-/// May this caller see counts? (Individual answers have further rules, in
-/// the responses API.)
-pub fn ensure_results_visible(poll: &Poll, reader: &Reader) -> Result<(), Error> {
-    ensure_readable(poll, reader)?;
-    match (reader, poll.settings.results_visibility) {
-        (Reader::Organiser(o), _) if o.id == poll.organiser_id => Ok(()),
-        (_, ResultsVisibility::Everyone) => Ok(()),
-        (Reader::Respondent(r), ResultsVisibility::AfterVoting) if r.poll_id == poll.id => Ok(()),
-        (Reader::Invitee(i), ResultsVisibility::AfterVoting) if i.poll_id == poll.id && i.answered => {
-            Ok(())
-        }
-        (_, ResultsVisibility::AfterVoting) => Err(Error::Forbidden(
-            "results are shown once you have voted: vote, then send your invitation or response token".into(),
-        )),
-        (_, ResultsVisibility::Organisers) => Err(Error::Forbidden(
-            "only the organiser sees results of this poll".into(),
-        )),
-    }
-}
-
-/// Whether this caller sees the roster by name (who has not answered, whose
-/// social hours an option breaks): the poll's organiser, who keeps the
-/// roster, except on aggregate-only polls, which name nobody. Everyone else
-/// who sees results gets the counts.
-pub fn roster_visible(poll: &Poll, reader: &Reader) -> bool {
-    reader.owns(poll) && !poll.settings.aggregate_only
-}
-
 /// Counts, ranks and reasons for every option, leader first (computed by
 /// `domain::ranking::evaluate`). With `show_roster` false, members are
 /// counted but not named.
@@ -331,7 +303,7 @@ impl ResultsApi {
         #[oai(name = "If-None-Match")]
         if_none_match: Header<Option<String>>,
     ) -> Result<ResultsRead, ResultsError> {
-        let reader = Reader::resolve(auth, req)?;
+        let reader = resolve(auth, req)?;
         let now = chrono::Utc::now();
         // A client polling for changes: the poll's row and its count of
         // changes say whether its copy is current.
@@ -340,8 +312,8 @@ impl ResultsApi {
                 .results_head(poll_id.0)
                 .await?
                 .ok_or(Error::NotFound("poll"))?;
-            ensure_results_visible(&head, &reader)?;
-            let tag = results_etag(&head, changes, roster_visible(&head, &reader), now);
+            access::ensure_results_visible(&head, &reader)?;
+            let tag = results_etag(&head, changes, access::roster_visible(&head, &reader), now);
             if none_match_hits(req, &tag) {
                 return Ok(ResultsRead::NotModified(tag));
             }
@@ -351,8 +323,8 @@ impl ResultsApi {
             .await?
             .ok_or(Error::NotFound("poll"))?;
         // Refused callers cost no roster read.
-        ensure_results_visible(&poll, &reader)?;
-        let show_roster = roster_visible(&poll, &reader);
+        access::ensure_results_visible(&poll, &reader)?;
+        let show_roster = access::roster_visible(&poll, &reader);
         // Read with the counts: the roster, read after, is as new or newer,
         // so a copy under this tag is never older than the tag says.
         let tag = results_etag(&poll, tallies.changes, show_roster, now);

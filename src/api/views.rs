@@ -5,13 +5,13 @@ use chrono::Utc;
 use poem_openapi::{ApiResponse, Object};
 use uuid::Uuid;
 
-use super::auth::Reader;
 use super::payload::Reply;
-use super::preconditions::etag;
 use super::types::{Date, Instant};
+use crate::domain::access::{self, Reader};
 use crate::domain::poll::{self as dp, Poll, PollOption};
 use crate::domain::time::{self, Slot, Zone};
 use crate::error::Error;
+use crate::web::conditional::etag;
 
 macro_rules! wire_enum {
     ($(#[$meta:meta])* $name:ident => $domain:path { $($variant:ident),+ $(,)? }) => {
@@ -238,25 +238,11 @@ pub fn poll_view(p: &Poll, viewer: Zone, base: &str) -> PollView {
     }
 }
 
-/// The viewer's zone: `?tz=` if given, else the poll's.
+/// The viewer's zone: `?tz=` if given, else their default one.
 pub fn viewer_zone(tz: Option<&str>, poll: &Poll, reader: &Reader) -> Result<Zone, Error> {
-    match (tz, reader) {
-        (Some(name), _) => Zone::parse(name).map_err(|m| Error::invalid("tz", m)),
-        // An invited member sees times on their own clock unless they ask.
-        (None, Reader::Invitee(i)) if i.poll_id == poll.id => Ok(i.zone),
-        (None, _) => Ok(poll.zone),
-    }
-}
-
-/// May this caller read the poll at all?
-pub fn ensure_readable(poll: &Poll, reader: &Reader) -> Result<(), Error> {
-    match reader {
-        Reader::Organiser(o) if o.id == poll.organiser_id => Ok(()),
-        Reader::Respondent(r) if r.poll_id == poll.id => Ok(()),
-        Reader::Invitee(i) if i.poll_id == poll.id => Ok(()),
-        _ if poll.settings.voting == dp::Voting::Open => Ok(()),
-        // Invite-only polls are invisible to outsiders, whether or not they exist.
-        _ => Err(Error::NotFound("poll")),
+    match tz {
+        Some(name) => Zone::parse(name).map_err(|m| Error::invalid("tz", m)),
+        None => Ok(access::default_zone(poll, reader)),
     }
 }
 

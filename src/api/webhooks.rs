@@ -132,6 +132,13 @@ pub struct WebhookView {
     /// The signing secret (`whsec_…`): in createWebhook's answer only.
     #[oai(skip_serializing_if_is_none)]
     pub secret: Option<String>,
+    /// When the endpoint answered 410 Gone: it gets no calls since.
+    /// Register it again if it comes back. Absent while it is active.
+    #[oai(skip_serializing_if_is_none)]
+    pub disabled_at: Option<Instant>,
+    /// What the endpoint answered when it was disabled (`HTTP 410 Gone`).
+    #[oai(skip_serializing_if_is_none)]
+    pub disabled_reason: Option<String>,
 }
 
 fn example_id(n: u128) -> Uuid {
@@ -152,6 +159,8 @@ impl poem_openapi::types::Example for WebhookView {
             poll_id: None,
             created_at: Instant("2026-05-04T09:00:00Z".into()),
             secret: Some("whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD".into()),
+            disabled_at: None,
+            disabled_reason: None,
         }
     }
 }
@@ -201,6 +210,11 @@ fn view(hook: Webhook, with_secret: bool) -> WebhookView {
         poll_id: hook.poll_id,
         created_at: Instant(render_utc(hook.created_at)),
         secret: with_secret.then_some(hook.secret),
+        disabled_at: hook
+            .disabled
+            .as_ref()
+            .map(|(at, _)| Instant(render_utc(*at))),
+        disabled_reason: hook.disabled.map(|(_, why)| why),
     }
 }
 

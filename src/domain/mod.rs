@@ -1,6 +1,7 @@
 //! The rules of the product, free of HTTP and of the database: time zones and
 //! option times, ranking, tokens, and the validated values handlers work with.
 
+pub mod access;
 pub mod ballot;
 pub mod calendar;
 pub mod export;
@@ -8,6 +9,7 @@ pub mod history;
 pub mod ics;
 pub mod lifecycle;
 pub mod limits;
+pub mod mailing;
 pub mod poll;
 pub mod ranking;
 pub mod reminders;

@@ -82,6 +82,18 @@ pub fn response_data(
     json!({ "response_id": response_id, "name": name, "votes": votes })
 }
 
+/// How long an endpoint asks us to wait before the next call (its
+/// `Retry-After`: delay-seconds or an HTTP-date, RFC 9110); `None` when it
+/// says nothing usable. A date in the past asks for no wait at all.
+pub fn retry_after(value: &str, now: DateTime<Utc>) -> Option<chrono::Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u32>() {
+        return Some(chrono::Duration::seconds(seconds.into()));
+    }
+    let at = DateTime::parse_from_rfc2822(value).ok()?;
+    Some((at.with_timezone(&Utc) - now).max(chrono::Duration::zero()))
+}
+
 /// Why a webhook URL is refused, if it is: only `https` to a public
 /// address, unless private networks are allowed (`CONVENE_WEBHOOK_ALLOW_PRIVATE`,
 /// which also allows `http`). A name is checked again, resolved, at each
@@ -173,6 +185,25 @@ fn is_global_v4(ip: Ipv4Addr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let now: DateTime<Utc> = "2026-12-06T10:00:00Z".parse().unwrap();
+        assert_eq!(
+            retry_after("120", now),
+            Some(chrono::Duration::seconds(120))
+        );
+        assert_eq!(
+            retry_after("Sun, 06 Dec 2026 10:05:00 GMT", now),
+            Some(chrono::Duration::minutes(5))
+        );
+        assert_eq!(
+            retry_after("Sun, 06 Dec 2026 09:00:00 GMT", now),
+            Some(chrono::Duration::zero())
+        );
+        assert_eq!(retry_after("soon", now), None);
+        assert_eq!(retry_after("-5", now), None);
+    }
 
     #[test]
     fn only_https_to_public_addresses_unless_private_is_allowed() {

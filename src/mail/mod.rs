@@ -10,11 +10,12 @@ use lettre::message::header::ContentType;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use uuid::Uuid;
 
 use crate::domain::ics::Method;
 use crate::domain::poll::Poll;
 use crate::domain::standing::Invitee;
-use crate::pages::i18n::{Lang, filters};
+use crate::lang::{Lang, filters};
 
 /// `CONVENE_SMTP_URL` and `CONVENE_MAIL_FROM`.
 #[derive(Debug, Clone)]
@@ -123,10 +124,9 @@ struct InvitationHtml<'a> {
 /// The invitation mail to `invitee`: the poll, every option in the
 /// member's zone with its offset, the deadline, and their personal link.
 pub fn invitation(
-    from: &Mailbox,
+    envelope: &Envelope<'_>,
     poll: &Poll,
     invitee: &Invitee,
-    address: &str,
     vote_url: &str,
     reminder: bool,
 ) -> anyhow::Result<Message> {
@@ -168,7 +168,6 @@ pub fn invitation(
         vote_url,
     }
     .render()?;
-    let to = Mailbox::new(Some(invitee.name.clone()), address.parse()?);
     let subject = lang.t_with(
         if reminder {
             "mail-reminder-subject"
@@ -177,31 +176,49 @@ pub fn invitation(
         },
         &[("title", poll.title.as_str().into())],
     );
-    let mut message = Message::builder()
-        .from(from.clone())
-        .to(to)
-        .subject(subject)
-        // A unique id (random, at this host), so that clients thread and
-        // de-duplicate correctly.
-        .message_id(None)
-        .multipart(MultiPart::alternative_plain_html(text, html))?;
-    automatic_in(lang, &mut message);
-    Ok(message)
+    envelope.message(lang, subject, MultiPart::alternative_plain_html(text, html))
 }
 
-/// The headers every mail of ours carries: RFC 3834's `Auto-Submitted`, so
-/// no "out of office" answers a machine, and RFC 3282's `Content-Language`,
-/// so a client (or a screen reader) knows the language before reading it.
-fn automatic_in(lang: Lang, message: &mut Message) {
-    let headers = message.headers_mut();
-    headers.insert_raw(HeaderValue::new(
-        HeaderName::new_from_ascii_str("Auto-Submitted"),
-        "auto-generated".into(),
-    ));
-    headers.insert_raw(HeaderValue::new(
-        HeaderName::new_from_ascii_str("Content-Language"),
-        lang.code().into(),
-    ));
+/// Who a mail goes to, from whom, and the outbox row that carries it.
+pub struct Envelope<'a> {
+    pub from: &'a Mailbox,
+    pub to_name: &'a str,
+    pub address: &'a str,
+    /// The outbox row: the Message-ID is made from it.
+    pub outbox_id: Uuid,
+}
+
+impl Envelope<'_> {
+    /// The message with every header a mail of ours carries: its
+    /// Message-ID, made from the outbox row at the sender's domain (unique
+    /// per mail, and the same on every retry, so a receiver that did get a
+    /// first try — an answer lost after DATA — sees the second as the same
+    /// message); RFC 3834's `Auto-Submitted`, so no "out of office" answers
+    /// a machine; and RFC 3282's `Content-Language`, so a client (or a
+    /// screen reader) knows the language before reading it.
+    fn message(&self, lang: Lang, subject: String, body: MultiPart) -> anyhow::Result<Message> {
+        let to = Mailbox::new(Some(self.to_name.to_string()), self.address.parse()?);
+        let mut message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .message_id(Some(format!(
+                "<{}@{}>",
+                self.outbox_id,
+                self.from.email.domain()
+            )))
+            .multipart(body)?;
+        let headers = message.headers_mut();
+        headers.insert_raw(HeaderValue::new(
+            HeaderName::new_from_ascii_str("Auto-Submitted"),
+            "auto-generated".into(),
+        ));
+        headers.insert_raw(HeaderValue::new(
+            HeaderName::new_from_ascii_str("Content-Language"),
+            lang.code().into(),
+        ));
+        Ok(message)
+    }
 }
 
 #[derive(Template)]
@@ -230,10 +247,9 @@ struct OutcomeHtml<'a> {
 /// calendar (`text/calendar; method=…`) beside them for mail clients that
 /// add, move or remove the event by themselves, and the same as invite.ics.
 pub fn outcome(
-    from: &Mailbox,
+    envelope: &Envelope<'_>,
     poll: &Poll,
     invitee: &Invitee,
-    address: &str,
     vote_url: Option<&str>,
     ics: &str,
     method: Method,
@@ -286,13 +302,6 @@ pub fn outcome(
                 ),
         )
         .singlepart(Attachment::new("invite.ics".into()).body(ics.to_string(), calendar_type));
-    let to = Mailbox::new(Some(invitee.name.clone()), address.parse()?);
-    let mut message = Message::builder()
-        .from(from.clone())
-        .to(to)
-        .subject(lang.t_with(subject, &[("title", poll.title.as_str().into())]))
-        .message_id(None)
-        .multipart(body)?;
-    automatic_in(lang, &mut message);
-    Ok(message)
+    let subject = lang.t_with(subject, &[("title", poll.title.as_str().into())]);
+    envelope.message(lang, subject, body)
 }

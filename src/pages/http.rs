@@ -7,7 +7,7 @@ use poem::http::{HeaderValue, StatusCode, header};
 use poem::{Request, Response};
 use sha2::{Digest, Sha256};
 
-use super::i18n::Lang;
+use crate::lang::Lang;
 
 /// What a page's address may say besides its path: `?lang=` (the language
 /// switch), `?tz=` (the zone picker), `?saved=1` (after a vote).

@@ -1,7 +1,7 @@
 //! Member pages: the plain web pages behind a member's `vote_url`, an open
 //! poll's `page_url` and a respondent's private link. Server-rendered from
 //! compile-time-checked templates (`templates/`), in the visitor's language
-//! (`i18n`) and zone, working without JavaScript: plain forms that post,
+//! (`crate::lang`) and zone, working without JavaScript: plain forms that post,
 //! then redirect to a confirmation. No external requests, no script.
 //!
 //! The routes sit outside the OpenAPI spec (they serve HTML to people, not
@@ -11,7 +11,6 @@
 
 pub mod form;
 mod http;
-pub mod i18n;
 mod view;
 
 use poem::http::{HeaderValue, StatusCode, header};
@@ -19,18 +18,19 @@ use poem::web::{Data, Path};
 use poem::{Body, IntoResponse, Request, Response, Route, get, handler};
 use uuid::Uuid;
 
-use crate::api::auth::Reader;
-use crate::api::calendar::PublicUrl;
-use crate::api::rate_limit::AnonymousWrites;
+use crate::domain::access::Reader;
 use crate::domain::ballot::Ballot;
 use crate::domain::poll::Voting;
 use crate::domain::token::TokenKind;
 use crate::error::Error;
 use crate::store::Store;
 use crate::store::ballots::Voter;
+use crate::web::PublicUrl;
+use crate::web::problem::Problem;
+use crate::web::rate_limit::AnonymousWrites;
 
+use crate::lang::Lang;
 use http::{CSS, PageQuery, accept_language, html, secure};
-use i18n::Lang;
 use view::{Outcome, Visitor};
 
 /// Adds the pages to the service's routes.
@@ -95,7 +95,7 @@ async fn visitor_of(store: &Store, token: &str) -> Result<Option<Visitor>, Error
 /// Errors the pages cannot turn into a page of their own (the database is
 /// down, say) go to the service's problem responses: 503 with Retry-After.
 fn failed(e: Error) -> poem::Error {
-    crate::api::error::Problem::from(e).into()
+    Problem::from(e).into()
 }
 
 /// `GET /vote/{token}`: a member's (or respondent's) own page.
@@ -178,7 +178,7 @@ async fn personal_event(
         Some(Visitor::Respondent(g)) => (g.poll_id, Reader::Respondent(g)),
         _ => return Ok(not_found(browser_lang(req, &PageQuery::of(req)))),
     };
-    let file = crate::api::calendar::event_file(&store, req, &base.0.0, reader, poll_id)
+    let file = crate::web::calendar::event_file(&store, req, &base.0.0, reader, poll_id)
         .await
         .map_err(failed)?;
     let mut resp = file.into_response();
@@ -288,12 +288,7 @@ async fn record(
     ballot: &Ballot,
 ) -> Result<Option<String>, Result<Outcome, Error>> {
     match store.record_ballot(page.poll.id, voter, ballot).await {
-        Ok(recorded) => {
-            if recorded.created {
-                crate::metrics::vote_recorded();
-            }
-            Ok(recorded.edit_token)
-        }
+        Ok(recorded) => Ok(recorded.edit_token),
         Err(Error::Conflict(_)) => Err(Ok(Outcome::Closed)),
         Err(Error::Invalid(_)) => Err(Ok(Outcome::Stale)),
         Err(e) => Err(Err(e)),

@@ -15,20 +15,18 @@ use uuid::Uuid;
 
 use super::form::{self, FormError, Posted};
 use super::http::{CSS_HREF, PageQuery, accept_language, html};
-use super::i18n::Lang;
-use super::i18n::filters;
-use crate::api::auth::Reader;
-use crate::api::results::ensure_results_visible;
+use crate::domain::access::{self, Denied, InvitationGrant, Reader, ResponseGrant};
 use crate::domain::ballot::Ballot;
-use crate::domain::poll::{Choice, Poll, PollStatus, ResultsVisibility, Voting};
+use crate::domain::poll::{Choice, Poll, PollStatus, Voting};
 use crate::domain::ranking;
 use crate::domain::standing::Standing;
 use crate::domain::time::{Slot, SocialHours, Zone};
 use crate::domain::token::TokenKind;
 use crate::error::Error;
+use crate::lang::Lang;
+use crate::lang::filters;
 use crate::store::Store;
-use crate::store::invitations::InvitationGrant;
-use crate::store::responses::{ResponseGrant, StoredResponse};
+use crate::store::responses::StoredResponse;
 
 /// Whose page it is.
 #[derive(Debug, Clone)]
@@ -54,6 +52,16 @@ pub enum Outcome {
     Stale,
     /// Too many anonymous answers from this network (429).
     TooMany,
+}
+
+/// What the page says in place of results its visitor may not see.
+fn results_hidden_note(denied: Denied) -> &'static str {
+    match denied {
+        Denied::ResultsAfterVoting => "results-after-voting",
+        Denied::ResultsOrganisersOnly | Denied::Invisible | Denied::CountsOnly => {
+            "results-organisers-only"
+        }
+    }
 }
 
 /// A page, loaded and ready to render.
@@ -101,10 +109,12 @@ impl Page {
             _ => None,
         };
         let lang = Lang::negotiate(query.lang.as_deref(), member_language, accept_language(req));
-        let own_zone = match &visitor {
-            Visitor::Member(g) => g.zone,
-            _ => poll.zone,
+        let reader = match &visitor {
+            Visitor::Member(g) => Reader::Invitee(g.clone()),
+            Visitor::Respondent(g) => Reader::Respondent(*g),
+            Visitor::Anyone(_) => Reader::Anonymous,
         };
+        let own_zone = access::default_zone(&poll, &reader);
         let (zone, zone_error) = match query.tz.as_deref().map(Zone::parse) {
             None => (own_zone, None),
             Some(Ok(z)) => (z, None),
@@ -121,23 +131,15 @@ impl Page {
             Visitor::Respondent(g) => store.response(g.response_id).await?,
             Visitor::Anyone(_) => None,
         };
-        let reader = match &visitor {
-            Visitor::Member(g) => Reader::Invitee(g.clone()),
-            Visitor::Respondent(g) => Reader::Respondent(*g),
-            Visitor::Anyone(_) => Reader::Anonymous,
-        };
-        let (standing, results_hidden) = match ensure_results_visible(&poll, &reader) {
-            Ok(()) => (
-                Some(store.standing(poll.clone(), tallies, false).await?),
-                None,
-            ),
-            Err(_) => (
-                None,
-                Some(match poll.settings.results_visibility {
-                    ResultsVisibility::AfterVoting => "results-after-voting",
-                    _ => "results-organisers-only",
-                }),
-            ),
+        let (standing, results_hidden) = match access::ensure_results_visible(&poll, &reader) {
+            Ok(()) => {
+                let named = access::roster_visible(&poll, &reader);
+                (
+                    Some(store.standing(poll.clone(), tallies, named).await?),
+                    None,
+                )
+            }
+            Err(denied) => (None, Some(results_hidden_note(denied))),
         };
         let feed_webcal = match &visitor {
             Visitor::Member(InvitationGrant {
@@ -190,7 +192,6 @@ impl Page {
     /// Renders the page with the outcome's status.
     pub fn render(self, outcome: Outcome) -> Response {
         let lang = self.lang;
-        let now = self.now;
         let status = match &outcome {
             Outcome::Shown if self.zone_error.is_some() => StatusCode::BAD_REQUEST,
             Outcome::Shown => StatusCode::OK,
@@ -202,8 +203,104 @@ impl Page {
             Outcome::Refused(posted, errors) => (Some(posted), errors),
             _ => (None, Vec::new()),
         };
-        let mut errors: Vec<SummaryError> = Vec::new();
-        let error_text = |e: &FormError| match e {
+        let field_error = |pick: &dyn Fn(&FormError) -> bool| {
+            form_errors
+                .iter()
+                .find(|e| pick(e))
+                .map(|e| self.error_text(e))
+        };
+        let status_now = self.poll.status_at(self.now);
+        let ask_name = matches!(self.visitor, Visitor::Anyone(_));
+        let comment = match &posted {
+            Some(p) => p.comment.clone(),
+            None => self
+                .answer
+                .as_ref()
+                .map(|a| a.comment.clone())
+                .unwrap_or_default(),
+        };
+        let private_link = match &self.visitor {
+            Visitor::Respondent(_) if self.query.saved => {
+                Some(crate::links::vote_url(&self.base, &self.token))
+            }
+            _ => None,
+        };
+        let carried = self.query.carried();
+        let action = if carried.is_empty() {
+            self.path()
+        } else {
+            format!("{}?{carried}", self.path())
+        };
+        let selected_zone = self.zone.name();
+        let page = PageHtml {
+            lang,
+            title: &self.poll.title,
+            css_href: &CSS_HREF,
+            lang_links: self.lang_links(),
+            errors: self.summary(status, &form_errors),
+            saved: self.query.saved && posted.is_none(),
+            private_link,
+            status_note: match status_now {
+                PollStatus::Open => None,
+                PollStatus::Closed => Some(lang.t("status-closed")),
+                PollStatus::Cancelled => Some(lang.t("status-cancelled")),
+                PollStatus::Confirmed => Some(lang.t("status-confirmed")),
+            },
+            confirmed: self.confirmed(status_now),
+            greeting: self.greeting(),
+            description: &self.poll.description,
+            location: &self.poll.location,
+            deadline: match (status_now, self.poll.deadline) {
+                (PollStatus::Open, Some(d)) => {
+                    Some(lang.t_with("deadline", &[("when", lang.instant(self.zone, d).into())]))
+                }
+                _ => None,
+            },
+            zone_action: self.path(),
+            zone_note: lang.t_with("zone-current", &[("zone", selected_zone.into())]),
+            zone_error: self.zone_error.clone(),
+            zone_groups: &ZONES,
+            extra_zone: (!ZONES.iter().any(|(_, zs)| zs.contains(&selected_zone)))
+                .then_some(selected_zone),
+            selected_zone,
+            explicit_lang: self
+                .query
+                .lang
+                .as_deref()
+                .and_then(Lang::parse)
+                .map(Lang::code),
+            action,
+            show_no_answer_yet: self.answer.is_none() && !ask_name && posted.is_none(),
+            ask_name,
+            name_value: posted.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+            name_error: field_error(&|e| matches!(e, FormError::Name(_))),
+            name_max: form::NAME_MAX,
+            can_vote: self.can_vote(),
+            options: self.option_rows(posted.as_ref(), &form_errors),
+            allow_if_need_be: self.poll.settings.allow_if_need_be,
+            comment,
+            comment_hint: lang.t_with("comment-hint", &[("max", form::COMMENT_MAX.into())]),
+            comment_error: field_error(&|e| matches!(e, FormError::Comment(_))),
+            comment_max: form::COMMENT_MAX,
+            submit_label: lang.t(if self.answer.is_some() {
+                "submit-change"
+            } else {
+                "submit-first"
+            }),
+            results: self.results(status_now),
+            results_hidden: if self.standing.is_none() {
+                self.results_hidden.map(|id| lang.t(id))
+            } else {
+                None
+            },
+        };
+        html(status, page.render().unwrap_or_else(|e| format!("{e}")))
+    }
+
+    /// A form error, in the page's language.
+    fn error_text(&self, e: &FormError) -> String {
+        let lang = self.lang;
+        match e {
             FormError::Comment("error-comment-long") => {
                 lang.t_with(e.message(), &[("max", form::COMMENT_MAX.into())])
             }
@@ -211,64 +308,53 @@ impl Page {
                 lang.t_with(e.message(), &[("max", form::NAME_MAX.into())])
             }
             _ => lang.t(e.message()),
-        };
-        for e in &form_errors {
-            let anchor = match e {
-                FormError::UnknownOption => "options".to_string(),
-                FormError::Choice(id, _) => format!("option-{id}"),
-                FormError::Name(_) => "name".to_string(),
-                FormError::Comment(_) => "comment".to_string(),
-            };
-            errors.push(SummaryError {
-                anchor,
-                text: error_text(e),
-            });
         }
-        match status {
-            StatusCode::CONFLICT if !self.can_vote() => errors.push(SummaryError {
-                anchor: "options".into(),
-                text: lang.t("error-closed"),
-            }),
-            StatusCode::CONFLICT => errors.push(SummaryError {
-                anchor: "options".into(),
-                text: lang.t("error-unknown-option"),
-            }),
-            StatusCode::TOO_MANY_REQUESTS => errors.push(SummaryError {
-                anchor: "options".into(),
-                text: lang.t("error-too-many"),
-            }),
-            _ => {}
-        }
-        let field_error = |pick: &dyn Fn(&FormError) -> bool| {
-            form_errors.iter().find(|e| pick(e)).map(error_text)
-        };
+    }
 
-        let status_now = self.poll.status_at(now);
-        let status_note = match status_now {
-            PollStatus::Open => None,
-            PollStatus::Closed => Some(lang.t("status-closed")),
-            PollStatus::Cancelled => Some(lang.t("status-cancelled")),
-            PollStatus::Confirmed => Some(lang.t("status-confirmed")),
+    /// The error summary at the top: each field's error, linked to it, and
+    /// why an answer could not be taken at all.
+    fn summary(&self, status: StatusCode, form_errors: &[FormError]) -> Vec<SummaryError> {
+        let mut errors: Vec<SummaryError> = form_errors
+            .iter()
+            .map(|e| SummaryError {
+                anchor: match e {
+                    FormError::UnknownOption => "options".to_string(),
+                    FormError::Choice(id, _) => format!("option-{id}"),
+                    FormError::Name(_) => "name".to_string(),
+                    FormError::Comment(_) => "comment".to_string(),
+                },
+                text: self.error_text(e),
+            })
+            .collect();
+        let refusal = match status {
+            StatusCode::CONFLICT if !self.can_vote() => Some("error-closed"),
+            StatusCode::CONFLICT => Some("error-unknown-option"),
+            StatusCode::TOO_MANY_REQUESTS => Some("error-too-many"),
+            _ => None,
         };
+        errors.extend(refusal.map(|id| SummaryError {
+            anchor: "options".into(),
+            text: self.lang.t(id),
+        }));
+        errors
+    }
+
+    /// Each option as the form asks it: its time in the page's zone, the
+    /// member's social hours, the choice made (posted, else stored).
+    fn option_rows(&self, posted: Option<&Posted>, form_errors: &[FormError]) -> Vec<OptionRow> {
+        let lang = self.lang;
         let social = match &self.visitor {
             Visitor::Member(g) => Some((g.zone, g.social_hours)),
             _ => None,
         };
         let chosen = |option: Uuid| -> Option<Choice> {
-            match &posted {
-                Some(p) => p
-                    .choices
-                    .iter()
-                    .find(|(o, _)| *o == option)
-                    .map(|(_, c)| *c),
-                None => self
-                    .answer
-                    .as_ref()
-                    .and_then(|a| a.votes.iter().find(|(o, _)| *o == option).map(|(_, c)| *c)),
-            }
+            let votes = match posted {
+                Some(p) => &p.choices,
+                None => &self.answer.as_ref()?.votes,
+            };
+            votes.iter().find(|(o, _)| *o == option).map(|(_, c)| *c)
         };
-        let options: Vec<OptionRow> = self
-            .poll
+        self.poll
             .options
             .iter()
             .map(|o| {
@@ -279,28 +365,37 @@ impl Page {
                     offset,
                     outside: social.and_then(|(zone, hours)| outside(lang, &o.slot, zone, hours)),
                     choice: chosen(o.id).map(Choice::as_str),
-                    error: field_error(&|e| matches!(e, FormError::Choice(id, _) if *id == o.id)),
+                    error: form_errors
+                        .iter()
+                        .find(|e| matches!(e, FormError::Choice(id, _) if *id == o.id))
+                        .map(|e| self.error_text(e)),
                 }
             })
-            .collect();
-        let confirmed = match (status_now, self.poll.confirmed_option) {
-            (PollStatus::Confirmed, Some(id)) => {
-                self.poll.options.iter().find(|o| o.id == id).map(|o| {
-                    let (when, offset) = lang.when(&o.slot, self.zone);
-                    Confirmed {
-                        when,
-                        offset,
-                        ics_url: match &self.visitor {
-                            Visitor::Anyone(id) => format!("/api/v1/polls/{id}/event.ics"),
-                            _ => format!("{}/event.ics", self.path()),
-                        },
-                        webcal_url: self.feed_webcal.clone(),
-                    }
-                })
-            }
-            _ => None,
+            .collect()
+    }
+
+    /// The chosen date, once the poll is confirmed, with its calendar links.
+    fn confirmed(&self, status_now: PollStatus) -> Option<Confirmed> {
+        let id = match (status_now, self.poll.confirmed_option) {
+            (PollStatus::Confirmed, Some(id)) => id,
+            _ => return None,
         };
-        let greeting = match &self.visitor {
+        let o = self.poll.options.iter().find(|o| o.id == id)?;
+        let (when, offset) = self.lang.when(&o.slot, self.zone);
+        Some(Confirmed {
+            when,
+            offset,
+            ics_url: match &self.visitor {
+                Visitor::Anyone(id) => format!("/api/v1/polls/{id}/event.ics"),
+                _ => format!("{}/event.ics", self.path()),
+            },
+            webcal_url: self.feed_webcal.clone(),
+        })
+    }
+
+    fn greeting(&self) -> String {
+        let lang = self.lang;
+        match &self.visitor {
             Visitor::Member(g) => lang.t_with(
                 "greeting-invited",
                 &[("name", g.member_name.as_str().into())],
@@ -317,62 +412,53 @@ impl Page {
                 )],
             ),
             Visitor::Anyone(_) => lang.t("greeting-open"),
-        };
-        let deadline = match (status_now, self.poll.deadline) {
-            (PollStatus::Open, Some(d)) => {
-                Some(lang.t_with("deadline", &[("when", lang.instant(self.zone, d).into())]))
-            }
-            _ => None,
-        };
-        let results = self.standing.as_ref().map(|standing| {
-            let evaluation = ranking::evaluate(standing);
-            let mut rows: Vec<_> = evaluation.options.iter().collect();
-            rows.sort_by_key(|o| o.number);
-            // Invited members who have not answered at all count as "no
-            // answer" on every option, beside respondents who skipped it.
-            let silent = (standing.roster.invited - standing.tallies.responses).max(0);
-            let invite_only = self.poll.settings.voting == Voting::InviteOnly;
-            ResultsBlock {
-                heading: lang.t(if status_now == PollStatus::Open {
-                    "results-heading"
-                } else {
-                    "results-final-heading"
-                }),
-                note: self
-                    .poll
-                    .settings
-                    .aggregate_only
-                    .then(|| lang.t("results-counts-only")),
-                respondents: Some(lang.t_with(
-                    "results-respondents",
-                    &[("count", FluentValue::from(standing.tallies.responses))],
-                )),
-                rows: rows
-                    .into_iter()
-                    .map(|o| {
-                        let (when, offset) = lang.when(&o.option.slot, self.zone);
-                        ResultRow {
-                            when,
-                            offset,
-                            yes: o.yes,
-                            if_need_be: o.if_need_be,
-                            no: o.no,
-                            no_answer: invite_only.then_some(o.no_answer + silent),
-                            leading: o.ranked.rank == 1 && o.yes + o.if_need_be > 0,
-                        }
-                    })
-                    .collect(),
-            }
-        });
-        let carried = self.query.carried();
-        let with_query = |path: String| {
-            if carried.is_empty() {
-                path
+        }
+    }
+
+    /// The answers so far, as the poll's visibility lets this visitor see
+    /// them: counts per option in the organiser's order, the leader marked.
+    fn results(&self, status_now: PollStatus) -> Option<ResultsBlock> {
+        let lang = self.lang;
+        let standing = self.standing.as_ref()?;
+        let evaluation = ranking::evaluate(standing);
+        let mut rows: Vec<_> = evaluation.options.iter().collect();
+        rows.sort_by_key(|o| o.number);
+        // Invited members who have not answered at all count as "no
+        // answer" on every option, beside respondents who skipped it.
+        let silent = (standing.roster.invited - standing.tallies.responses).max(0);
+        let invite_only = self.poll.settings.voting == Voting::InviteOnly;
+        Some(ResultsBlock {
+            heading: lang.t(if status_now == PollStatus::Open {
+                "results-heading"
             } else {
-                format!("{path}?{carried}")
-            }
-        };
-        let lang_links = Lang::ALL
+                "results-final-heading"
+            }),
+            note: (!access::answers_shown(&self.poll)).then(|| lang.t("results-counts-only")),
+            respondents: Some(lang.t_with(
+                "results-respondents",
+                &[("count", FluentValue::from(standing.tallies.responses))],
+            )),
+            rows: rows
+                .into_iter()
+                .map(|o| {
+                    let (when, offset) = lang.when(&o.option.slot, self.zone);
+                    ResultRow {
+                        when,
+                        offset,
+                        yes: o.yes,
+                        if_need_be: o.if_need_be,
+                        no: o.no,
+                        no_answer: invite_only.then_some(o.no_answer + silent),
+                        leading: o.ranked.rank == 1 && o.yes + o.if_need_be > 0,
+                    }
+                })
+                .collect(),
+        })
+    }
+
+    /// The language switch: this page in each language, keeping its zone.
+    fn lang_links(&self) -> Vec<LangLink> {
+        Lang::ALL
             .into_iter()
             .map(|l| {
                 let mut pairs = vec![("lang", l.code().to_string())];
@@ -386,79 +472,10 @@ impl Page {
                         "?{}",
                         serde_urlencoded::to_string(pairs).unwrap_or_default()
                     ),
-                    current: l == lang,
+                    current: l == self.lang,
                 }
             })
-            .collect();
-        let ask_name = matches!(self.visitor, Visitor::Anyone(_));
-        let comment = match &posted {
-            Some(p) => p.comment.clone(),
-            None => self
-                .answer
-                .as_ref()
-                .map(|a| a.comment.clone())
-                .unwrap_or_default(),
-        };
-        let private_link = match &self.visitor {
-            Visitor::Respondent(_) if self.query.saved => {
-                Some(crate::links::vote_url(&self.base, &self.token))
-            }
-            _ => None,
-        };
-        let selected_zone = self.zone.name();
-        let page = PageHtml {
-            lang,
-            title: &self.poll.title,
-            css_href: &CSS_HREF,
-            lang_links,
-            errors,
-            saved: self.query.saved && posted.is_none(),
-            private_link,
-            status_note,
-            confirmed,
-            greeting,
-            description: &self.poll.description,
-            location: &self.poll.location,
-            deadline,
-            zone_action: self.path(),
-            zone_note: lang.t_with("zone-current", &[("zone", selected_zone.into())]),
-            zone_error: self.zone_error.clone(),
-            zone_groups: &ZONES,
-            extra_zone: (!ZONES.iter().any(|(_, zs)| zs.contains(&selected_zone)))
-                .then_some(selected_zone),
-            selected_zone,
-            explicit_lang: self
-                .query
-                .lang
-                .as_deref()
-                .and_then(Lang::parse)
-                .map(Lang::code),
-            action: with_query(self.path()),
-            show_no_answer_yet: self.answer.is_none() && !ask_name && posted.is_none(),
-            ask_name,
-            name_value: posted.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
-            name_error: field_error(&|e| matches!(e, FormError::Name(_))),
-            name_max: form::NAME_MAX,
-            can_vote: self.can_vote(),
-            options,
-            allow_if_need_be: self.poll.settings.allow_if_need_be,
-            comment,
-            comment_hint: lang.t_with("comment-hint", &[("max", form::COMMENT_MAX.into())]),
-            comment_error: field_error(&|e| matches!(e, FormError::Comment(_))),
-            comment_max: form::COMMENT_MAX,
-            submit_label: lang.t(if self.answer.is_some() {
-                "submit-change"
-            } else {
-                "submit-first"
-            }),
-            results,
-            results_hidden: if self.standing.is_none() {
-                self.results_hidden.map(|id| lang.t(id))
-            } else {
-                None
-            },
-        };
-        html(status, page.render().unwrap_or_else(|e| format!("{e}")))
+            .collect()
     }
 }
 

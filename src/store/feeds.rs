@@ -1,7 +1,7 @@
 //! Calendar feeds: their tokens, the one-query fingerprint that answers
 //! conditional requests, and the polls a feed shows.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement, sea_query::Expr,
 };
@@ -134,15 +134,31 @@ WHERE p.id IN (
 ORDER BY p.id, o.position, o.id"
 );
 
+/// A subscription feed as its organiser lists it: an organiser's own
+/// (`group_id` none) or a group's.
+#[derive(Debug, Clone)]
+pub struct Feed {
+    pub id: Uuid,
+    pub group_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<feed::Model> for Feed {
+    fn from(m: feed::Model) -> Self {
+        Feed {
+            id: m.id,
+            group_id: m.group_id,
+            created_at: m.created_at,
+        }
+    }
+}
+
 impl Store {
     /// The organiser's feeds: their own and one per group, each created on
     /// first use. A feed created now comes with its token (shown only this
     /// once).
     #[tracing::instrument(name = "store.organiser_feeds", skip_all)]
-    pub async fn organiser_feeds(
-        &self,
-        organiser: Uuid,
-    ) -> Result<Vec<(feed::Model, Option<String>)>> {
+    pub async fn organiser_feeds(&self, organiser: Uuid) -> Result<Vec<(Feed, Option<String>)>> {
         let existing = feed::Entity::find()
             .filter(feed::Column::OrganiserId.eq(organiser))
             .order_by_asc(feed::Column::Id)
@@ -201,16 +217,15 @@ impl Store {
         }
         // The organiser's own feed first, then the groups' in creation order.
         feeds.sort_by_key(|(f, _)| (f.group_id.is_some(), f.created_at, f.id));
-        Ok(feeds)
+        Ok(feeds
+            .into_iter()
+            .map(|(f, secret)| (f.into(), secret))
+            .collect())
     }
 
     /// A new token for a feed; the old one stops working at once.
     #[tracing::instrument(name = "store.rotate_feed", skip_all)]
-    pub async fn rotate_feed(
-        &self,
-        organiser: Uuid,
-        feed_id: Uuid,
-    ) -> Result<(feed::Model, String)> {
+    pub async fn rotate_feed(&self, organiser: Uuid, feed_id: Uuid) -> Result<(Feed, String)> {
         let minted = token::generate(TokenKind::Feed);
         let done = feed::Entity::update_many()
             .col_expr(feed::Column::TokenHash, Expr::value(minted.hash.clone()))
@@ -225,7 +240,7 @@ impl Store {
             .one(self.read())
             .await?
             .ok_or(Error::NotFound("feed"))?;
-        Ok((model, minted.secret))
+        Ok((model.into(), minted.secret))
     }
 
     /// The figures of the feed a token opens: an organiser's feed, else a

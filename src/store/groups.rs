@@ -1,15 +1,17 @@
 //! Rosters: groups of members, each owned by one organiser.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Statement, sea_query::Expr,
 };
 use uuid::Uuid;
 
+use super::roster::clock_of;
 use super::{Store, transaction};
 use crate::domain::limits::MAX_MEMBERS_PER_GROUP;
 use crate::domain::roster::NewMember;
+use crate::domain::time::{SocialHours, Zone};
 use crate::entity::{invitation, member, member_group};
 use crate::error::{Error, Result};
 
@@ -27,11 +29,47 @@ pub struct MemberPatch {
     pub name: Option<String>,
     /// `Some(None)` removes the email.
     pub email: Option<Option<String>>,
-    pub time_zone: Option<String>,
-    pub social_start: Option<String>,
-    pub social_end: Option<String>,
+    pub time_zone: Option<Zone>,
+    pub social_start: Option<NaiveTime>,
+    pub social_end: Option<NaiveTime>,
     /// `Some(None)` removes the language.
     pub language: Option<Option<String>>,
+}
+
+/// A member as stored, read back.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub id: Uuid,
+    pub name: String,
+    pub email: Option<String>,
+    pub zone: Zone,
+    pub social_hours: SocialHours,
+    pub language: Option<String>,
+}
+
+impl TryFrom<member::Model> for Member {
+    type Error = Error;
+
+    fn try_from(m: member::Model) -> Result<Self> {
+        let (zone, social_hours) = clock_of(m.id, &m.time_zone, &m.social_start, &m.social_end)?;
+        Ok(Member {
+            id: m.id,
+            name: m.name,
+            email: m.email,
+            zone,
+            social_hours,
+            language: m.language,
+        })
+    }
+}
+
+fn members_of(models: Vec<member::Model>) -> Result<Vec<Member>> {
+    models.into_iter().map(Member::try_from).collect()
+}
+
+/// Social hours as stored: "HH:MM".
+fn clock_text(t: NaiveTime) -> String {
+    t.format("%H:%M").to_string()
 }
 
 fn member_model(group_id: Uuid, m: &NewMember, now: DateTime<Utc>) -> member::Model {
@@ -41,8 +79,8 @@ fn member_model(group_id: Uuid, m: &NewMember, now: DateTime<Utc>) -> member::Mo
         name: m.name.clone(),
         email: m.email.clone(),
         time_zone: m.zone.name().to_string(),
-        social_start: m.social_start.format("%H:%M").to_string(),
-        social_end: m.social_end.format("%H:%M").to_string(),
+        social_start: clock_text(m.social_start),
+        social_end: clock_text(m.social_end),
         language: m.language.clone(),
         created_at: now,
     }
@@ -127,12 +165,14 @@ impl Store {
     }
 
     #[tracing::instrument(name = "store.members", skip_all)]
-    pub async fn members(&self, group_id: Uuid) -> Result<Vec<member::Model>> {
-        Ok(member::Entity::find()
-            .filter(member::Column::GroupId.eq(group_id))
-            .order_by_asc(member::Column::Id)
-            .all(self.read())
-            .await?)
+    pub async fn members(&self, group_id: Uuid) -> Result<Vec<Member>> {
+        members_of(
+            member::Entity::find()
+                .filter(member::Column::GroupId.eq(group_id))
+                .order_by_asc(member::Column::Id)
+                .all(self.read())
+                .await?,
+        )
     }
 
     /// The organiser's groups, oldest first, one page.
@@ -185,8 +225,8 @@ impl Store {
         organiser: Uuid,
         group_id: Uuid,
         members: &[NewMember],
-    ) -> Result<Vec<member::Model>> {
-        transaction!(self, txn => {
+    ) -> Result<Vec<Member>> {
+        let added = transaction!(self, txn => {
             member_group::Entity::find_by_id(group_id)
                 .filter(member_group::Column::OrganiserId.eq(organiser))
                 .one(txn)
@@ -199,7 +239,8 @@ impl Store {
                 )));
             }
             insert_members(txn, group_id, members).await
-        })
+        })?;
+        members_of(added)
     }
 
     #[tracing::instrument(name = "store.update_member", skip_all)]
@@ -209,7 +250,7 @@ impl Store {
         group_id: Uuid,
         member_id: Uuid,
         patch: MemberPatch,
-    ) -> Result<member::Model> {
+    ) -> Result<Member> {
         self.owned_group(organiser, group_id).await?;
         let clock_changes =
             patch.time_zone.is_some() || patch.social_start.is_some() || patch.social_end.is_some();
@@ -223,20 +264,20 @@ impl Store {
             update = update.col_expr(member::Column::Email, Expr::value(v));
         }
         if let Some(v) = patch.time_zone {
-            update = update.col_expr(member::Column::TimeZone, Expr::value(v));
+            update = update.col_expr(member::Column::TimeZone, Expr::value(v.name()));
         }
         if let Some(v) = patch.social_start {
-            update = update.col_expr(member::Column::SocialStart, Expr::value(v));
+            update = update.col_expr(member::Column::SocialStart, Expr::value(clock_text(v)));
         }
         if let Some(v) = patch.social_end {
-            update = update.col_expr(member::Column::SocialEnd, Expr::value(v));
+            update = update.col_expr(member::Column::SocialEnd, Expr::value(clock_text(v)));
         }
         if let Some(v) = patch.language {
             update = update.col_expr(member::Column::Language, Expr::value(v));
         }
         // An empty patch still checks that the member exists.
         update = update.col_expr(member::Column::GroupId, Expr::value(group_id));
-        transaction!(self, txn => {
+        let updated = transaction!(self, txn => {
             if update.clone().exec(txn).await?.rows_affected == 0 {
                 return Err(Error::NotFound("member"));
             }
@@ -263,7 +304,8 @@ impl Store {
                     .await?;
             }
             Ok(updated)
-        })
+        })?;
+        Member::try_from(updated)
     }
 
     #[tracing::instrument(name = "store.remove_member", skip_all)]

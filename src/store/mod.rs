@@ -8,6 +8,7 @@ pub mod group_commit;
 pub mod groups;
 pub mod history;
 pub mod invitations;
+pub mod mailing;
 mod names_cache;
 pub mod organisers;
 pub mod outbox;
@@ -16,7 +17,9 @@ pub mod polls;
 pub mod rate_limits;
 pub mod responses;
 pub mod results;
+pub mod roster;
 mod vote_batch;
+mod vote_sql;
 pub mod webhooks;
 
 use std::sync::atomic::{AtomicI64, Ordering};

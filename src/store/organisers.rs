@@ -7,15 +7,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{Store, transaction};
+use crate::domain::access::Organiser;
 use crate::domain::token::{self, TokenKind};
 use crate::entity::organiser;
 use crate::error::Result;
-
-#[derive(Debug, Clone)]
-pub struct Organiser {
-    pub id: Uuid,
-    pub name: String,
-}
 
 impl Store {
     /// Issues a token for the organiser called `name`, creating the account if

@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::Store;
+use crate::domain::access::ResponseGrant;
 use crate::domain::poll::Choice;
 use crate::domain::token;
 use crate::entity::{response, vote};
@@ -29,13 +30,6 @@ pub struct StoredResponse {
     pub invitation_id: Option<Uuid>,
     /// The organiser who recorded it on the member's behalf, if one did.
     pub recorded_by: Option<String>,
-}
-
-/// What a response edit token opens.
-#[derive(Debug, Clone, Copy)]
-pub struct ResponseGrant {
-    pub response_id: Uuid,
-    pub poll_id: Uuid,
 }
 
 impl Store {

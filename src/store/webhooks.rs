@@ -25,6 +25,9 @@ pub struct Webhook {
     /// `whsec_…`: signs every call. Shown once, at creation.
     pub secret: String,
     pub created_at: DateTime<Utc>,
+    /// When the endpoint answered 410 Gone, and what it said: no calls are
+    /// queued to it since.
+    pub disabled: Option<(DateTime<Utc>, String)>,
 }
 
 /// One call to an endpoint, as listWebhookDeliveries shows it.
@@ -57,6 +60,14 @@ fn webhook_from(row: &sea_orm::QueryResult) -> Result<Webhook> {
         events: webhooks::stored_events(&events),
         secret: row.try_get("", "secret")?,
         created_at: row.try_get("", "created_at")?,
+        disabled: match row.try_get::<Option<DateTime<Utc>>>("", "disabled_at")? {
+            Some(at) => Some((
+                at,
+                row.try_get::<Option<String>>("", "disabled_reason")?
+                    .unwrap_or_default(),
+            )),
+            None => None,
+        },
     })
 }
 
@@ -83,6 +94,7 @@ impl Store {
                 base64::engine::general_purpose::STANDARD.encode(key)
             ),
             created_at: Utc::now(),
+            disabled: None,
         };
         transaction!(self, txn => {
             let backend = txn.get_database_backend();
@@ -176,6 +188,22 @@ impl Store {
     }
 
     /// Removes an endpoint; calls still queued for it are dropped with it.
+    /// Disables an endpoint that answered 410 Gone: no more calls are
+    /// queued to it, and the calls already queued fail when their turn
+    /// comes. The first disabling stands (its time and reason).
+    #[tracing::instrument(name = "store.disable_webhook", skip_all)]
+    pub async fn disable_webhook(&self, id: Uuid, reason: &str, now: DateTime<Utc>) -> Result<()> {
+        self.write
+            .execute_raw(Statement::from_sql_and_values(
+                self.write.get_database_backend(),
+                "UPDATE webhook SET disabled_at = $2, disabled_reason = $3 \
+                 WHERE id = $1 AND disabled_at IS NULL",
+                [id.into(), now.into(), reason.into()],
+            ))
+            .await?;
+        Ok(())
+    }
+
     #[tracing::instrument(name = "store.delete_webhook", skip_all)]
     pub async fn delete_webhook(&self, organiser: Uuid, id: Uuid) -> Result<()> {
         transaction!(self, txn => {
@@ -268,7 +296,8 @@ impl Store {
 }
 
 /// The endpoints that want an event of a poll: those of the poll's
-/// organiser, for all their polls or this one, that listed the event type.
+/// organiser, for all their polls or this one, that listed the event type
+/// and are not disabled (gone).
 /// `poll` and `event` are the statement's placeholders for the poll's id
 /// and the type. The one place this is decided: [`emit`] and the
 /// one-statement vote on PostgreSQL both select from it.
@@ -276,6 +305,7 @@ pub(super) fn wanting(poll: &str, event: &str) -> String {
     format!(
         "FROM webhook w JOIN poll wp ON wp.organiser_id = w.organiser_id \
          WHERE wp.id = {poll} AND (w.poll_id IS NULL OR w.poll_id = {poll}) \
+         AND w.disabled_at IS NULL \
          AND (',' || w.events || ',') LIKE ('%,' || {event} || ',%')"
     )
 }

@@ -598,7 +598,7 @@ async fn an_open_polls_history_records_anonymous_votes_and_organiser_edits(app: 
 /// same bytes once unzipped.
 async fn a_large_export_streams_every_row_once_plain_or_gzipped(backend: crate::helpers::Backend) {
     let options = convene::startup::Options {
-        anonymous_writes: convene::api::rate_limit::AnonymousWrites {
+        anonymous_writes: convene::web::rate_limit::AnonymousWrites {
             per_minute: 0,
             client_ip_header: None,
         },

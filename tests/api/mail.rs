@@ -772,6 +772,63 @@ with_mail_on_both_databases!(
     two_instances_send_each_of_200_mails_once,
 );
 
+/// A mail the server defers (451, as greylisting does) is sent again with
+/// the same Message-ID, made from its outbox row: one mail, tried twice.
+async fn a_retried_mail_keeps_its_message_id(backend: Backend) {
+    let Some(sink) = Sink::start() else {
+        return;
+    };
+    let options = Options {
+        mail: sink.mail(),
+        backoff: convene::delivery::Backoff {
+            first: Duration::from_millis(300),
+            ..Default::default()
+        },
+        ..Options::default()
+    };
+    let Some(app) = spawn_app_with(backend, options).await else {
+        return;
+    };
+    let poll = invite_only_poll(&app, json!({})).await;
+    let group = create_group(
+        &app,
+        vec![
+            member("Lena", Some("later@example.org"), "Europe/Vienna"),
+            member("Omar", Some("omar@example.org"), "Africa/Cairo"),
+        ],
+    )
+    .await;
+    invite(
+        &app,
+        &poll,
+        &json!({ "group_id": id(&group), "send_email": true }),
+    )
+    .await
+    .ok(201);
+    let mails = sink.wait_for(2).await;
+    let deferred = std::fs::read_to_string(sink.dir.path().join("deferred.txt")).unwrap();
+    let deferred: Vec<&str> = deferred.lines().collect();
+    assert_eq!(deferred.len(), 1, "{deferred:?}");
+    let id_of = |to: &str| {
+        mails
+            .iter()
+            .find(|m| m["rcpt_tos"][0] == to)
+            .unwrap_or_else(|| panic!("no mail to {to}: {mails:?}"))["headers"]["Message-ID"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (lena, omar) = (id_of("later@example.org"), id_of("omar@example.org"));
+    assert_eq!(lena, deferred[0], "the retry is the same message");
+    assert_ne!(lena, omar, "each mail has its own id");
+    for id in [&lena, &omar] {
+        let inner = id.trim_start_matches('<').trim_end_matches('>');
+        let (row, domain) = inner.split_once('@').unwrap();
+        assert!(uuid::Uuid::parse_str(row).is_ok(), "{id}");
+        assert_eq!(domain, "example.org", "{id}");
+    }
+}
+
 /// The mail server is down when the invitations go out, then comes back:
 /// every mail arrives once it is up, none twice.
 async fn mail_server_down_then_up(backend: Backend) {
@@ -922,6 +979,18 @@ mod stalled {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres() {
         super::a_stalled_worker_loses_its_rows_to_another_instance(super::Backend::Postgres).await;
+    }
+}
+
+mod deferred {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::a_retried_mail_keeps_its_message_id(super::Backend::Sqlite).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::a_retried_mail_keeps_its_message_id(super::Backend::Postgres).await;
     }
 }
 

@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use convene::api::rate_limit::AnonymousWrites;
 use convene::startup::Options;
+use convene::web::rate_limit::AnonymousWrites;
 use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;

@@ -43,6 +43,20 @@ struct Endpoint {
 
 impl Endpoint {
     async fn start(failing: usize) -> Endpoint {
+        Endpoint::answering(move |n| {
+            if n <= failing {
+                "500 Internal Server Error\r\ncontent-length: 0".into()
+            } else {
+                "204 No Content\r\ncontent-length: 0".into()
+            }
+        })
+        .await
+    }
+
+    /// An endpoint whose answer to the `n`th call (from 1) is `answer(n)`:
+    /// the status line's rest and any headers.
+    async fn answering(answer: impl Fn(usize) -> String + Send + Sync + 'static) -> Endpoint {
+        let answer = Arc::new(answer);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let calls: Arc<Mutex<Vec<Call>>> = Arc::default();
@@ -52,7 +66,7 @@ impl Endpoint {
                 let Ok((mut socket, _)) = listener.accept().await else {
                     return;
                 };
-                let seen = seen.clone();
+                let (seen, answer) = (seen.clone(), answer.clone());
                 tokio::spawn(async move {
                     let Some(call) = read_call(&mut socket).await else {
                         return;
@@ -62,14 +76,7 @@ impl Endpoint {
                         calls.push(call);
                         calls.len()
                     };
-                    let status = if n <= failing {
-                        "500 Internal Server Error"
-                    } else {
-                        "204 No Content"
-                    };
-                    let reply = format!(
-                        "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
-                    );
+                    let reply = format!("HTTP/1.1 {}\r\nconnection: close\r\n\r\n", answer(n));
                     let _ = socket.write_all(reply.as_bytes()).await;
                     let _ = socket.shutdown().await;
                 });
@@ -369,6 +376,97 @@ async fn a_failed_call_is_retried_with_the_same_id(backend: Backend) {
     assert_eq!(endpoint.calls().len(), 3);
 }
 
+/// An endpoint that answers 410 Gone is taken down for good: it is
+/// disabled at once (listWebhooks says when and why), and later events
+/// queue no call to it.
+async fn a_gone_endpoint_is_disabled(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, private_network()).await else {
+        return;
+    };
+    let endpoint = Endpoint::answering(|_| "410 Gone\r\ncontent-length: 0".into()).await;
+    let poll = app.reference_poll().await;
+    let hook = register(
+        &app,
+        &json!({ "url": endpoint.url(), "events": ["response.created"] }),
+    )
+    .await
+    .ok(201)
+    .clone();
+    let listed = app.get("/api/v1/webhooks", Some(&app.token)).await;
+    assert!(
+        listed.ok(200)["items"][0].get("disabled_at").is_none(),
+        "{}",
+        listed.text
+    );
+    app.vote(&poll, "Bruna", &[(0, "yes")]).await.ok(201);
+    endpoint.wait_for(1).await;
+    let mut item = Value::Null;
+    for _ in 0..50 {
+        let listed = app.get("/api/v1/webhooks", Some(&app.token)).await;
+        item = listed.ok(200)["items"][0].clone();
+        if item["disabled_at"].is_string() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(item["disabled_at"].is_string(), "{item}");
+    assert!(
+        item["disabled_reason"].as_str().unwrap().contains("410"),
+        "{item}"
+    );
+    let listed = deliveries(&app, &hook).await;
+    assert_eq!(listed["items"][0]["state"], "failed", "{listed}");
+    assert_eq!(listed["items"][0]["attempts"], 1, "not retried: {listed}");
+    // Gone stays gone: the next votes call nothing and queue nothing.
+    app.vote(&poll, "Yoichi", &[(0, "yes")]).await.ok(201);
+    app.vote(&poll, "Anna", &[(1, "no")]).await.ok(201);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(endpoint.calls().len(), 1, "{:?}", endpoint.calls());
+    let listed = deliveries(&app, &hook).await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "{listed}");
+}
+
+/// An endpoint that asks for time (`Retry-After` with a 503 or a 429)
+/// gets it: the next try comes no sooner than it asked, rather than at the
+/// backoff's first step (0.3 s here).
+async fn retry_after_is_honoured(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, private_network()).await else {
+        return;
+    };
+    let endpoint = Endpoint::answering(|n| match n {
+        1 => "503 Service Unavailable\r\nretry-after: 2\r\ncontent-length: 0".into(),
+        _ => "204 No Content\r\ncontent-length: 0".into(),
+    })
+    .await;
+    let poll = app.reference_poll().await;
+    let hook = register(
+        &app,
+        &json!({ "url": endpoint.url(), "events": ["response.created"] }),
+    )
+    .await
+    .ok(201)
+    .clone();
+    app.vote(&poll, "Bruna", &[(0, "yes")]).await.ok(201);
+    endpoint.wait_for(1).await;
+    let first = std::time::Instant::now();
+    endpoint.wait_for(2).await;
+    let waited = first.elapsed();
+    assert!(
+        waited >= Duration::from_millis(1800),
+        "the retry came after {waited:?}, not the 2 s asked for"
+    );
+    let mut listed = Value::Null;
+    for _ in 0..30 {
+        listed = deliveries(&app, &hook).await;
+        if listed["items"][0]["state"] == "sent" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(listed["items"][0]["state"], "sent", "{listed}");
+    assert_eq!(listed["items"][0]["attempts"], 2, "{listed}");
+}
+
 /// Nothing happens at a deadline — voting closes because it is read — but
 /// a tool wants to know: `poll.closed` comes when it passes, once; not for a
 /// poll closed by hand before (that one was announced then).
@@ -640,6 +738,8 @@ on_both_databases!(
     votes_arriving_together_are_each_called_once,
     calls_are_signed_and_follow_the_poll,
     a_failed_call_is_retried_with_the_same_id,
+    a_gone_endpoint_is_disabled,
+    retry_after_is_honoured,
     aggregate_only_calls_carry_no_name_or_answer,
     a_passing_deadline_is_announced_as_poll_closed,
     loopback_is_refused_without_the_setting,

@@ -1,7 +1,9 @@
 """A real SMTP server for the tests (aiosmtpd): every message it accepts is
 written to DIR as N.json with its envelope, headers and decoded parts, as a
 mail client would read them. A recipient whose address starts with
-"reject" is refused with 550, as a server refuses an unknown mailbox.
+"reject" is refused with 550, as a server refuses an unknown mailbox; a
+message to one starting with "later" is deferred once (451 after DATA, as a
+greylisting server does) and its Message-ID kept in DIR/deferred.txt.
 
     python3 tests/mail/sink.py PORT DIR
 """
@@ -27,8 +29,16 @@ class Sink:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
+    deferred = set()
+
     async def handle_DATA(self, server, session, envelope):
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message_id = str(msg.get("Message-ID", ""))
+        if any(r.startswith("later") for r in envelope.rcpt_tos) and message_id not in Sink.deferred:
+            Sink.deferred.add(message_id)
+            with open(os.path.join(out, "deferred.txt"), "a") as f:
+                f.write(message_id + "\n")
+            return "451 4.7.1 greylisted, try again later"
         parts, methods, attachments = {}, [], []
         for part in msg.walk():
             if part.get_content_maintype() == "multipart":

@@ -1,6 +1,8 @@
-//! The pages' languages: the six UN languages, which one a visitor gets, the
-//! Fluent catalogue every text comes from (`locales/*.ftl`), and dates with
-//! month and weekday names in the language (chrono's locale data).
+//! Languages, for every text written for people (member pages, mail, the
+//! console): the six UN languages, which one a reader gets, the Fluent
+//! catalogue every text comes from (`locales/*.ftl`), dates with month and
+//! weekday names in the language (chrono's locale data), and how running
+//! text keeps each piece's direction (isolates, `<bdi>` in HTML).
 
 use std::str::FromStr;
 use std::sync::LazyLock;
