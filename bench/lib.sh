@@ -27,12 +27,14 @@ trap bench_cleanup EXIT
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 # fresh_database BACKEND NAME: sets URL to an empty database.
+# DB_PREFIX keeps two runs on one PostgreSQL server apart.
 fresh_database() {
+  local name="${DB_PREFIX:-}$2"
   case "$1" in
-    sqlite) rm -f "$WORK/$2.db"*; URL="sqlite://$WORK/$2.db" ;;
+    sqlite) rm -f "$WORK/$name.db"*; URL="sqlite://$WORK/$name.db" ;;
     postgres)
-      psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $2 WITH (FORCE)" -c "CREATE DATABASE $2" >/dev/null 2>&1
-      URL="$PG_URL/$2" ;;
+      psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" -c "CREATE DATABASE $name" >/dev/null 2>&1
+      URL="$PG_URL/$name" ;;
     *) echo "unknown backend $1" >&2; exit 2 ;;
   esac
 }
@@ -55,6 +57,24 @@ stop_server() {
 }
 
 rss_mb() { echo $(( $(ps -o rss= -p "$SERVER_PID") / 1024 )); }
+# The server's peak RSS since it started (the kernel's high-water mark,
+# VmHWM: no sampling can miss a spike), in MB.
+peak_mb() { echo $(( $(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status") / 1024 )); }
+
+# roster_workload MEMBERS DURATION: on the running server, a group of
+# MEMBERS in ten zones created (2,000 to a request), invited to a poll of
+# three timed options in one request, half of them answering with their own
+# tokens (16 at a time), then the results read by the organiser and by a
+# member (wrk, 8 connections, DURATION each). The memory figure of a large
+# roster is the server's peak RSS over all of it (`peak_mb`).
+roster_workload() {
+  local id
+  id=$(MEMBER_TOKEN_FILE="$WORK/member-token" python3 "$BENCH_DIR/seed_roster.py" 127.0.0.1 "${BASE##*:}" "$TOKEN" "$1" 3 0.5)
+  settle
+  wrk_rps 8 "$2" -s "$BENCH_DIR/get.lua" -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/polls/$id/results" >/dev/null
+  wrk_rps 8 "$2" -s "$BENCH_DIR/get.lua" -H "Authorization: Bearer $(cat "$WORK/member-token")" \
+    "$BASE/api/v1/polls/$id/results" >/dev/null
+}
 
 # After a bulk load, let PostgreSQL's planner see the new row counts, as
 # autovacuum does within a minute in production.

@@ -1,44 +1,43 @@
 #!/usr/bin/env bash
-# Server memory under a workload that creates polls, on SQLite and
-# PostgreSQL, a release build: ROUNDS (3) rounds, each creating POLLS (1,000)
-# polls of five options, voting on each five times and reading each poll
-# and its results; the server's RSS after each round. Bounded memory shows
-# as RSS that stops growing from one round to the next.
+# Server memory on SQLite and PostgreSQL, a release build, each workload on
+# a fresh server and database:
+# - polls: ROUNDS (3) rounds, each creating POLLS (1,000) polls of five
+#   options, voting on each five times and reading each poll and its
+#   results (8 clients); the server's RSS after each round. Bounded memory
+#   shows as RSS that stops growing from one round to the next.
+# - a large roster: a group of MEMBERS (5,000) in ten zones created, invited
+#   to an invite-only poll, half of them answering, the results read by the
+#   organiser and by a member (`roster_workload` in lib.sh); the server's
+#   peak RSS over all of it (VmHWM), and its RSS after.
 #
 #   bench/memory.sh            # both databases
 #   POLLS=200 bench/memory.sh sqlite
+#   ROUNDS=1 bench/memory.sh   # the two figures of the scale grid
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/convene-target}"
 POLLS="${POLLS:-1000}"
 ROUNDS="${ROUNDS:-3}"
-PG_URL="${PG_URL:-postgres://postgres@127.0.0.1:5432}"
+MEMBERS="${MEMBERS:-5000}"
+DURATION="${DURATION:-5s}"
 PORT="${PORT:-18099}"
 BACKENDS=("${@:-sqlite postgres}")
 read -r -a BACKENDS <<< "${BACKENDS[*]}"
-if [ -n "${CONVENE_BIN:-}" ]; then BIN="$CONVENE_BIN"; else
-  cargo build --release --locked --quiet; BIN="$CARGO_TARGET_DIR/release/convene"; fi
-WORK="$(mktemp -d)"
-PID=""
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
-trap cleanup EXIT
+source bench/lib.sh
 
 for BACKEND in "${BACKENDS[@]}"; do
-  case "$BACKEND" in
-    sqlite) URL="sqlite://$WORK/memory.db" ;;
-    postgres)
-      psql "$PG_URL/postgres" -qc 'DROP DATABASE IF EXISTS convene_memory_bench WITH (FORCE)' -c 'CREATE DATABASE convene_memory_bench' >/dev/null 2>&1
-      URL="$PG_URL/convene_memory_bench" ;;
-  esac
-  TOKEN=$(CONVENE_DATABASE_URL="$URL" "$BIN" token create --name "Memory bench" 2>/dev/null)
-  CONVENE_DATABASE_URL="$URL" CONVENE_LISTEN="127.0.0.1:$PORT" RUST_LOG=warn CONVENE_ANONYMOUS_VOTES_PER_MINUTE=0 \
-    "$BIN" serve >"$WORK/server-$BACKEND.log" 2>&1 &
-  PID=$!
-  for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
-  printf '%-9s RSS at start: %d MB\n' "$BACKEND" $(( $(ps -o rss= -p "$PID") / 1024 ))
+  fresh_database "$BACKEND" convene_memory_bench
+  start_server "$PORT"
+  printf '%-9s RSS at start: %d MB\n' "$BACKEND" "$(rss_mb)"
   for round in $(seq 1 "$ROUNDS"); do
     python3 bench/polls_workload.py "$PORT" "$TOKEN" "$POLLS"
-    printf '%-9s RSS after round %d (%d polls in all): %d MB\n' "$BACKEND" "$round" $((round * POLLS)) $(( $(ps -o rss= -p "$PID") / 1024 ))
+    printf '%-9s RSS after round %d (%d polls in all): %d MB\n' "$BACKEND" "$round" $((round * POLLS)) "$(rss_mb)"
   done
-  kill "$PID" 2>/dev/null || true; wait 2>/dev/null || true; PID=""
+  stop_server
+
+  fresh_database "$BACKEND" convene_memory_bench
+  start_server "$PORT"
+  roster_workload "$MEMBERS" "$DURATION"
+  printf '%-9s peak RSS, %d-member roster created, invited, half answering, results read: %d MB (RSS after: %d MB)\n' \
+    "$BACKEND" "$MEMBERS" "$(peak_mb)" "$(rss_mb)"
+  stop_server
 done
