@@ -7,6 +7,41 @@ use anyhow::Context;
 // well-kept drop-in that does better with that pattern.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc's own settings, made before anything allocates. Its
+/// `arena_eager_commit` (default: on wherever the OS overcommits, as Linux
+/// does) maps each arena committed and, with transparent huge pages
+/// allowed, advised for huge pages, so memory touched anywhere in it counts
+/// whole 2 MiB pages to the process: about 20 MB of an idle server's 56 MB,
+/// and the difference between a 5,000-member roster's peak of 110 MB and 75
+/// (bench/memory.sh). Committed on demand instead, throughput did not change
+/// beyond the run-to-run spread (README, "Memory"). A default only:
+/// `MIMALLOC_ARENA_EAGER_COMMIT` in the environment still wins.
+///
+/// It runs as a constructor, not from `main`: set at the top of `main` it
+/// came too late (same RSS), as the first arena (1 GiB of address space,
+/// enough for everything after) is reserved before `main` runs. Priority
+/// 100 runs it before mimalloc's own initialisation (101), which keeps a
+/// value set so unless the environment sets another.
+extern "C" fn configure_allocator() {
+    // The option's index in mimalloc's `mi_option_e` (v2 and v3 alike); the
+    // Rust bindings carry no constant for it.
+    const MI_OPTION_ARENA_EAGER_COMMIT: std::ffi::c_int = 4;
+    unsafe extern "C" {
+        // Sets an option unless the environment set it; linked from the
+        // static mimalloc that `mimalloc::MiMalloc` brings.
+        fn mi_option_set_default(option: std::ffi::c_int, value: std::ffi::c_long);
+    }
+    // SAFETY: a plain store into mimalloc's static option table, made
+    // while the process is still single-threaded.
+    unsafe { mi_option_set_default(MI_OPTION_ARENA_EAGER_COMMIT, 0) };
+}
+
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array.00100")]
+static CONFIGURE_ALLOCATOR: extern "C" fn() = configure_allocator;
+
 use clap::Parser;
 use convene::config::{Cli, Command, ServeArgs, TokenCommand};
 use convene::store::Store;
