@@ -13,6 +13,7 @@ pub mod mailing;
 pub mod poll;
 pub mod ranking;
 pub mod reminders;
+pub mod roles;
 pub mod roster;
 pub mod standing;
 pub mod time;
