@@ -21,10 +21,15 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate(DatabaseArgs),
-    /// Manage organiser API tokens.
+    /// Manage API tokens.
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Manage the people of workspaces.
+    Organiser {
+        #[command(subcommand)]
+        command: OrganiserCommand,
     },
     /// Print the OpenAPI spec (JSON) to standard output.
     Openapi(PublicUrlArgs),
@@ -32,12 +37,50 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum TokenCommand {
-    /// Print a new organiser token. For an existing organiser NAME this
-    /// re-issues the token: the old one stops working.
+    /// Print a new API token (`cvn_org_…`). With --name: the workspace
+    /// NAME's first owner's token, creating the workspace if new; issuing
+    /// it again revokes the one issued before. With --email: a further
+    /// token for that person (a viewer always gets a read token).
+    #[command(group(clap::ArgGroup::new("who").required(true).args(["name", "email"])))]
     Create {
-        /// The organiser's name, e.g. "IGF Secretariat".
+        /// The workspace's name, e.g. "IGF Secretariat".
+        #[arg(long)]
+        name: Option<String>,
+        /// The person's email address.
+        #[arg(long)]
+        email: Option<String>,
+        /// With --email: the workspace, when the address is in several.
+        #[arg(long, requires = "email")]
+        workspace: Option<String>,
+        /// With --email: `write` (what the person's role allows) or `read`.
+        #[arg(long, default_value = "write", requires = "email")]
+        scope: String,
+        /// With --email: the token's name, as listApiTokens shows it.
+        #[arg(long, default_value = "convene token create", requires = "email")]
+        label: String,
+        #[command(flatten)]
+        db: DatabaseArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum OrganiserCommand {
+    /// Add a person to a workspace (created if new) and print a token for
+    /// them: the way in until the console's sign-in exists.
+    Add {
+        /// The person's email address.
+        #[arg(long)]
+        email: String,
+        /// The person's name, as history shows it.
         #[arg(long)]
         name: String,
+        /// The workspace, e.g. "IGF Secretariat"; created if new. Left out:
+        /// the only workspace there is (or a new one named after the person).
+        #[arg(long)]
+        workspace: Option<String>,
+        /// `owner`, `editor` or `viewer`.
+        #[arg(long, default_value = "owner")]
+        role: String,
         #[command(flatten)]
         db: DatabaseArgs,
     },

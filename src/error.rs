@@ -3,6 +3,7 @@
 //! chain and shown to the client only as an id.
 
 use crate::domain::access::Denied;
+use crate::domain::roles::NotAllowed;
 use crate::domain::{FieldError, Refusal};
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +65,13 @@ impl From<Denied> for Error {
                 "this poll publishes counts only: individual answers are never shown".into(),
             ),
         }
+    }
+}
+
+/// A refusal of the workspace's roles: the person or their token may not.
+impl From<NotAllowed> for Error {
+    fn from(refused: NotAllowed) -> Self {
+        Error::Forbidden(refused.to_string())
     }
 }
 

@@ -43,7 +43,8 @@ extern "C" fn configure_allocator() {
 static CONFIGURE_ALLOCATOR: extern "C" fn() = configure_allocator;
 
 use clap::Parser;
-use convene::config::{Cli, Command, ServeArgs, TokenCommand};
+use convene::config::{Cli, Command, OrganiserCommand, ServeArgs, TokenCommand};
+use convene::domain::roles::{Role, Scope};
 use convene::store::Store;
 use convene::{api, startup, telemetry};
 
@@ -64,25 +65,93 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations applied");
         }
         Command::Token {
-            command: TokenCommand::Create { name, db },
+            command:
+                TokenCommand::Create {
+                    name,
+                    email,
+                    workspace,
+                    scope,
+                    label,
+                    db,
+                },
         } => {
             let store = Store::connect(&db.database_url).await?;
             store.migrate().await?;
+            if let Some(name) = name {
+                let name = convene::domain::poll::parse_person_name(&name)
+                    .map_err(|m| anyhow::anyhow!("--name: {m}"))?;
+                let (organiser, token) = store
+                    .issue_organiser_token(&name)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                eprintln!(
+                    "Write token of {:?}, owner of the workspace {name:?} (shown once; the one this command issued before is revoked):",
+                    organiser.name
+                );
+                println!("{token}");
+            } else if let Some(email) = email {
+                let scope = Scope::parse(&scope)
+                    .ok_or_else(|| anyhow::anyhow!("--scope: `read` or `write`"))?;
+                let issued = store
+                    .issue_person_token(&email, workspace.as_deref(), scope, &label)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                print_issued(&issued);
+            }
+        }
+        Command::Organiser {
+            command:
+                OrganiserCommand::Add {
+                    email,
+                    name,
+                    workspace,
+                    role,
+                    db,
+                },
+        } => {
+            let email = convene::domain::roster::parse_email(&email)
+                .ok()
+                .flatten()
+                .ok_or_else(|| anyhow::anyhow!("--email: {email:?} is not an email address"))?;
             let name = convene::domain::poll::parse_person_name(&name)
                 .map_err(|m| anyhow::anyhow!("--name: {m}"))?;
-            let (organiser, token) = store
-                .issue_organiser_token(&name)
+            let workspace = workspace
+                .map(|w| convene::domain::poll::parse_person_name(&w))
+                .transpose()
+                .map_err(|m| anyhow::anyhow!("--workspace: {m}"))?;
+            let role = Role::parse(&role)
+                .ok_or_else(|| anyhow::anyhow!("--role: `owner`, `editor` or `viewer`"))?;
+            let store = Store::connect(&db.database_url).await?;
+            store.migrate().await?;
+            let issued = store
+                .add_organiser(&email, &name, workspace.as_deref(), role)
                 .await
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            eprintln!(
-                "Organiser token for {:?} (shown once; any earlier token of this organiser is revoked):",
-                organiser.name
-            );
-            println!("{token}");
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            print_issued(&issued);
         }
         Command::Serve(args) => serve(args).await?,
     }
     Ok(())
+}
+
+/// Tells the operator who a new token belongs to, then prints it alone on
+/// standard output (so a script can capture it).
+fn print_issued(issued: &convene::store::organisers::Issued) {
+    if issued.new_workspace {
+        eprintln!("Created the workspace {:?}.", issued.workspace);
+    }
+    eprintln!(
+        "{} token of {:?}, {} of the workspace {:?} (shown once):",
+        if issued.scope == Scope::Write {
+            "Write"
+        } else {
+            "Read"
+        },
+        issued.person,
+        issued.role.as_str(),
+        issued.workspace
+    );
+    println!("{}", issued.token);
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
@@ -108,11 +177,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("{e:?}"))?
     {
         eprintln!(
-            "First start on an empty database: an organiser token was created (shown only now):"
+            "First start on an empty database: the workspace {:?} was created, with its owner {:?}.",
+            token.workspace, token.person
         );
-        eprintln!("  {token}");
+        eprintln!("The owner's API token (shown only now):");
+        eprintln!("  {}", token.token);
         eprintln!(
-            "Authorise with it in Swagger UI, or send it as `Authorization: Bearer <token>`."
+            "Authorise with it in Swagger UI, or send it as `Authorization: Bearer <token>`; \
+             rename the workspace with PATCH /api/v1/workspace, add people with \
+             POST /api/v1/workspace/people or `convene organiser add`."
         );
     }
     let mut options = args.limits.options();

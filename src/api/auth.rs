@@ -34,7 +34,9 @@ fn lookup_failed(err: crate::error::Error) -> poem::Error {
     Problem::from(err).into()
 }
 
-/// An organiser's API token (`cvn_org_…`), from `convene token create`.
+/// A person's API token (`cvn_org_…`): acts as that person in their
+/// workspace, with their role narrowed to the token's scope (`read` or
+/// `write`). From createApiToken, or `convene token create`.
 #[derive(SecurityScheme)]
 #[oai(
     rename = "OrganiserToken",
@@ -50,7 +52,7 @@ async fn organiser_checker(req: &Request, bearer: Bearer) -> poem::Result<Organi
         .organiser_by_token(&bearer.token)
         .await
         .map_err(lookup_failed)?
-        .ok_or_else(|| Problem::new(401, "unknown or revoked organiser token").into())
+        .ok_or_else(|| Problem::new(401, "unknown or revoked API token").into())
 }
 
 /// A response edit token (`cvn_rsp_…`), returned once when voting on an open poll.

@@ -2,6 +2,7 @@
 //! `crate::web::calendar`, which the pages' "add to calendar" shares), and
 //! the organiser's feeds.
 
+use crate::domain::roles::Action;
 use poem::Request;
 use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
@@ -110,6 +111,7 @@ error_responses!(ListFeedsError {
 error_responses!(FeedsError {
     BadRequest = 400: "A parameter is malformed.",
     Unauthorized = 401: "No valid organiser token.",
+    Forbidden = 403: "A read token, or a viewer: this needs an editor or an owner with a write token.",
     NotFound = 404: "No such feed of this organiser.",
 });
 
@@ -189,7 +191,8 @@ impl CalendarApi {
     /// holds and confirmed events) and one per group (the polls its members
     /// are invited to). A feed is created the first time it is listed, and
     /// its address is shown then; later calls list it without the address
-    /// (only its hash is kept) — rotate it to get a new one.
+    /// (only its hash is kept) — rotate it to get a new one. Viewers and
+    /// read tokens never see an address, and their listing creates nothing.
     #[oai(path = "/feeds", method = "get", operation_id = "listFeeds")]
     async fn list_feeds(
         &self,
@@ -197,7 +200,11 @@ impl CalendarApi {
         base: Data<&PublicUrl>,
         auth: OrganiserToken,
     ) -> Result<FeedsRead, ListFeedsError> {
-        let feeds = store.organiser_feeds(auth.0.id).await?;
+        // A feed address is shown once, when the feed is made: only to
+        // someone who may see it (a viewer lists the feeds that exist).
+        let feeds = store
+            .organiser_feeds(auth.0.workspace_id, auth.0.sees_secrets())
+            .await?;
         Ok(FeedsRead::Ok(Json(FeedList {
             items: feeds
                 .iter()
@@ -223,7 +230,8 @@ impl CalendarApi {
         /// The feed's id.
         feed_id: Path<Uuid>,
     ) -> Result<FeedRotated, FeedsError> {
-        let (model, secret) = store.rotate_feed(auth.0.id, feed_id.0).await?;
+        auth.0.may(Action::Edit)?;
+        let (model, secret) = store.rotate_feed(auth.0.workspace_id, feed_id.0).await?;
         Ok(FeedRotated::Ok(Json(feed_view(
             &base.0.0,
             &model,

@@ -60,6 +60,12 @@ macro_rules! error_responses {
             }
         }
 
+        impl From<$crate::domain::roles::NotAllowed> for $name {
+            fn from(refused: $crate::domain::roles::NotAllowed) -> Self {
+                $crate::error::Error::from(refused).into()
+            }
+        }
+
         impl From<$crate::domain::access::Denied> for $name {
             fn from(denied: $crate::domain::access::Denied) -> Self {
                 $crate::error::Error::from(denied).into()

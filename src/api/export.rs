@@ -62,7 +62,7 @@ impl ExportApi {
         let (poll, tallies) = store
             .poll_with_tallies(poll_id.0)
             .await?
-            .filter(|(p, _)| p.organiser_id == auth.0.id)
+            .filter(|(p, _)| p.organiser_id == auth.0.workspace_id)
             .ok_or(Error::NotFound("poll"))?;
         let filename = format!("attachment; filename=\"poll-{}.csv\"", poll.id.simple());
         let body = if !access::answers_shown(&poll) {

@@ -1,5 +1,6 @@
 //! Groups (rosters) of members: the organiser's address book for invitations.
 
+use crate::domain::roles::Action;
 use poem::{Request, RequestBody, web::Data};
 use poem_openapi::{
     ApiRequest, ApiResponse, Object, OpenApi,
@@ -445,6 +446,7 @@ async fn group_view(store: &Store, g: Group) -> Result<GroupView, Error> {
 error_responses!(GroupWriteError {
     BadRequest = 400: "The body is malformed.",
     Unauthorized = 401: "No valid organiser token.",
+    Forbidden = 403: "A read token, or a viewer: this needs an editor or an owner with a write token.",
     NotFound = 404: "No such group or member of this organiser.",
     Conflict = 409: "The group would exceed its member limit.",
     PayloadTooLarge = 413: "The body is too large.",
@@ -455,6 +457,7 @@ error_responses!(GroupWriteError {
 error_responses!(CreateGroupError {
     BadRequest = 400: "The body is malformed.",
     Unauthorized = 401: "No valid organiser token.",
+    Forbidden = 403: "A read token, or a viewer: this needs an editor or an owner with a write token.",
     PayloadTooLarge = 413: "The body is too large.",
     UnsupportedMediaType = 415: "The body is not JSON.",
     Unprocessable = 422: "A field is invalid; `errors` names each one.",
@@ -463,6 +466,13 @@ error_responses!(CreateGroupError {
 error_responses!(GroupOneError {
     BadRequest = 400: "A parameter is malformed.",
     Unauthorized = 401: "No valid organiser token.",
+    NotFound = 404: "No such group or member of this organiser.",
+});
+
+error_responses!(RemoveMemberError {
+    BadRequest = 400: "A parameter is malformed.",
+    Unauthorized = 401: "No valid organiser token.",
+    Forbidden = 403: "A read token, or a viewer: this needs an editor or an owner with a write token.",
     NotFound = 404: "No such group or member of this organiser.",
 });
 
@@ -530,6 +540,7 @@ impl GroupsApi {
         auth: super::auth::OrganiserToken,
         body: JsonBody<CreateGroupRequest>,
     ) -> Result<GroupCreated, CreateGroupError> {
+        auth.0.may(Action::Edit)?;
         let mut v = Violations::default();
         let name = v.check("name", parse_group_name(&body.0.name));
         let members = match roster::parse_members(
@@ -544,8 +555,10 @@ impl GroupsApi {
         };
         v.into_result().map_err(Error::Invalid)?;
         let (name, members) = (name.expect("checked"), members.expect("checked"));
-        let id = store.create_group(auth.0.id, &name, &members).await?;
-        let group = store.owned_group(auth.0.id, id).await?;
+        let id = store
+            .create_group(auth.0.workspace_id, &name, &members)
+            .await?;
+        let group = store.owned_group(auth.0.workspace_id, id).await?;
         Ok(GroupCreated::Created(
             Json(group_view(&store, group).await?),
             format!("/api/v1/groups/{id}"),
@@ -567,7 +580,9 @@ impl GroupsApi {
     ) -> Result<GroupList, GroupReadError> {
         let limit = page_limit(limit.0)?;
         let after = parse_cursor(cursor.0.as_deref())?;
-        let mut groups = store.list_groups(auth.0.id, after, limit + 1).await?;
+        let mut groups = store
+            .list_groups(auth.0.workspace_id, after, limit + 1)
+            .await?;
         let next_cursor = if groups.len() as u64 > limit {
             groups.truncate(limit as usize);
             groups.last().map(|g| g.id.to_string())
@@ -591,7 +606,7 @@ impl GroupsApi {
         /// The group's id.
         group_id: Path<Uuid>,
     ) -> Result<GroupRead, GroupOneError> {
-        let group = store.owned_group(auth.0.id, group_id.0).await?;
+        let group = store.owned_group(auth.0.workspace_id, group_id.0).await?;
         Ok(GroupRead::Ok(Json(group_view(&store, group).await?)))
     }
 
@@ -613,6 +628,7 @@ impl GroupsApi {
         group_id: Path<Uuid>,
         body: MembersBody,
     ) -> Result<MembersAdded, GroupWriteError> {
+        auth.0.may(Action::Edit)?;
         let members = match body {
             MembersBody::Json(json) if json.0.members.is_empty() => {
                 Err(vec![FieldError::new("members", "add at least one member")])
@@ -623,7 +639,9 @@ impl GroupsApi {
             MembersBody::Csv(csv) => members_from_csv(&csv.0),
         }
         .map_err(Error::Invalid)?;
-        let added = store.add_members(auth.0.id, group_id.0, &members).await?;
+        let added = store
+            .add_members(auth.0.workspace_id, group_id.0, &members)
+            .await?;
         let added = added.iter().map(member_view).collect();
         Ok(MembersAdded::Created(Json(AddedMembers { members: added })))
     }
@@ -646,6 +664,7 @@ impl GroupsApi {
         member_id: Path<Uuid>,
         body: JsonBody<UpdateMemberRequest>,
     ) -> Result<MemberRead, GroupWriteError> {
+        auth.0.may(Action::Edit)?;
         let b = body.0;
         let mut v = Violations::default();
         let mut patch = MemberPatch::default();
@@ -674,7 +693,7 @@ impl GroupsApi {
         };
         v.into_result().map_err(Error::Invalid)?;
         let m = store
-            .update_member(auth.0.id, group_id.0, member_id.0, patch)
+            .update_member(auth.0.workspace_id, group_id.0, member_id.0, patch)
             .await?;
         Ok(MemberRead::Ok(Json(member_view(&m))))
     }
@@ -695,9 +714,10 @@ impl GroupsApi {
         group_id: Path<Uuid>,
         /// The member's id.
         member_id: Path<Uuid>,
-    ) -> Result<MemberRemoved, GroupOneError> {
+    ) -> Result<MemberRemoved, RemoveMemberError> {
+        auth.0.may(Action::Edit)?;
         store
-            .remove_member(auth.0.id, group_id.0, member_id.0)
+            .remove_member(auth.0.workspace_id, group_id.0, member_id.0)
             .await?;
         Ok(MemberRemoved::NoContent)
     }

@@ -177,7 +177,7 @@ impl HistoryApi {
         /// Page size, 1–500 (default 50).
         limit: Query<Option<u32>>,
     ) -> Result<HistoryRead, RecordsError> {
-        let poll = store.owned_poll(auth.0.id, poll_id.0).await?;
+        let poll = store.owned_poll(auth.0.workspace_id, poll_id.0).await?;
         let limit = page_limit(limit.0)?;
         let after = match cursor.0.as_deref() {
             None => 0,

@@ -2,6 +2,7 @@
 //! who has answered, reissuing a member's token, and recording an answer on a
 //! member's behalf.
 
+use crate::domain::roles::Action;
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
@@ -469,6 +470,7 @@ fn issued_view(base: &str, i: IssuedInvitation, mail: Option<bool>) -> IssuedInv
 error_responses!(InvitationsError {
     BadRequest = 400: "The body or a parameter is malformed.",
     Unauthorized = 401: "No valid organiser token.",
+    Forbidden = 403: "A read token, or a viewer: this needs an editor or an owner with a write token.",
     NotFound = 404: "No such poll, group or invitation of yours.",
     PayloadTooLarge = 413: "The body is too large.",
     UnsupportedMediaType = 415: "The body is not JSON.",
@@ -485,12 +487,14 @@ error_responses!(ListInvitationsError {
 error_responses!(ReissueError {
     BadRequest = 400: "A parameter is malformed.",
     Unauthorized = 401: "No valid organiser token.",
+    Forbidden = 403: "A read token, or a viewer: this needs an editor or an owner with a write token.",
     NotFound = 404: "No such poll or invitation of yours.",
 });
 
 error_responses!(SendEmailsError {
     BadRequest = 400: "The body is not valid JSON.",
     Unauthorized = 401: "No valid organiser token.",
+    Forbidden = 403: "A read token, or a viewer: this needs an editor or an owner with a write token.",
     NotFound = 404: "No such poll of yours.",
     PayloadTooLarge = 413: "The body is too large.",
     UnsupportedMediaType = 415: "The body is not JSON.",
@@ -500,6 +504,7 @@ error_responses!(SendEmailsError {
 error_responses!(RemindersError {
     BadRequest = 400: "The body is not valid JSON.",
     Unauthorized = 401: "No valid organiser token.",
+    Forbidden = 403: "A read token, or a viewer: this needs an editor or an owner with a write token.",
     NotFound = 404: "No such poll of yours.",
     Conflict = 409: "Voting is closed: no reminders.",
     PayloadTooLarge = 413: "The body is too large.",
@@ -510,6 +515,7 @@ error_responses!(RemindersError {
 error_responses!(ProxyError {
     BadRequest = 400: "The body is not valid JSON.",
     Unauthorized = 401: "No valid organiser token.",
+    Forbidden = 403: "A read token, or a viewer: this needs an editor or an owner with a write token.",
     NotFound = 404: "No such poll or invitation of yours.",
     Conflict = 409: "Voting is closed.",
     PayloadTooLarge = 413: "The body is too large.",
@@ -574,12 +580,13 @@ impl InvitationsApi {
         poll_id: Path<Uuid>,
         body: JsonBody<CreateInvitationsRequest>,
     ) -> Result<InvitationsCreated, InvitationsError> {
+        auth.0.may(Action::Edit)?;
         let required = body.0.required.unwrap_or(true);
         let send_email = body.0.send_email.unwrap_or(false);
         let who = body.0.parse()?;
         let (issued, already_invited) = store
             .create_invitations(
-                auth.0.id,
+                auth.0.workspace_id,
                 &Actor::organiser(&auth.0.name),
                 poll_id.0,
                 who,
@@ -618,6 +625,7 @@ impl InvitationsApi {
         poll_id: Path<Uuid>,
         body: JsonBody<SendInvitationEmailsRequest>,
     ) -> Result<MailsAccepted, SendEmailsError> {
+        auth.0.may(Action::Edit)?;
         let chosen = body.0.invitation_ids.map(|ids| ids.0);
         match chosen.as_ref().map(Vec::len) {
             Some(0) => {
@@ -635,7 +643,7 @@ impl InvitationsApi {
             _ => {}
         }
         let queued = store
-            .queue_invitation_mails(auth.0.id, poll_id.0, chosen, mail.configured())
+            .queue_invitation_mails(auth.0.workspace_id, poll_id.0, chosen, mail.configured())
             .await?;
         Ok(MailsAccepted::Accepted(Json(mails_queued(queued))))
     }
@@ -661,9 +669,15 @@ impl InvitationsApi {
         poll_id: Path<Uuid>,
         body: JsonBody<SendRemindersRequest>,
     ) -> Result<MailsAccepted, RemindersError> {
+        auth.0.may(Action::Edit)?;
         let required_only = body.0.required_only.unwrap_or(false);
         let queued = store
-            .queue_reminders(auth.0.id, poll_id.0, required_only, mail.configured())
+            .queue_reminders(
+                auth.0.workspace_id,
+                poll_id.0,
+                required_only,
+                mail.configured(),
+            )
             .await?;
         Ok(MailsAccepted::Accepted(Json(mails_queued(queued))))
     }
@@ -698,7 +712,7 @@ impl InvitationsApi {
         /// Only those who have (`true`) or have not (`false`) answered.
         has_answered: Query<Option<bool>>,
     ) -> Result<InvitationsRead, ListInvitationsError> {
-        let poll = store.owned_poll(auth.0.id, poll_id.0).await?;
+        let poll = store.owned_poll(auth.0.workspace_id, poll_id.0).await?;
         let limit = page_limit(limit.0)?;
         let after = parse_cursor(cursor.0.as_deref())?;
         let show_answers = access::answers_shown(&poll);
@@ -729,11 +743,13 @@ impl InvitationsApi {
         } else {
             AnswerShown::Nothing
         };
+        // A personal link votes as its member: only for those who may edit.
+        let secrets = auth.0.sees_secrets();
         Ok(InvitationsRead::Ok(Json(InvitationPage {
             items: rows
                 .into_iter()
                 .map(|i| {
-                    let vote_url = links.vote_url(&i);
+                    let vote_url = links.vote_url(&i).filter(|_| secrets);
                     let email =
                         email_state(&i, deliveries.get(&i.invitation_id), mail.configured());
                     invitation_view(i, shown, vote_url, email)
@@ -765,9 +781,10 @@ impl InvitationsApi {
         /// The invitation's id (from createInvitations or listInvitations).
         invitation_id: Path<Uuid>,
     ) -> Result<InvitationReissued, ReissueError> {
+        auth.0.may(Action::Edit)?;
         let issued = store
             .reissue_invitation(
-                auth.0.id,
+                auth.0.workspace_id,
                 &Actor::organiser(&auth.0.name),
                 poll_id.0,
                 invitation_id.0,
@@ -799,7 +816,8 @@ impl InvitationsApi {
         invitation_id: Path<Uuid>,
         body: JsonBody<ResponseInput>,
     ) -> Result<ProxyRecorded, ProxyError> {
-        store.owned_poll(auth.0.id, poll_id.0).await?;
+        auth.0.may(Action::Edit)?;
+        store.owned_poll(auth.0.workspace_id, poll_id.0).await?;
         let ballot = body.0.parse(false).map_err(Error::Invalid)?;
         let voter = Voter::Invited {
             invitation_id: invitation_id.0,

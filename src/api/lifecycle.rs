@@ -2,6 +2,7 @@
 //! The rules of each move are in `domain::lifecycle`; these handlers only
 //! carry them.
 
+use crate::domain::roles::Action;
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path};
 use serde::Deserialize;
@@ -40,6 +41,7 @@ impl poem_openapi::types::Example for ConfirmRequest {
 error_responses!(ConfirmError {
     BadRequest = 400: "The body is not valid JSON.",
     Unauthorized = 401: "No valid organiser token.",
+    Forbidden = 403: "A read token, or a viewer: this needs an editor or an owner with a write token.",
     NotFound = 404: "No such poll of this organiser.",
     Conflict = 409: "The top is tied, the poll is cancelled, or it changed meanwhile.",
     PayloadTooLarge = 413: "The body is too large.",
@@ -59,7 +61,7 @@ async fn make(
     let o = auth.0;
     let poll = store
         .transition(
-            o.id,
+            o.workspace_id,
             &Actor::organiser(&o.name),
             poll_id,
             transition,
@@ -91,6 +93,7 @@ impl LifecycleApi {
         /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<PollRead, OrganiserPollError> {
+        auth.0.may(Action::Edit)?;
         Ok(make(&store, &base.0.0, &mail, auth, poll_id.0, Transition::Close).await?)
     }
 
@@ -114,6 +117,7 @@ impl LifecycleApi {
         /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<PollRead, OrganiserPollError> {
+        auth.0.may(Action::Edit)?;
         Ok(make(
             &store,
             &base.0.0,
@@ -147,11 +151,12 @@ impl LifecycleApi {
         poll_id: Path<Uuid>,
         body: JsonBody<ConfirmRequest>,
     ) -> Result<PollRead, ConfirmError> {
+        auth.0.may(Action::Edit)?;
         let o = auth.0;
         let (poll, tallies) = store
             .poll_with_tallies(poll_id.0)
             .await?
-            .filter(|(p, _)| p.organiser_id == o.id)
+            .filter(|(p, _)| p.organiser_id == o.workspace_id)
             .ok_or(Error::NotFound("poll"))?;
         let option_id = match body.0.option_id {
             Some(id) => lifecycle::requested_option(&poll, id)?,
@@ -162,7 +167,7 @@ impl LifecycleApi {
         // meanwhile, the organiser should look again.
         let poll = store
             .transition(
-                o.id,
+                o.workspace_id,
                 &Actor::organiser(&o.name),
                 poll.id,
                 Transition::Confirm(option_id),
@@ -191,6 +196,7 @@ impl LifecycleApi {
         /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<PollRead, OrganiserPollError> {
+        auth.0.may(Action::Edit)?;
         Ok(make(
             &store,
             &base.0.0,

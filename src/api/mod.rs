@@ -22,6 +22,7 @@ pub mod tags;
 pub mod types;
 pub mod views;
 pub mod webhooks;
+pub mod workspace;
 
 use poem_openapi::OpenApiService;
 
@@ -51,13 +52,14 @@ apis!(
     history::HistoryApi,
     export::ExportApi,
     webhooks::WebhooksApi,
+    workspace::WorkspaceApi,
     health::HealthApi,
 );
 
 const DESCRIPTION: &str = "Convene is a scheduling-poll service for groups spread over many time zones. \
 An organiser proposes dates or times, members vote yes / if need be / no, and everybody sees each \
 option in their own time zone.\n\n\
-Authorise with one of the bearer tokens: an organiser token (`cvn_org_…`, from `convene token create`), \
+Authorise with one of the bearer tokens: an organiser's API token (`cvn_org_…`: a person of a workspace, `read` or `write`, from createApiToken or `convene token create`), \
 an invited member's invitation token (`cvn_inv_…`, from the organiser), \
 or a response edit token (`cvn_rsp_…`, returned when you vote on an open poll). Errors are `application/problem+json` \
 (RFC 9457) and name each invalid field.";

@@ -1,5 +1,6 @@
 //! A poll's options: adding, changing and removing a candidate (organisers).
 
+use crate::domain::roles::Action;
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
@@ -124,6 +125,7 @@ impl OptionInput {
 error_responses!(OptionDeleteError {
     BadRequest = 400: "A parameter is malformed.",
     Unauthorized = 401: "No valid organiser token.",
+    Forbidden = 403: "A read token, or a viewer: this needs an editor or an owner with a write token.",
     NotFound = 404: "No such poll or option of this organiser.",
     Conflict = 409: "It is the poll's last option.",
     PreconditionFailed = 412: "The poll changed since the version in `If-Match`.",
@@ -133,6 +135,7 @@ error_responses!(OptionDeleteError {
 error_responses!(OptionChangeError {
     BadRequest = 400: "The body or a parameter is malformed.",
     Unauthorized = 401: "No valid organiser token.",
+    Forbidden = 403: "A read token, or a viewer: this needs an editor or an owner with a write token.",
     NotFound = 404: "No such poll or option of this organiser.",
     Conflict = 409: "The change would leave the poll without options or over the limit.",
     PreconditionFailed = 412: "The poll changed since the version in `If-Match`.",
@@ -171,6 +174,7 @@ impl OptionsApi {
         if_match: Header<Option<String>>,
         body: JsonBody<OptionInput>,
     ) -> Result<OptionCreated, OptionChangeError> {
+        auth.0.may(Action::Edit)?;
         let edit = edit(&auth, poll_id.0, if_match.0.as_deref())?;
         let slot = slot_of(&store, &edit, &body.0).await?;
         let (poll, id) = store.add_option(&edit, slot).await?;
@@ -212,6 +216,7 @@ impl OptionsApi {
         if_match: Header<Option<String>>,
         body: JsonBody<OptionInput>,
     ) -> Result<PollRead, OptionChangeError> {
+        auth.0.may(Action::Edit)?;
         let edit = edit(&auth, poll_id.0, if_match.0.as_deref())?;
         let slot = slot_of(&store, &edit, &body.0).await?;
         let poll = store.update_option(&edit, option_id.0, slot).await?;
@@ -239,6 +244,7 @@ impl OptionsApi {
         #[oai(name = "If-Match")]
         if_match: Header<Option<String>>,
     ) -> Result<Deleted, OptionDeleteError> {
+        auth.0.may(Action::Edit)?;
         let edit = edit(&auth, poll_id.0, if_match.0.as_deref())?;
         store.delete_option(&edit, option_id.0).await?;
         Ok(Deleted::NoContent)
@@ -248,7 +254,7 @@ impl OptionsApi {
 /// The change an organiser's option request makes to their poll.
 fn edit(auth: &OrganiserToken, poll_id: Uuid, if_match: Option<&str>) -> Result<PollEdit, Error> {
     Ok(PollEdit {
-        organiser: auth.0.id,
+        organiser: auth.0.workspace_id,
         actor: Actor::organiser(&auth.0.name),
         poll_id,
         expected_version: optional_if_match(if_match)?,

@@ -1,6 +1,7 @@
 //! Polls: creating, listing, reading, editing and deleting them. Options,
 //! the lifecycle and the wire views each have their own file.
 
+use crate::domain::roles::Action;
 use chrono::Utc;
 use poem::Request;
 use poem::web::Data;
@@ -390,6 +391,7 @@ impl poem_openapi::types::Example for PollPage {
 error_responses!(CreatePollError {
     BadRequest = 400: "The body is not valid JSON.",
     Unauthorized = 401: "No valid organiser token.",
+    Forbidden = 403: "A read token, or a viewer: this needs an editor or an owner with a write token.",
     PayloadTooLarge = 413: "The body is too large.",
     UnsupportedMediaType = 415: "The body is not JSON.",
     Unprocessable = 422: "A field is invalid; `errors` names each one.",
@@ -411,6 +413,7 @@ error_responses!(GetPollError {
 error_responses!(UpdatePollError {
     BadRequest = 400: "The body or a parameter is malformed.",
     Unauthorized = 401: "No valid organiser token.",
+    Forbidden = 403: "A read token, or a viewer: this needs an editor or an owner with a write token.",
     NotFound = 404: "No such poll of this organiser.",
     Conflict = 409: "The poll is aggregate-only and has been answered: it stays aggregate-only.",
     PreconditionFailed = 412: "The poll changed since the version in `If-Match`.",
@@ -441,6 +444,7 @@ pub enum PollList {
 error_responses!(OrganiserPollError {
     BadRequest = 400: "A parameter is malformed.",
     Unauthorized = 401: "No valid organiser token.",
+    Forbidden = 403: "A read token, or a viewer: this needs an editor or an owner with a write token.",
     NotFound = 404: "No such poll of this organiser.",
     Conflict = 409: "The poll's status does not allow this.",
 });
@@ -463,10 +467,15 @@ impl PollsApi {
         auth: OrganiserToken,
         body: JsonBody<CreatePollRequest>,
     ) -> Result<PollCreated, CreatePollError> {
+        auth.0.may(Action::Edit)?;
         let organiser = auth.0;
         let new = body.0.parse().map_err(Error::Invalid)?;
         let poll = store
-            .create_poll(organiser.id, &Actor::organiser(&organiser.name), new)
+            .create_poll(
+                organiser.workspace_id,
+                &Actor::organiser(&organiser.name),
+                new,
+            )
             .await?;
         Ok(PollCreated::Created(
             Reply(poll_view(&poll, poll.zone, &base.0.0)),
@@ -495,7 +504,7 @@ impl PollsApi {
         let after = parse_cursor(cursor.0.as_deref())?;
         let mut rows = store
             .list_polls(
-                auth.0.id,
+                auth.0.workspace_id,
                 PollFilter {
                     status: status.0.map(Into::into),
                     after,
@@ -596,10 +605,11 @@ impl PollsApi {
         if_match: Header<Option<String>>,
         body: JsonBody<UpdatePollRequest>,
     ) -> Result<PollRead, UpdatePollError> {
+        auth.0.may(Action::Edit)?;
         let organiser = auth.0;
         let Some(if_match) = if_match.0 else {
             // Check ownership first so another organiser learns nothing.
-            store.owned_poll(organiser.id, poll_id.0).await?;
+            store.owned_poll(organiser.workspace_id, poll_id.0).await?;
             return Err(Error::PreconditionRequired(
                 "send the poll's ETag as If-Match so concurrent edits are not overwritten".into(),
             )
@@ -609,11 +619,16 @@ impl PollsApi {
         let patch = body.0.parse().map_err(Error::Invalid)?;
         let expected = match expected {
             Some(v) => v,
-            None => store.owned_poll(organiser.id, poll_id.0).await?.version,
+            None => {
+                store
+                    .owned_poll(organiser.workspace_id, poll_id.0)
+                    .await?
+                    .version
+            }
         };
         let poll = store
             .update_poll(
-                organiser.id,
+                organiser.workspace_id,
                 &Actor::organiser(&organiser.name),
                 poll_id.0,
                 expected,
@@ -638,7 +653,8 @@ impl PollsApi {
         /// The poll's id.
         poll_id: Path<Uuid>,
     ) -> Result<Deleted, OrganiserPollError> {
-        store.delete_poll(auth.0.id, poll_id.0).await?;
+        auth.0.may(Action::Edit)?;
+        store.delete_poll(auth.0.workspace_id, poll_id.0).await?;
         Ok(Deleted::NoContent)
     }
 }

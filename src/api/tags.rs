@@ -21,12 +21,14 @@ pub enum ApiTags {
     Records,
     /// Signed calls to your tools when something happens to your polls (organisers).
     Webhooks,
+    /// Your workspace (the secretariat): its people with their roles, and their API tokens.
+    Workspace,
     /// Liveness and readiness for operators and load balancers.
     Operations,
 }
 
 /// The order Swagger UI shows the sections in: the order of the work.
-pub const TAG_ORDER: [&str; 9] = [
+pub const TAG_ORDER: [&str; 10] = [
     "Polls",
     "Groups",
     "Invitations",
@@ -35,5 +37,6 @@ pub const TAG_ORDER: [&str; 9] = [
     "Calendar",
     "Records",
     "Webhooks",
+    "Workspace",
     "Operations",
 ];

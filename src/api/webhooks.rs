@@ -1,6 +1,7 @@
 //! Webhooks: an organiser registers an endpoint for events of their polls,
 //! and follows each call made to it.
 
+use crate::domain::roles::Action;
 use poem::web::Data;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, param::Path, param::Query, payload::Json};
 use serde::Deserialize;
@@ -288,6 +289,7 @@ fn delivery_view(d: WebhookDelivery) -> WebhookDeliveryView {
 error_responses!(CreateWebhookError {
     BadRequest = 400: "The body is not valid JSON.",
     Unauthorized = 401: "No valid organiser token.",
+    Forbidden = 403: "A read token, or a role other than owner: webhooks are kept by owners.",
     Conflict = 409: "You have 20 webhooks already.",
     PayloadTooLarge = 413: "The body is too large.",
     UnsupportedMediaType = 415: "The body is not JSON.",
@@ -301,6 +303,7 @@ error_responses!(ListWebhooksError {
 error_responses!(WebhookError {
     BadRequest = 400: "A parameter is malformed.",
     Unauthorized = 401: "No valid organiser token.",
+    Forbidden = 403: "A read token, or a role other than owner: webhooks are kept by owners.",
     NotFound = 404: "No such webhook of yours.",
 });
 
@@ -351,6 +354,7 @@ impl WebhooksApi {
         auth: OrganiserToken,
         body: JsonBody<CreateWebhookRequest>,
     ) -> Result<WebhookCreated, CreateWebhookError> {
+        auth.0.may(Action::ManageWebhooks)?;
         let request = body.0;
         let url = request.url.0.trim();
         if url.chars().count() > MAX_WEBHOOK_URL_CHARS {
@@ -375,7 +379,7 @@ impl WebhooksApi {
             events.push(event);
         }
         let hook = store
-            .create_webhook(auth.0.id, request.poll_id, url, &events)
+            .create_webhook(auth.0.workspace_id, request.poll_id, url, &events)
             .await?;
         Ok(WebhookCreated::Created(Json(view(hook, true))))
     }
@@ -389,7 +393,7 @@ impl WebhooksApi {
         store: Data<&Store>,
         auth: OrganiserToken,
     ) -> Result<WebhooksRead, ListWebhooksError> {
-        let hooks = store.list_webhooks(auth.0.id).await?;
+        let hooks = store.list_webhooks(auth.0.workspace_id).await?;
         Ok(WebhooksRead::Ok(Json(WebhookList {
             items: hooks.into_iter().map(|h| view(h, false)).collect(),
         })))
@@ -410,7 +414,10 @@ impl WebhooksApi {
         /// The webhook's id.
         webhook_id: Path<Uuid>,
     ) -> Result<Deleted, WebhookError> {
-        store.delete_webhook(auth.0.id, webhook_id.0).await?;
+        auth.0.may(Action::ManageWebhooks)?;
+        store
+            .delete_webhook(auth.0.workspace_id, webhook_id.0)
+            .await?;
         Ok(Deleted::NoContent)
     }
 
@@ -438,7 +445,7 @@ impl WebhooksApi {
         let limit = page_limit(limit.0)?;
         let before = parse_cursor(cursor.0.as_deref())?;
         let mut rows = store
-            .webhook_deliveries(auth.0.id, webhook_id.0, before, limit + 1)
+            .webhook_deliveries(auth.0.workspace_id, webhook_id.0, before, limit + 1)
             .await?;
         let next_cursor = if rows.len() as u64 > limit {
             rows.truncate(limit as usize);

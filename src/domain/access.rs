@@ -6,13 +6,33 @@
 use uuid::Uuid;
 
 use super::poll::{Poll, ResultsVisibility, Voting};
+use super::roles::{self, Action, NotAllowed, Role, Scope};
 use super::time::{SocialHours, Zone};
 
-/// An organiser, as their token resolves.
+/// A person of a workspace, as their API token resolves: who acts (history
+/// names them), for which workspace, and with what rights (their role,
+/// narrowed by the token's scope).
 #[derive(Debug, Clone)]
 pub struct Organiser {
-    pub id: Uuid,
+    /// The workspace: what polls, groups, feeds and webhooks belong to.
+    pub workspace_id: Uuid,
+    pub person_id: Uuid,
+    /// The person's name, as history shows it.
     pub name: String,
+    pub role: Role,
+    pub scope: Scope,
+}
+
+impl Organiser {
+    /// Whether this person, with this token, may do `action`.
+    pub fn may(&self, action: Action) -> Result<(), NotAllowed> {
+        roles::may(self.role, self.scope, action)
+    }
+
+    /// Whether answers may carry secrets (vote links, feed addresses).
+    pub fn sees_secrets(&self) -> bool {
+        self.may(Action::SeeSecrets).is_ok()
+    }
 }
 
 /// What an invitation token opens: voting and reading in one poll.
@@ -52,7 +72,7 @@ pub enum Reader {
 impl Reader {
     /// Whether this reader keeps the poll (its organiser).
     pub fn owns(&self, poll: &Poll) -> bool {
-        matches!(self, Reader::Organiser(o) if o.id == poll.organiser_id)
+        matches!(self, Reader::Organiser(o) if o.workspace_id == poll.organiser_id)
     }
 
     /// Whether this reader takes part in the poll by a token of it.
@@ -200,8 +220,11 @@ mod tests {
 
     fn organiser(id: u128) -> Reader {
         Reader::Organiser(Organiser {
-            id: Uuid::from_u128(id),
-            name: "IGF Secretariat".into(),
+            workspace_id: Uuid::from_u128(id),
+            person_id: Uuid::from_u128(id + 100),
+            name: "Chengetai".into(),
+            role: Role::Viewer,
+            scope: Scope::Read,
         })
     }
 

@@ -1,12 +1,14 @@
 //! sea-orm entities, one file per table. The schema itself (constraints,
 //! indexes) lives in the `migration` crate; these mirror it for queries.
 
+pub mod api_token;
 pub mod feed;
 pub mod invitation;
 pub mod member;
 pub mod member_group;
 pub mod option_tally;
 pub mod organiser;
+pub mod person;
 pub mod poll;
 pub mod poll_history;
 pub mod poll_option;

@@ -154,11 +154,16 @@ impl From<feed::Model> for Feed {
 }
 
 impl Store {
-    /// The organiser's feeds: their own and one per group, each created on
+    /// The workspace's feeds: its own and one per group, each created on
     /// first use. A feed created now comes with its token (shown only this
-    /// once).
+    /// once). Without `mint` (a caller who may not see addresses), only the
+    /// feeds that exist, and nothing is created.
     #[tracing::instrument(name = "store.organiser_feeds", skip_all)]
-    pub async fn organiser_feeds(&self, organiser: Uuid) -> Result<Vec<(Feed, Option<String>)>> {
+    pub async fn organiser_feeds(
+        &self,
+        organiser: Uuid,
+        mint: bool,
+    ) -> Result<Vec<(Feed, Option<String>)>> {
         let existing = feed::Entity::find()
             .filter(feed::Column::OrganiserId.eq(organiser))
             .order_by_asc(feed::Column::Id)
@@ -181,6 +186,9 @@ impl Store {
                 .filter(|g| !existing.iter().any(|f| f.group_id == Some(g.id)))
                 .map(|g| Some(g.id)),
         );
+        if !mint {
+            missing.clear();
+        }
         for group in missing {
             let minted = token::generate(TokenKind::Feed);
             let model = feed::Model {

@@ -21,6 +21,7 @@ pub mod roster;
 mod vote_batch;
 mod vote_sql;
 pub mod webhooks;
+pub mod workspaces;
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;

@@ -265,7 +265,7 @@ async fn every_limit_the_spec_states_is_the_one_enforced(app: TestApp) {
             json!(tag)
         };
         let member_value = |field: &str, n: i64| match field {
-            "email" => email(n),
+            "email" | "reply_to" => email(n),
             "language" => language(n),
             _ => text(n),
         };
@@ -469,6 +469,51 @@ async fn every_limit_the_spec_states_is_the_one_enforced(app: TestApp) {
                             &format!("/api/v1/polls/{}/invitations/emails", id(mail_poll)),
                             Some(&app.token),
                             &json!({ "invitation_ids": ids }),
+                        )
+                        .await
+                    }
+                    ("UpdateWorkspaceRequest", field) => {
+                        app.request(
+                            Method::PATCH,
+                            "/api/v1/workspace",
+                            Some(&app.token),
+                            Some(&json!({ field: member_value(field, n) })),
+                        )
+                        .await
+                    }
+                    ("AddPersonRequest", field) => {
+                        let mut body = json!({ "email": format!("p{n}@example.org"), "name": "P", "role": "viewer" });
+                        body[field] = member_value(field, n);
+                        app.post("/api/v1/workspace/people", Some(&app.token), &body)
+                            .await
+                    }
+                    ("UpdatePersonRequest", field) => {
+                        let person = app
+                            .post(
+                                "/api/v1/workspace/people",
+                                Some(&app.token),
+                                &json!({ "email": format!("u{n}-{field}@example.org"), "name": "U", "role": "viewer" }),
+                            )
+                            .await
+                            .ok(201)
+                            .clone();
+                        app.request(
+                            Method::PATCH,
+                            &format!("/api/v1/workspace/people/{}", id(&person)),
+                            Some(&app.token),
+                            // Another address than addPerson's case took.
+                            Some(&json!({ field: match field {
+                                "email" => json!(format!("{}@example.org", "b".repeat(n as usize - 12))),
+                                _ => member_value(field, n),
+                            } })),
+                        )
+                        .await
+                    }
+                    ("CreateTokenRequest", field) => {
+                        app.post(
+                            "/api/v1/tokens",
+                            Some(&app.token),
+                            &json!({ field: text(n), "scope": "read" }),
                         )
                         .await
                     }

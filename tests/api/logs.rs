@@ -109,6 +109,40 @@ async fn logs_name_each_request_by_operation_and_poll_and_hold_no_token(app: Tes
     )
     .await;
 
+    // A personal API token: created, used, revoked, then tried again.
+    let (status, created) = send(
+        reqwest::Method::POST,
+        "/api/v1/tokens".into(),
+        Some(&app.token),
+        Some(json!({ "name": "reminder script", "scope": "read" })),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let api_token = created["token"].as_str().unwrap().to_string();
+    let (status, _) = send(
+        reqwest::Method::GET,
+        "/api/v1/workspace".into(),
+        Some(&api_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    send(
+        reqwest::Method::DELETE,
+        format!("/api/v1/tokens/{}", id(&created)),
+        Some(&app.token),
+        None,
+    )
+    .await;
+    let (status, _) = send(
+        reqwest::Method::GET,
+        "/api/v1/workspace".into(),
+        Some(&api_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 401);
+
     // The member pages: an open poll's page, a vote on it, the private
     // edit link it leads to (its token in the path), and a dead link.
     let page_client = reqwest::Client::builder()
@@ -155,6 +189,7 @@ async fn logs_name_each_request_by_operation_and_poll_and_hold_no_token(app: Tes
 
     for secret in [
         app.token.as_str(),
+        &api_token,
         &edit_token,
         &feed_secret,
         "cvn_feed_guessed0000",

@@ -27,3 +27,4 @@ mod results;
 mod spec;
 mod time_zones;
 mod webhooks;
+mod workspaces;
