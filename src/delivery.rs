@@ -6,8 +6,10 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use lettre::message::Mailbox;
 use rand::Rng;
 
+use crate::domain::mailing::{self, Sender};
 use crate::domain::poll::Poll;
 use crate::domain::standing::Invitee;
 use crate::domain::token::TokenKind;
@@ -218,13 +220,24 @@ struct Recipient<'a> {
     /// Their page, written now from the invitation's salt: the token is
     /// never stored readable, in the outbox or anywhere.
     vote_url: Option<String>,
+    /// The poll's workspace, as the mail names its sender.
+    sender: Sender,
 }
 
 impl Recipient<'_> {
     /// The envelope of the mail `row` carries to them.
     fn envelope<'a>(&'a self, row: &Claimed) -> mail::Envelope<'a> {
+        let service = self.mailer.from();
         mail::Envelope {
-            from: self.mailer.from(),
+            from: Mailbox::new(Some(self.sender.name.clone()), service.email.clone()),
+            // An address an owner typed that lettre cannot read is left out
+            // rather than failing the mail.
+            reply_to: self
+                .sender
+                .reply_to
+                .as_deref()
+                .and_then(|a| a.parse().ok())
+                .map(|email| Mailbox::new(Some(self.sender.name.clone()), email)),
             to_name: &self.invitee.name,
             address: &self.address,
             outbox_id: row.id,
@@ -252,11 +265,15 @@ async fn recipient<'a>(
         let poll = store.poll(row.poll_id).await?;
         let invitee = store.invitee(row.poll_id, invitation_id).await?;
         let key = store.link_key().await?;
-        Ok::<_, crate::error::Error>((poll, invitee, key))
+        let workspace = match &poll {
+            Some(p) => store.workspace_sender(p.organiser_id).await?,
+            None => None,
+        };
+        Ok::<_, crate::error::Error>((poll, invitee, key, workspace))
     }
     .await;
-    let (poll, invitee, key) = match found {
-        Ok((Some(poll), Some(invitee), key)) => (poll, invitee, key),
+    let (poll, invitee, key, (workspace, reply_to)) = match found {
+        Ok((Some(poll), Some(invitee), key, Some(workspace))) => (poll, invitee, key, workspace),
         Ok(_) => {
             return Err(Outcome::Failed(
                 "the poll or the invitation no longer exists".into(),
@@ -271,12 +288,18 @@ async fn recipient<'a>(
         .link_salt
         .as_deref()
         .map(|salt| crate::links::vote_url(base, &key.derive(TokenKind::Invitation, salt).secret));
+    let sender = mailing::sender(
+        &workspace,
+        reply_to.as_deref(),
+        mailer.from().email.as_ref(),
+    );
     Ok(Recipient {
         mailer,
         poll,
         invitee,
         address,
         vote_url,
+        sender,
     })
 }
 
@@ -369,15 +392,13 @@ async fn outcome(store: &Store, mail: &Mail, base: &str, row: &Claimed) -> Outco
     let Some(event) = calendar::confirmed_event(&r.poll, &link, now, &[guest]) else {
         return Outcome::Dropped("the poll has no confirmed option".into());
     };
-    let from = r.mailer.from();
-    let organizer_name = from.name.clone().unwrap_or_else(|| "Convene".into());
-    let organizer_email = from.email.to_string();
+    let (organizer_name, organizer_email) = (&r.sender.name, &r.sender.organizer);
     let ics = ics::render(
         &CalendarHeader {
             name: &r.poll.title,
             refresh: None,
             method,
-            organizer: Some((&organizer_name, &organizer_email)),
+            organizer: Some((organizer_name, organizer_email)),
         },
         &[event],
     );

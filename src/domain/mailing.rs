@@ -3,6 +3,29 @@
 //! and the automatic rounds). The store asks it for each member inside the
 //! transaction that queues the mail; the API reports its reasons as they are.
 
+/// Who a mail to a member is from: the workspace by name, at the
+/// service's own address (the envelope sender and `From` address stay the
+/// operator's, so SPF and DKIM keep passing), with replies going to the
+/// workspace's address; and the ORGANIZER of its calendar invitations, so a
+/// member's "Accept" reaches the secretariat rather than the service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sender {
+    /// `From`'s display name.
+    pub name: String,
+    /// `Reply-To`, when the workspace has an address.
+    pub reply_to: Option<String>,
+    /// iTIP ORGANIZER's address: the workspace's, else the service's.
+    pub organizer: String,
+}
+
+pub fn sender(workspace: &str, reply_to: Option<&str>, service_address: &str) -> Sender {
+    Sender {
+        name: workspace.to_string(),
+        reply_to: reply_to.map(str::to_string),
+        organizer: reply_to.unwrap_or(service_address).to_string(),
+    }
+}
+
 /// A mail to an invited member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MemberMail {
@@ -149,5 +172,20 @@ mod tests {
         );
         assert_eq!(Earlier::most_telling(None, Some(Sent)), Some(Sent));
         assert_eq!(Earlier::of_state("failed"), None);
+    }
+
+    #[test]
+    fn mail_is_from_the_workspace_at_the_service_s_address() {
+        let s = sender(
+            "IGF Secretariat",
+            Some("igf@example.org"),
+            "convene@example.net",
+        );
+        assert_eq!(s.name, "IGF Secretariat");
+        assert_eq!(s.reply_to.as_deref(), Some("igf@example.org"));
+        assert_eq!(s.organizer, "igf@example.org");
+        let bare = sender("IGF Secretariat", None, "convene@example.net");
+        assert_eq!(bare.reply_to, None);
+        assert_eq!(bare.organizer, "convene@example.net");
     }
 }

@@ -181,7 +181,10 @@ pub fn invitation(
 
 /// Who a mail goes to, from whom, and the outbox row that carries it.
 pub struct Envelope<'a> {
-    pub from: &'a Mailbox,
+    /// The workspace's name at the service's address.
+    pub from: Mailbox,
+    /// The workspace's own address, if it has one.
+    pub reply_to: Option<Mailbox>,
     pub to_name: &'a str,
     pub address: &'a str,
     /// The outbox row: the Message-ID is made from it.
@@ -198,8 +201,11 @@ impl Envelope<'_> {
     /// screen reader) knows the language before reading it.
     fn message(&self, lang: Lang, subject: String, body: MultiPart) -> anyhow::Result<Message> {
         let to = Mailbox::new(Some(self.to_name.to_string()), self.address.parse()?);
-        let mut message = Message::builder()
-            .from(self.from.clone())
+        let mut builder = Message::builder().from(self.from.clone());
+        if let Some(reply_to) = &self.reply_to {
+            builder = builder.reply_to(reply_to.clone());
+        }
+        let mut message = builder
             .to(to)
             .subject(subject)
             .message_id(Some(format!(

@@ -762,7 +762,67 @@ async fn automatic_reminders_go_out_once_before_the_deadline(app: TestApp, sink:
     drop(second);
 }
 
+/// Mail names the workspace: `From` carries its name at the service's own
+/// address (the envelope sender stays `CONVENE_MAIL_FROM`, so SPF and DKIM
+/// stay the operator's), `Reply-To` its address, and the calendar
+/// invitation's ORGANIZER is the workspace, so an "Accept" reaches it.
+async fn mail_is_from_the_workspace_and_replies_go_to_it(app: TestApp, sink: Sink) {
+    app.request(
+        reqwest::Method::PATCH,
+        "/api/v1/workspace",
+        Some(&app.token),
+        Some(&json!({ "name": "IGF Secretariat (MAG)", "reply_to": "mag@intgovforum.example" })),
+    )
+    .await
+    .ok(200);
+    let (poll, group) = poll_and_group(&app).await;
+    let mut body = json!({ "group_id": id(&group) });
+    body["send_email"] = json!(true);
+    invite(&app, &poll, &body).await.ok(201);
+    let invitations = sink.wait_for(2).await;
+    for m in &invitations {
+        let h = &m["headers"];
+        assert_eq!(
+            h["From"], "\"IGF Secretariat (MAG)\" <secretariat@example.org>",
+            "{h}"
+        );
+        assert!(
+            h["Reply-To"]
+                .as_str()
+                .unwrap()
+                .contains("<mag@intgovforum.example>"),
+            "{h}"
+        );
+        assert_eq!(m["mail_from"], "secretariat@example.org", "the envelope");
+    }
+    app.post(
+        &format!("/api/v1/polls/{}/confirm", id(&poll)),
+        Some(&app.token),
+        &json!({ "option_id": poll["options"][0]["id"] }),
+    )
+    .await
+    .ok(200);
+    let mails = sink.wait_for(4).await;
+    let outcome = mails
+        .iter()
+        .find(|m| {
+            m["calendar_methods"]
+                .as_array()
+                .is_some_and(|c| !c.is_empty())
+        })
+        .unwrap();
+    let cal = calendar_lines(outcome);
+    let organizer = line(&cal, "ORGANIZER");
+    assert!(
+        organizer.contains("CN=IGF Secretariat (MAG)")
+            && organizer.ends_with("mailto:mag@intgovforum.example"),
+        "{organizer}"
+    );
+    assert_eq!(outcome["mail_from"], "secretariat@example.org");
+}
+
 with_mail_on_both_databases!(
+    mail_is_from_the_workspace_and_replies_go_to_it,
     automatic_reminders_go_out_once_before_the_deadline,
     the_outcome_reaches_calendars_as_itip_request_then_cancel,
     reminders_go_only_to_those_who_have_not_answered,
