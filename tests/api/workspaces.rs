@@ -1255,6 +1255,7 @@ crate::both_databases!(
     history_names_the_person_who_acted,
     an_owner_names_the_workspace_and_its_reply_address,
     the_cli_adds_people_with_a_token_their_role_allows,
+    owners_demoting_each_other_at_once_leave_one_owner,
 );
 
 /// An organiser from before workspaces (schema up to the migration before
@@ -1335,3 +1336,75 @@ async fn an_organiser_from_before_workspaces_keeps_its_token(backend: Backend) {
 }
 
 on_both_databases!(an_organiser_from_before_workspaces_keeps_its_token);
+
+/// Two owners demoting each other at once, through two instances: one
+/// wins, the other is refused (409, or 403 once it is no longer an owner),
+/// and the workspace never ends without an owner.
+async fn owners_demoting_each_other_at_once_leave_one_owner(app: TestApp) {
+    let second = app.second_instance().await;
+    let t = Some(app.token.as_str());
+    let me = app.get("/api/v1/workspace", t).await.ok(200)["people"][0].clone();
+    let (anja, anja_token) = person_with_token(&app, "Anja", "owner", "write").await;
+    let pairs = [
+        (app.token.clone(), id(&anja).to_string()),
+        (anja_token.clone(), id(&me).to_string()),
+    ];
+    for round in 0..5 {
+        let apps = [&app, &second];
+        let calls: Vec<_> = pairs
+            .iter()
+            .zip(apps)
+            .map(|((token, target), a)| {
+                let (client, url, token) = (
+                    a.client.clone(),
+                    format!("{}/api/v1/workspace/people/{target}", a.address),
+                    token.clone(),
+                );
+                async move {
+                    client
+                        .patch(url)
+                        .bearer_auth(token)
+                        .json(&json!({ "role": "editor" }))
+                        .send()
+                        .await
+                        .unwrap()
+                        .status()
+                        .as_u16()
+                }
+            })
+            .collect();
+        let mut statuses = Vec::new();
+        let handles: Vec<_> = calls.into_iter().map(tokio::spawn).collect();
+        for h in handles {
+            statuses.push(h.await.unwrap());
+        }
+        statuses.sort();
+        assert!(
+            statuses == [200, 403] || statuses == [200, 409],
+            "round {round}: {statuses:?}"
+        );
+        // Both are still people of the workspace, whatever their role.
+        let people = app.get("/api/v1/workspace", t).await.ok(200)["people"].clone();
+        let owners: Vec<&Value> = people
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["role"] == "owner")
+            .collect();
+        assert_eq!(owners.len(), 1, "round {round}: {people}");
+        // The remaining owner makes the other an owner again.
+        let (owner_token, other) = if owners[0]["id"] == me["id"] {
+            (&app.token, id(&anja).to_string())
+        } else {
+            (&anja_token, id(&me).to_string())
+        };
+        app.request(
+            Method::PATCH,
+            &format!("/api/v1/workspace/people/{other}"),
+            Some(owner_token),
+            Some(&json!({ "role": "owner" })),
+        )
+        .await
+        .ok(200);
+    }
+}
