@@ -87,7 +87,7 @@ impl From<dr::Scope> for Scope {
 
 /// A person of the workspace.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct PersonView {
     pub id: Uuid,
     /// Their address (how they will sign in); absent only for a person
@@ -101,7 +101,7 @@ pub struct PersonView {
 
 /// The workspace (a secretariat): its name, where replies go, its people.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct WorkspaceView {
     pub id: Uuid,
     /// Shown as the sender's name of every mail (`From: "IGF Secretariat"`).
@@ -115,7 +115,7 @@ pub struct WorkspaceView {
 
 /// Changes to the workspace; fields left out stay as they are.
 #[derive(Object, Deserialize, Debug, Clone, Default)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateWorkspaceRequest {
     #[serde(default)]
@@ -128,7 +128,7 @@ pub struct UpdateWorkspaceRequest {
 
 /// A new person of the workspace.
 #[derive(Object, Deserialize, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 #[serde(deny_unknown_fields)]
 pub struct AddPersonRequest {
     pub email: Email,
@@ -138,7 +138,7 @@ pub struct AddPersonRequest {
 
 /// Changes to a person; fields left out stay as they are.
 #[derive(Object, Deserialize, Debug, Clone, Default)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePersonRequest {
     #[serde(default)]
@@ -151,7 +151,7 @@ pub struct UpdatePersonRequest {
 
 /// A new API token.
 #[derive(Object, Deserialize, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenRequest {
     /// What it is for, e.g. "reminder script".
@@ -161,6 +161,44 @@ pub struct CreateTokenRequest {
     /// the token is the caller's own.
     #[oai(skip_serializing_if_is_none)]
     pub person_id: Option<Uuid>,
+}
+
+impl poem_openapi::types::Example for UpdateWorkspaceRequest {
+    fn example() -> Self {
+        UpdateWorkspaceRequest {
+            name: MaybeUndefined::Value("IGF Secretariat".into()),
+            reply_to: MaybeUndefined::Value("secretariat@intgovforum.example".into()),
+        }
+    }
+}
+
+impl poem_openapi::types::Example for AddPersonRequest {
+    fn example() -> Self {
+        AddPersonRequest {
+            email: "chengetai@intgovforum.example".into(),
+            name: "Chengetai".into(),
+            role: Role::Editor,
+        }
+    }
+}
+
+impl poem_openapi::types::Example for UpdatePersonRequest {
+    fn example() -> Self {
+        UpdatePersonRequest {
+            role: MaybeUndefined::Value(Role::Owner),
+            ..Default::default()
+        }
+    }
+}
+
+impl poem_openapi::types::Example for CreateTokenRequest {
+    fn example() -> Self {
+        CreateTokenRequest {
+            name: "reminder script".into(),
+            scope: Scope::Write,
+            person_id: None,
+        }
+    }
 }
 
 /// An API token, never with its secret.
@@ -180,7 +218,7 @@ pub struct TokenView {
 
 /// A new API token with its secret, shown only now.
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct TokenCreatedView {
     /// The secret (`cvn_org_…`): send it as `Authorization: Bearer …`.
     /// Only its hash is kept; it is never shown again.
@@ -193,9 +231,75 @@ pub struct TokenCreatedView {
 }
 
 #[derive(Object, Debug, Clone)]
-#[oai(rename_all = "snake_case")]
+#[oai(rename_all = "snake_case", example)]
 pub struct TokenList {
     pub tokens: Vec<TokenView>,
+}
+
+const AT: &str = "2026-06-01T09:00:00Z";
+
+fn example_person(n: u128, name: &str, role: Role) -> PersonView {
+    PersonView {
+        id: Uuid::from_u128(0x019ac0de_5a1e_7c4e_9b1a_3f2d5e6a7c00 + n),
+        email: Some(format!("{}@intgovforum.example", name.to_lowercase())),
+        name: name.into(),
+        role,
+        created_at: Instant(AT.into()),
+    }
+}
+
+fn example_token() -> TokenView {
+    TokenView {
+        id: Uuid::from_u128(0x019ac0de_5a1e_7c4e_9b1a_3f2d5e6a7d01),
+        name: "reminder script".into(),
+        scope: Scope::Write,
+        person_id: example_person(1, "Chengetai", Role::Editor).id,
+        created_at: Instant(AT.into()),
+        last_used_at: Some(Instant("2026-06-02T07:30:00Z".into())),
+    }
+}
+
+impl poem_openapi::types::Example for PersonView {
+    fn example() -> Self {
+        example_person(1, "Chengetai", Role::Editor)
+    }
+}
+
+impl poem_openapi::types::Example for WorkspaceView {
+    fn example() -> Self {
+        WorkspaceView {
+            id: Uuid::from_u128(0x019ac0de_5a1e_7c4e_9b1a_3f2d5e6a7b00),
+            name: "IGF Secretariat".into(),
+            reply_to: Some("secretariat@intgovforum.example".into()),
+            people: vec![
+                example_person(0, "Anja", Role::Owner),
+                example_person(1, "Chengetai", Role::Editor),
+                example_person(2, "Luis", Role::Viewer),
+            ],
+        }
+    }
+}
+
+impl poem_openapi::types::Example for TokenCreatedView {
+    fn example() -> Self {
+        let t = example_token();
+        TokenCreatedView {
+            token: format!("cvn_org_{}", "0".repeat(64)),
+            id: t.id,
+            name: t.name,
+            scope: t.scope,
+            person_id: t.person_id,
+            created_at: t.created_at,
+        }
+    }
+}
+
+impl poem_openapi::types::Example for TokenList {
+    fn example() -> Self {
+        TokenList {
+            tokens: vec![example_token()],
+        }
+    }
 }
 
 #[derive(ApiResponse)]
