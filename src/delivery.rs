@@ -113,6 +113,7 @@ async fn deliver(
         Topic::Invitation => invitation(store, mail, base, &row, false).await,
         Topic::Reminder => invitation(store, mail, base, &row, true).await,
         Topic::Outcome => outcome(store, mail, base, &row).await,
+        Topic::Seat => seat(store, mail, base, &row).await,
         Topic::ReminderRound => reminder_round(store, mail, &row).await,
         Topic::Deadline => match store.run_deadline(&row).await {
             Ok(true) => Outcome::Recorded("poll.closed announced".into()),
@@ -183,7 +184,7 @@ async fn failed(store: &Store, row: &Claimed, reason: &str) -> crate::error::Res
         Topic::Invitation | Topic::Reminder | Topic::Outcome => {
             store.mail_failed(row, reason).await
         }
-        Topic::ReminderRound | Topic::Webhook | Topic::Deadline => {
+        Topic::ReminderRound | Topic::Webhook | Topic::Deadline | Topic::Seat => {
             store.outbox_failed(row, reason).await
         }
     }
@@ -342,6 +343,42 @@ async fn invitation(
         return Outcome::Failed("this invitation predates personal links: reissue it".into());
     };
     let message = mail::invitation(&r.envelope(row), &r.poll, &r.invitee, vote_url, reminder);
+    send(r.mailer, message).await
+}
+
+/// "A seat is yours", to a member promoted from an option's waiting list;
+/// dropped if the seat is theirs no longer (they changed their answer
+/// since).
+async fn seat(store: &Store, mail: &Mail, base: &str, row: &Claimed) -> Outcome {
+    let r = match recipient(store, mail, base, row).await {
+        Ok(r) => r,
+        Err(outcome) => return outcome,
+    };
+    let Some(option) = row
+        .payload
+        .as_deref()
+        .and_then(|p| uuid::Uuid::parse_str(p).ok())
+        .and_then(|id| r.poll.options.iter().find(|o| o.id == id))
+    else {
+        return Outcome::Dropped("the option no longer exists".into());
+    };
+    let seated = match store.response_of_invitation(r.invitee.invitation_id).await {
+        Ok(answer) => answer.is_some_and(|a| {
+            a.details.get(&option.id).and_then(|d| d.seat)
+                == Some(crate::domain::hybrid::Seat::Taken)
+        }),
+        Err(e) => return Outcome::Retry(format!("reading the answer: {e}")),
+    };
+    if !seated {
+        return Outcome::Dropped("the member no longer holds the seat".into());
+    }
+    let message = mail::seat_given(
+        &r.envelope(row),
+        &r.poll,
+        option,
+        &r.invitee,
+        r.vote_url.as_deref(),
+    );
     send(r.mailer, message).await
 }
 

@@ -18,6 +18,7 @@ mod m20261203_000011_roster_tallies;
 mod m20261204_000012_required_available;
 mod m20261204_000013_invitation_answered;
 mod m20261204_000014_changes;
+mod m20261206_000016_hybrid_days_seats;
 mod m20261206_000017_webhook_disabled;
 mod m20261206_000018_workspaces;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_required_available::Migration),
             Box::new(m20261204_000013_invitation_answered::Migration),
             Box::new(m20261204_000014_changes::Migration),
+            Box::new(m20261206_000016_hybrid_days_seats::Migration),
             Box::new(m20261206_000017_webhook_disabled::Migration),
             Box::new(m20261206_000018_workspaces::Migration),
         ]

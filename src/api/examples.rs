@@ -34,6 +34,7 @@ pub fn poll() -> Poll {
     let all_day = |n: u128, start, end| PollOption {
         id: id(0x100 + n),
         position: n as i32,
+        setup: Default::default(),
         slot: Slot::AllDay {
             start: day(start),
             end: day(end),
@@ -64,6 +65,7 @@ pub fn poll() -> Poll {
             PollOption {
                 id: id(0x103),
                 position: 3,
+                setup: Default::default(),
                 slot: Slot::Timed {
                     start: at("2026-07-15T04:00:00Z"),
                     end: at("2026-07-15T07:00:00Z"),
@@ -132,6 +134,7 @@ pub fn standing() -> Standing {
                 .map(|o| o.id)
                 .zip(required)
                 .collect::<HashMap<_, _>>(),
+            ..Tallies::default()
         },
         roster: Roster::of(&roster(), &slots),
         poll,

@@ -77,6 +77,7 @@ impl ExportApi {
                         if_need_be,
                         no,
                         no_answer,
+                        attendance: tallies.attendance.get(&o.id).copied(),
                     }
                 })
                 .collect();
@@ -97,6 +98,7 @@ fn respondent(r: &StoredResponse) -> Respondent<'_> {
         revision: r.revision,
         comment: &r.comment,
         votes: &r.votes,
+        details: &r.details,
     }
 }
 

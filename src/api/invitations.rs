@@ -434,6 +434,9 @@ fn invitation_view(
                 .map(|(option_id, c)| VoteView {
                     option_id,
                     choice: c.into(),
+                    attendance: None,
+                    days: None,
+                    seat: None,
                 })
                 .collect()
         }),

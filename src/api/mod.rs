@@ -10,6 +10,7 @@ pub mod export;
 pub mod groups;
 pub mod health;
 pub mod history;
+pub mod hybrid;
 pub mod invitations;
 pub mod lifecycle;
 pub mod options;

@@ -19,6 +19,7 @@ pub use super::views::OptionKind;
 use super::views::{Deleted, OptionView, PollRead, option_view};
 use crate::domain::Violations;
 use crate::domain::history::Actor;
+use crate::domain::hybrid::{self, OptionSetup};
 use crate::domain::time::{self, Slot, Zone};
 use crate::error::Error;
 use crate::store::Store;
@@ -44,7 +45,21 @@ pub struct OptionInput {
     /// Timed options: local end in the poll's zone.
     #[oai(skip_serializing_if_is_none)]
     pub end: Option<WallTime>,
+    /// All-day ranges of more than one day: members answer each day, and
+    /// the option counts those available on every day. Default false; left
+    /// out when changing an option, it stays as it is.
+    #[oai(skip_serializing_if_is_none)]
+    pub per_day: Option<bool>,
+    /// In-person places: yes answers beyond them wait in arrival order (on
+    /// a hybrid poll, only in-person yes answers take places). Left out
+    /// when changing an option, it stays as it is; it cannot go below the
+    /// places taken (409).
+    #[oai(skip_serializing_if_is_none)]
+    pub capacity: Option<Capacity>,
 }
+
+/// In-person places of an option.
+pub type Capacity = super::types::Count<1, { crate::domain::hybrid::MAX_CAPACITY }>;
 
 impl poem_openapi::types::Example for OptionInput {
     fn example() -> Self {
@@ -54,11 +69,45 @@ impl poem_openapi::types::Example for OptionInput {
             end_date: Some(Date("2026-07-07".into())),
             start: None,
             end: None,
+            per_day: Some(true),
+            capacity: Some(super::types::Count(120)),
         }
     }
 }
 
 impl OptionInput {
+    /// The slot and setup this input denotes in `zone` (what is left out
+    /// taken from `keep`), or the errors under `path`.
+    pub fn parse_with_setup(
+        &self,
+        zone: Zone,
+        path: &str,
+        keep: OptionSetup,
+        v: &mut Violations,
+    ) -> Option<(Slot, OptionSetup)> {
+        let at = |f: &str| {
+            if path.is_empty() {
+                f.to_string()
+            } else {
+                format!("{path}.{f}")
+            }
+        };
+        let slot = self.parse(zone, path, v);
+        let capacity = match self.capacity {
+            Some(c) => v
+                .check(at("capacity"), hybrid::parse_capacity(c.0))
+                .map(Some),
+            None => Some(keep.capacity),
+        };
+        let setup = OptionSetup {
+            per_day: self.per_day.unwrap_or(keep.per_day),
+            capacity: capacity?,
+        };
+        let slot = slot?;
+        setup.check(&slot, at, v);
+        Some((slot, setup))
+    }
+
     /// The slot this input denotes in `zone`, or the errors under `path`.
     pub fn parse(&self, zone: Zone, path: &str, v: &mut Violations) -> Option<Slot> {
         let at = |f: &str| {
@@ -137,7 +186,7 @@ error_responses!(OptionChangeError {
     Unauthorized = 401: "No valid organiser token.",
     Forbidden = 403: "A read token, or a viewer: this needs an editor or an owner with a write token.",
     NotFound = 404: "No such poll or option of this organiser.",
-    Conflict = 409: "The change would leave the poll without options or over the limit.",
+    Conflict = 409: "The change would leave the poll without options or over the limit, lower the capacity below the in-person places taken, or change answering per day after answers were given.",
     PreconditionFailed = 412: "The poll changed since the version in `If-Match`.",
     PayloadTooLarge = 413: "The body is too large.",
     UnsupportedMediaType = 415: "The body is not JSON.",
@@ -176,8 +225,8 @@ impl OptionsApi {
     ) -> Result<OptionCreated, OptionChangeError> {
         auth.0.may(Action::Edit)?;
         let edit = edit(&auth, poll_id.0, if_match.0.as_deref())?;
-        let slot = slot_of(&store, &edit, &body.0).await?;
-        let (poll, id) = store.add_option(&edit, slot).await?;
+        let (slot, setup) = slot_of(&store, &edit, &body.0, None).await?;
+        let (poll, id) = store.add_option(&edit, slot, setup).await?;
         let (n, option) = poll
             .options
             .iter()
@@ -218,8 +267,8 @@ impl OptionsApi {
     ) -> Result<PollRead, OptionChangeError> {
         auth.0.may(Action::Edit)?;
         let edit = edit(&auth, poll_id.0, if_match.0.as_deref())?;
-        let slot = slot_of(&store, &edit, &body.0).await?;
-        let poll = store.update_option(&edit, option_id.0, slot).await?;
+        let (slot, setup) = slot_of(&store, &edit, &body.0, Some(option_id.0)).await?;
+        let poll = store.update_option(&edit, option_id.0, slot, setup).await?;
         Ok(PollRead::of(&poll, &base.0.0))
     }
 
@@ -261,10 +310,23 @@ fn edit(auth: &OrganiserToken, poll_id: Uuid, if_match: Option<&str>) -> Result<
     })
 }
 
-/// The slot an option request asks for, read in the poll's zone.
-async fn slot_of(store: &Store, edit: &PollEdit, input: &OptionInput) -> Result<Slot, Error> {
+/// The slot and setup an option request asks for, read in the poll's zone;
+/// a changed option keeps what the request leaves out.
+async fn slot_of(
+    store: &Store,
+    edit: &PollEdit,
+    input: &OptionInput,
+    changed: Option<Uuid>,
+) -> Result<(Slot, OptionSetup), Error> {
     let poll = store.owned_poll(edit.organiser, edit.poll_id).await?;
-    parse_option(input, poll.zone)
+    let keep = changed
+        .and_then(|id| poll.options.iter().find(|o| o.id == id))
+        .map(|o| o.setup)
+        .unwrap_or_default();
+    let mut v = Violations::default();
+    let parsed = input.parse_with_setup(poll.zone, "", keep, &mut v);
+    v.into_result()?;
+    parsed.ok_or_else(|| Error::invalid("kind", "the option is incomplete"))
 }
 
 pub fn parse_option(input: &OptionInput, zone: Zone) -> Result<Slot, Error> {

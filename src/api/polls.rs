@@ -26,11 +26,12 @@ use super::types::{
     plain,
 };
 use super::views::{
-    Deleted, PollGet, PollRead, PollStatus, PollView, ResultsVisibility, VotingMode, poll_view,
-    viewer_zone,
+    Attendance, Deleted, PollGet, PollRead, PollStatus, PollView, ResultsVisibility, VotingMode,
+    poll_view, viewer_zone,
 };
 use crate::domain::access;
 use crate::domain::history::Actor;
+use crate::domain::hybrid::{Modes, OptionSetup};
 use crate::domain::limits::{MAX_OPTIONS_PER_POLL, MAX_REMINDERS};
 use crate::domain::poll::{self as dp, NewPoll, PollPatch, Settings};
 use crate::domain::time::{self, Zone};
@@ -87,6 +88,11 @@ pub struct CreatePollRequest {
     pub reminders: Option<Items<ReminderLead, 0, MAX_REMINDERS>>,
     /// At least one, at most 500.
     pub options: Items<OptionInput, 1, MAX_OPTIONS_PER_POLL>,
+    /// A hybrid meeting: the ways members may attend, e.g.
+    /// `["in_person", "online"]`; each yes or if need be then says which.
+    /// Left out or empty: not hybrid.
+    #[oai(skip_serializing_if_is_none)]
+    pub attendance_modes: Option<Vec<Attendance>>,
 }
 
 impl poem_openapi::types::Example for CreatePollRequest {
@@ -97,6 +103,8 @@ impl poem_openapi::types::Example for CreatePollRequest {
             end_date: Some(Date(e.into())),
             start: None,
             end: None,
+            per_day: None,
+            capacity: None,
         };
         CreatePollRequest {
             title: "Second Open Consultations and MAG Meeting".into(),
@@ -123,8 +131,11 @@ impl poem_openapi::types::Example for CreatePollRequest {
                     end_date: None,
                     start: Some(WallTime("2026-07-10T13:00".into())),
                     end: Some(WallTime("2026-07-10T16:00".into())),
+                    per_day: None,
+                    capacity: None,
                 },
             ]),
+            attendance_modes: Some(vec![Attendance::InPerson, Attendance::Online]),
         }
     }
 }
@@ -166,14 +177,17 @@ impl CreatePollRequest {
         if let Some(zone) = zone {
             for (i, o) in self.options.iter().enumerate() {
                 let path = format!("options[{i}]");
-                if let Some(slot) = o.parse(zone, &path, &mut v) {
-                    if let Some((first, _)) = slots.iter().find(|(_, s)| *s == slot) {
+                if let Some((slot, setup)) =
+                    o.parse_with_setup(zone, &path, OptionSetup::default(), &mut v)
+                {
+                    if let Some((first, _)) = slots.iter().find(|(_, (s, _))| *s == slot) {
                         v.push(path, format!("the same slot as options[{first}]"));
                     }
-                    slots.push((i, slot));
+                    slots.push((i, (slot, setup)));
                 }
             }
         }
+        let attendance = modes(self.attendance_modes.as_deref(), &mut v);
         v.into_result()?;
         let defaults = Settings::default();
         Ok(NewPoll {
@@ -192,6 +206,7 @@ impl CreatePollRequest {
                 show_voter_names: self.show_voter_names.unwrap_or(defaults.show_voter_names),
                 aggregate_only: self.aggregate_only.unwrap_or(defaults.aggregate_only),
                 quorum: quorum.expect("checked"),
+                attendance: attendance.unwrap_or_default(),
             },
             options: slots.into_iter().map(|(_, s)| s).collect(),
             reminders: reminders.expect("checked"),
@@ -242,6 +257,10 @@ pub struct UpdatePollRequest {
     #[serde(default)]
     #[oai(nullable)]
     pub reminders: MaybeUndefined<Items<ReminderLead, 0, MAX_REMINDERS>>,
+    /// The ways members may attend (hybrid); `[]` or `null`: not hybrid.
+    #[serde(default)]
+    #[oai(nullable)]
+    pub attendance_modes: MaybeUndefined<Vec<Attendance>>,
 }
 
 impl poem_openapi::types::Example for UpdatePollRequest {
@@ -311,9 +330,37 @@ impl UpdatePollRequest {
                 MaybeUndefined::Null => Some(Vec::new()),
                 MaybeUndefined::Value(list) => reminders(list, &mut v),
             },
+            attendance: match &self.attendance_modes {
+                MaybeUndefined::Undefined => None,
+                MaybeUndefined::Null => Some(Modes::default()),
+                MaybeUndefined::Value(list) => modes(Some(list), &mut v),
+            },
         };
         v.into_result()?;
         Ok(patch)
+    }
+}
+
+/// A poll's attendance modes, each error naming its item
+/// (`attendance_modes[1]`).
+fn modes(list: Option<&[Attendance]>, v: &mut Violations) -> Option<Modes> {
+    let texts: Vec<String> = list
+        .unwrap_or_default()
+        .iter()
+        .map(|a| {
+            crate::domain::hybrid::Attendance::from(*a)
+                .as_str()
+                .to_string()
+        })
+        .collect();
+    match Modes::parse(&texts, "attendance_modes") {
+        Ok(m) => Some(m),
+        Err(errors) => {
+            for e in errors {
+                v.push(e.field, e.message);
+            }
+            None
+        }
     }
 }
 

@@ -18,9 +18,12 @@ use super::body::JsonBody;
 use super::error::error_responses;
 use super::paging::{page_limit, parse_cursor};
 use super::tags::ApiTags;
+use super::types::Date;
 use super::types::{Comment, Instant, Items, Name};
+use super::views::{Attendance, SeatState};
 use crate::domain::access;
 use crate::domain::ballot::Ballot;
+use crate::domain::hybrid::{self, MAX_PER_DAY_DAYS, VoteDetail};
 use crate::domain::limits::MAX_OPTIONS_PER_POLL;
 use crate::domain::poll::{self as dp, parse_comment, parse_person_name};
 use crate::domain::time::render_utc;
@@ -61,6 +64,58 @@ impl From<dp::Choice> for Choice {
     }
 }
 
+/// One day's answer of a per-day option.
+#[derive(Object, Deserialize, Debug, Clone)]
+#[oai(rename_all = "snake_case")]
+#[serde(deny_unknown_fields)]
+pub struct DayAnswer {
+    /// A day of the option's range.
+    pub date: Date,
+    pub choice: Choice,
+}
+
+/// The day answers of a vote, read from the wire: each date parsed, each
+/// error naming its item (`votes[1].days[2].date`).
+pub fn parse_days(
+    days: &[DayAnswer],
+    at: &str,
+    v: &mut crate::domain::Violations,
+) -> Vec<(chrono::NaiveDate, dp::Choice)> {
+    days.iter()
+        .enumerate()
+        .filter_map(|(j, d)| {
+            let date = v.check(
+                format!("{at}.days[{j}].date"),
+                crate::domain::time::parse_date(&d.date.0),
+            )?;
+            Some((date, d.choice.into()))
+        })
+        .collect()
+}
+
+/// A vote's detail as a response shows it.
+pub fn detail_views(
+    detail: Option<&VoteDetail>,
+) -> (
+    Option<Attendance>,
+    Option<Vec<DayAnswer>>,
+    Option<SeatState>,
+) {
+    let Some(d) = detail else {
+        return (None, None, None);
+    };
+    let days = (!d.days.is_empty()).then(|| {
+        d.days
+            .iter()
+            .map(|(date, c)| DayAnswer {
+                date: Date(date.to_string()),
+                choice: (*c).into(),
+            })
+            .collect()
+    });
+    (d.attendance.map(Into::into), days, d.seat.map(Into::into))
+}
+
 /// A choice for one option.
 #[derive(Object, Deserialize, Debug, Clone)]
 #[oai(rename_all = "snake_case")]
@@ -68,7 +123,17 @@ impl From<dp::Choice> for Choice {
 pub struct Vote {
     /// The option's id (`options[].id` of the poll).
     pub option_id: Uuid,
-    pub choice: Choice,
+    /// Required, except for a per-day option answered with `days`, whose
+    /// choice is the worst of the days (given, it must be that).
+    #[oai(skip_serializing_if_is_none)]
+    pub choice: Option<Choice>,
+    /// Hybrid polls: how you attend, with `yes` or `if_need_be` (the only
+    /// mode is assumed when the poll offers one).
+    #[oai(skip_serializing_if_is_none)]
+    pub attendance: Option<Attendance>,
+    /// Per-day options: an answer for each day of the range, each once.
+    #[oai(skip_serializing_if_is_none)]
+    pub days: Option<Vec<DayAnswer>>,
 }
 
 /// An answer to a poll. Options left out count as "no answer".
@@ -96,11 +161,15 @@ impl poem_openapi::types::Example for ResponseInput {
             votes: Items(vec![
                 Vote {
                     option_id: Uuid::from_u128(0x019ac0de_5a1e_7c4e_9b1a_3f2d5e6a7b01),
-                    choice: Choice::Yes,
+                    choice: Some(Choice::Yes),
+                    attendance: None,
+                    days: None,
                 },
                 Vote {
                     option_id: Uuid::from_u128(0x019ac0de_5a1e_7c4e_9b1a_3f2d5e6a7b02),
-                    choice: Choice::IfNeedBe,
+                    choice: Some(Choice::IfNeedBe),
+                    attendance: None,
+                    days: None,
                 },
             ]),
         }
@@ -128,15 +197,60 @@ impl ResponseInput {
                 format!("at most {MAX_OPTIONS_PER_POLL} votes, one per option"),
             );
         }
+        let mut votes = Vec::with_capacity(self.votes.len());
+        let mut details = Vec::with_capacity(self.votes.len());
+        for (i, x) in self.votes.iter().enumerate() {
+            let at = format!("votes[{i}]");
+            let days = match &x.days {
+                Some(days) if days.len() > MAX_PER_DAY_DAYS as usize => {
+                    v.push(
+                        format!("{at}.days"),
+                        format!("at most {MAX_PER_DAY_DAYS} days"),
+                    );
+                    Vec::new()
+                }
+                Some(days) => parse_days(days, &at, &mut v),
+                None => Vec::new(),
+            };
+            let overall = hybrid::overall(&days);
+            let choice = match (x.choice.map(dp::Choice::from), overall) {
+                (Some(c), Some(o)) if c != o => {
+                    v.push(
+                        format!("{at}.choice"),
+                        format!(
+                            "the days make this option's choice {}, not {}",
+                            o.as_str(),
+                            c.as_str()
+                        ),
+                    );
+                    None
+                }
+                (Some(c), _) => Some(c),
+                (None, Some(o)) => Some(o),
+                (None, None) if x.days.is_some() => {
+                    v.push(format!("{at}.days"), "give a choice for each day");
+                    None
+                }
+                (None, None) => {
+                    v.push(format!("{at}.choice"), "a choice is required");
+                    None
+                }
+            };
+            if let Some(choice) = choice {
+                votes.push((x.option_id, choice));
+                details.push(VoteDetail {
+                    attendance: x.attendance.map(Into::into),
+                    days,
+                    seat: None,
+                });
+            }
+        }
         v.into_result()?;
         Ok(Ballot {
             name,
             comment,
-            votes: self
-                .votes
-                .into_iter()
-                .map(|x| (x.option_id, x.choice.into()))
-                .collect(),
+            votes,
+            details,
         })
     }
 }
@@ -183,6 +297,9 @@ impl poem_openapi::types::Example for ResponseView {
                 .map(|(n, choice)| VoteView {
                     option_id: id(0x100 + n as u128),
                     choice,
+                    attendance: None,
+                    days: None,
+                    seat: None,
                 })
                 .collect(),
             invited: true,
@@ -201,6 +318,15 @@ pub struct VoteView {
     /// The option's id (`options[].id` of the poll).
     pub option_id: Uuid,
     pub choice: Choice,
+    /// Hybrid polls: how the member attends.
+    #[oai(skip_serializing_if_is_none)]
+    pub attendance: Option<Attendance>,
+    /// Per-day options: the answer for each day, in date order.
+    #[oai(skip_serializing_if_is_none)]
+    pub days: Option<Vec<DayAnswer>>,
+    /// Seated options: whether this yes has an in-person seat or waits for one.
+    #[oai(skip_serializing_if_is_none)]
+    pub seat: Option<SeatState>,
 }
 
 /// A new response and its edit token.
@@ -257,9 +383,15 @@ pub fn view(r: StoredResponse, show_name: bool) -> ResponseView {
         votes: r
             .votes
             .into_iter()
-            .map(|(option_id, c)| VoteView {
-                option_id,
-                choice: c.into(),
+            .map(|(option_id, c)| {
+                let (attendance, days, seat) = detail_views(r.details.get(&option_id));
+                VoteView {
+                    option_id,
+                    choice: c.into(),
+                    attendance,
+                    days,
+                    seat,
+                }
             })
             .collect(),
         revision: r.revision,

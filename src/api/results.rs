@@ -11,11 +11,13 @@ use uuid::Uuid;
 
 use super::auth::{ReaderAuth, resolve};
 use super::error::error_responses;
+use super::hybrid::{AttendanceCounts, DayCounts, SeatCounts};
 use super::payload::Reply;
 use super::tags::ApiTags;
-use super::types::{Instant, TimeZone};
+use super::types::{Date, Instant, TimeZone};
 use super::views::PollStatus;
 use crate::domain::access;
+use crate::domain::hybrid;
 use crate::domain::ranking;
 use crate::domain::standing::Named;
 use crate::domain::standing::Standing;
@@ -108,6 +110,20 @@ pub struct OptionResult {
     pub outside_social_hours: Option<Vec<OutsideSocialHours>>,
     /// Why the option stands where it does.
     pub explanation: String,
+    /// Hybrid polls: of the yes and if need be, how many attend in person
+    /// and how many online.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attendance: Option<AttendanceCounts>,
+    /// Per-day options: the answers for each day of the range (the
+    /// option's own counts are of those available on every day).
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<Vec<DayCounts>>,
+    /// Seated options: in-person places, taken, and yes answers waiting.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seats: Option<SeatCounts>,
 }
 
 /// Results of a poll, options in rank order.
@@ -219,6 +235,40 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
                 Slot::AllDay { .. } => Vec::new(),
             }),
             explanation: o.ranked.explanation.clone(),
+            attendance: tallies
+                .attendance
+                .get(&o.option.id)
+                .map(|[in_person, online]| AttendanceCounts {
+                    in_person: *in_person,
+                    online: *online,
+                }),
+            days: o.option.setup.per_day.then(|| {
+                let counted = tallies.days.get(&o.option.id);
+                hybrid::days_of(&o.option.slot)
+                    .into_iter()
+                    .map(|day| {
+                        let [yes, if_need_be, no] = counted
+                            .and_then(|c| c.get(&day))
+                            .copied()
+                            .unwrap_or_default();
+                        DayCounts {
+                            date: Date(day.to_string()),
+                            yes,
+                            if_need_be,
+                            no,
+                        }
+                    })
+                    .collect()
+            }),
+            seats: o.option.setup.capacity.map(|capacity| {
+                let [_, taken, waiting] =
+                    tallies.seats.get(&o.option.id).copied().unwrap_or_default();
+                SeatCounts {
+                    capacity: i64::from(capacity),
+                    taken,
+                    waiting,
+                }
+            }),
         })
         .collect();
     let (invited, answered) = (roster.invited, roster.answered);

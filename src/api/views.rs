@@ -49,6 +49,16 @@ wire_enum!(
     ResultsVisibility => dp::ResultsVisibility { Everyone, AfterVoting, Organisers }
 );
 wire_enum!(
+    /// How a member attends a hybrid meeting.
+    Attendance => crate::domain::hybrid::Attendance { InPerson, Online }
+);
+wire_enum!(
+    /// A seat-seeking yes has an in-person seat (`taken`) or waits for one
+    /// (`waiting`, in arrival order).
+    SeatState => crate::domain::hybrid::Seat { Taken, Waiting }
+);
+
+wire_enum!(
     /// All-day date range (floating dates) or a timed slot in the poll's zone.
     OptionKind => dp::OptionKind { AllDay, Timed }
 );
@@ -96,6 +106,14 @@ pub struct OptionView {
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_viewer: Option<Instant>,
+    /// Present (true) when members answer each day of the range.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_day: Option<bool>,
+    /// In-person places, when the option has a limit.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u32>,
 }
 
 impl poem_openapi::types::Example for OptionView {
@@ -121,6 +139,8 @@ pub fn option_view(o: &PollOption, number: usize, poll_zone: Zone, viewer: Zone)
         end_local: None,
         start_viewer: None,
         end_viewer: None,
+        per_day: o.setup.per_day.then_some(true),
+        capacity: o.setup.capacity,
     };
     match o.slot {
         Slot::AllDay { start, end } => {
@@ -177,6 +197,10 @@ pub struct PollView {
     /// Reminders mailed automatically before the deadline to invited
     /// members who have not answered (ISO 8601 durations before it).
     pub reminders: Vec<String>,
+    /// Hybrid polls: the ways members may attend.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attendance_modes: Option<Vec<Attendance>>,
     /// Rises with every change; send it back as `If-Match` to edit.
     pub version: i32,
     pub created_at: Instant,
@@ -225,6 +249,14 @@ pub fn poll_view(p: &Poll, viewer: Zone, base: &str) -> PollView {
         aggregate_only: p.settings.aggregate_only,
         quorum: p.settings.quorum,
         reminders: p.reminders.iter().map(|r| r.text.clone()).collect(),
+        attendance_modes: p.settings.attendance.is_hybrid().then(|| {
+            p.settings
+                .attendance
+                .list()
+                .into_iter()
+                .map(Into::into)
+                .collect()
+        }),
         version: p.version,
         created_at: Instant(time::render_utc(p.created_at)),
         updated_at: Instant(time::render_utc(p.updated_at)),

@@ -317,6 +317,7 @@ mod tests {
             options: vec![PollOption {
                 id: Uuid::from_u128(10),
                 position: 0,
+                setup: Default::default(),
                 slot: Slot::AllDay {
                     start: "2026-07-05".parse().unwrap(),
                     end: "2026-07-07".parse().unwrap(),
@@ -334,6 +335,7 @@ mod tests {
         two.options.push(PollOption {
             id: Uuid::from_u128(11),
             position: 1,
+            setup: Default::default(),
             slot: Slot::Timed {
                 start: "2026-07-10T11:00:00Z".parse().unwrap(),
                 end: "2026-07-10T13:00:00Z".parse().unwrap(),

@@ -6,9 +6,12 @@
 
 use std::borrow::Cow;
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::hybrid::{Attendance, Seat, VoteDetail};
 use super::poll::{Choice, Poll};
 use super::time::render_utc;
 
@@ -21,6 +24,8 @@ pub struct Respondent<'a> {
     pub revision: i32,
     pub comment: &'a str,
     pub votes: &'a [(Uuid, Choice)],
+    /// Attendance, day answers and seats, by option.
+    pub details: &'a BTreeMap<Uuid, VoteDetail>,
 }
 
 /// One option's counts, for aggregate-only polls.
@@ -30,6 +35,8 @@ pub struct OptionCounts {
     pub if_need_be: i64,
     pub no: i64,
     pub no_answer: i64,
+    /// Hybrid polls: in person and online.
+    pub attendance: Option<[i64; 2]>,
 }
 
 /// Text a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or a
@@ -114,13 +121,13 @@ pub fn respondent_rows<'a>(poll: &Poll, rows: impl IntoIterator<Item = Responden
             cell(r.comment),
         ];
         record.extend(poll.options.iter().map(|o| {
-            Cow::Borrowed(
-                r.votes
-                    .iter()
-                    .find(|(id, _)| *id == o.id)
-                    .map(|(_, c)| choice_text(*c))
-                    .unwrap_or(""),
-            )
+            let Some((_, c)) = r.votes.iter().find(|(id, _)| *id == o.id) else {
+                return Cow::Borrowed("");
+            };
+            match r.details.get(&o.id) {
+                Some(d) => Cow::Owned(answer_text(*c, d)),
+                None => Cow::Borrowed(choice_text(*c)),
+            }
         }));
         w.write_record(record.iter().map(|c| c.as_ref()))
             .expect("writing to memory cannot fail");
@@ -128,22 +135,58 @@ pub fn respondent_rows<'a>(poll: &Poll, rows: impl IntoIterator<Item = Responden
     w.into_inner().expect("writing to memory cannot fail")
 }
 
-/// Counts only: one row per option.
+/// A cell of an answer with details: "yes, in person, seat taken" or
+/// "no (2027-07-05 yes; 2027-07-06 no)". Never starts with a formula sign.
+fn answer_text(c: Choice, d: &VoteDetail) -> String {
+    let mut text = choice_text(c).to_string();
+    match d.attendance {
+        Some(Attendance::InPerson) => text += ", in person",
+        Some(Attendance::Online) => text += ", online",
+        None => {}
+    }
+    match d.seat {
+        Some(Seat::Taken) => text += ", seat taken",
+        Some(Seat::Waiting) => text += ", waiting for a seat",
+        None => {}
+    }
+    if !d.days.is_empty() {
+        let days: Vec<String> = d
+            .days
+            .iter()
+            .map(|(day, c)| format!("{day} {}", choice_text(*c)))
+            .collect();
+        text += &format!(" ({})", days.join("; "));
+    }
+    text
+}
+
+/// Counts only: one row per option (with the attendance counts of a
+/// hybrid poll).
 pub fn counts_csv(poll: &Poll, counts: &[OptionCounts]) -> String {
+    let hybrid = poll.settings.attendance.is_hybrid();
     let mut w = writer();
-    w.write_record(["option", "yes", "if need be", "no", "no answer"])
+    let mut header = vec!["option", "yes", "if need be", "no", "no answer"];
+    if hybrid {
+        header.extend(["in person", "online"]);
+    }
+    w.write_record(header)
         .expect("writing to memory cannot fail");
     for (label, o) in option_headers(poll).zip(&poll.options) {
         let c = counts.iter().find(|c| c.option_id == o.id);
         let n = |f: fn(&OptionCounts) -> i64| c.map(f).unwrap_or(0).to_string();
-        w.write_record([
+        let mut record = vec![
             cell(&label).into_owned(),
             n(|c| c.yes),
             n(|c| c.if_need_be),
             n(|c| c.no),
             n(|c| c.no_answer),
-        ])
-        .expect("writing to memory cannot fail");
+        ];
+        if hybrid {
+            let [in_person, online] = c.and_then(|c| c.attendance).unwrap_or_default();
+            record.extend([in_person.to_string(), online.to_string()]);
+        }
+        w.write_record(record)
+            .expect("writing to memory cannot fail");
     }
     finish(w)
 }
@@ -161,5 +204,18 @@ mod tests {
         assert_eq!(cell("\tx"), "'\tx");
         assert_eq!(cell("Bruna"), "Bruna");
         assert_eq!(cell("Anna = chair"), "Anna = chair");
+    }
+
+    #[test]
+    fn an_answer_cell_says_how_the_member_attends_their_seat_and_days() {
+        let d = VoteDetail {
+            attendance: Some(Attendance::InPerson),
+            days: vec![("2027-07-05".parse().unwrap(), Choice::Yes)],
+            seat: Some(Seat::Waiting),
+        };
+        assert_eq!(
+            answer_text(Choice::Yes, &d),
+            "yes, in person, waiting for a seat (2027-07-05 yes)"
+        );
     }
 }

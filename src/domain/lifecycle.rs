@@ -144,6 +144,7 @@ mod tests {
         let option = |n: u128, d: &str| PollOption {
             id: Uuid::from_u128(n),
             position: n as i32,
+            setup: Default::default(),
             slot: Slot::AllDay {
                 start: day(d),
                 end: day(d),

@@ -6,6 +6,7 @@ pub mod ballot;
 pub mod calendar;
 pub mod export;
 pub mod history;
+pub mod hybrid;
 pub mod ics;
 pub mod lifecycle;
 pub mod limits;

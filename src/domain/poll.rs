@@ -7,6 +7,7 @@ use uuid::Uuid;
 use super::limits::*;
 use super::reminders::Reminder;
 use super::time::{Slot, Zone};
+use super::{FieldError, Violations};
 
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
@@ -37,6 +38,98 @@ string_enum!(Voting { InviteOnly = "invite_only", Open = "open" });
 string_enum!(ResultsVisibility { Everyone = "everyone", AfterVoting = "after_voting", Organisers = "organisers" });
 string_enum!(Choice { Yes = "yes", IfNeedBe = "if_need_be", No = "no" });
 string_enum!(OptionKind { AllDay = "all_day", Timed = "timed" });
+string_enum!(
+    /// How a member attends a hybrid meeting.
+    Attendance { InPerson = "in_person", Online = "online" }
+);
+
+/// The attendance modes a poll offers; none for a poll that is not hybrid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Modes {
+    pub in_person: bool,
+    pub online: bool,
+}
+
+impl Modes {
+    pub fn is_hybrid(self) -> bool {
+        self.in_person || self.online
+    }
+
+    pub fn offers(self, a: Attendance) -> bool {
+        match a {
+            Attendance::InPerson => self.in_person,
+            Attendance::Online => self.online,
+        }
+    }
+
+    /// The modes offered, in their fixed order.
+    pub fn list(self) -> Vec<Attendance> {
+        [Attendance::InPerson, Attendance::Online]
+            .into_iter()
+            .filter(|a| self.offers(*a))
+            .collect()
+    }
+
+    /// The only mode, if the poll offers exactly one.
+    pub fn only(self) -> Option<Attendance> {
+        match self.list().as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// Reads a requested list; each error names its item (`field[1]`).
+    pub fn parse(list: &[String], field: &str) -> Result<Modes, Vec<FieldError>> {
+        let mut v = Violations::default();
+        let mut modes = Modes::default();
+        for (i, s) in list.iter().enumerate() {
+            match Attendance::parse(s) {
+                None => v.push(
+                    format!("{field}[{i}]"),
+                    format!("unknown attendance mode {s:?}: use in_person or online"),
+                ),
+                Some(a) if modes.offers(a) => {
+                    v.push(format!("{field}[{i}]"), format!("{s} is listed twice"))
+                }
+                Some(Attendance::InPerson) => modes.in_person = true,
+                Some(Attendance::Online) => modes.online = true,
+            }
+        }
+        v.into_result()?;
+        Ok(modes)
+    }
+
+    /// As stored (`in_person,online`); `None` for a poll that is not hybrid.
+    pub fn stored(self) -> Option<String> {
+        self.is_hybrid().then(|| {
+            self.list()
+                .iter()
+                .map(|a| a.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+    }
+
+    pub fn from_stored(s: Option<&str>) -> Modes {
+        let mut modes = Modes::default();
+        for part in s.unwrap_or_default().split(',') {
+            match Attendance::parse(part.trim()) {
+                Some(Attendance::InPerson) => modes.in_person = true,
+                Some(Attendance::Online) => modes.online = true,
+                None => {}
+            }
+        }
+        modes
+    }
+}
+
+/// What an option adds to its slot: answered per day, and its seats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct OptionSetup {
+    pub per_day: bool,
+    /// In-person places; `None`: no limit.
+    pub capacity: Option<u32>,
+}
 
 /// The status a poll has right now. A deadline closes voting by itself, on
 /// every instance, because it is evaluated on each read rather than by a timer.
@@ -64,6 +157,9 @@ pub struct Settings {
     /// The least number of required members who must be available for an
     /// option to be viable.
     pub quorum: Option<u32>,
+    /// How members may attend (hybrid polls); none for a poll that is not
+    /// hybrid.
+    pub attendance: Modes,
 }
 
 impl Default for Settings {
@@ -75,6 +171,7 @@ impl Default for Settings {
             show_voter_names: true,
             aggregate_only: false,
             quorum: None,
+            attendance: Modes::default(),
         }
     }
 }
@@ -88,7 +185,7 @@ pub struct NewPoll {
     pub zone: Zone,
     pub deadline: Option<DateTime<Utc>>,
     pub settings: Settings,
-    pub options: Vec<Slot>,
+    pub options: Vec<(Slot, OptionSetup)>,
     pub reminders: Vec<Reminder>,
 }
 
@@ -110,6 +207,8 @@ pub struct PollPatch {
     pub quorum: Option<Option<u32>>,
     /// `Some(vec![])` removes every reminder.
     pub reminders: Option<Vec<Reminder>>,
+    /// `Some(Modes::default())` makes the poll not hybrid.
+    pub attendance: Option<Modes>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,6 +216,8 @@ pub struct PollOption {
     pub id: Uuid,
     pub position: i32,
     pub slot: Slot,
+    /// Answered per day; its seats.
+    pub setup: OptionSetup,
 }
 
 /// A poll as stored, with its options in the organiser's order.

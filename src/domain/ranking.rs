@@ -17,6 +17,10 @@ pub const RULE: &str = "Options every required member can make (yes or if need b
 then the most available (yes + if need be), then the most yes, then the earliest start, \
 then the order the organiser listed them in.";
 
+/// What a per-day option's explanation adds.
+pub const PER_DAY_NOTE: &str =
+    " (answered per day: counts those available on every day of the range)";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     pub yes: u64,
@@ -204,8 +208,13 @@ pub fn evaluate(standing: &Standing) -> Evaluation<'_> {
         .zip(ranked)
         .enumerate()
         .map(
-            |(i, (((o, [yes, if_need_be, no, no_answer]), ra), ranked))| {
+            |(i, (((o, [yes, if_need_be, no, no_answer]), ra), mut ranked))| {
                 let outside = outside_social_hours(&o.slot, roster);
+                if o.setup.per_day {
+                    // Its counts are of the option as a whole: a member
+                    // counts as available only if available every day.
+                    ranked.explanation += PER_DAY_NOTE;
+                }
                 OptionStanding {
                     option: o,
                     number: i as u32 + 1,

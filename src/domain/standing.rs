@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use uuid::Uuid;
 
 use super::poll::{Choice, Poll};
@@ -22,6 +22,13 @@ pub struct Tallies {
     /// Per option: the required members who can make it (yes or if need
     /// be), read with the counts above from the same tally rows.
     pub required: HashMap<Uuid, i64>,
+    /// Per option of a hybrid poll: of its yes and if need be, in person
+    /// and online.
+    pub attendance: HashMap<Uuid, [i64; 2]>,
+    /// Per per-day option and day: yes, if need be, no.
+    pub days: HashMap<Uuid, BTreeMap<NaiveDate, [i64; 3]>>,
+    /// Per seated option: capacity, taken, waiting.
+    pub seats: HashMap<Uuid, [i64; 3]>,
 }
 
 impl Tallies {

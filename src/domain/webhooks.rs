@@ -1,12 +1,14 @@
 //! Webhooks: the events a tool can subscribe to, the body each call
 //! carries, and which addresses a call may go to.
 
+use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::hybrid::{VoteDetail, vote_json};
 use super::poll::{Choice, string_enum};
 
 string_enum!(
@@ -71,13 +73,14 @@ pub fn response_data(
     aggregate_only: bool,
     name: &str,
     votes: &[(Uuid, Choice)],
+    details: &BTreeMap<Uuid, VoteDetail>,
 ) -> Value {
     if aggregate_only {
         return json!({ "response_id": response_id });
     }
     let votes: Vec<Value> = votes
         .iter()
-        .map(|(option, choice)| json!({ "option_id": option, "choice": choice.as_str() }))
+        .map(|(option, choice)| vote_json(*option, *choice, details.get(option)))
         .collect();
     json!({ "response_id": response_id, "name": name, "votes": votes })
 }
@@ -264,7 +267,7 @@ mod tests {
             Event::ResponseCreated,
             at,
             poll,
-            response_data(response, false, "Bruna", &votes),
+            response_data(response, false, "Bruna", &votes, &Default::default()),
         );
         let v: Value = serde_json::from_str(&open).unwrap();
         assert_eq!(v["type"], "response.created");
@@ -276,7 +279,7 @@ mod tests {
             Event::ResponseCreated,
             at,
             poll,
-            response_data(response, true, "Bruna", &votes),
+            response_data(response, true, "Bruna", &votes, &Default::default()),
         );
         assert!(
             !private.contains("Bruna") && !private.contains("yes"),

@@ -18,6 +18,10 @@ pub struct Model {
     /// Of the yes and if-need-be, those of required invited members: kept
     /// with the others by every vote, so results need not join the roster.
     pub required_available: i64,
+    /// Of the yes and if-need-be on a hybrid poll, those attending in person.
+    pub in_person: i64,
+    /// … and those attending online.
+    pub online: i64,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

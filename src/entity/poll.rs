@@ -30,6 +30,9 @@ pub struct Model {
     /// Automatic reminders before the deadline: ISO 8601 durations,
     /// comma-separated (`P3D,PT24H`).
     pub reminders: Option<String>,
+    /// How members may attend a hybrid poll (`in_person,online`); NULL for
+    /// a poll that is not hybrid.
+    pub attendance_modes: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -17,6 +17,10 @@ pub struct Model {
     pub end_utc: Option<DateTimeUtc>,
     pub slot_key: String,
     pub created_at: DateTimeUtc,
+    /// A multi-day range answered day by day.
+    pub per_day: bool,
+    /// In-person places (`option_seat` counts them).
+    pub capacity: Option<i32>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

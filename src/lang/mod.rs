@@ -404,6 +404,9 @@ mod tests {
             ("end_day", FluentValue::from("d")),
             ("offset", FluentValue::from("+02:00")),
             ("title", FluentValue::from("Second Open Consultations")),
+            ("taken", FluentValue::from(10)),
+            ("capacity", FluentValue::from(10)),
+            ("waiting", FluentValue::from(190)),
         ];
         let mut fa = FluentArgs::new();
         for (k, v) in &args {

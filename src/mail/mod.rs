@@ -13,7 +13,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use uuid::Uuid;
 
 use crate::domain::ics::Method;
-use crate::domain::poll::Poll;
+use crate::domain::poll::{Poll, PollOption};
 use crate::domain::standing::Invitee;
 use crate::lang::{Lang, filters};
 
@@ -310,4 +310,74 @@ pub fn outcome(
         .singlepart(Attachment::new("invite.ics".into()).body(ics.to_string(), calendar_type));
     let subject = lang.t_with(subject, &[("title", poll.title.as_str().into())]);
     envelope.message(lang, subject, body)
+}
+
+/// The mail to a member who waited for an in-person seat and got one
+/// (issue 28), queued in the transaction that freed the seat.
+#[derive(Template)]
+#[template(path = "seat.txt")]
+struct SeatText<'a> {
+    lang: Lang,
+    greeting: String,
+    poll: &'a Poll,
+    text: String,
+    when: String,
+    offset: String,
+    vote_url: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "seat.html")]
+struct SeatHtml<'a> {
+    lang: Lang,
+    greeting: String,
+    poll: &'a Poll,
+    text: String,
+    when: String,
+    offset: String,
+    vote_url: Option<&'a str>,
+}
+
+/// "A seat is yours": the option in the member's zone and language, and
+/// their page.
+pub fn seat_given(
+    envelope: &Envelope<'_>,
+    poll: &Poll,
+    option: &PollOption,
+    invitee: &Invitee,
+    vote_url: Option<&str>,
+) -> anyhow::Result<Message> {
+    let lang = Lang::negotiate(None, invitee.language.as_deref(), None);
+    let greeting = lang.t_with("mail-greeting", &[("name", invitee.name.as_str().into())]);
+    let (when, offset) = lang.when(&option.slot, invitee.zone);
+    let text = lang.t("mail-seat-given");
+    let plain = SeatText {
+        lang,
+        greeting: greeting.clone(),
+        poll,
+        text: text.clone(),
+        when: when.clone(),
+        offset: offset.clone(),
+        vote_url,
+    }
+    .render()?;
+    let html = SeatHtml {
+        lang,
+        greeting,
+        poll,
+        text,
+        when,
+        offset,
+        vote_url,
+    }
+    .render()?;
+    let subject = lang.t_with(
+        "mail-seat-subject",
+        &[("title", poll.title.as_str().into())],
+    );
+    envelope.message(
+        lang,
+        subject,
+        MultiPart::alternative_plain_html(plain, html),
+    )
 }

@@ -110,6 +110,7 @@ pub fn read(
         name,
         comment,
         votes: posted.choices,
+        details: Vec::new(),
     })
 }
 

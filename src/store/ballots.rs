@@ -6,7 +6,7 @@
 //! tallies and appends the history entry in one transaction, so counts always
 //! match the votes and no answer is lost.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -23,15 +23,17 @@ use super::group_commit::Write;
 use super::history::append;
 use super::polls::load_poll;
 use super::responses::StoredResponse;
+use super::seats::move_seats;
 use super::vote_batch::NewAnswer;
 use super::vote_sql::{
     INSERT_RESPONSE_IF_POLL_UNCHANGED, NewRow, answer_details, new_answer_sqlite,
-    new_answer_values, new_answers_postgres, response_values,
+    new_answer_values, new_answers_postgres, new_votes, response_values,
 };
 use super::webhooks::emit;
 use super::{Store, transaction};
-use crate::domain::ballot::{Ballot, in_option_order, tally_deltas};
+use crate::domain::ballot::{Ballot, day_deltas, in_option_order, tally_deltas};
 use crate::domain::history::{Actor, HistoryAction};
+use crate::domain::hybrid::{Seat, VoteDetail};
 use crate::domain::poll::{Choice, Poll, Voting};
 use crate::domain::token::{self, TokenKind};
 use crate::domain::webhooks::{Event, response_data};
@@ -256,6 +258,16 @@ impl Store {
                     None => transaction!(self, txn => { write(txn).await })?,
                 }
             };
+            if inserted && poll.options.iter().any(|o| o.setup.capacity.is_some()) {
+                // Seats are given by the statement: read back which.
+                if let Some(response) = self.response(row.id).await? {
+                    return Ok(Recorded {
+                        response,
+                        created: true,
+                        edit_token: Some(minted.secret),
+                    });
+                }
+            }
             if inserted {
                 let response = StoredResponse {
                     id: row.id,
@@ -266,6 +278,7 @@ impl Store {
                     created_at: now,
                     updated_at: now,
                     votes: in_option_order(&poll, ballot.votes.clone()),
+                    details: ballot.written_details(&poll),
                     invitation_id: None,
                     recorded_by: None,
                 };
@@ -314,13 +327,17 @@ impl Store {
             if let Some(reason) = poll.voting_closed_reason(now) {
                 return Err(Error::Conflict(reason));
             }
-            let old = votes_of(txn, current.id).await?;
+            let (old, old_details) = votes_of(txn, current.id).await?;
+            // Seats first (their rows before any tally's, as every vote).
+            move_seats(txn, &poll, Some(current.id), &BTreeSet::new(), now).await?;
             if let Some(invitation_id) = current.invitation_id {
                 mark_answered(txn, invitation_id, false).await?;
             }
             response::Entity::delete_by_id(current.id).exec(txn).await?;
-            let deltas = tally_deltas(&old, &[]);
+            let none = BTreeMap::new();
+            let deltas = tally_deltas((&old, &old_details), (&[], &none));
             adjust_tallies(txn, current.poll_id, current.shard, &deltas, -1, required).await?;
+            adjust_day_tallies(txn, current.poll_id, current.shard, &day_deltas(&old_details, &none)).await?;
             append(
                 txn,
                 current.poll_id,
@@ -330,7 +347,7 @@ impl Store {
                 json!({ "revision": current.revision }),
             )
             .await?;
-            let data = response_data(current.id, poll.settings.aggregate_only, &current.name, &[]);
+            let data = response_data(current.id, poll.settings.aggregate_only, &current.name, &[], &none);
             emit(txn, poll.id, Event::ResponseDeleted, data, now).await
         })
     }
@@ -359,23 +376,27 @@ pub(super) async fn insert_answer(
     if let Some(invitation_id) = row.invitation_id {
         mark_answered(txn, invitation_id, true).await?;
     }
-    insert_votes(txn, row.id, &ballot.votes).await?;
+    let details = ballot.written_details(poll);
+    let seats = move_seats(txn, poll, None, &seeking(poll, ballot), now).await?;
+    insert_votes(txn, row.id, poll, ballot, &seats).await?;
+    let none = BTreeMap::new();
     adjust_tallies(
         txn,
         poll.id,
         row.shard,
-        &tally_deltas(&[], &ballot.votes),
+        &tally_deltas((&[], &none), (&ballot.votes, &details)),
         1,
         row.required,
     )
     .await?;
+    adjust_day_tallies(txn, poll.id, row.shard, &day_deltas(&none, &details)).await?;
     append(
         txn,
         poll.id,
         actor,
         HistoryAction::ResponseSubmitted,
         Some(row.id),
-        answer_details(1, row.name, row.comment, &ballot.votes),
+        answer_details(1, row.name, row.comment, &ballot.votes, &details),
     )
     .await?;
     let data = response_data(
@@ -383,6 +404,7 @@ pub(super) async fn insert_answer(
         poll.settings.aggregate_only,
         row.name,
         &ballot.votes,
+        &details,
     );
     emit(txn, poll.id, Event::ResponseCreated, data, now).await?;
     Ok(true)
@@ -410,19 +432,31 @@ async fn replace_answer(
         .filter(response::Column::Id.eq(current.id))
         .exec(txn)
         .await?;
-    let old = votes_of(txn, current.id).await?;
+    let (old, old_details) = votes_of(txn, current.id).await?;
+    let details = ballot.written_details(poll);
+    let now = Utc::now();
+    // Seats first (their rows before any tally's, as every vote): a kept
+    // seat keeps its place, a freed one goes to the first waiting.
+    let seats = move_seats(txn, poll, Some(current.id), &seeking(poll, ballot), now).await?;
     vote::Entity::delete_many()
         .filter(vote::Column::ResponseId.eq(current.id))
         .exec(txn)
         .await?;
-    insert_votes(txn, current.id, &ballot.votes).await?;
+    insert_votes(txn, current.id, poll, ballot, &seats).await?;
     adjust_tallies(
         txn,
         current.poll_id,
         current.shard,
-        &tally_deltas(&old, &ballot.votes),
+        &tally_deltas((&old, &old_details), (&ballot.votes, &details)),
         0,
         required,
+    )
+    .await?;
+    adjust_day_tallies(
+        txn,
+        current.poll_id,
+        current.shard,
+        &day_deltas(&old_details, &details),
     )
     .await?;
     append(
@@ -431,7 +465,7 @@ async fn replace_answer(
         actor,
         HistoryAction::ResponseReplaced,
         Some(current.id),
-        answer_details(current.revision, name, &comment, &ballot.votes),
+        answer_details(current.revision, name, &comment, &ballot.votes, &details),
     )
     .await?;
     let data = response_data(
@@ -439,8 +473,9 @@ async fn replace_answer(
         poll.settings.aggregate_only,
         name,
         &ballot.votes,
+        &details,
     );
-    emit(txn, poll.id, Event::ResponseUpdated, data, Utc::now()).await
+    emit(txn, poll.id, Event::ResponseUpdated, data, now).await
 }
 
 /// Reads the poll for a change of an answer, holding a share lock on its
@@ -509,40 +544,106 @@ async fn lock_and_read<E: EntityTrait>(
     read.one(txn).await?.ok_or(Error::NotFound(what))
 }
 
-async fn votes_of(txn: &DatabaseTransaction, response_id: Uuid) -> Result<Vec<(Uuid, Choice)>> {
+/// A response's votes, and their details by option.
+async fn votes_of(
+    txn: &DatabaseTransaction,
+    response_id: Uuid,
+) -> Result<(Vec<(Uuid, Choice)>, BTreeMap<Uuid, VoteDetail>)> {
     let rows = vote::Entity::find()
         .filter(vote::Column::ResponseId.eq(response_id))
         .all(txn)
         .await?;
-    rows.into_iter()
-        .map(|v| {
-            Choice::parse(&v.choice)
-                .map(|c| (v.option_id, c))
-                .ok_or_else(|| anyhow::anyhow!("vote with unknown choice {:?}", v.choice).into())
-        })
+    let mut votes = Vec::with_capacity(rows.len());
+    let mut details = BTreeMap::new();
+    for v in rows {
+        let choice = Choice::parse(&v.choice)
+            .ok_or_else(|| anyhow::anyhow!("vote with unknown choice {:?}", v.choice))?;
+        votes.push((v.option_id, choice));
+        let detail = VoteDetail::from_stored(
+            v.attendance.as_deref(),
+            v.days.as_deref(),
+            v.seat.as_deref(),
+        );
+        if !detail.is_empty() {
+            details.insert(v.option_id, detail);
+        }
+    }
+    Ok((votes, details))
+}
+
+/// The options whose seats a ballot's votes ask for.
+fn seeking(poll: &Poll, ballot: &Ballot) -> BTreeSet<Uuid> {
+    new_votes(poll, ballot)
+        .into_iter()
+        .filter(|v| v.seeks)
+        .map(|v| v.option)
         .collect()
 }
 
+/// Writes a ballot's votes with their attendance, day answers and seats.
 async fn insert_votes(
     txn: &DatabaseTransaction,
     response_id: Uuid,
-    votes: &[(Uuid, Choice)],
+    poll: &Poll,
+    ballot: &Ballot,
+    seats: &BTreeMap<Uuid, (Seat, i64)>,
 ) -> Result<()> {
-    if votes.is_empty() {
-        return Ok(());
-    }
-    let rows: Vec<vote::ActiveModel> = votes
-        .iter()
-        .map(|(option_id, choice)| vote::ActiveModel {
-            response_id: Set(response_id),
-            option_id: Set(*option_id),
-            choice: Set(choice.as_str().to_string()),
+    let rows: Vec<vote::ActiveModel> = new_votes(poll, ballot)
+        .into_iter()
+        .map(|v| {
+            let days = VoteDetail {
+                days: v.days.clone(),
+                ..Default::default()
+            }
+            .stored_days();
+            let seat = seats.get(&v.option);
+            vote::ActiveModel {
+                response_id: Set(response_id),
+                option_id: Set(v.option),
+                choice: Set(v.choice.as_str().to_string()),
+                attendance: Set(v.attendance.map(|a| a.as_str().to_string())),
+                days: Set(days),
+                seat: Set(seat.map(|(s, _)| s.as_str().to_string())),
+                seat_order: Set(seat.map(|(_, n)| *n)),
+            }
         })
         .collect();
     for chunk in rows.chunks(200) {
         vote::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(txn)
             .await?;
+    }
+    Ok(())
+}
+
+/// Adds the day answers' deltas to the response's day tally shard, in key
+/// order.
+async fn adjust_day_tallies(
+    txn: &DatabaseTransaction,
+    poll_id: Uuid,
+    shard: i16,
+    deltas: &BTreeMap<(Uuid, chrono::NaiveDate), [i64; 3]>,
+) -> Result<()> {
+    for ((option_id, day), [yes, inb, no]) in deltas {
+        txn.execute_raw(Statement::from_sql_and_values(
+            txn.get_database_backend(),
+            r#"INSERT INTO day_tally (option_id, shard, day, poll_id, yes, if_need_be, "no")
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (option_id, shard, day) DO UPDATE SET
+    yes = day_tally.yes + excluded.yes,
+    if_need_be = day_tally.if_need_be + excluded.if_need_be,
+    "no" = day_tally."no" + excluded."no""#,
+            [
+                (*option_id).into(),
+                shard.into(),
+                (*day).into(),
+                poll_id.into(),
+                (*yes).into(),
+                (*inb).into(),
+                (*no).into(),
+            ],
+        ))
+        .await?;
     }
     Ok(())
 }
@@ -554,22 +655,26 @@ async fn adjust_tallies(
     txn: &DatabaseTransaction,
     poll_id: Uuid,
     shard: i16,
-    deltas: &BTreeMap<Uuid, [i64; 3]>,
+    deltas: &BTreeMap<Uuid, [i64; 5]>,
     responses: i64,
     required: bool,
 ) -> Result<()> {
     if !deltas.is_empty() {
         let rows: Vec<option_tally::ActiveModel> = deltas
             .iter()
-            .map(|(option_id, [yes, inb, no])| option_tally::ActiveModel {
-                option_id: Set(*option_id),
-                shard: Set(shard),
-                poll_id: Set(poll_id),
-                yes: Set(*yes),
-                if_need_be: Set(*inb),
-                no: Set(*no),
-                required_available: Set(if required { yes + inb } else { 0 }),
-            })
+            .map(
+                |(option_id, [yes, inb, no, in_person, online])| option_tally::ActiveModel {
+                    option_id: Set(*option_id),
+                    shard: Set(shard),
+                    poll_id: Set(poll_id),
+                    yes: Set(*yes),
+                    if_need_be: Set(*inb),
+                    no: Set(*no),
+                    required_available: Set(if required { yes + inb } else { 0 }),
+                    in_person: Set(*in_person),
+                    online: Set(*online),
+                },
+            )
             .collect();
         for chunk in rows.chunks(200) {
             option_tally::Entity::insert_many(chunk.to_vec())
@@ -593,6 +698,14 @@ async fn adjust_tallies(
                     .value(
                         option_tally::Column::RequiredAvailable,
                         plus_excluded("option_tally", "required_available"),
+                    )
+                    .value(
+                        option_tally::Column::InPerson,
+                        plus_excluded("option_tally", "in_person"),
+                    )
+                    .value(
+                        option_tally::Column::Online,
+                        plus_excluded("option_tally", "online"),
                     )
                     .to_owned(),
                 )

@@ -103,9 +103,12 @@ ORDER BY p.id, o.position, o.id"
 );
 
 /// A member's invitations with their answers' choices, one row per vote
-/// (or one row with no vote for an invitation not answered).
+/// (or one row with no vote for an invitation not answered). A yes that
+/// waits for an in-person seat reads as "if need be": TENTATIVE in the
+/// member's calendar until a seat is theirs.
 const MEMBER_ANSWERS: &str = r#"
-SELECT i.poll_id, i.required, m.name, m.email, v.option_id, v.choice
+SELECT i.poll_id, i.required, m.name, m.email, v.option_id,
+       CASE WHEN v.seat = 'waiting' THEN 'if_need_be' ELSE v.choice END AS choice
 FROM invitation i
 JOIN member m ON m.id = i.member_id
 LEFT JOIN response r ON r.invitation_id = i.id

@@ -18,6 +18,7 @@ pub mod rate_limits;
 pub mod responses;
 pub mod results;
 pub mod roster;
+mod seats;
 mod vote_batch;
 mod vote_sql;
 pub mod webhooks;

@@ -33,6 +33,9 @@ pub enum Topic {
     Webhook,
     /// A poll's deadline passes: delivering it tells webhooks (`poll.closed`).
     Deadline,
+    /// A member waiting for an in-person seat got one (the option's id in
+    /// `payload`).
+    Seat,
 }
 
 impl Topic {
@@ -44,6 +47,7 @@ impl Topic {
             Topic::ReminderRound => "reminder_round",
             Topic::Webhook => "webhook",
             Topic::Deadline => "deadline",
+            Topic::Seat => "seat",
         }
     }
 
@@ -55,6 +59,7 @@ impl Topic {
             "reminder_round" => Some(Topic::ReminderRound),
             "webhook" => Some(Topic::Webhook),
             "deadline" => Some(Topic::Deadline),
+            "seat" => Some(Topic::Seat),
             _ => None,
         }
     }
@@ -112,6 +117,29 @@ pub async fn enqueue(
     now: DateTime<Utc>,
 ) -> Result<Uuid> {
     insert(txn, topic, poll_id, invitation_id, None, None, now, now).await
+}
+
+/// Queues a delivery with what it needs to know (`payload`), inside the
+/// transaction of the change that causes it.
+pub async fn enqueue_with_payload(
+    txn: &DatabaseTransaction,
+    topic: Topic,
+    poll_id: Uuid,
+    invitation_id: Option<Uuid>,
+    payload: &str,
+    now: DateTime<Utc>,
+) -> Result<Uuid> {
+    insert(
+        txn,
+        topic,
+        poll_id,
+        invitation_id,
+        None,
+        Some(payload),
+        now,
+        now,
+    )
+    .await
 }
 
 /// Queues a webhook call with its body, inside the event's transaction.

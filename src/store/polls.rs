@@ -14,6 +14,7 @@ use super::history::append;
 use super::outbox;
 use super::{Store, transaction};
 use crate::domain::history::{Actor, HistoryAction};
+use crate::domain::hybrid::{Modes, OptionSetup};
 use crate::domain::lifecycle::Transition;
 use crate::domain::poll::{
     NewPoll, Poll, PollOption, PollPatch, PollStatus, ResultsVisibility, Settings, Voting,
@@ -75,6 +76,7 @@ impl Store {
                 confirmed_option_id: Set(None),
                 quorum: Set(new.settings.quorum.map(|q| q as i32)),
                 reminders: Set(reminders::store_reminders(&new.reminders)),
+                attendance_modes: Set(new.settings.attendance.stored()),
             })
             .exec_without_returning(txn)
             .await?;
@@ -82,9 +84,14 @@ impl Store {
                 .options
                 .iter()
                 .enumerate()
-                .map(|(i, slot)| option_model(id, i as i32, slot, now))
+                .map(|(i, (slot, setup))| option_model(id, i as i32, slot, setup, now))
+                .collect();
+            let seated: Vec<(Uuid, u32)> = options
+                .iter()
+                .filter_map(|o| Some((*o.id.as_ref(), (*o.capacity.as_ref())? as u32)))
                 .collect();
             insert_options(txn, options).await?;
+            super::seats::create_seats(txn, id, &seated).await?;
             let due = reminders::due_times(&new.reminders, new.deadline, now);
             outbox::schedule_timers(txn, id, &due, new.deadline, now).await?;
             append(
@@ -231,6 +238,7 @@ impl Store {
                             id: o.id,
                             position: o.position,
                             slot,
+                            setup: setup_of(o.per_day, o.capacity),
                         })
                     })
                     .collect::<Result<Vec<_>>>()?;
@@ -298,6 +306,9 @@ impl Store {
             }
             if let Some(v) = &patch.reminders {
                 update = update.col_expr(poll::Column::Reminders, Expr::value(reminders::store_reminders(v)));
+            }
+            if let Some(v) = patch.attendance {
+                update = update.col_expr(poll::Column::AttendanceModes, Expr::value(v.stored()));
             }
             let done = update
                 .filter(poll::Column::Id.eq(id))
@@ -434,7 +445,12 @@ impl Store {
     }
 
     #[tracing::instrument(name = "store.add_option", skip_all, fields(poll_id = %edit.poll_id))]
-    pub async fn add_option(&self, edit: &PollEdit, slot: Slot) -> Result<(Poll, Uuid)> {
+    pub async fn add_option(
+        &self,
+        edit: &PollEdit,
+        slot: Slot,
+        setup: OptionSetup,
+    ) -> Result<(Poll, Uuid)> {
         let (poll_id, actor) = (edit.poll_id, &edit.actor);
         let option_id = Uuid::now_v7();
         transaction!(self, txn => {
@@ -447,10 +463,13 @@ impl Store {
             }
             ensure_slot_free(&poll, &slot, None)?;
             let position = poll.options.iter().map(|o| o.position + 1).max().unwrap_or(0);
-            let mut model = option_model(poll_id, position, &slot, Utc::now());
+            let mut model = option_model(poll_id, position, &slot, &setup, Utc::now());
             model.id = Set(option_id);
             insert_options(txn, vec![model]).await?;
-            append(txn, poll_id, actor, HistoryAction::OptionAdded, None, json!({ "option_id": option_id, "slot": slot.key() })).await?;
+            if let Some(capacity) = setup.capacity {
+                super::seats::create_seats(txn, poll_id, &[(option_id, capacity)]).await?;
+            }
+            append(txn, poll_id, actor, HistoryAction::OptionAdded, None, json!({ "option_id": option_id, "slot": slot.key(), "per_day": setup.per_day, "capacity": setup.capacity })).await?;
             Ok(())
         })?;
         let poll = self.poll(poll_id).await?.ok_or(Error::NotFound("poll"))?;
@@ -463,13 +482,15 @@ impl Store {
         edit: &PollEdit,
         option_id: Uuid,
         slot: Slot,
+        setup: OptionSetup,
     ) -> Result<Poll> {
         let (poll_id, actor) = (edit.poll_id, &edit.actor);
         transaction!(self, txn => {
             let poll = bump_version(txn, edit).await?;
-            if !poll.options.iter().any(|o| o.id == option_id) {
+            let Some(before) = poll.options.iter().find(|o| o.id == option_id) else {
                 return Err(Error::NotFound("option"));
-            }
+            };
+            super::seats::change_setup(txn, &poll, option_id, before.setup, setup).await?;
             ensure_slot_free(&poll, &slot, Some(option_id))?;
             let fields = slot_fields(&slot);
             poll_option::Entity::update_many()
@@ -479,11 +500,16 @@ impl Store {
                 .col_expr(poll_option::Column::StartUtc, Expr::value(fields.start_utc))
                 .col_expr(poll_option::Column::EndUtc, Expr::value(fields.end_utc))
                 .col_expr(poll_option::Column::SlotKey, Expr::value(slot.key()))
+                .col_expr(poll_option::Column::PerDay, Expr::value(setup.per_day))
+                .col_expr(
+                    poll_option::Column::Capacity,
+                    Expr::value(setup.capacity.map(|c| c as i32)),
+                )
                 .filter(poll_option::Column::Id.eq(option_id))
                 .exec(txn)
                 .await
                 .map_err(unique_to_conflict)?;
-            append(txn, poll_id, actor, HistoryAction::OptionUpdated, None, json!({ "option_id": option_id, "slot": slot.key() })).await?;
+            append(txn, poll_id, actor, HistoryAction::OptionUpdated, None, json!({ "option_id": option_id, "slot": slot.key(), "per_day": setup.per_day, "capacity": setup.capacity })).await?;
             Ok(())
         })?;
         self.poll(poll_id).await?.ok_or(Error::NotFound("poll"))
@@ -525,6 +551,7 @@ macro_rules! poll_and_options_columns {
         "SELECT o.id AS o_id, o.position AS o_position, o.kind AS o_kind,
        o.start_date AS o_start_date, o.end_date AS o_end_date,
        o.start_utc AS o_start_utc, o.end_utc AS o_end_utc,
+       o.per_day AS o_per_day, o.capacity AS o_capacity,
        p.*"
     };
 }
@@ -558,11 +585,12 @@ pub(super) fn poll_then_options(
     let nulls = vec!["NULL"; columns.len()].join(", ");
     format!(
         "SELECT NULL AS o_id, NULL AS o_position, NULL AS o_kind, NULL AS o_start_date,
-       NULL AS o_end_date, NULL AS o_start_utc, NULL AS o_end_utc, {of_poll}{poll_extra}, 0 AS k
+       NULL AS o_end_date, NULL AS o_start_utc, NULL AS o_end_utc, NULL AS o_per_day,
+       NULL AS o_capacity, {of_poll}{poll_extra}, 0 AS k
 FROM poll p WHERE p.id = $1
 UNION ALL
 SELECT o.id, o.position, o.kind, o.start_date, o.end_date, o.start_utc, o.end_utc,
-       {nulls}{option_extra}, 1
+       o.per_day, o.capacity, {nulls}{option_extra}, 1
 FROM poll_option o {option_joins} WHERE o.poll_id = $1
 ORDER BY k, o_position, o_id"
     )
@@ -614,7 +642,16 @@ fn option_at(row: &sea_orm::QueryResult) -> Result<Option<PollOption>> {
         id,
         position: row.try_get_by_index(1)?,
         slot,
+        setup: setup_of(row.try_get_by_index(7)?, row.try_get_by_index(8)?),
     }))
+}
+
+/// An option's per-day answers and seats from its stored columns.
+pub(super) fn setup_of(per_day: bool, capacity: Option<i32>) -> OptionSetup {
+    OptionSetup {
+        per_day,
+        capacity: capacity.map(|c| Ord::max(c, 0) as u32),
+    }
 }
 
 /// An option's slot from its stored columns.
@@ -761,6 +798,7 @@ fn option_model(
     poll_id: Uuid,
     position: i32,
     slot: &Slot,
+    setup: &OptionSetup,
     now: DateTime<Utc>,
 ) -> poll_option::ActiveModel {
     let f = slot_fields(slot);
@@ -775,6 +813,8 @@ fn option_model(
         end_utc: Set(f.end_utc),
         slot_key: Set(slot.key()),
         created_at: Set(now),
+        per_day: Set(setup.per_day),
+        capacity: Set(setup.capacity.map(|c| c as i32)),
     }
 }
 
@@ -791,6 +831,7 @@ pub(super) fn to_poll(m: poll::Model, options: Vec<PollOption>) -> Result<Poll> 
             show_voter_names: m.show_voter_names,
             aggregate_only: m.aggregate_only,
             quorum: m.quorum.map(|q| Ord::max(q, 0) as u32),
+            attendance: Modes::from_stored(m.attendance_modes.as_deref()),
         },
         id: m.id,
         organiser_id: m.organiser_id,
@@ -850,6 +891,10 @@ fn patch_details(p: &PollPatch) -> serde_json::Value {
     if let Some(v) = &p.reminders {
         let texts: Vec<&str> = v.iter().map(|r| r.text.as_str()).collect();
         d.insert("reminders".into(), json!(texts));
+    }
+    if let Some(v) = p.attendance {
+        let modes: Vec<&str> = v.list().iter().map(|a| a.as_str()).collect();
+        d.insert("attendance_modes".into(), json!(modes));
     }
     serde_json::Value::Object(d)
 }

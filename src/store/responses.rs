@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::Store;
 use crate::domain::access::ResponseGrant;
+use crate::domain::hybrid::VoteDetail;
 use crate::domain::poll::Choice;
 use crate::domain::token;
 use crate::entity::{response, vote};
@@ -26,6 +27,8 @@ pub struct StoredResponse {
     pub updated_at: DateTime<Utc>,
     /// In the poll's option order.
     pub votes: Vec<(Uuid, Choice)>,
+    /// Attendance, day answers and seats, by option (only where there are).
+    pub details: BTreeMap<Uuid, VoteDetail>,
     /// Set for an invited member's answer.
     pub invitation_id: Option<Uuid>,
     /// The organiser who recorded it on the member's behalf, if one did.
@@ -124,6 +127,7 @@ impl Store {
             .all(self.read())
             .await?;
         let mut by_response: BTreeMap<Uuid, Vec<(Uuid, Choice)>> = BTreeMap::new();
+        let mut details: BTreeMap<Uuid, BTreeMap<Uuid, VoteDetail>> = BTreeMap::new();
         for v in votes {
             let choice = Choice::parse(&v.choice)
                 .ok_or_else(|| anyhow::anyhow!("vote with unknown choice {:?}", v.choice))?;
@@ -131,11 +135,23 @@ impl Store {
                 .entry(v.response_id)
                 .or_default()
                 .push((v.option_id, choice));
+            let detail = VoteDetail::from_stored(
+                v.attendance.as_deref(),
+                v.days.as_deref(),
+                v.seat.as_deref(),
+            );
+            if !detail.is_empty() {
+                details
+                    .entry(v.response_id)
+                    .or_default()
+                    .insert(v.option_id, detail);
+            }
         }
         Ok(models
             .into_iter()
             .map(|m| StoredResponse {
                 votes: by_response.remove(&m.id).unwrap_or_default(),
+                details: details.remove(&m.id).unwrap_or_default(),
                 id: m.id,
                 poll_id: m.poll_id,
                 name: m.name,

@@ -13,11 +13,13 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
 use tokio::sync::{Mutex, mpsc, oneshot};
 use uuid::Uuid;
 
 use super::group_commit::next_batch;
+use crate::domain::hybrid::{self, Attendance};
 use crate::domain::poll::Choice;
 use crate::error::{Error, Result};
 
@@ -26,15 +28,37 @@ const WRITERS: usize = 4;
 /// At most this many answers per statement.
 const MAX_BATCH: usize = 16;
 
-/// One new answer: its parameters $1–$18 (`ballots::new_answer_values`)
+/// One new answer: its parameters $1–$18 (`vote_sql::new_answer_values`)
 /// and its votes, sorted by option.
 pub(super) struct NewAnswer {
     pub values: Vec<Value>,
-    pub votes: Vec<(Uuid, Choice)>,
+    pub votes: Vec<NewVote>,
     /// The statement that writes answers, one or several
-    /// (`ballots::new_answers_postgres`: the SQL of a vote stays with the
+    /// (`vote_sql::new_answers_postgres`: the SQL of a vote stays with the
     /// others'); it returns the ids of the responses written.
     pub statement: fn(&[&NewAnswer]) -> Result<Statement>,
+}
+
+/// One vote of a new answer, as written.
+#[derive(Debug, Clone)]
+pub(super) struct NewVote {
+    pub option: Uuid,
+    pub choice: Choice,
+    pub attendance: Option<Attendance>,
+    /// The day answers of a per-day option, in date order.
+    pub days: Vec<(NaiveDate, Choice)>,
+    /// Whether it asks for one of the option's seats.
+    pub seeks: bool,
+}
+
+impl NewVote {
+    pub(super) fn stored_days(&self) -> Option<String> {
+        hybrid::VoteDetail {
+            days: self.days.clone(),
+            ..Default::default()
+        }
+        .stored_days()
+    }
 }
 
 struct Job {

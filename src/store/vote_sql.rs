@@ -1,7 +1,12 @@
-//! The SQL of a new answer, one statement per database: on SQLite a batch
-//! of statements sent in one call, on PostgreSQL one statement over arrays
-//! (one answer or several, `store::vote_batch`). Both do the steps of
-//! `ballots::insert_answer` in its order; `ballots.rs` runs them.
+//! The SQL of a new answer without an invitation, in one trip: on SQLite a
+//! batch of statements run in a shared transaction (`group_commit`), on
+//! PostgreSQL one statement for one answer or several (`vote_batch`). The
+//! steps and their order are `ballots::insert_answer`'s: the response (if
+//! the poll is still at the version checked), its votes with their seats,
+//! the tallies (per option, per day), the poll's count, the history entry,
+//! the webhook calls.
+
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{DbBackend, Statement};
@@ -9,38 +14,126 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::history::entry_values;
-use super::vote_batch::{NewAnswer, uuid_of};
+use super::vote_batch::{NewAnswer, NewVote, uuid_of};
 use crate::domain::ballot::Ballot;
 use crate::domain::history::{Actor, HistoryAction};
+use crate::domain::hybrid::{self, VoteDetail, vote_json};
 use crate::domain::poll::{Choice, Poll};
 use crate::domain::webhooks::{self, Event, response_data};
 use crate::error::{Error, Result};
+
+/// The response row a new ballot creates.
+pub(super) struct NewRow<'a> {
+    pub id: Uuid,
+    pub name: &'a str,
+    pub comment: &'a str,
+    pub edit_token_hash: Option<&'a str>,
+    pub invitation_id: Option<Uuid>,
+    pub recorded_by: Option<&'a str>,
+    /// Whether the invitation is of a required member.
+    pub required: bool,
+    pub shard: i16,
+}
+
+/// The votes of a ballot as written, sorted by option (so concurrent
+/// voters on one shard lock tally rows in the same order).
+pub(super) fn new_votes(poll: &Poll, ballot: &Ballot) -> Vec<NewVote> {
+    let mut votes: Vec<NewVote> = ballot
+        .votes
+        .iter()
+        .enumerate()
+        .map(|(i, (option, choice))| {
+            let detail = hybrid::written(poll, *choice, &ballot.detail(i));
+            let seeks = poll
+                .options
+                .iter()
+                .find(|o| o.id == *option)
+                .is_some_and(|o| hybrid::seeks_seat(poll, o, *choice, &detail));
+            NewVote {
+                option: *option,
+                choice: *choice,
+                attendance: detail.attendance,
+                days: detail.days,
+                seeks,
+            }
+        })
+        .collect();
+    votes.sort_by_key(|v| v.option);
+    votes
+}
 
 /// A new answer on SQLite, as one batch of statements executed in one call
 /// (sqlx binds `$n` across them): each statement of the batch is a trip
 /// from the async task to the connection's thread and back, which cost more
 /// than the statement itself. Every insert after the response's is guarded
 /// by the response existing, so all happen or none; the steps and their
-/// order are [`super::ballots::insert_answer`]'s, as in [`VOTE_POSTGRES`]. `$19…` are the
-/// votes as (option, choice) pairs, sorted by option.
-pub(super) fn vote_sqlite_sql(votes: usize) -> String {
-    let pairs = (0..votes)
-        .map(|i| format!("(${}, ${})", 19 + 2 * i, 20 + 2 * i))
+/// order are `insert_answer`'s, as in [`VOTE_POSTGRES`]. `$19…` are the
+/// votes as (option, choice, attendance, days, seeks), sorted by option,
+/// then the day answers as (option, day, choice). A seat is given as the
+/// vote is inserted, from the option's seat row, which the same batch then
+/// moves: SQLite's one writer makes the two one step.
+fn vote_sqlite_sql(votes: &[NewVote]) -> String {
+    let tuples = (0..votes.len())
+        .map(|i| {
+            let p = 19 + 5 * i;
+            format!("(${p}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4)
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let first_day = 19 + 5 * votes.len();
+    let days = votes.iter().map(|v| v.days.len()).sum::<usize>();
+    let day_tuples = (0..days)
+        .map(|i| {
+            let p = first_day + 3 * i;
+            format!("(${p}, ${}, ${})", p + 1, p + 2)
+        })
         .collect::<Vec<_>>()
         .join(", ");
     let mut sql = format!("{INSERT_RESPONSE_IF_POLL_UNCHANGED};");
-    if votes > 0 {
+    if !votes.is_empty() {
         sql += &format!(
             r#"
-INSERT INTO vote (response_id, option_id, choice)
-SELECT $1, x.column1, x.column2 FROM (VALUES {pairs}) x WHERE {RESPONSE_EXISTS};
-INSERT INTO option_tally (option_id, shard, poll_id, yes, if_need_be, "no", required_available)
-SELECT x.column1, $6, $2, x.column2 = 'yes', x.column2 = 'if_need_be', x.column2 = 'no', 0
-FROM (VALUES {pairs}) x WHERE {RESPONSE_EXISTS}
+INSERT INTO vote (response_id, option_id, choice, attendance, days, seat, seat_order)
+SELECT $1, x.column1, x.column2, x.column3, x.column4,
+       CASE WHEN x.column5 THEN (SELECT CASE WHEN s.taken < s.capacity AND s.waiting = 0
+                                             THEN 'taken' ELSE 'waiting' END
+                                 FROM option_seat s WHERE s.option_id = x.column1) END,
+       CASE WHEN x.column5 THEN (SELECT s.next_order FROM option_seat s
+                                 WHERE s.option_id = x.column1) END
+FROM (VALUES {tuples}) x WHERE {RESPONSE_EXISTS};
+INSERT INTO option_tally (option_id, shard, poll_id, yes, if_need_be, "no", required_available,
+                          in_person, online)
+SELECT x.column1, $6, $2, x.column2 = 'yes', x.column2 = 'if_need_be', x.column2 = 'no', 0,
+       x.column3 IS 'in_person', x.column3 IS 'online'
+FROM (VALUES {tuples}) x WHERE {RESPONSE_EXISTS}
 ON CONFLICT (option_id, shard) DO UPDATE SET
     yes = option_tally.yes + excluded.yes,
     if_need_be = option_tally.if_need_be + excluded.if_need_be,
-    "no" = option_tally."no" + excluded."no";"#
+    "no" = option_tally."no" + excluded."no",
+    in_person = option_tally.in_person + excluded.in_person,
+    online = option_tally.online + excluded.online;"#
+        );
+    }
+    if votes.iter().any(|v| v.seeks) {
+        sql += r#"
+UPDATE option_seat SET
+    taken = taken + (SELECT COUNT(*) FROM vote v WHERE v.response_id = $1
+                     AND v.option_id = option_seat.option_id AND v.seat = 'taken'),
+    waiting = waiting + (SELECT COUNT(*) FROM vote v WHERE v.response_id = $1
+                         AND v.option_id = option_seat.option_id AND v.seat = 'waiting'),
+    next_order = next_order + 1
+WHERE option_id IN (SELECT option_id FROM vote WHERE response_id = $1 AND seat IS NOT NULL);"#;
+    }
+    if days > 0 {
+        sql += &format!(
+            r#"
+INSERT INTO day_tally (option_id, shard, day, poll_id, yes, if_need_be, "no")
+SELECT d.column1, $6, d.column2, $2, d.column3 = 'yes', d.column3 = 'if_need_be', d.column3 = 'no'
+FROM (VALUES {day_tuples}) d WHERE {RESPONSE_EXISTS}
+ON CONFLICT (option_id, shard, day) DO UPDATE SET
+    yes = day_tally.yes + excluded.yes,
+    if_need_be = day_tally.if_need_be + excluded.if_need_be,
+    "no" = day_tally."no" + excluded."no";"#
         );
     }
     sql += &format!(
@@ -59,12 +152,12 @@ SELECT {RANDOM_UUID}, 'webhook', $2, w.id, $16, 'queued', 0, $17, $7
 }
 
 /// The guard of every step after the response's in [`vote_sqlite_sql`].
-pub(super) const RESPONSE_EXISTS: &str = "EXISTS (SELECT 1 FROM response WHERE id = $1)";
+const RESPONSE_EXISTS: &str = "EXISTS (SELECT 1 FROM response WHERE id = $1)";
 
 /// A random (version 4) UUID as SQLite stores ours (16 bytes), for the
 /// outbox rows a vote queues — SQLite has no `gen_random_uuid()`. Each
 /// `randomblob` is drawn anew, so the pieces are independent random hex.
-pub(super) const RANDOM_UUID: &str = "unhex(substr(hex(randomblob(6)), 1, 12) || '4' \
+const RANDOM_UUID: &str = "unhex(substr(hex(randomblob(6)), 1, 12) || '4' \
     || substr(hex(randomblob(2)), 1, 3) || substr('89AB', 1 + (random() & 3), 1) \
     || substr(hex(randomblob(8)), 1, 15))";
 
@@ -98,28 +191,29 @@ pub(super) fn response_values(
 
 /// The parameters both one-trip votes share: $1–$10 the response
 /// ([`response_values`]), $11–$15 the history entry, $16 the webhook call,
-/// $17 when it is due, $18 its event; and the votes sorted by option, so
-/// concurrent voters on one shard lock tally rows in the same order.
+/// $17 when it is due, $18 its event; and the votes as written.
 pub(super) fn new_answer_values(
     poll: &Poll,
     row: &NewRow<'_>,
     ballot: &Ballot,
     actor: &Actor,
     now: DateTime<Utc>,
-) -> (Vec<sea_orm::Value>, Vec<(Uuid, Choice)>) {
+) -> (Vec<sea_orm::Value>, Vec<NewVote>) {
     let event = Event::ResponseCreated;
+    let details = ballot.written_details(poll);
     let data = response_data(
         row.id,
         poll.settings.aggregate_only,
         row.name,
         &ballot.votes,
+        &details,
     );
     let values = response_values(poll, row, now)
         .into_iter()
         .chain(entry_values(
             actor,
             HistoryAction::ResponseSubmitted,
-            answer_details(1, row.name, row.comment, &ballot.votes),
+            answer_details(1, row.name, row.comment, &ballot.votes, &details),
         ))
         .chain([
             webhooks::body(event, now, poll.id, data).into(),
@@ -127,14 +221,11 @@ pub(super) fn new_answer_values(
             event.as_str().into(),
         ])
         .collect();
-    let mut votes = ballot.votes.clone();
-    votes.sort_by_key(|(o, _)| *o);
-    (values, votes)
+    (values, new_votes(poll, ballot))
 }
 
-/// [`super::ballots::insert_answer`] of a new answer without an invitation on SQLite, as
-/// the batch of [`vote_sqlite_sql`], the votes as pairs from $19 (on
-/// PostgreSQL: [`new_answers_postgres`]).
+/// `insert_answer` of a new answer without an invitation on SQLite, as
+/// the batch of [`vote_sqlite_sql`] (on PostgreSQL: [`new_answers_postgres`]).
 pub(super) fn new_answer_sqlite(
     poll: &Poll,
     row: &NewRow<'_>,
@@ -143,12 +234,21 @@ pub(super) fn new_answer_sqlite(
     now: DateTime<Utc>,
 ) -> Statement {
     let (mut values, votes) = new_answer_values(poll, row, ballot, actor, now);
-    values.extend(
-        votes
-            .iter()
-            .flat_map(|(o, c)| [(*o).into(), c.as_str().into()]),
-    );
-    Statement::from_sql_and_values(DbBackend::Sqlite, vote_sqlite_sql(votes.len()), values)
+    for v in &votes {
+        values.extend([
+            v.option.into(),
+            v.choice.as_str().into(),
+            v.attendance.map(|a| a.as_str().to_string()).into(),
+            v.stored_days().into(),
+            v.seeks.into(),
+        ]);
+    }
+    for v in &votes {
+        for (day, choice) in &v.days {
+            values.extend([v.option.into(), (*day).into(), choice.as_str().into()]);
+        }
+    }
+    Statement::from_sql_and_values(DbBackend::Sqlite, vote_sqlite_sql(&votes), values)
 }
 
 /// The statement that writes new answers without an invitation on
@@ -159,7 +259,7 @@ pub(super) fn new_answers_postgres(answers: &[&NewAnswer]) -> Result<Statement> 
     // what unnest pads with NULLs: a column that is NULL for every answer
     // (no invitation, nobody recording for another) goes as one.
     let columns = answers[0].values.len();
-    let mut values: Vec<Value> = Vec::with_capacity(columns + 3);
+    let mut values: Vec<Value> = Vec::with_capacity(columns + 10);
     for i in 0..columns {
         let kind = answers[0].values[i].array_type();
         let column: Vec<Value> = answers.iter().map(|a| a.values[i].clone()).collect();
@@ -177,15 +277,43 @@ pub(super) fn new_answers_postgres(answers: &[&NewAnswer]) -> Result<Statement> 
     let mut responses = Vec::new();
     let mut options = Vec::new();
     let mut choices = Vec::new();
+    // Absent attendance and days go as '' (NULLIF in the statement).
+    let mut attendance = Vec::new();
+    let mut days = Vec::new();
+    let mut seeks = Vec::new();
+    let mut day_responses = Vec::new();
+    let mut day_options = Vec::new();
+    let mut day_dates = Vec::new();
+    let mut day_choices = Vec::new();
     for answer in answers {
         let id = uuid_of(&answer.values[0]);
-        for (option, choice) in &answer.votes {
+        for v in &answer.votes {
             responses.push(id);
-            options.push(*option);
-            choices.push(choice.as_str().to_string());
+            options.push(v.option);
+            choices.push(v.choice.as_str().to_string());
+            attendance.push(v.attendance.map(|a| a.as_str()).unwrap_or("").to_string());
+            days.push(v.stored_days().unwrap_or_default());
+            seeks.push(v.seeks);
+            for (day, choice) in &v.days {
+                day_responses.push(id);
+                day_options.push(v.option);
+                day_dates.push(*day);
+                day_choices.push(choice.as_str().to_string());
+            }
         }
     }
-    values.extend([responses.into(), options.into(), choices.into()]);
+    values.extend([
+        responses.into(),
+        options.into(),
+        choices.into(),
+        attendance.into(),
+        days.into(),
+        seeks.into(),
+        day_responses.into(),
+        day_options.into(),
+        day_dates.into(),
+        day_choices.into(),
+    ]);
     Ok(Statement::from_sql_and_values(
         DbBackend::Postgres,
         VOTE_POSTGRES.as_str(),
@@ -193,7 +321,7 @@ pub(super) fn new_answers_postgres(answers: &[&NewAnswer]) -> Result<Statement> 
     ))
 }
 
-pub(super) fn is_null(value: &sea_orm::Value) -> bool {
+fn is_null(value: &sea_orm::Value) -> bool {
     use sea_orm::Value;
     matches!(
         value,
@@ -208,18 +336,30 @@ pub(super) fn is_null(value: &sea_orm::Value) -> bool {
 
 /// New answers without an invitation on PostgreSQL, one or several
 /// (`store::vote_batch`), in one statement: the steps and their order are
-/// [`super::ballots::insert_answer`]'s, over arrays ($1–$18 one element per answer,
-/// $19–$21 the votes). Each answer is written only while its poll is at
-/// the version it was checked against; every insert hangs off `r`, so an
-/// answer's writes all happen or none; the webhook calls (`w`) go to the
-/// endpoints `store::webhooks::wanting` selects. Tally rows are
-/// summed per row before the upsert (one statement may not change a row
-/// twice) and written in key order, as every vote writes them, so two
-/// statements cannot deadlock.
-pub(super) static VOTE_POSTGRES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+/// `insert_answer`'s, over arrays ($1–$18 one element per answer,
+/// $19–$24 the votes, $25–$28 the day answers). Each answer is written
+/// only while its poll is at the version it was checked against; every
+/// insert hangs off `r`, so an answer's writes all happen or none; the
+/// webhook calls (`w`) go to the endpoints `store::webhooks::wanting`
+/// selects. Tally rows are summed per row before the upsert (one statement
+/// may not change a row twice) and written in key order, as every vote
+/// writes them, so two statements cannot deadlock.
+///
+/// Seats: `l` locks the seat row of every option the batch seeks a seat
+/// of, in option order, before anything is written (`b` waits for it), and
+/// reads it as the last writer committed it. The batch's seekers of an
+/// option, in arrival order (`n`), take the free seats, the rest join the
+/// list behind those already on it; `s` moves the row by as much. Another
+/// statement or transaction seating on the option waits for the lock, so
+/// the seats are never overbooked, on any number of instances.
+static VOTE_POSTGRES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         r#"
-WITH b AS (
+WITH l AS MATERIALIZED (
+    SELECT s.option_id, s.capacity, s.taken, s.waiting, s.next_order FROM option_seat s
+    WHERE s.option_id IN (SELECT k.o FROM unnest($20::uuid[], $24::bool[]) AS k(o, seek) WHERE k.seek)
+    ORDER BY s.option_id FOR UPDATE),
+b AS (
     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::int2[],
                          $7::timestamptz[], $8::uuid[], $9::text[], $10::int4[], $11::text[],
                          $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
@@ -227,6 +367,7 @@ WITH b AS (
         AS b(id, poll_id, name, comment, edit_token_hash, shard, at, invitation_id, recorded_by,
              version, actor_kind, actor_name, action, details, on_behalf_of, payload, due_at,
              event)
+    WHERE (SELECT COUNT(*) FROM l) >= 0
 ),
 r AS (
     INSERT INTO response (id, poll_id, name, comment, edit_token_hash, shard, revision,
@@ -237,21 +378,58 @@ r AS (
     RETURNING id, poll_id, shard),
 x AS (
     SELECT x.*, r.poll_id, r.shard
-    FROM unnest($19::uuid[], $20::uuid[], $21::text[]) AS x(response_id, option_id, choice)
+    FROM unnest($19::uuid[], $20::uuid[], $21::text[], $22::text[], $23::text[], $24::bool[])
+        WITH ORDINALITY AS x(response_id, option_id, choice, attendance, days, seek, n)
     JOIN r ON r.id = x.response_id),
+q AS (
+    SELECT x.response_id, x.option_id, l.taken, l.waiting, l.next_order,
+           CASE WHEN l.waiting = 0 THEN GREATEST(l.capacity - l.taken, 0) ELSE 0 END AS free,
+           ROW_NUMBER() OVER (PARTITION BY x.option_id ORDER BY x.n) AS k
+    FROM x JOIN l ON l.option_id = x.option_id WHERE x.seek),
 v AS (
-    INSERT INTO vote (response_id, option_id, choice)
-    SELECT response_id, option_id, choice FROM x),
+    INSERT INTO vote (response_id, option_id, choice, attendance, days, seat, seat_order)
+    SELECT x.response_id, x.option_id, x.choice, NULLIF(x.attendance, ''), NULLIF(x.days, ''),
+           CASE WHEN q.k IS NULL THEN NULL WHEN q.k <= q.free THEN 'taken' ELSE 'waiting' END,
+           q.next_order + q.k - 1
+    FROM x LEFT JOIN q ON q.response_id = x.response_id AND q.option_id = x.option_id),
+s AS (
+    UPDATE option_seat o SET
+        taken = g.taken + LEAST(g.k, g.free),
+        waiting = g.waiting + g.k - LEAST(g.k, g.free),
+        next_order = g.next_order + g.k
+    FROM (SELECT option_id, MAX(taken) AS taken, MAX(waiting) AS waiting,
+                 MAX(next_order) AS next_order, MAX(free) AS free, MAX(k) AS k
+          FROM q GROUP BY option_id) g
+    WHERE o.option_id = g.option_id),
 t AS (
-    INSERT INTO option_tally (option_id, shard, poll_id, yes, if_need_be, "no")
+    INSERT INTO option_tally (option_id, shard, poll_id, yes, if_need_be, "no", in_person, online)
     SELECT option_id, shard, poll_id,
            COUNT(*) FILTER (WHERE choice = 'yes'), COUNT(*) FILTER (WHERE choice = 'if_need_be'),
-           COUNT(*) FILTER (WHERE choice = 'no')
+           COUNT(*) FILTER (WHERE choice = 'no'),
+           COUNT(*) FILTER (WHERE attendance = 'in_person'),
+           COUNT(*) FILTER (WHERE attendance = 'online')
     FROM x GROUP BY option_id, shard, poll_id ORDER BY option_id, shard
     ON CONFLICT (option_id, shard) DO UPDATE SET
         yes = option_tally.yes + excluded.yes,
         if_need_be = option_tally.if_need_be + excluded.if_need_be,
-        "no" = option_tally."no" + excluded."no"),
+        "no" = option_tally."no" + excluded."no",
+        in_person = option_tally.in_person + excluded.in_person,
+        online = option_tally.online + excluded.online),
+dx AS (
+    SELECT d.option_id, d.day, d.choice, r.poll_id, r.shard
+    FROM unnest($25::uuid[], $26::uuid[], $27::date[], $28::text[])
+        AS d(response_id, option_id, day, choice)
+    JOIN r ON r.id = d.response_id),
+dt AS (
+    INSERT INTO day_tally (option_id, shard, day, poll_id, yes, if_need_be, "no")
+    SELECT option_id, shard, day, poll_id,
+           COUNT(*) FILTER (WHERE choice = 'yes'), COUNT(*) FILTER (WHERE choice = 'if_need_be'),
+           COUNT(*) FILTER (WHERE choice = 'no')
+    FROM dx GROUP BY option_id, shard, day, poll_id ORDER BY option_id, shard, day
+    ON CONFLICT (option_id, shard, day) DO UPDATE SET
+        yes = day_tally.yes + excluded.yes,
+        if_need_be = day_tally.if_need_be + excluded.if_need_be,
+        "no" = day_tally."no" + excluded."no"),
 p AS (
     INSERT INTO poll_tally (poll_id, shard, responses, changes)
     SELECT poll_id, shard, COUNT(*), COUNT(*) FROM r GROUP BY poll_id, shard ORDER BY poll_id, shard
@@ -271,29 +449,34 @@ SELECT id FROM r"#,
     )
 });
 
-/// The response row a new ballot creates.
-pub(super) struct NewRow<'a> {
-    pub(super) id: Uuid,
-    pub(super) name: &'a str,
-    pub(super) comment: &'a str,
-    pub(super) edit_token_hash: Option<&'a str>,
-    pub(super) invitation_id: Option<Uuid>,
-    pub(super) recorded_by: Option<&'a str>,
-    /// Whether the invitation is of a required member.
-    pub(super) required: bool,
-    pub(super) shard: i16,
-}
-
-/// What the history keeps of an answer.
+/// What the history keeps of an answer: each vote's choice, and where
+/// there are, attendance and day answers.
 pub(super) fn answer_details(
     revision: i32,
     name: &str,
     comment: &str,
     votes: &[(Uuid, Choice)],
+    details: &BTreeMap<Uuid, VoteDetail>,
 ) -> serde_json::Value {
-    let votes: serde_json::Map<String, serde_json::Value> = votes
+    let choices: serde_json::Map<String, serde_json::Value> = votes
         .iter()
         .map(|(o, c)| (o.to_string(), json!(c.as_str())))
         .collect();
-    json!({ "revision": revision, "name": name, "comment": comment, "votes": votes })
+    let mut out =
+        json!({ "revision": revision, "name": name, "comment": comment, "votes": choices });
+    let extra: serde_json::Map<String, serde_json::Value> = votes
+        .iter()
+        .filter_map(|(o, c)| {
+            let d = details.get(o)?;
+            let mut v = vote_json(*o, *c, Some(d));
+            let v = v.as_object_mut()?;
+            v.remove("option_id");
+            v.remove("choice");
+            Some((o.to_string(), serde_json::Value::Object(v.clone())))
+        })
+        .collect();
+    if !extra.is_empty() {
+        out["details"] = serde_json::Value::Object(extra);
+    }
+    out
 }

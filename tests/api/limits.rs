@@ -302,6 +302,18 @@ async fn every_limit_the_spec_states_is_the_one_enforced(app: TestApp) {
                         )
                         .await
                     }
+                    ("OptionInput", "capacity") => {
+                        // Places of an option added to a fresh poll.
+                        let target = app
+                            .create_poll(&json!({ "title": "Seats", "time_zone": "UTC", "options": options(1) }))
+                            .await;
+                        app.post(
+                            &format!("/api/v1/polls/{}/options", id(&target)),
+                            Some(&app.token),
+                            &json!({ "kind": "all_day", "start_date": "2031-07-05", "capacity": n }),
+                        )
+                        .await
+                    }
                     ("CreatePollRequest" | "UpdatePollRequest", "reminders") => {
                         let leads: Vec<String> = (1..=n).map(|h| format!("PT{h}H")).collect();
                         if schema == "CreatePollRequest" {

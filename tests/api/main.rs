@@ -12,6 +12,7 @@ mod connections;
 mod groups;
 mod hardening;
 mod history_export;
+mod hybrid;
 mod instances;
 mod invitations;
 mod limits;

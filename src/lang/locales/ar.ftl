@@ -99,3 +99,18 @@ mail-outcome-subject = تم التأكيد: { $title }
 mail-cancel-subject = أُلغي: { $title }
 mail-calendar-hint = يستطيع برنامج البريد لديك إضافة هذا إلى تقويمك (الدعوة مرفقة باسم invite.ics)، وهو موجود أيضًا في صفحتك:
 mail-footer-outcome = أُرسلت هذه الرسالة تلقائيًا من Convene نيابةً عن منظِّم هذا الاستطلاع.
+
+## Hybrid meetings, days and seats
+mail-seat-subject = مقعد لك: { $title }
+mail-seat-given = أصبح مقعد للحضور الشخصي متاحًا وهو الآن لك:
+attendance-legend = كيف ستشارك؟
+attendance-in-person = حضوريًا
+attendance-online = عبر الإنترنت
+per-day-hint = أجب عن كل يوم.
+seat-taken = لديك مقعد للحضور الشخصي.
+seat-waiting = أنت على قائمة الانتظار لمقعد للحضور الشخصي.
+seats-summary = المقاعد الحضورية المشغولة { $taken } من { $capacity }، في الانتظار { $waiting }
+results-in-person = حضوريًا
+results-online = عبر الإنترنت
+error-attendance = حدّد كيف ستشارك: حضوريًا أو عبر الإنترنت.
+error-days = أجب عن كل يوم من أيام هذا الخيار.

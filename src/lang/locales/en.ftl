@@ -102,3 +102,18 @@ mail-outcome-subject = Confirmed: { $title }
 mail-cancel-subject = Cancelled: { $title }
 mail-calendar-hint = Your mail program can add this to your calendar (the invitation is attached as invite.ics); your page has it too:
 mail-footer-outcome = Sent automatically by Convene for the organiser of this poll.
+
+## Hybrid meetings, days and seats
+mail-seat-subject = A seat for you: { $title }
+mail-seat-given = An in-person seat was freed and is now yours:
+attendance-legend = How will you attend?
+attendance-in-person = In person
+attendance-online = Online
+per-day-hint = Answer for each day.
+seat-taken = You have an in-person seat.
+seat-waiting = You are on the waiting list for an in-person seat.
+seats-summary = { $taken } of { $capacity } in-person seats taken, { $waiting } waiting
+results-in-person = In person
+results-online = Online
+error-attendance = Say how you will attend: in person or online.
+error-days = Answer every day of this option.

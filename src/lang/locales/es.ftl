@@ -95,3 +95,18 @@ mail-outcome-subject = Confirmado: { $title }
 mail-cancel-subject = Cancelado: { $title }
 mail-calendar-hint = Su programa de correo puede añadirlo a su calendario (la invitación va adjunta como invite.ics); también figura en su página:
 mail-footer-outcome = Enviado automáticamente por Convene en nombre de la persona organizadora de esta encuesta.
+
+## Hybrid meetings, days and seats
+mail-seat-subject = Un asiento para usted: { $title }
+mail-seat-given = Se liberó un asiento presencial y ahora es suyo:
+attendance-legend = ¿Cómo participará?
+attendance-in-person = En persona
+attendance-online = En línea
+per-day-hint = Responda para cada día.
+seat-taken = Tiene un asiento presencial.
+seat-waiting = Está en la lista de espera para un asiento presencial.
+seats-summary = { $taken } de { $capacity } asientos presenciales ocupados, { $waiting } en espera
+results-in-person = En persona
+results-online = En línea
+error-attendance = Indique cómo participará: en persona o en línea.
+error-days = Responda para cada día de esta opción.

@@ -95,3 +95,18 @@ mail-outcome-subject = Confirmé : { $title }
 mail-cancel-subject = Annulé : { $title }
 mail-calendar-hint = Votre messagerie peut l’ajouter à votre agenda (l’invitation est jointe : invite.ics) ; votre page l’indique aussi :
 mail-footer-outcome = Envoyé automatiquement par Convene pour l’organisateur de ce sondage.
+
+## Hybrid meetings, days and seats
+mail-seat-subject = Une place pour vous : { $title }
+mail-seat-given = Une place en présentiel s’est libérée et elle est à vous :
+attendance-legend = Comment participerez-vous ?
+attendance-in-person = En présentiel
+attendance-online = En ligne
+per-day-hint = Répondez pour chaque jour.
+seat-taken = Vous avez une place en présentiel.
+seat-waiting = Vous êtes sur la liste d’attente pour une place en présentiel.
+seats-summary = { $taken } places en présentiel prises sur { $capacity }, { $waiting } en attente
+results-in-person = En présentiel
+results-online = En ligne
+error-attendance = Indiquez comment vous participerez : en présentiel ou en ligne.
+error-days = Répondez pour chaque jour de cette option.

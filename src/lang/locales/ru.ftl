@@ -97,3 +97,18 @@ mail-outcome-subject = Утверждено: { $title }
 mail-cancel-subject = Отменено: { $title }
 mail-calendar-hint = Ваша почтовая программа может добавить это в календарь (приглашение приложено как invite.ics); оно есть и на вашей странице:
 mail-footer-outcome = Отправлено автоматически сервисом Convene по поручению организатора опроса.
+
+## Hybrid meetings, days and seats
+mail-seat-subject = Место для вас: { $title }
+mail-seat-given = Освободилось место для очного участия, теперь оно ваше:
+attendance-legend = Как вы будете участвовать?
+attendance-in-person = Очно
+attendance-online = Онлайн
+per-day-hint = Ответьте за каждый день.
+seat-taken = У вас есть место для очного участия.
+seat-waiting = Вы в листе ожидания на место для очного участия.
+seats-summary = Занято мест для очного участия: { $taken } из { $capacity }, в ожидании: { $waiting }
+results-in-person = Очно
+results-online = Онлайн
+error-attendance = Укажите, как вы будете участвовать: очно или онлайн.
+error-days = Ответьте за каждый день этого варианта.

@@ -94,3 +94,18 @@ mail-outcome-subject = 已确定：{ $title }
 mail-cancel-subject = 已取消：{ $title }
 mail-calendar-hint = 您的邮件程序可以将其添加到日历（邀请已作为 invite.ics 附上）；您的页面上也有：
 mail-footer-outcome = 本邮件由 Convene 代表本次投票的组织者自动发送。
+
+## Hybrid meetings, days and seats
+mail-seat-subject = 为您保留的座位：{ $title }
+mail-seat-given = 有一个现场座位空出，现在归您：
+attendance-legend = 您将如何参加？
+attendance-in-person = 现场参加
+attendance-online = 线上参加
+per-day-hint = 请逐日回答。
+seat-taken = 您已有现场座位。
+seat-waiting = 您在现场座位的候补名单上。
+seats-summary = 现场座位已占 { $taken } / { $capacity }，候补 { $waiting }
+results-in-person = 现场
+results-online = 线上
+error-attendance = 请说明您将如何参加：现场或线上。
+error-days = 请回答此选项的每一天。
