@@ -17,7 +17,8 @@ use super::form::{self, FormError, Posted};
 use super::http::{CSS_HREF, PageQuery, accept_language, html};
 use crate::domain::access::{self, Denied, InvitationGrant, Reader, ResponseGrant};
 use crate::domain::ballot::Ballot;
-use crate::domain::poll::{Choice, Poll, PollStatus, Voting};
+use crate::domain::hybrid::{self, Attendance, Seat, VoteDetail};
+use crate::domain::poll::{Choice, Poll, PollOption, PollStatus, Voting};
 use crate::domain::ranking;
 use crate::domain::standing::Standing;
 use crate::domain::time::{Slot, SocialHours, Zone};
@@ -319,7 +320,7 @@ impl Page {
             .map(|e| SummaryError {
                 anchor: match e {
                     FormError::UnknownOption => "options".to_string(),
-                    FormError::Choice(id, _) => format!("option-{id}"),
+                    FormError::Choice(id, _) | FormError::Attendance(id) => format!("option-{id}"),
                     FormError::Name(_) => "name".to_string(),
                     FormError::Comment(_) => "comment".to_string(),
                 },
@@ -359,6 +360,11 @@ impl Page {
             .iter()
             .map(|o| {
                 let (when, offset) = lang.when(&o.slot, self.zone);
+                let detail = match &posted {
+                    Some(p) => p.details.get(&o.id).cloned(),
+                    None => self.answer.as_ref().and_then(|a| a.details.get(&o.id).cloned()),
+                }
+                .unwrap_or_default();
                 OptionRow {
                     id: o.id.to_string(),
                     when,
@@ -367,8 +373,16 @@ impl Page {
                     choice: chosen(o.id).map(Choice::as_str),
                     error: form_errors
                         .iter()
-                        .find(|e| matches!(e, FormError::Choice(id, _) if *id == o.id))
+                        .find(|e| {
+                            matches!(e, FormError::Choice(id, _) | FormError::Attendance(id) if *id == o.id)
+                        })
                         .map(|e| self.error_text(e)),
+                    days: day_rows(lang, o, &detail),
+                    modes: mode_rows(lang, &self.poll, &detail),
+                    seat: detail.seat.map(|s| match s {
+                        Seat::Taken => lang.t("seat-taken"),
+                        Seat::Waiting => lang.t("seat-waiting"),
+                    }),
                 }
             })
             .collect()
@@ -557,12 +571,74 @@ struct OptionRow {
     outside: Option<String>,
     choice: Option<&'static str>,
     error: Option<String>,
+    /// A per-day option: one radio group per day (else empty).
+    days: Vec<DayRow>,
+    /// A hybrid poll of more than one mode: how the member attends.
+    modes: Vec<ModeRow>,
+    /// The member's seat, for a seated option they said yes to.
+    seat: Option<String>,
 }
 
 impl OptionRow {
     fn is(&self, choice: &str) -> bool {
         self.choice == Some(choice)
     }
+}
+
+/// One day of a per-day option: its radio group `day-<option>-<date>`.
+struct DayRow {
+    name: String,
+    label: String,
+    choice: Option<&'static str>,
+}
+
+impl DayRow {
+    fn is(&self, choice: &str) -> bool {
+        self.choice == Some(choice)
+    }
+}
+
+/// One attendance mode of a hybrid poll.
+struct ModeRow {
+    value: &'static str,
+    label: String,
+    checked: bool,
+}
+
+fn day_rows(lang: Lang, o: &PollOption, detail: &VoteDetail) -> Vec<DayRow> {
+    if !o.setup.per_day {
+        return Vec::new();
+    }
+    hybrid::days_of(&o.slot)
+        .into_iter()
+        .map(|day| DayRow {
+            name: format!("day-{}-{day}", o.id),
+            label: lang.day(day),
+            choice: detail
+                .days
+                .iter()
+                .find(|(d, _)| *d == day)
+                .map(|(_, c)| c.as_str()),
+        })
+        .collect()
+}
+
+fn mode_rows(lang: Lang, poll: &Poll, detail: &VoteDetail) -> Vec<ModeRow> {
+    let modes = poll.settings.attendance.list();
+    if modes.len() < 2 {
+        return Vec::new();
+    }
+    modes
+        .into_iter()
+        .map(|m| ModeRow {
+            value: m.as_str(),
+            label: lang.t(match m {
+                Attendance::InPerson => "attendance-in-person",
+                Attendance::Online => "attendance-online",
+            }),
+            checked: detail.attendance == Some(m),
+        })
+        .collect()
 }
 
 struct Confirmed {

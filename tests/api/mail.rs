@@ -821,9 +821,78 @@ async fn mail_is_from_the_workspace_and_replies_go_to_it(app: TestApp, sink: Sin
     assert_eq!(outcome["mail_from"], "secretariat@example.org");
 }
 
+/// A seat freed by a withdrawal goes to the first waiting, who is mailed
+/// in their language, through the outbox, once; a member seated from the
+/// start is not mailed.
+async fn a_member_given_a_freed_seat_is_mailed_in_their_language(app: TestApp, sink: Sink) {
+    let poll = invite_only_poll(
+        &app,
+        json!({ "title": "MAG meeting, Vienna International Centre",
+                "attendance_modes": ["in_person", "online"],
+                "options": [ { "kind": "all_day", "start_date": "2027-07-06",
+                               "end_date": "2027-07-07", "capacity": 1 } ] }),
+    )
+    .await;
+    let mut yoichi = member("Yoichi Ōta", Some("yoichi@example.org"), "Asia/Tokyo");
+    yoichi["language"] = json!("fr");
+    let group = create_group(
+        &app,
+        vec![
+            yoichi,
+            member("Anna", Some("anna@example.org"), "America/New_York"),
+        ],
+    )
+    .await;
+    let created = invite(&app, &poll, &json!({ "group_id": id(&group) }))
+        .await
+        .ok(201)
+        .clone();
+    let token = |name: &str| {
+        issued(&created, name)["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let option = poll["options"][0]["id"].clone();
+    for name in ["Anna", "Yoichi Ōta"] {
+        app.post(
+            &format!("/api/v1/polls/{}/responses", id(&poll)),
+            Some(&token(name)),
+            &json!({ "votes": [{ "option_id": option, "choice": "yes", "attendance": "in_person" }] }),
+        )
+        .await
+        .ok(201);
+    }
+    // Anna goes online: Yoichi, waiting, gets her seat.
+    app.put(
+        &format!("/api/v1/polls/{}/responses/me", id(&poll)),
+        Some(&token("Anna")),
+        &json!({ "votes": [{ "option_id": option, "choice": "yes", "attendance": "online" }] }),
+    )
+    .await
+    .ok(200);
+    let mails = sink.wait_for(1).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mails = if sink.messages().len() > mails.len() {
+        sink.messages()
+    } else {
+        mails
+    };
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let m = &mails[0];
+    assert_eq!(m["rcpt_tos"][0], "yoichi@example.org");
+    let subject = m["headers"]["Subject"].as_str().unwrap();
+    assert!(subject.contains("Une place pour vous"), "{subject}");
+    let text = m["parts"]["text/plain"].as_str().unwrap();
+    assert!(text.contains("Une place en présentiel"), "{text}");
+    assert!(text.contains("juillet 2027"), "{text}");
+    assert!(text.contains("/vote/cvn_inv_"), "{text}");
+}
+
 with_mail_on_both_databases!(
     mail_is_from_the_workspace_and_replies_go_to_it,
     automatic_reminders_go_out_once_before_the_deadline,
+    a_member_given_a_freed_seat_is_mailed_in_their_language,
     the_outcome_reaches_calendars_as_itip_request_then_cancel,
     reminders_go_only_to_those_who_have_not_answered,
     invitations_are_mailed_in_the_member_s_language_and_zone,

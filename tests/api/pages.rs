@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 
 use crate::both_databases;
 use crate::helpers::{TestApp, id, reference_poll_body};
-use crate::invitations::{create_group, invite_group, invite_only_poll, issued, me_path, member};
+use crate::invitations::{
+    create_group, invite_group, invite_only_poll, issued, me_path, member, token_of,
+};
 
 /// A page as the browser got it.
 struct Page {
@@ -842,7 +844,95 @@ async fn the_stylesheet_is_ours_and_the_page_is_light(app: TestApp) {
     assert!(weight < 60 * 1024, "a 3-option page weighs {weight} bytes");
 }
 
+/// A hybrid poll with a per-day range: one radio group per day and one
+/// for how the member attends, in the API's words; the answer lands as
+/// the API's, with its seat shown; a yes without a mode comes back.
+async fn a_hybrid_per_day_page_asks_each_day_and_how_the_member_attends(app: TestApp) {
+    let (poll, created) = mag_poll(
+        &app,
+        json!({ "attendance_modes": ["in_person", "online"], "options": [
+            { "kind": "all_day", "start_date": "2027-07-05", "end_date": "2027-07-07",
+              "per_day": true, "capacity": 1 } ] }),
+    )
+    .await;
+    let o = option_id(&poll, 0).to_string();
+    let url = vote_url(&created, "Anna");
+    let page = open(&app, &url, &[]).await;
+    assert_eq!(page.status, 200);
+    for day in ["2027-07-05", "2027-07-06", "2027-07-07"] {
+        assert!(
+            page.has(&format!("name=\"day-{o}-{day}\" value=\"yes\"")),
+            "{}",
+            page.html
+        );
+    }
+    assert!(page.has(&format!("name=\"attendance-{o}\" value=\"in_person\"")));
+    assert!(!page.has(&format!("name=\"choice-{o}\"")));
+    let day = |d: &str, c: &str| (format!("day-{o}-{d}"), c.to_string());
+    // A yes without a mode: back with the error, nothing recorded.
+    let refused = post_form(
+        &app,
+        &url,
+        &[
+            day("2027-07-05", "yes"),
+            day("2027-07-06", "yes"),
+            day("2027-07-07", "yes"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.has("Say how you will attend"), "{}", refused.html);
+    let sent = post_form(
+        &app,
+        &url,
+        &[
+            day("2027-07-05", "yes"),
+            day("2027-07-06", "if_need_be"),
+            day("2027-07-07", "yes"),
+            (format!("attendance-{o}"), "in_person".into()),
+            ("comment".into(), String::new()),
+        ],
+    )
+    .await;
+    assert_eq!(sent.status, 303, "{}", sent.html);
+    let token = token_of(&created, "Anna");
+    let mine = app
+        .get(
+            &format!("/api/v1/polls/{}/responses/me", id(&poll)),
+            Some(&token),
+        )
+        .await
+        .ok(200)
+        .clone();
+    let vote = &mine["votes"][0];
+    assert_eq!(vote["choice"], "if_need_be");
+    assert_eq!(vote["attendance"], "in_person");
+    assert_eq!(
+        vote["days"][1],
+        json!({ "date": "2027-07-06", "choice": "if_need_be" })
+    );
+    // An if need be takes no seat; a yes on every day does, and says so.
+    assert!(vote.get("seat").is_none());
+    post_form(
+        &app,
+        &url,
+        &[
+            day("2027-07-05", "yes"),
+            day("2027-07-06", "yes"),
+            day("2027-07-07", "yes"),
+            (format!("attendance-{o}"), "in_person".into()),
+        ],
+    )
+    .await;
+    let page = open(&app, &url, &[]).await;
+    assert!(page.has("You have an in-person seat."), "{}", page.html);
+    assert!(page.has(&format!(
+        "id=\"{o}-in_person\" name=\"attendance-{o}\" value=\"in_person\" checked"
+    )));
+}
+
 both_databases!(
+    a_hybrid_per_day_page_asks_each_day_and_how_the_member_attends,
     member_page_shows_the_poll_in_the_member_s_zone_with_safe_headers,
     social_hours_and_the_zone_picker,
     voting_posts_redirects_confirms_and_agrees_with_the_api,
