@@ -6,6 +6,7 @@
 #   bench/run.sh            # both databases
 #   bench/run.sh sqlite     # one of them
 #   PAGES_ONLY=1 bench/run.sh   # only the member page (weight and render time)
+#   HYBRID_ONLY=1 bench/run.sh  # only hybrid meetings, days and seats against plain
 #
 # Env: DURATION (default 10s), CONNECTIONS (32), PG_URL (postgres://postgres@127.0.0.1:5432),
 # CONVENE_BIN (a server binary to measure instead of building the release
@@ -94,6 +95,43 @@ for BACKEND in "${BACKENDS[@]}"; do
     "$BIN" serve >"$WORK/server-$BACKEND.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 50); do curl -sf "$BASE/readyz" >/dev/null && break; sleep 0.2; done
+
+  # Hybrid meetings, answers per day and seats (issue 28), each beside
+  # the plain figure of the same run: votes on a plain 3-day option, on one
+  # with 10 seats (every vote a yes, so every vote queues on its seat row
+  # and most wait), and on a hybrid per-day option (three day answers and
+  # an attendance mode); then getResults of a plain poll of 5,000
+  # respondents and of a hybrid poll whose four options are answered per
+  # day.
+  RANGE='{"kind":"all_day","start_date":"2027-07-05","end_date":"2027-07-07"'
+  DAYS="2027-07-05,2027-07-06,2027-07-07"
+  PLAIN=$(create_poll "Plain" "[$RANGE}]")
+  SEATED=$(create_poll "Seated" "[$RANGE,\"capacity\":10}]")
+  HYBRID=$(curl -sf -X POST "$BASE/api/v1/polls" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"title\":\"Hybrid\",\"time_zone\":\"Europe/Vienna\",\"attendance_modes\":[\"in_person\",\"online\"],\"options\":[$RANGE,\"per_day\":true}]}")
+  first() { echo "$1" | json 'd["id"] + " " + d["options"][0]["id"]'; }
+  read -r P PO <<< "$(first "$PLAIN")"; read -r S SO <<< "$(first "$SEATED")"; read -r H HO <<< "$(first "$HYBRID")"
+  measure "submitResponse, plain option (yes)" -s bench/vote_hybrid.lua "$BASE" -- "$P" plain "$PO"
+  measure "submitResponse, 10-seat option (yes)" -s bench/vote_hybrid.lua "$BASE" -- "$S" seat "$SO"
+  measure "submitResponse, hybrid per-day option" -s bench/vote_hybrid.lua "$BASE" -- "$H" days "$HO@$DAYS"
+  measure "submitResponse, plain option (yes), again" -s bench/vote_hybrid.lua "$BASE" -- "$P" plain "$PO"
+  PLAIN5K=$(seed "$(create_poll "5000 plain" "$FOUR_OPTIONS")" 5000)
+  HYBRID4=$(curl -sf -X POST "$BASE/api/v1/polls" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -d "{\"title\":\"5000 hybrid\",\"time_zone\":\"Europe/Vienna\",\"attendance_modes\":[\"in_person\",\"online\"],\"options\":[
+      {\"kind\":\"all_day\",\"start_date\":\"2026-07-05\",\"end_date\":\"2026-07-07\",\"per_day\":true},
+      {\"kind\":\"all_day\",\"start_date\":\"2026-07-10\",\"end_date\":\"2026-07-12\",\"per_day\":true},
+      {\"kind\":\"all_day\",\"start_date\":\"2026-07-12\",\"end_date\":\"2026-07-14\",\"per_day\":true},
+      {\"kind\":\"all_day\",\"start_date\":\"2026-07-15\",\"end_date\":\"2026-07-17\",\"per_day\":true}]}")
+  H4=$(echo "$HYBRID4" | json 'd["id"]')
+  H4OPTS=$(echo "$HYBRID4" | json '" ".join(o["id"] + "@" + ",".join(__import__("datetime").date.fromisoformat(o["start_date"]).__add__(__import__("datetime").timedelta(days=i)).isoformat() for i in range(3)) for o in d["options"])')
+  SEED_ATTENDANCE=1 python3 bench/seed.py 127.0.0.1 "$PORT" "$H4" 5000 $H4OPTS
+  settle
+  measure "getResults, 5,000 respondents, plain" -s bench/get.lua "$BASE/api/v1/polls/$PLAIN5K/results"
+  measure "getResults, 5,000 respondents, hybrid per day" -s bench/get.lua "$BASE/api/v1/polls/$H4/results"
+  if [ -n "${HYBRID_ONLY:-}" ]; then
+    kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+    continue
+  fi
 
   # The member page of a 40-member poll with 3 timed options, everyone
   # answered (so it shows results): its weight in bytes, and the time the
