@@ -40,6 +40,9 @@ use crate::domain::webhooks::{Event, response_data};
 use crate::entity::{invitation, member, option_tally, poll, poll_tally, response, vote};
 use crate::error::{Error, Result};
 
+/// The seats a new answer's SQLite batch gave, handed out of its write.
+type SeatsGiven = Arc<std::sync::Mutex<Option<Vec<(Uuid, Seat)>>>>;
+
 /// Whose ballot it is: which response it goes to, and whom the history names.
 #[derive(Debug, Clone, Copy)]
 pub enum Voter<'a> {
@@ -237,6 +240,8 @@ impl Store {
             // trip, one implicit transaction), shared with the answers that
             // queued meanwhile (`vote_batch`); SQLite as one batch of
             // statements in a transaction shared likewise (`group_commit`).
+            let seeks = new_votes(&poll, ballot).iter().any(|v| v.seeks);
+            let seats_given: SeatsGiven = Arc::default();
             let inserted = if let Some(batch) = &self.vote_batch {
                 let (values, votes) = new_answer_values(&poll, &row, ballot, &actor, now);
                 batch
@@ -249,26 +254,49 @@ impl Store {
             } else {
                 let vote = new_answer_sqlite(&poll, &row, ballot, &actor, now);
                 let vote = Arc::new(vote);
+                let given = seats_given.clone();
                 let write: Write = Arc::new(move |txn| {
                     let vote = Statement::clone(&vote);
-                    Box::pin(async move { Ok(txn.execute_raw(vote).await?.rows_affected() > 0) })
+                    let given = given.clone();
+                    Box::pin(async move {
+                        if !seeks {
+                            return Ok(txn.execute_raw(vote).await?.rows_affected() > 0);
+                        }
+                        // The batch ends by reading the seats it gave: a
+                        // row per seat, or one of NULLs; none if the
+                        // answer was not written.
+                        let rows = txn.query_all_raw(vote).await?;
+                        let mut seats = Vec::new();
+                        for r in &rows {
+                            let option: Option<Uuid> = r.try_get("", "option_id")?;
+                            let seat: Option<String> = r.try_get("", "seat")?;
+                            if let (Some(o), Some(s)) =
+                                (option, seat.as_deref().and_then(Seat::parse))
+                            {
+                                seats.push((o, s));
+                            }
+                        }
+                        *given.lock().expect("not poisoned") = Some(seats);
+                        Ok(!rows.is_empty())
+                    })
                 });
                 match &self.group_commit {
                     Some(group) => group.run(write).await?,
                     None => transaction!(self, txn => { write(txn).await })?,
                 }
             };
-            if inserted && poll.options.iter().any(|o| o.setup.capacity.is_some()) {
-                // Seats are given by the statement: read back which.
-                if let Some(response) = self.response(row.id).await? {
-                    return Ok(Recorded {
-                        response,
-                        created: true,
-                        edit_token: Some(minted.secret),
-                    });
-                }
-            }
             if inserted {
+                let given = seats_given.lock().expect("not poisoned").take();
+                let details = match given {
+                    Some(seats) => {
+                        let mut details = ballot.written_details(&poll);
+                        for (o, s) in seats {
+                            details.entry(o).or_default().seat = Some(s);
+                        }
+                        details
+                    }
+                    None => self.with_seats(row.id, &poll, ballot).await?,
+                };
                 let response = StoredResponse {
                     id: row.id,
                     poll_id,
@@ -278,7 +306,7 @@ impl Store {
                     created_at: now,
                     updated_at: now,
                     votes: in_option_order(&poll, ballot.votes.clone()),
-                    details: ballot.written_details(&poll),
+                    details,
                     invitation_id: None,
                     recorded_by: None,
                 };
@@ -292,6 +320,34 @@ impl Store {
         Err(Error::Conflict(
             "the poll kept changing while the vote was recorded: try again".into(),
         ))
+    }
+
+    /// A new answer's details, with the seats its statement gave (read
+    /// back, one indexed read, only when it asked for any).
+    async fn with_seats(
+        &self,
+        response_id: Uuid,
+        poll: &Poll,
+        ballot: &Ballot,
+    ) -> Result<BTreeMap<Uuid, VoteDetail>> {
+        let mut details = ballot.written_details(poll);
+        if !new_votes(poll, ballot).iter().any(|v| v.seeks) {
+            return Ok(details);
+        }
+        let db = self.read();
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(
+                db.get_database_backend(),
+                "SELECT option_id, seat FROM vote WHERE response_id = $1 AND seat IS NOT NULL",
+                [response_id.into()],
+            ))
+            .await?;
+        for r in rows {
+            let option: Uuid = r.try_get("", "option_id")?;
+            let seat: String = r.try_get("", "seat")?;
+            details.entry(option).or_default().seat = Seat::parse(&seat);
+        }
+        Ok(details)
     }
 
     /// Withdraws an answer while its poll is open: it stops counting, an

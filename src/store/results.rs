@@ -14,15 +14,19 @@ use crate::error::Result;
 /// A poll, its options and every count, in one round trip: the poll's row
 /// with the number of responses (`t_responses`) and of changes to the
 /// results (`t_changes`, migration 14), then each option's row with its
-/// summed shards (`t_*`).
+/// summed shards (`t_*`): its choices and attendance modes, its days
+/// (`date=yes/if need be/no`, comma-separated: a few rows per option and
+/// day summed in the database) and its seats.
 static POLL_WITH_TALLIES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     poll_then_options(
         ",
        NULL AS t_yes, NULL AS t_if_need_be, NULL AS t_no, NULL AS t_required,
-       NULL AS t_in_person, NULL AS t_online,
+       NULL AS t_in_person, NULL AS t_online, NULL AS t_days, NULL AS t_capacity,
+       NULL AS t_taken, NULL AS t_waiting,
        (SELECT CAST(SUM(responses) AS BIGINT) FROM poll_tally WHERE poll_id = $1) AS t_responses,
        (SELECT CAST(SUM(changes) AS BIGINT) FROM poll_tally WHERE poll_id = $1) AS t_changes",
-        r#", t.yes, t.if_need_be, t."no", t.required, t.in_person, t.online, NULL, NULL"#,
+        r#", t.yes, t.if_need_be, t."no", t.required, t.in_person, t.online, d.days,
+       s.capacity, s.taken, s.waiting, NULL, NULL"#,
         r#"LEFT JOIN (
     SELECT option_id,
            CAST(SUM(yes) AS BIGINT) AS yes,
@@ -32,7 +36,16 @@ static POLL_WITH_TALLIES: std::sync::LazyLock<String> = std::sync::LazyLock::new
            CAST(SUM(in_person) AS BIGINT) AS in_person,
            CAST(SUM(online) AS BIGINT) AS online
     FROM option_tally WHERE poll_id = $1 GROUP BY option_id
-) t ON t.option_id = o.id"#,
+) t ON t.option_id = o.id
+LEFT JOIN (
+    SELECT option_id,
+           string_agg(CAST(day AS TEXT) || '=' || CAST(y AS TEXT) || '/' || CAST(i AS TEXT)
+                      || '/' || CAST(n AS TEXT), ',') AS days
+    FROM (SELECT option_id, day, SUM(yes) AS y, SUM(if_need_be) AS i, SUM("no") AS n
+          FROM day_tally WHERE poll_id = $1 GROUP BY option_id, day) dd
+    GROUP BY option_id
+) d ON d.option_id = o.id
+LEFT JOIN option_seat s ON s.option_id = o.id"#,
     )
 });
 
@@ -111,6 +124,14 @@ impl Store {
                     [count("t_yes")?, count("t_if_need_be")?, count("t_no")?],
                 );
                 tallies.required.insert(option, count("t_required")?);
+                if let Some(days) = row.try_get::<Option<String>>("", "t_days")? {
+                    tallies.days.insert(option, parse_days(&days));
+                }
+                if let Some(capacity) = row.try_get::<Option<i64>>("", "t_capacity")? {
+                    tallies
+                        .seats
+                        .insert(option, [capacity, count("t_taken")?, count("t_waiting")?]);
+                }
                 if poll.settings.attendance.is_hybrid() {
                     tallies
                         .attendance
@@ -118,51 +139,18 @@ impl Store {
                 }
             }
         }
-        let per_day_or_seats = poll
-            .options
-            .iter()
-            .any(|o| o.setup.per_day || o.setup.capacity.is_some());
-        if per_day_or_seats {
-            self.days_and_seats(&poll, &mut tallies).await?;
-        }
         Ok(Some((poll, tallies)))
-    }
-
-    /// The per-day counts and the seats of a poll that has them: a fixed
-    /// number of rows (days × shards summed in the database, one row per
-    /// seated option), however many answered.
-    async fn days_and_seats(&self, poll: &Poll, tallies: &mut Tallies) -> Result<()> {
-        let db = self.read();
-        let rows = db
-            .query_all_raw(Statement::from_sql_and_values(
-                db.get_database_backend(),
-                DAYS_AND_SEATS,
-                [poll.id.into()],
-            ))
-            .await?;
-        for row in rows {
-            let option: Uuid = row.try_get("", "option_id")?;
-            let n =
-                |c: &str| -> Result<i64> { Ok(row.try_get::<Option<i64>>("", c)?.unwrap_or(0)) };
-            let counts = [n("a")?, n("b")?, n("c")?];
-            match row.try_get::<Option<chrono::NaiveDate>>("", "day")? {
-                Some(day) => {
-                    tallies.days.entry(option).or_default().insert(day, counts);
-                }
-                None => {
-                    tallies.seats.insert(option, counts);
-                }
-            }
-        }
-        Ok(())
     }
 }
 
-/// Per option and day, the day answers summed over shards; then each
-/// seated option's capacity, taken and waiting (with no day).
-const DAYS_AND_SEATS: &str = r#"
-SELECT option_id, day, CAST(SUM(yes) AS BIGINT) AS a, CAST(SUM(if_need_be) AS BIGINT) AS b,
-       CAST(SUM("no") AS BIGINT) AS c
-FROM day_tally WHERE poll_id = $1 GROUP BY option_id, day
-UNION ALL
-SELECT option_id, NULL, capacity, taken, waiting FROM option_seat WHERE poll_id = $1"#;
+/// The days column of [`POLL_WITH_TALLIES`]: `date=yes/if need be/no`,
+/// comma-separated; an unreadable part is skipped.
+fn parse_days(text: &str) -> std::collections::BTreeMap<chrono::NaiveDate, [i64; 3]> {
+    text.split(',')
+        .filter_map(|part| {
+            let (day, counts) = part.split_once('=')?;
+            let mut n = counts.split('/').map(|c| c.parse::<i64>().ok());
+            Some((day.parse().ok()?, [n.next()??, n.next()??, n.next()??]))
+        })
+        .collect()
+}

@@ -27,6 +27,9 @@ use crate::error::{Error, Result};
 const WRITERS: usize = 4;
 /// At most this many answers per statement.
 const MAX_BATCH: usize = 16;
+/// At most this many answers per statement of the writer of answers that
+/// seek seats (see [`VoteBatch::start`]).
+const MAX_SEAT_BATCH: usize = 64;
 
 /// One new answer: its parameters $1–$18 (`vote_sql::new_answer_values`)
 /// and its votes, sorted by option.
@@ -69,16 +72,26 @@ struct Job {
 #[derive(Clone)]
 pub(super) struct VoteBatch {
     jobs: mpsc::Sender<Job>,
+    /// Answers that seek an option's seats.
+    seat_jobs: mpsc::Sender<Job>,
 }
 
 impl VoteBatch {
+    /// The writers. Answers that seek seats have a writer of their own:
+    /// every statement that seats on an option holds the option's seat row
+    /// until it commits, so such statements run one after another whatever
+    /// the number of writers, and one writer taking all that queued (up to
+    /// [`MAX_SEAT_BATCH`]) seats the most per lock; the others do not wait
+    /// behind them.
     pub(super) fn start(db: DatabaseConnection) -> Self {
         let (jobs, queue) = mpsc::channel(1024);
         let queue = Arc::new(Mutex::new(queue));
         for _ in 0..WRITERS {
-            tokio::spawn(run(db.clone(), queue.clone()));
+            tokio::spawn(run(db.clone(), queue.clone(), MAX_BATCH));
         }
-        VoteBatch { jobs }
+        let (seat_jobs, seat_queue) = mpsc::channel(1024);
+        tokio::spawn(run(db, Arc::new(Mutex::new(seat_queue)), MAX_SEAT_BATCH));
+        VoteBatch { jobs, seat_jobs }
     }
 
     /// Writes `answer` in the next statement; whether it was written (the
@@ -87,18 +100,20 @@ impl VoteBatch {
     pub(super) async fn write(&self, answer: NewAnswer) -> Result<bool> {
         let (done, outcome) = oneshot::channel();
         let gone = || Error::Internal(anyhow::anyhow!("the vote writers stopped"));
-        self.jobs
-            .send(Job { answer, done })
-            .await
-            .map_err(|_| gone())?;
+        let queue = if answer.votes.iter().any(|v| v.seeks) {
+            &self.seat_jobs
+        } else {
+            &self.jobs
+        };
+        queue.send(Job { answer, done }).await.map_err(|_| gone())?;
         outcome.await.map_err(|_| gone())?
     }
 }
 
-async fn run(db: DatabaseConnection, queue: Arc<Mutex<mpsc::Receiver<Job>>>) {
+async fn run(db: DatabaseConnection, queue: Arc<Mutex<mpsc::Receiver<Job>>>, most: usize) {
     loop {
         // One writer takes a batch at a time; the others write theirs.
-        let Some(batch) = next_batch(&mut *queue.lock().await, MAX_BATCH).await else {
+        let Some(batch) = next_batch(&mut *queue.lock().await, most).await else {
             return;
         };
         let answers: Vec<&NewAnswer> = batch.iter().map(|j| &j.answer).collect();

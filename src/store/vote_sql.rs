@@ -148,6 +148,13 @@ SELECT {RANDOM_UUID}, 'webhook', $2, w.id, $16, 'queued', 0, $17, $7
 {} AND {RESPONSE_EXISTS};"#,
         super::webhooks::wanting("$2", "$18")
     );
+    if votes.iter().any(|v| v.seeks) {
+        // The seats given, read back in the same call (no other trip): a
+        // row per seat, or one of NULLs; none if the answer was not written.
+        sql += r#"
+SELECT v.option_id, v.seat FROM response r
+LEFT JOIN vote v ON v.response_id = r.id AND v.seat IS NOT NULL WHERE r.id = $1;"#;
+    }
     sql
 }
 
