@@ -249,6 +249,46 @@ try {
   await api('POST', `/api/v1/polls/${poll.id}/confirm`, { option_id: poll.options[1].id });
   await states('confirmed');
 
+  // The reference meeting as it was: hybrid (in person or online), the
+  // 5–7 July range answered day by day, a room of 40 seats; before and
+  // after an answer (a seat taken, shown on the page).
+  const hybrid = await api('POST', '/api/v1/polls', {
+    title: 'Second Open Consultations and MAG Meeting (hybrid)',
+    location: 'Vienna International Centre',
+    time_zone: 'Europe/Vienna',
+    voting: 'invite_only',
+    attendance_modes: ['in_person', 'online'],
+    options: [
+      { kind: 'all_day', start_date: '2027-07-05', end_date: '2027-07-07', per_day: true, capacity: 40 },
+      { kind: 'timed', start: '2027-07-12T09:00', end: '2027-07-12T12:00' },
+    ],
+  });
+  const hybridInvited = await api('POST', `/api/v1/polls/${hybrid.id}/invitations`, { group_id: group.id });
+  const hybridMember = (name) => hybridInvited.invitations.find((i) => i.name === name);
+  for (const [name, lang] of [['Anna', 'en'], ['Amira', 'ar']]) {
+    await audit('hybrid, days and seats', lang, hybridMember(name).vote_url);
+  }
+  const [day0, day1, day2] = ['2027-07-05', '2027-07-06', '2027-07-07'];
+  for (const name of ['Anna', 'Amira']) {
+    await api('PUT', `/api/v1/polls/${hybrid.id}/responses/me`, {
+      votes: [
+        {
+          option_id: hybrid.options[0].id,
+          attendance: 'in_person',
+          days: [
+            { date: day0, choice: 'yes' },
+            { date: day1, choice: 'yes' },
+            { date: day2, choice: 'if_need_be' },
+          ],
+        },
+        { option_id: hybrid.options[1].id, choice: 'yes', attendance: 'online' },
+      ],
+    }, hybridMember(name).token);
+  }
+  for (const [name, lang] of [['Anna', 'en'], ['Amira', 'ar']]) {
+    await audit('hybrid, answered', lang, hybridMember(name).vote_url);
+  }
+
   await audit('open poll page', 'en', open.page_url);
   await audit('open poll page', 'ar', `${open.page_url}?lang=ar`);
   await audit('dead link', 'en', `${BASE}/vote/cvn_inv_nothing`, 404);
