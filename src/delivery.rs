@@ -415,10 +415,15 @@ async fn outcome(store: &Store, mail: &Mail, base: &str, row: &Claimed) -> Outco
         PollStatus::Cancelled if r.poll.confirmed_option.is_some() => Method::Cancel,
         _ => return Outcome::Dropped("the poll is undecided again".into()),
     };
-    let votes = match store.response_of_invitation(r.invitee.invitation_id).await {
-        Ok(answer) => answer.map(|a| a.votes).unwrap_or_default(),
+    let answer = match store.response_of_invitation(r.invitee.invitation_id).await {
+        Ok(answer) => answer,
         Err(e) => return Outcome::Retry(format!("reading the answer: {e}")),
     };
+    let detail = answer
+        .as_ref()
+        .zip(r.poll.confirmed_option)
+        .and_then(|(a, option)| a.details.get(&option).cloned());
+    let votes = answer.map(|a| a.votes).unwrap_or_default();
     let guest = Guest {
         name: r.invitee.name.clone(),
         email: r.address.clone(),
@@ -446,6 +451,7 @@ async fn outcome(store: &Store, mail: &Mail, base: &str, row: &Claimed) -> Outco
         r.vote_url.as_deref(),
         &ics,
         method,
+        detail.as_ref(),
     );
     send(r.mailer, message).await
 }

@@ -404,6 +404,7 @@ mod tests {
             ("end_day", FluentValue::from("d")),
             ("offset", FluentValue::from("+02:00")),
             ("title", FluentValue::from("Second Open Consultations")),
+            ("mode", FluentValue::from("In person")),
             ("taken", FluentValue::from(10)),
             ("capacity", FluentValue::from(10)),
             ("waiting", FluentValue::from(190)),

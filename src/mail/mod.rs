@@ -12,6 +12,7 @@ use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use uuid::Uuid;
 
+use crate::domain::hybrid::{Attendance, Seat, VoteDetail};
 use crate::domain::ics::Method;
 use crate::domain::poll::{Poll, PollOption};
 use crate::domain::standing::Invitee;
@@ -235,6 +236,8 @@ struct OutcomeText<'a> {
     poll: &'a Poll,
     status: String,
     when: Option<(String, String)>,
+    /// How the member attends the chosen option, and their seat.
+    yours: &'a [String],
     vote_url: Option<&'a str>,
 }
 
@@ -246,6 +249,8 @@ struct OutcomeHtml<'a> {
     poll: &'a Poll,
     status: String,
     when: Option<(String, String)>,
+    /// How the member attends the chosen option, and their seat.
+    yours: &'a [String],
     vote_url: Option<&'a str>,
 }
 
@@ -259,9 +264,28 @@ pub fn outcome(
     vote_url: Option<&str>,
     ics: &str,
     method: Method,
+    answer: Option<&VoteDetail>,
 ) -> anyhow::Result<Message> {
     let lang = Lang::negotiate(None, invitee.language.as_deref(), None);
     let greeting = lang.t_with("mail-greeting", &[("name", invitee.name.as_str().into())]);
+    // How the member said they attend the chosen option, and their seat.
+    let yours: Vec<String> = match answer {
+        Some(d) if method != Method::Cancel => {
+            let mode = d.attendance.map(|a| match a {
+                Attendance::InPerson => lang.t("attendance-in-person"),
+                Attendance::Online => lang.t("attendance-online"),
+            });
+            let seat = d.seat.map(|s| match s {
+                Seat::Taken => lang.t("seat-taken"),
+                Seat::Waiting => lang.t("seat-waiting"),
+            });
+            mode.map(|m| lang.t_with("mail-attendance", &[("mode", m.into())]))
+                .into_iter()
+                .chain(seat)
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     let (status, subject) = match method {
         Method::Cancel => ("status-cancelled", "mail-cancel-subject"),
         _ => ("status-confirmed", "mail-outcome-subject"),
@@ -280,6 +304,7 @@ pub fn outcome(
         poll,
         status: lang.t(status),
         when: when.clone(),
+        yours: &yours,
         vote_url,
     }
     .render()?;
@@ -289,6 +314,7 @@ pub fn outcome(
         poll,
         status: lang.t(status),
         when,
+        yours: &yours,
         vote_url,
     }
     .render()?;

@@ -887,6 +887,42 @@ async fn a_member_given_a_freed_seat_is_mailed_in_their_language(app: TestApp, s
     assert!(text.contains("Une place en présentiel"), "{text}");
     assert!(text.contains("juillet 2027"), "{text}");
     assert!(text.contains("/vote/cvn_inv_"), "{text}");
+
+    // The outcome says how each attends, and Yoichi's seat.
+    app.close(&poll).await.ok(200);
+    app.post(
+        &format!("/api/v1/polls/{}/confirm", id(&poll)),
+        Some(&app.token),
+        &json!({ "option_id": option }),
+    )
+    .await
+    .ok(200);
+    let mails = sink.wait_for(3).await;
+    let outcome_to = |to: &str| {
+        mails[1..]
+            .iter()
+            .find(|m| m["rcpt_tos"][0] == to)
+            .unwrap_or_else(|| panic!("no outcome to {to}: {mails:?}"))
+    };
+    let yoichi = outcome_to("yoichi@example.org");
+    let text = yoichi["parts"]["text/plain"].as_str().unwrap();
+    assert!(
+        text.contains("Vous avez indiqué votre participation : En présentiel"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Vous avez une place en présentiel."),
+        "{text}"
+    );
+    let html = yoichi["parts"]["text/html"].as_str().unwrap();
+    assert!(
+        html.contains("Vous avez indiqué votre participation"),
+        "{html}"
+    );
+    let anna = outcome_to("anna@example.org");
+    let text = anna["parts"]["text/plain"].as_str().unwrap();
+    assert!(text.contains("You said you will attend: Online"), "{text}");
+    assert!(!text.contains("seat"), "online: no seat line: {text}");
 }
 
 with_mail_on_both_databases!(

@@ -103,6 +103,7 @@ mail-footer-outcome = أُرسلت هذه الرسالة تلقائيًا من C
 ## Hybrid meetings, days and seats
 mail-seat-subject = مقعد لك: { $title }
 mail-seat-given = أصبح مقعد للحضور الشخصي متاحًا وهو الآن لك:
+mail-attendance = قلت إنك ستحضر: { $mode }
 attendance-legend = كيف ستشارك؟
 attendance-in-person = حضوريًا
 attendance-online = عبر الإنترنت

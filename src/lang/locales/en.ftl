@@ -106,6 +106,7 @@ mail-footer-outcome = Sent automatically by Convene for the organiser of this po
 ## Hybrid meetings, days and seats
 mail-seat-subject = A seat for you: { $title }
 mail-seat-given = An in-person seat was freed and is now yours:
+mail-attendance = You said you will attend: { $mode }
 attendance-legend = How will you attend?
 attendance-in-person = In person
 attendance-online = Online

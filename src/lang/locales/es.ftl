@@ -99,6 +99,7 @@ mail-footer-outcome = Enviado automáticamente por Convene en nombre de la perso
 ## Hybrid meetings, days and seats
 mail-seat-subject = Un asiento para usted: { $title }
 mail-seat-given = Se liberó un asiento presencial y ahora es suyo:
+mail-attendance = Indicó que asistirá: { $mode }
 attendance-legend = ¿Cómo participará?
 attendance-in-person = En persona
 attendance-online = En línea

@@ -99,6 +99,7 @@ mail-footer-outcome = Envoyé automatiquement par Convene pour l’organisateur 
 ## Hybrid meetings, days and seats
 mail-seat-subject = Une place pour vous : { $title }
 mail-seat-given = Une place en présentiel s’est libérée et elle est à vous :
+mail-attendance = Vous avez indiqué votre participation : { $mode }
 attendance-legend = Comment participerez-vous ?
 attendance-in-person = En présentiel
 attendance-online = En ligne

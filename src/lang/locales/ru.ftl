@@ -101,6 +101,7 @@ mail-footer-outcome = Отправлено автоматически серви
 ## Hybrid meetings, days and seats
 mail-seat-subject = Место для вас: { $title }
 mail-seat-given = Освободилось место для очного участия, теперь оно ваше:
+mail-attendance = Вы указали, как будете участвовать: { $mode }
 attendance-legend = Как вы будете участвовать?
 attendance-in-person = Очно
 attendance-online = Онлайн

@@ -98,6 +98,7 @@ mail-footer-outcome = 本邮件由 Convene 代表本次投票的组织者自动�
 ## Hybrid meetings, days and seats
 mail-seat-subject = 为您保留的座位：{ $title }
 mail-seat-given = 有一个现场座位空出，现在归您：
+mail-attendance = 您表示的参加方式：{ $mode }
 attendance-legend = 您将如何参加？
 attendance-in-person = 现场参加
 attendance-online = 线上参加
