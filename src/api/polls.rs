@@ -91,7 +91,7 @@ pub struct CreatePollRequest {
     /// A hybrid meeting: the ways members may attend, e.g.
     /// `["in_person", "online"]`; each yes or if need be then says which.
     /// Left out or empty: not hybrid.
-    #[oai(skip_serializing_if_is_none)]
+    #[oai(skip_serializing_if_is_none, validator(max_items = 2))]
     pub attendance_modes: Option<Vec<Attendance>>,
 }
 
@@ -259,7 +259,7 @@ pub struct UpdatePollRequest {
     pub reminders: MaybeUndefined<Items<ReminderLead, 0, MAX_REMINDERS>>,
     /// The ways members may attend (hybrid); `[]` or `null`: not hybrid.
     #[serde(default)]
-    #[oai(nullable)]
+    #[oai(nullable, validator(max_items = 2))]
     pub attendance_modes: MaybeUndefined<Vec<Attendance>>,
 }
 

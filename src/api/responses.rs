@@ -123,12 +123,14 @@ pub fn detail_views(
 pub struct Vote {
     /// The option's id (`options[].id` of the poll).
     pub option_id: Uuid,
-    /// Required, except for a per-day option answered with `days`, whose
-    /// choice is the worst of the days (given, it must be that).
+    // Required, except for a per-day option answered with `days`, whose
+    // choice is the worst of the days (given, it must be that). Fields of
+    // an enum type are documented on the type: a field's own doc comment
+    // would wrap the $ref in allOf, which generators drop.
     #[oai(skip_serializing_if_is_none)]
     pub choice: Option<Choice>,
-    /// Hybrid polls: how you attend, with `yes` or `if_need_be` (the only
-    /// mode is assumed when the poll offers one).
+    // Hybrid polls: how you attend, with `yes` or `if_need_be` (the only
+    // mode is assumed when the poll offers one).
     #[oai(skip_serializing_if_is_none)]
     pub attendance: Option<Attendance>,
     /// Per-day options: an answer for each day of the range, each once.
@@ -318,13 +320,14 @@ pub struct VoteView {
     /// The option's id (`options[].id` of the poll).
     pub option_id: Uuid,
     pub choice: Choice,
-    /// Hybrid polls: how the member attends.
+    // Hybrid polls: how the member attends (documented on its type).
     #[oai(skip_serializing_if_is_none)]
     pub attendance: Option<Attendance>,
     /// Per-day options: the answer for each day, in date order.
     #[oai(skip_serializing_if_is_none)]
     pub days: Option<Vec<DayAnswer>>,
-    /// Seated options: whether this yes has an in-person seat or waits for one.
+    // Seated options: whether this yes has an in-person seat or waits for
+    // one (documented on its type).
     #[oai(skip_serializing_if_is_none)]
     pub seat: Option<SeatState>,
 }

@@ -110,8 +110,9 @@ pub struct OptionResult {
     pub outside_social_hours: Option<Vec<OutsideSocialHours>>,
     /// Why the option stands where it does.
     pub explanation: String,
-    /// Hybrid polls: of the yes and if need be, how many attend in person
-    /// and how many online.
+    // Hybrid polls: of the yes and if need be, how many attend in person
+    // and how many online. (Documented on its type: a field's own doc
+    // comment would wrap the $ref in allOf, which generators drop.)
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attendance: Option<AttendanceCounts>,
@@ -120,7 +121,8 @@ pub struct OptionResult {
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub days: Option<Vec<DayCounts>>,
-    /// Seated options: in-person places, taken, and yes answers waiting.
+    // Seated options: in-person places, taken, and yes answers waiting
+    // (documented on its type).
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<SeatCounts>,

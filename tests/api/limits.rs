@@ -314,6 +314,19 @@ async fn every_limit_the_spec_states_is_the_one_enforced(app: TestApp) {
                         )
                         .await
                     }
+                    ("CreatePollRequest" | "UpdatePollRequest", "attendance_modes") => {
+                        // The two modes, then one again (a third is one too many).
+                        let modes: Vec<&str> = (0..n as usize)
+                            .map(|i| ["in_person", "online"][i % 2])
+                            .collect();
+                        if schema == "CreatePollRequest" {
+                            let mut body = reference_poll_body();
+                            body["attendance_modes"] = json!(modes);
+                            app.post("/api/v1/polls", Some(&app.token), &body).await
+                        } else {
+                            patch_poll("attendance_modes", json!(modes)).await
+                        }
+                    }
                     ("CreatePollRequest" | "UpdatePollRequest", "reminders") => {
                         let leads: Vec<String> = (1..=n).map(|h| format!("PT{h}H")).collect();
                         if schema == "CreatePollRequest" {
@@ -550,8 +563,10 @@ async fn every_limit_the_spec_states_is_the_one_enforced(app: TestApp) {
             over.text
         );
         // A member in a list is named by its place in it.
-        let field = match schema.as_str() {
-            "MemberInput" => format!("members[0].{property}"),
+        let field = match (schema.as_str(), property.as_str()) {
+            ("MemberInput", _) => format!("members[0].{property}"),
+            // Only two modes exist: a third is one of them again.
+            (_, "attendance_modes") => "attendance_modes[2]".to_string(),
             _ => property.clone(),
         };
         over.invalid_field(&field);
