@@ -146,9 +146,27 @@ pub fn ensure_owner_remains(
     }
 }
 
+/// The scope a token the CLI issues to a person gets, asked for `asked`:
+/// a viewer's token only reads, whatever was asked (a write token would
+/// give them nothing more, and would read as a promise it cannot keep).
+pub fn issued_scope(role: Role, asked: Scope) -> Scope {
+    if role == Role::Viewer {
+        Scope::Read
+    } else {
+        asked
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_viewer_s_token_only_reads() {
+        assert_eq!(issued_scope(Role::Viewer, Scope::Write), Scope::Read);
+        assert_eq!(issued_scope(Role::Editor, Scope::Write), Scope::Write);
+        assert_eq!(issued_scope(Role::Owner, Scope::Read), Scope::Read);
+    }
 
     const ALL: [Action; 7] = [
         Action::Read,

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::{Store, transaction};
 use crate::domain::access::Organiser;
-use crate::domain::roles::{Role, Scope};
+use crate::domain::roles::{self, Role, Scope};
 use crate::domain::token::{self, TokenKind};
 use crate::entity::{api_token, organiser, person};
 use crate::error::{Error, Result};
@@ -202,7 +202,7 @@ impl Store {
                 }
             };
             let p = insert_person(txn, ws.id, Some(&email), &name, role).await?;
-            let scope = if role == Role::Viewer { Scope::Read } else { Scope::Write };
+            let scope = roles::issued_scope(role, Scope::Write);
             let (_, secret) = insert_token(txn, p.id, "convene organiser add", scope).await?;
             Ok(Issued {
                 workspace: ws.name,
@@ -249,7 +249,7 @@ impl Store {
                 )),
             };
             let role = role_of(&p)?;
-            let scope = if role == Role::Viewer { Scope::Read } else { scope };
+            let scope = roles::issued_scope(role, scope);
             let (_, secret) = insert_token(txn, p.id, &label, scope).await?;
             Ok(Issued {
                 workspace: ws.name,
