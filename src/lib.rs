@@ -15,6 +15,7 @@ pub mod lang;
 pub mod links;
 pub mod mail;
 pub mod metrics;
+pub mod outbound;
 pub mod pages;
 pub mod server;
 pub mod startup;

@@ -3,19 +3,14 @@
 //! address (unless private networks are allowed).
 //!
 //! The address check covers what the name resolves to when the call is
-//! made, not only when the webhook was registered: the client resolves
-//! names through [`CheckedResolver`], which refuses private addresses, and
-//! connects only to the addresses it returned — so a name that later points
-//! at 127.0.0.1 or a cloud metadata address (DNS rebinding) gets nothing.
-//! Redirects are not followed, for the same reason.
+//! made, not only when the webhook was registered (see `crate::outbound`).
 
-use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
 
-use crate::domain::webhooks::{refused_address, refused_url, retry_after};
+use crate::domain::webhooks::{refused_url, retry_after};
+use crate::outbound::{Outbound, chain, refusal_in};
 use crate::store::Store;
 use crate::store::outbox::Claimed;
 use crate::store::webhooks::message_id;
@@ -62,13 +57,10 @@ pub enum CallOutcome {
 
 impl Webhooks {
     pub fn new(allow_private: bool) -> Self {
-        let client = reqwest::Client::builder()
-            .timeout(CALL_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("Convene-Webhooks/", env!("CARGO_PKG_VERSION")))
-            .dns_resolver(Arc::new(CheckedResolver { allow_private }))
-            .build()
-            .expect("a client with rustls and a resolver builds");
+        let client = Outbound { allow_private }.client(
+            concat!("Convene-Webhooks/", env!("CARGO_PKG_VERSION")),
+            CALL_TIMEOUT,
+        );
         Webhooks {
             allow_private,
             client,
@@ -160,69 +152,5 @@ impl Webhooks {
                 }
             }
         }
-    }
-}
-
-/// An error and its causes, in one line ("error sending request: …:
-/// Connection refused").
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
-}
-
-/// The resolver's refusal, if that is why the call failed.
-fn refusal_in(e: &reqwest::Error) -> Option<String> {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(s) = source {
-        if let Some(r) = s.downcast_ref::<Refused>() {
-            return Some(r.0.clone());
-        }
-        source = s.source();
-    }
-    None
-}
-
-/// A name that resolves to an address webhooks may not call.
-#[derive(Debug)]
-struct Refused(String);
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Refused {}
-
-/// Resolves with the system's resolver, then refuses the whole name if any
-/// address it has is not public: the client connects only to addresses
-/// this returned.
-struct CheckedResolver {
-    allow_private: bool,
-}
-
-impl reqwest::dns::Resolve for CheckedResolver {
-    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let allow_private = self.allow_private;
-        let host = name.as_str().to_string();
-        Box::pin(async move {
-            let addrs: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            for addr in &addrs {
-                if let Some(why) = refused_address(addr.ip(), allow_private) {
-                    return Err(Box::new(Refused(format!(
-                        "{host} resolves to {why}: webhooks go to public addresses only"
-                    )))
-                        as Box<dyn std::error::Error + Send + Sync>);
-                }
-            }
-            Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
-        })
     }
 }
