@@ -72,7 +72,7 @@ pub fn app(store: Store, public_url: &str, options: &Options) -> impl poem::Endp
         .at("/openapi.json", spec)
         .at("/", make_sync(|_| Redirect::see_other("/docs")))
         .at("/calendar/:file", get(calendar::feed));
-    let mut app = crate::pages::mount(app);
+    let mut app = crate::console::mount(crate::pages::mount(app));
     if !options.metrics_apart {
         app = app.at("/metrics", get(crate::metrics::scrape));
     }
@@ -162,13 +162,14 @@ async fn prune_outbox(store: Store) {
     }
 }
 
-/// Forgets rate-limit windows once they are over, every minute. Each
+/// Forgets rate-limit windows once the longest is over, every minute. Each
 /// instance does it; deleting what another already deleted costs nothing.
 async fn prune_rate_limits(store: Store) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         tick.tick().await;
-        let before = chrono::Utc::now().timestamp() - 120;
+        let before =
+            chrono::Utc::now().timestamp() - 2 * crate::web::rate_limit::LONGEST_WINDOW_SECONDS;
         if let Err(e) = store.prune_rate_limits(before).await {
             tracing::warn!(error = ?e, "pruning rate limits failed");
         }

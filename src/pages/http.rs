@@ -1,11 +1,11 @@
-//! The HTTP side of the pages: what a page's address may carry, the headers
-//! every page is sent with, and the stylesheet's address.
+//! The HTTP side of the pages: what a page's address may carry. The headers
+//! every page is sent with and the stylesheet are the faces' shared
+//! plumbing (`crate::web::html`).
 
-use std::sync::LazyLock;
+use poem::Request;
+use poem::http::header;
 
-use poem::http::{HeaderValue, StatusCode, header};
-use poem::{Request, Response};
-use sha2::{Digest, Sha256};
+pub use crate::web::html::{CSS_HREF, html, secure};
 
 use crate::lang::Lang;
 
@@ -46,45 +46,6 @@ impl PageQuery {
         }
         serde_urlencoded::to_string(pairs).unwrap_or_default()
     }
-}
-
-/// The stylesheet's address carries a hash of its content, so browsers may
-/// keep it for a year and still never use a stale one.
-pub const CSS: &str = include_str!("assets/convene.css");
-pub static CSS_HREF: LazyLock<String> = LazyLock::new(|| {
-    let hash = hex::encode(&Sha256::digest(CSS.as_bytes())[..6]);
-    format!("/assets/convene.css?v={hash}")
-});
-
-/// Headers of every page: never stored (they hold tokens and live answers),
-/// never sent on as a referrer, never framed or indexed, and nothing loaded
-/// but our own stylesheet — no script runs at all.
-pub fn secure(mut resp: Response) -> Response {
-    let h = resp.headers_mut();
-    let set = |h: &mut poem::http::HeaderMap, name: &'static str, value: &'static str| {
-        h.insert(name, HeaderValue::from_static(value));
-    };
-    set(h, "cache-control", "no-store");
-    set(h, "referrer-policy", "no-referrer");
-    set(
-        h,
-        "content-security-policy",
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
-         frame-ancestors 'none'; base-uri 'none'",
-    );
-    set(h, "x-content-type-options", "nosniff");
-    set(h, "x-frame-options", "DENY");
-    set(h, "x-robots-tag", "noindex, nofollow");
-    resp
-}
-
-pub fn html(status: StatusCode, body: String) -> Response {
-    secure(
-        Response::builder()
-            .status(status)
-            .content_type("text/html; charset=utf-8")
-            .body(body),
-    )
 }
 
 pub fn accept_language(req: &Request) -> Option<&str> {

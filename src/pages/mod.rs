@@ -30,7 +30,7 @@ use crate::web::problem::Problem;
 use crate::web::rate_limit::AnonymousWrites;
 
 use crate::lang::Lang;
-use http::{CSS, PageQuery, accept_language, html, secure};
+use http::{PageQuery, accept_language, html, secure};
 use view::{Outcome, Visitor};
 
 /// Adds the pages to the service's routes.
@@ -39,16 +39,7 @@ pub fn mount(routes: Route) -> Route {
         .at("/vote/:token", get(personal_page).post(personal_vote))
         .at("/vote/:token/event.ics", get(personal_event))
         .at("/p/:poll_id", get(open_page).post(open_vote))
-        .at("/assets/convene.css", get(stylesheet))
-}
-
-#[handler]
-fn stylesheet() -> Response {
-    Response::builder()
-        .content_type("text/css; charset=utf-8")
-        .header(header::CACHE_CONTROL, "public, max-age=31536000, immutable")
-        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
-        .body(CSS)
+        .at("/assets/convene.css", get(crate::web::html::stylesheet))
 }
 
 fn see_other(location: &str) -> Response {

@@ -5,6 +5,7 @@
 
 pub mod calendar;
 pub mod conditional;
+pub mod html;
 pub mod problem;
 pub mod rate_limit;
 
