@@ -114,6 +114,7 @@ async fn deliver(
         Topic::Reminder => invitation(store, mail, base, &row, true).await,
         Topic::Outcome => outcome(store, mail, base, &row).await,
         Topic::Seat => seat(store, mail, base, &row).await,
+        Topic::SignIn => sign_in(store, mail, base, &row).await,
         Topic::ReminderRound => reminder_round(store, mail, &row).await,
         Topic::Deadline => match store.run_deadline(&row).await {
             Ok(true) => Outcome::Recorded("poll.closed announced".into()),
@@ -184,7 +185,7 @@ async fn failed(store: &Store, row: &Claimed, reason: &str) -> crate::error::Res
         Topic::Invitation | Topic::Reminder | Topic::Outcome => {
             store.mail_failed(row, reason).await
         }
-        Topic::ReminderRound | Topic::Webhook | Topic::Deadline | Topic::Seat => {
+        Topic::ReminderRound | Topic::Webhook | Topic::Deadline | Topic::Seat | Topic::SignIn => {
             store.outbox_failed(row, reason).await
         }
     }
@@ -380,6 +381,38 @@ async fn seat(store: &Store, mail: &Mail, base: &str, row: &Claimed) -> Outcome 
         r.vote_url.as_deref(),
     );
     send(r.mailer, message).await
+}
+
+/// A console sign-in link, in the language the form was used in, from the
+/// service itself (no workspace is yet known to the reader). The link's
+/// secret is derived again from its id now: the outbox holds no secret. A
+/// link already used or expired is not sent.
+async fn sign_in(store: &Store, mail: &Mail, base: &str, row: &Claimed) -> Outcome {
+    let Some(mailer) = &mail.0 else {
+        return Outcome::Failed("mail is not configured (CONVENE_SMTP_URL)".into());
+    };
+    let Some(link_id) = row
+        .payload
+        .as_deref()
+        .and_then(|p| uuid::Uuid::parse_str(p).ok())
+    else {
+        return Outcome::Failed("no sign-in link".into());
+    };
+    let link = match store.sign_in_link_mail(link_id, Utc::now()).await {
+        Ok(Some(link)) => link,
+        Ok(None) => return Outcome::Dropped("the link was used or has expired".into()),
+        Err(e) => return Outcome::Retry(format!("reading the sign-in link: {e}")),
+    };
+    let url = crate::links::sign_in_url(base, &link.secret);
+    let envelope = mail::Envelope {
+        from: mailer.from().clone(),
+        reply_to: None,
+        to_name: &link.name,
+        address: &link.email,
+        outbox_id: row.id,
+    };
+    let lang = crate::lang::Lang::negotiate(Some(&link.lang), None, None);
+    send(mailer, mail::sign_in(&envelope, lang, &url)).await
 }
 
 /// A poll's automatic reminder: queues one reminder mail per member who

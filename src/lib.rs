@@ -7,6 +7,7 @@
 pub mod api;
 pub mod compression;
 pub mod config;
+pub mod console;
 pub mod delivery;
 pub mod domain;
 pub mod entity;

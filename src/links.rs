@@ -28,3 +28,9 @@ pub fn feed_urls(base: &str, secret: &str) -> (String, String) {
     let webcal = format!("webcal://{rest}");
     (url, webcal)
 }
+
+/// An emailed sign-in link to the console: the mail's only address under
+/// `/console/` (DESIGN), and the only URL of the console with a secret in it.
+pub fn sign_in_url(base: &str, secret: &str) -> String {
+    format!("{base}/console/sign-in/{secret}")
+}

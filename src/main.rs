@@ -128,6 +128,10 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             print_issued(&issued);
+            eprintln!(
+                "They sign in to the console at /console/sign-in with {email}: \
+                 a link is mailed to them there (the service needs CONVENE_SMTP_URL)."
+            );
         }
         Command::Serve(args) => serve(args).await?,
     }
@@ -186,6 +190,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "Authorise with it in Swagger UI, or send it as `Authorization: Bearer <token>`; \
              rename the workspace with PATCH /api/v1/workspace, add people with \
              POST /api/v1/workspace/people or `convene organiser add`."
+        );
+        eprintln!(
+            "To sign in to the console ({public_url}/console) without a token, add a person \
+             with an address: `convene organiser add --email you@example.org --name \"Your Name\" \
+             --role owner`, then ask for a link at {public_url}/console/sign-in."
         );
     }
     let mut options = args.limits.options();

@@ -102,6 +102,9 @@ pub fn outside_the_spec(path: &str) -> (&'static str, &str) {
         p if p.starts_with("/vote/") => ("page", "/vote/{token}"),
         p if p.starts_with("/p/") => ("page", "/p/{poll_id}"),
         p if p.starts_with("/assets/") => ("asset", "/assets/{file}"),
+        // An emailed sign-in link carries its secret in the path.
+        p if p.starts_with("/console/sign-in/") => ("console", "/console/sign-in/{token}"),
+        p if p == "/console" || p.starts_with("/console/") => ("console", p),
         p if p.starts_with("/docs") || p == "/openapi.json" || p == "/" => ("docs", p),
         "/metrics" => ("metrics", "/metrics"),
         _ => ("unmatched", "(not a route)"),

@@ -21,6 +21,7 @@ mod m20261204_000014_changes;
 mod m20261206_000016_hybrid_days_seats;
 mod m20261206_000017_webhook_disabled;
 mod m20261206_000018_workspaces;
+mod m20261206_000019_sign_in;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_hybrid_days_seats::Migration),
             Box::new(m20261206_000017_webhook_disabled::Migration),
             Box::new(m20261206_000018_workspaces::Migration),
+            Box::new(m20261206_000019_sign_in::Migration),
         ]
     }
 }

@@ -13,7 +13,7 @@ use super::auth::OrganiserToken;
 use super::body::JsonBody;
 use super::error::error_responses;
 use super::tags::ApiTags;
-use super::types::{Email, Instant, Name, plain};
+use super::types::{Email, Instant, Language, Name, plain};
 use super::views::Deleted;
 use crate::domain::Violations;
 use crate::domain::poll::parse_person_name;
@@ -134,6 +134,10 @@ pub struct AddPersonRequest {
     pub email: Email,
     pub name: Name,
     pub role: Role,
+    /// BCP 47 tag of the language their sign-in mail is written in
+    /// (default: English).
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 /// Changes to a person; fields left out stay as they are.
@@ -178,6 +182,7 @@ impl poem_openapi::types::Example for AddPersonRequest {
             email: "chengetai@intgovforum.example".into(),
             name: "Chengetai".into(),
             role: Role::Editor,
+            language: Some("en".into()),
         }
     }
 }
@@ -499,9 +504,9 @@ impl WorkspaceApi {
 
     /// Add a person
     ///
-    /// A person of the workspace with a role. (Signing in by emailed link
-    /// comes with the console; until then an owner issues them a token
-    /// with createApiToken's `person_id`.) Owners only.
+    /// A person of the workspace with a role. They are mailed a link that
+    /// signs them in to the console (`/console`), valid 15 minutes; later
+    /// they ask for a new one on its sign-in page. Owners only.
     #[oai(
         path = "/workspace/people",
         method = "post",
@@ -518,13 +523,19 @@ impl WorkspaceApi {
         let mut v = Violations::default();
         let email = required_email(&mut v, "email", &b.email);
         let name = v.check("name", parse_person_name(&b.name));
+        let language = match &b.language {
+            Some(l) => v.check("language", crate::domain::roster::parse_language(l)),
+            None => Some(None),
+        };
         v.into_result().map_err(Error::Invalid)?;
+        let lang = crate::lang::Lang::negotiate(language.flatten().as_deref(), None, None);
         let p = store
             .add_person(
                 auth.0.workspace_id,
                 &email.expect("checked"),
                 &name.expect("checked"),
                 b.role.into(),
+                lang.code(),
             )
             .await?;
         Ok(PersonCreated::Created(Json(person_view(p))))

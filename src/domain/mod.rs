@@ -16,6 +16,7 @@ pub mod ranking;
 pub mod reminders;
 pub mod roles;
 pub mod roster;
+pub mod sign_in;
 pub mod standing;
 pub mod time;
 pub mod token;

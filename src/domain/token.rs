@@ -11,6 +11,10 @@ pub enum TokenKind {
     Invitation,
     Response,
     Feed,
+    /// An emailed sign-in link to the console.
+    SignIn,
+    /// A signed-in browser's session (only ever in a cookie).
+    Session,
 }
 
 impl TokenKind {
@@ -20,6 +24,8 @@ impl TokenKind {
             TokenKind::Invitation => "cvn_inv_",
             TokenKind::Response => "cvn_rsp_",
             TokenKind::Feed => "cvn_feed_",
+            TokenKind::SignIn => "cvn_sil_",
+            TokenKind::Session => "cvn_ses_",
         }
     }
 
@@ -30,6 +36,8 @@ impl TokenKind {
             Self::Invitation,
             Self::Response,
             Self::Feed,
+            Self::SignIn,
+            Self::Session,
         ]
         .into_iter()
         .find(|k| token.starts_with(k.prefix()))

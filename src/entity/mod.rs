@@ -2,6 +2,7 @@
 //! indexes) lives in the `migration` crate; these mirror it for queries.
 
 pub mod api_token;
+pub mod console_session;
 pub mod feed;
 pub mod invitation;
 pub mod member;
@@ -14,4 +15,5 @@ pub mod poll_history;
 pub mod poll_option;
 pub mod poll_tally;
 pub mod response;
+pub mod sign_in_link;
 pub mod vote;

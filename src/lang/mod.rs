@@ -408,6 +408,10 @@ mod tests {
             ("taken", FluentValue::from(10)),
             ("capacity", FluentValue::from(10)),
             ("waiting", FluentValue::from(190)),
+            ("email", FluentValue::from("anriette@example.org")),
+            ("workspace", FluentValue::from("IGF Secretariat")),
+            ("role", FluentValue::from("editor")),
+            ("minutes", FluentValue::from("10")),
         ];
         let mut fa = FluentArgs::new();
         for (k, v) in &args {

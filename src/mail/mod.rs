@@ -407,3 +407,42 @@ pub fn seat_given(
         MultiPart::alternative_plain_html(plain, html),
     )
 }
+
+/// A console sign-in link: who asked, the link, and that it works once
+/// within 15 minutes.
+#[derive(Template)]
+#[template(path = "sign_in.txt")]
+struct SignInText<'a> {
+    lang: Lang,
+    greeting: String,
+    url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInHtml<'a> {
+    lang: Lang,
+    greeting: String,
+    url: &'a str,
+}
+
+pub fn sign_in(envelope: &Envelope<'_>, lang: Lang, url: &str) -> anyhow::Result<Message> {
+    let greeting = lang.t_with("mail-greeting", &[("name", envelope.to_name.into())]);
+    let plain = SignInText {
+        lang,
+        greeting: greeting.clone(),
+        url,
+    }
+    .render()?;
+    let html = SignInHtml {
+        lang,
+        greeting,
+        url,
+    }
+    .render()?;
+    envelope.message(
+        lang,
+        lang.t("mail-sign-in-subject"),
+        MultiPart::alternative_plain_html(plain, html),
+    )
+}

@@ -19,6 +19,7 @@ pub mod responses;
 pub mod results;
 pub mod roster;
 mod seats;
+pub mod sessions;
 mod vote_batch;
 mod vote_sql;
 pub mod webhooks;

@@ -36,6 +36,8 @@ pub enum Topic {
     /// A member waiting for an in-person seat got one (the option's id in
     /// `payload`).
     Seat,
+    /// A console sign-in link (the link's id in `payload`; no poll).
+    SignIn,
 }
 
 impl Topic {
@@ -48,6 +50,7 @@ impl Topic {
             Topic::Webhook => "webhook",
             Topic::Deadline => "deadline",
             Topic::Seat => "seat",
+            Topic::SignIn => "sign_in",
         }
     }
 
@@ -60,6 +63,7 @@ impl Topic {
             "webhook" => Some(Topic::Webhook),
             "deadline" => Some(Topic::Deadline),
             "seat" => Some(Topic::Seat),
+            "sign_in" => Some(Topic::SignIn),
             _ => None,
         }
     }
@@ -136,6 +140,28 @@ pub async fn enqueue_with_payload(
         invitation_id,
         None,
         Some(payload),
+        now,
+        now,
+    )
+    .await
+}
+
+/// Queues a sign-in link's mail, inside the transaction that made the link.
+/// It belongs to no poll; the outbox's poll column is not null, so it holds
+/// the nil id.
+pub async fn enqueue_sign_in(
+    txn: &DatabaseTransaction,
+    link_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Uuid> {
+    let payload = link_id.to_string();
+    insert(
+        txn,
+        Topic::SignIn,
+        Uuid::nil(),
+        None,
+        None,
+        Some(&payload),
         now,
         now,
     )

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::organisers::{insert_person, insert_token, role_of, unique_or};
 use super::{Store, transaction};
 use crate::domain::roles::{Role, Scope, ensure_owner_remains};
-use crate::entity::{api_token, organiser, person};
+use crate::entity::{api_token, console_session, organiser, person};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone)]
@@ -178,10 +178,16 @@ impl Store {
         email: &str,
         name: &str,
         role: Role,
+        lang: &str,
     ) -> Result<Person> {
         let (email, name) = (email.to_string(), name.to_string());
+        let key = self.link_key().await?;
+        let now = Utc::now();
         transaction!(self, txn => {
-            person_view(insert_person(txn, workspace, Some(&email), &name, role).await?)
+            let p = person_view(insert_person(txn, workspace, Some(&email), &name, role).await?)?;
+            // Their way in: a sign-in link, mailed with the person's row.
+            super::sessions::insert_link(txn, &key, &email, lang, now).await?;
+            Ok(p)
         })
     }
 
@@ -228,6 +234,12 @@ impl Store {
                 .map_err(|e| Error::Conflict(e.to_string()))?;
             api_token::Entity::delete_many()
                 .filter(api_token::Column::PersonId.eq(p.id))
+                .exec(txn)
+                .await?;
+            // Signed out everywhere, at once (not left to a cascade, which
+            // SQLite applies only with foreign keys switched on).
+            console_session::Entity::delete_many()
+                .filter(console_session::Column::PersonId.eq(p.id))
                 .exec(txn)
                 .await?;
             person::Entity::delete_by_id(p.id).exec(txn).await?;

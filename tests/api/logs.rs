@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 use crate::both_databases;
@@ -17,7 +18,8 @@ async fn logs_name_each_request_by_operation_and_poll_and_hold_no_token(app: Tes
     let dir = tempfile::tempdir().unwrap();
     let log_path = dir.path().join("server.log");
     let log_file = std::fs::File::create(&log_path).unwrap();
-    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_convene"))
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_convene"));
+    let mut server = server
         .arg("serve")
         .env("CONVENE_DATABASE_URL", &app.database_url)
         .env("CONVENE_LISTEN", format!("127.0.0.1:{port}"))
@@ -183,9 +185,64 @@ async fn logs_name_each_request_by_operation_and_poll_and_hold_no_token(app: Tes
         .await
         .unwrap();
 
+    // The console: a person added (which makes them a sign-in link), the
+    // link followed, the session used and ended. The link is written from
+    // its row as the mail would write it: this test's other instance, with
+    // no mail server, may be the one that claims the mail.
+    let (status, _) = send(
+        reqwest::Method::POST,
+        "/api/v1/workspace/people".into(),
+        Some(&app.token),
+        Some(json!({ "email": "anriette@example.org", "name": "Anriette", "role": "editor" })),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let db = sea_orm::Database::connect(app.database_url.as_str())
+        .await
+        .unwrap();
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT id FROM sign_in_link",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let link_id: uuid::Uuid = row.try_get("", "id").unwrap();
+    let secret = app
+        .store
+        .link_key()
+        .await
+        .unwrap()
+        .derive(
+            convene::domain::token::TokenKind::SignIn,
+            &link_id.to_string(),
+        )
+        .secret;
+    let link = format!("/console/sign-in/{secret}");
+    let mut browser = crate::console::Browser::new(&base);
+    let page = browser.get(&link).await;
+    let csrf = page.csrf();
+    let signed_in = browser.post(&link, &[("csrf", &csrf)]).await;
+    assert_eq!(signed_in.status, 303);
+    let session = browser.cookies["convene_session"].clone();
+    let home = browser.get("/console").await;
+    assert_eq!(home.status, 200);
+    let out = browser
+        .post("/console/sign-out", &[("csrf", &home.csrf())])
+        .await;
+    assert_eq!(out.status, 303);
+    let console_secrets = [secret, session, csrf, home.csrf()];
+
     server.kill().unwrap();
     server.wait().unwrap();
     let log = std::fs::read_to_string(&log_path).unwrap();
+    for secret in &console_secrets {
+        assert!(
+            !log.contains(secret.as_str()),
+            "a console secret reached the log: {secret}\n{log}"
+        );
+    }
 
     for secret in [
         app.token.as_str(),

@@ -9,6 +9,7 @@ mod compression;
 mod concurrency;
 mod conditional;
 mod connections;
+mod console;
 mod groups;
 mod hardening;
 mod history_export;

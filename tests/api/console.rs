@@ -1,0 +1,595 @@
+//! Signing in to the console by emailed link, through real HTTP and a real
+//! SMTP server, on SQLite and PostgreSQL: the link works once and for 15
+//! minutes, the form tells no one which addresses are known and is limited,
+//! every POST needs our own page's token and origin, sessions are rows that
+//! every instance reads and that idle and absolute expiry and signing out
+//! end on the server.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use convene::startup::Options;
+use poem::http::HeaderName;
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, id, spawn_app_with};
+use crate::mail::Sink;
+
+/// A browser without JavaScript: follows no redirect by itself, keeps the
+/// cookies it is given (by name), sends them back.
+pub struct Browser {
+    pub base: String,
+    client: reqwest::Client,
+    pub cookies: BTreeMap<String, String>,
+    /// Headers every request carries (an Origin, a forwarded address).
+    extra: Vec<(String, String)>,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub body: String,
+    pub location: Option<String>,
+    pub set_cookies: Vec<String>,
+    pub retry_after: Option<String>,
+}
+
+impl Page {
+    /// The value of the hidden `csrf` field of the page's (first) form.
+    pub fn csrf(&self) -> String {
+        let at = self
+            .body
+            .find("name=\"csrf\" value=\"")
+            .unwrap_or_else(|| panic!("no form token in {}", self.body));
+        let rest = &self.body[at + "name=\"csrf\" value=\"".len()..];
+        rest[..rest.find('"').unwrap()].to_string()
+    }
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Self {
+        Browser {
+            base: base.to_string(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookies: BTreeMap::new(),
+            extra: Vec::new(),
+        }
+    }
+
+    /// The same browser (same cookies) talking to another instance.
+    pub fn at(&self, base: &str) -> Self {
+        Browser {
+            base: base.to_string(),
+            client: self.client.clone(),
+            cookies: self.cookies.clone(),
+            extra: self.extra.clone(),
+        }
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.extra.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn send(&mut self, req: reqwest::RequestBuilder) -> Page {
+        let mut req = req.header("cookie", self.cookie_header());
+        for (k, v) in &self.extra {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        let resp = req.send().await.unwrap();
+        let set_cookies: Vec<String> = resp
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
+        for c in &set_cookies {
+            let pair = c.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() || c.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_string(), value.to_string());
+            }
+        }
+        Page {
+            status: resp.status(),
+            location: resp
+                .headers()
+                .get("location")
+                .map(|v| v.to_str().unwrap().to_string()),
+            retry_after: resp
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_string()),
+            set_cookies,
+            body: resp.text().await.unwrap(),
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let url = format!("{}{path}", self.base);
+        let req = self.client.get(url);
+        self.send(req).await
+    }
+
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let url = format!("{}{path}", self.base);
+        let req = self.client.post(url).form(form);
+        self.send(req).await
+    }
+}
+
+/// The path of the sign-in link in a mail (its only address under
+/// `/console/`), checked in both the text and the HTML part.
+pub fn link_in(mail: &Value) -> String {
+    let text = mail["parts"]["text/plain"].as_str().unwrap();
+    let links: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| w.contains("/console/"))
+        .collect();
+    assert_eq!(links.len(), 1, "one console address in {text}");
+    let html = mail["parts"]["text/html"].as_str().unwrap();
+    assert!(html.contains(links[0]), "the HTML part has the same link");
+    let url = links[0];
+    url[url.find("/console/").unwrap()..].to_string()
+}
+
+/// Adds a person by the API (which mails them a link); their id.
+async fn add_person(app: &TestApp, email: &str, role: &str, language: &str) -> String {
+    let r = app
+        .post(
+            "/api/v1/workspace/people",
+            Some(&app.token),
+            &json!({ "email": email, "name": "Anriette", "role": role, "language": language }),
+        )
+        .await;
+    id(r.ok(201)).to_string()
+}
+
+/// Signs a browser in through the emailed link `path`.
+pub async fn follow_link(browser: &mut Browser, path: &str) -> Page {
+    let page = browser.get(path).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    // Opening the link signs no one in: a mail scanner may open it.
+    assert!(page.set_cookies.iter().all(|c| !c.contains("session")));
+    let csrf = page.csrf();
+    browser.post(path, &[("csrf", &csrf)]).await
+}
+
+/// Asks for a link on the sign-in page.
+pub async fn ask_for_link(browser: &mut Browser, email: &str) -> Page {
+    let form = browser.get("/console/sign-in").await;
+    assert_eq!(form.status, 200);
+    let csrf = form.csrf();
+    browser
+        .post("/console/sign-in", &[("csrf", &csrf), ("email", email)])
+        .await
+}
+
+async fn sql(app: &TestApp, statement: &str) {
+    let db = Database::connect(app.database_url.as_str()).await.unwrap();
+    db.execute_unprepared(statement).await.unwrap();
+}
+
+fn session_cookie(browser: &Browser) -> Option<&String> {
+    browser.cookies.get("convene_session")
+}
+
+async fn a_person_added_signs_in_by_the_emailed_link_once(app: TestApp, sink: Sink) {
+    add_person(&app, "Anriette@Example.org", "editor", "fr").await;
+    let mails = sink.wait_for(1).await;
+    let mail = &mails[0];
+    assert_eq!(mail["rcpt_tos"], json!(["anriette@example.org"]));
+    assert_eq!(mail["headers"]["Content-Language"], "fr");
+    assert!(
+        mail["headers"]["Subject"]
+            .as_str()
+            .unwrap()
+            .contains("connexion"),
+        "{}",
+        mail["headers"]["Subject"]
+    );
+    let link = link_in(mail);
+    assert!(link.starts_with("/console/sign-in/cvn_sil_"), "{link}");
+
+    let mut browser = Browser::new(&app.address);
+    let started = Instant::now();
+    let signed_in = follow_link(&mut browser, &link).await;
+    assert_eq!(signed_in.status, 303, "{}", signed_in.body);
+    assert_eq!(signed_in.location.as_deref(), Some("/console"));
+    let cookie = signed_in
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("convene_session="))
+        .expect("a session cookie");
+    for part in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=604800"] {
+        assert!(cookie.contains(part), "{cookie} lacks {part}");
+    }
+    let home = browser.get("/console").await;
+    eprintln!(
+        "sign-in by link, link page to landing page: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(home.status, 200, "{}", home.body);
+    assert!(home.body.contains("Anriette") && home.body.contains("IGF Secretariat"));
+    assert!(home.body.contains("lang=\"fr\"") || home.body.contains("lang=\"en\""));
+
+    // The link again, in this browser or another: refused, no session.
+    let mut other = Browser::new(&app.address);
+    let again = follow_link(&mut other, &link).await;
+    assert_eq!(again.status, 410, "{}", again.body);
+    assert!(again.body.contains("used already"), "{}", again.body);
+    assert!(session_cookie(&other).is_none());
+    // A made-up link: not found, no session.
+    let made_up = follow_link(&mut other, "/console/sign-in/cvn_sil_0000").await;
+    assert_eq!(made_up.status, 404);
+    assert!(session_cookie(&other).is_none());
+
+    // The session cookie opens nothing in the API: that takes a token.
+    let api = reqwest::Client::new()
+        .get(format!("{}/api/v1/workspace", app.address))
+        .header(
+            "cookie",
+            format!("convene_session={}", session_cookie(&browser).unwrap()),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 401);
+
+    // Signing out ends the session on the server: the old cookie, kept,
+    // opens nothing.
+    let kept = session_cookie(&browser).unwrap().clone();
+    let csrf = home.csrf();
+    let out = browser.post("/console/sign-out", &[("csrf", &csrf)]).await;
+    assert_eq!(out.status, 303);
+    assert!(
+        out.location
+            .unwrap()
+            .starts_with("/console/sign-in?signed-out=1")
+    );
+    assert!(session_cookie(&browser).is_none(), "the cookie is cleared");
+    browser.cookies.insert("convene_session".into(), kept);
+    let home = browser.get("/console").await;
+    assert_eq!(home.status, 303);
+    assert_eq!(home.location.as_deref(), Some("/console/sign-in"));
+}
+
+async fn the_form_answers_alike_for_unknown_addresses_and_limits_requests(
+    app: TestApp,
+    sink: Sink,
+) {
+    add_person(&app, "anriette@example.org", "viewer", "en").await;
+    sink.wait_for(1).await;
+    // Each browser comes from an address of its own (through the trusted
+    // proxy header the service was started with).
+    let mut known = Browser::new(&app.address).with_header("x-forwarded-for", "203.0.113.1");
+    let mut unknown = Browser::new(&app.address).with_header("x-forwarded-for", "203.0.113.2");
+    let a = ask_for_link(&mut known, "ANRIETTE@example.org ").await;
+    let b = ask_for_link(&mut unknown, "nobody@example.org").await;
+    assert_eq!(a.status, 200);
+    assert_eq!(b.status, 200);
+    let normalise = |p: &Page, email: &str| {
+        p.body
+            .replace(email, "EMAIL")
+            .split("name=\"csrf\"")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        normalise(&a, "anriette@example.org"),
+        normalise(&b, "nobody@example.org"),
+        "the same answer for a known and an unknown address"
+    );
+    let mails = sink.wait_for(2).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(sink.messages().len(), 2, "no mail to an unknown address");
+    assert_eq!(mails[1]["rcpt_tos"], json!(["anriette@example.org"]));
+
+    // Per address: 5 in 10 minutes, from whichever client.
+    for i in 0..4 {
+        let mut b =
+            Browser::new(&app.address).with_header("x-forwarded-for", &format!("198.51.100.{i}"));
+        assert_eq!(
+            ask_for_link(&mut b, "anriette@example.org").await.status,
+            200
+        );
+    }
+    let mut late = Browser::new(&app.address).with_header("x-forwarded-for", "198.51.100.99");
+    let refused = ask_for_link(&mut late, "anriette@example.org").await;
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    let wait: u32 = refused.retry_after.unwrap().parse().unwrap();
+    assert!((1..=600).contains(&wait));
+    // Unknown addresses count alike (no telling them apart by the limit).
+    for _ in 0..4 {
+        assert_eq!(
+            ask_for_link(&mut unknown, "nobody@example.org")
+                .await
+                .status,
+            200
+        );
+    }
+    assert_eq!(
+        ask_for_link(&mut unknown, "nobody@example.org")
+            .await
+            .status,
+        429
+    );
+    // Per client address: its sixth request is refused whatever the address.
+    let mut busy = Browser::new(&app.address).with_header("x-forwarded-for", "192.0.2.7");
+    for i in 0..5 {
+        assert_eq!(
+            ask_for_link(&mut busy, &format!("someone{i}@example.org"))
+                .await
+                .status,
+            200
+        );
+    }
+    assert_eq!(
+        ask_for_link(&mut busy, "someone9@example.org").await.status,
+        429
+    );
+    // A malformed address is named beside its field, nothing counted.
+    let mut typo = Browser::new(&app.address).with_header("x-forwarded-for", "192.0.2.8");
+    let bad = ask_for_link(&mut typo, "anriette.example.org").await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("aria-invalid=\"true\"") && bad.body.contains("email-error"));
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        sink.messages().len(),
+        6,
+        "5 links to the known address, 1 from addPerson"
+    );
+}
+
+async fn forged_posts_are_refused_and_change_nothing(app: TestApp, sink: Sink) {
+    add_person(&app, "anriette@example.org", "owner", "en").await;
+    let link = link_in(&sink.wait_for(1).await[0]);
+    let mut browser = Browser::new(&app.address);
+    let form = browser.get("/console/sign-in").await;
+    let csrf = form.csrf();
+
+    // No token, a wrong token, another browser's token: 403.
+    let mut stranger = Browser::new(&app.address);
+    let theirs = stranger.get("/console/sign-in").await.csrf();
+    for token in ["", "00", theirs.as_str()] {
+        let r = browser
+            .post(
+                "/console/sign-in",
+                &[("csrf", token), ("email", "anriette@example.org")],
+            )
+            .await;
+        assert_eq!(r.status, 403, "token {token:?}: {}", r.body);
+        assert!(r.body.contains("Nothing was changed"));
+    }
+    // The right token from another origin, or a cross-site fetch: 403.
+    for (header, value) in [
+        ("origin", "https://evil.example"),
+        ("origin", "null"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let mut b = browser.at(&app.address).with_header(header, value);
+        let r = b
+            .post(
+                "/console/sign-in",
+                &[("csrf", &csrf), ("email", "anriette@example.org")],
+            )
+            .await;
+        assert_eq!(r.status, 403, "{header}: {value}");
+        // Nor does a forged POST redeem the link.
+        let r = b.post(&link, &[("csrf", &csrf)]).await;
+        assert_eq!(r.status, 403);
+    }
+    // Our own origin is fine; the link still works after all that.
+    let mut ours = browser.at(&app.address).with_header("origin", &app.address);
+    let r = ours
+        .post(
+            "/console/sign-in",
+            &[("csrf", &csrf), ("email", "nobody@example.org")],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(sink.messages().len(), 1, "no forged request mailed a link");
+    let signed_in = follow_link(&mut browser, &link).await;
+    assert_eq!(signed_in.status, 303);
+
+    // Signing out from another origin, or without the session's token (a
+    // signed-out page's token will not do): refused, still signed in.
+    let home = browser.get("/console").await;
+    assert_eq!(home.status, 200);
+    let mut evil = browser
+        .at(&app.address)
+        .with_header("origin", "https://evil.example");
+    assert_eq!(
+        evil.post("/console/sign-out", &[("csrf", &home.csrf())])
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        browser
+            .post("/console/sign-out", &[("csrf", &csrf)])
+            .await
+            .status,
+        403
+    );
+    assert_eq!(browser.get("/console").await.status, 200);
+}
+
+async fn links_expire_and_sessions_end_when_idle_or_old(app: TestApp, sink: Sink) {
+    add_person(&app, "anriette@example.org", "editor", "en").await;
+    let first = link_in(&sink.wait_for(1).await[0]);
+    // A time in the past, as the database writes it.
+    let past = |hours: i64| {
+        let t = chrono::Utc::now() - chrono::Duration::hours(hours);
+        if app.backend == Backend::Sqlite {
+            format!("'{}'", t.format("%Y-%m-%d %H:%M:%S%:z"))
+        } else {
+            format!("'{}'::timestamptz", t.to_rfc3339())
+        }
+    };
+    // Fifteen minutes pass (the link's expiry moved back, as time would).
+    sql(
+        &app,
+        &format!("UPDATE sign_in_link SET expires_at = {}", past(1)),
+    )
+    .await;
+    let mut browser = Browser::new(&app.address);
+    let expired = follow_link(&mut browser, &first).await;
+    assert_eq!(expired.status, 410);
+    assert!(expired.body.contains("expired"), "{}", expired.body);
+    assert!(session_cookie(&browser).is_none());
+
+    // A new link signs in.
+    let mut asking = Browser::new(&app.address);
+    assert_eq!(
+        ask_for_link(&mut asking, "anriette@example.org")
+            .await
+            .status,
+        200
+    );
+    let second = link_in(&sink.wait_for(2).await[1]);
+    assert_eq!(follow_link(&mut browser, &second).await.status, 303);
+    assert_eq!(browser.get("/console").await.status, 200);
+
+    // Twelve idle hours: signed out.
+    sql(
+        &app,
+        &format!("UPDATE console_session SET last_seen_at = {}", past(13)),
+    )
+    .await;
+    let idle = browser.get("/console").await;
+    assert_eq!(idle.status, 303);
+    assert_eq!(idle.location.as_deref(), Some("/console/sign-in"));
+
+    // Seven days after sign-in, however busy: signed out.
+    let mut asking = Browser::new(&app.address);
+    ask_for_link(&mut asking, "anriette@example.org").await;
+    let third = link_in(&sink.wait_for(3).await[2]);
+    assert_eq!(follow_link(&mut browser, &third).await.status, 303);
+    assert_eq!(browser.get("/console").await.status, 200);
+    sql(
+        &app,
+        &format!("UPDATE console_session SET expires_at = {}", past(1)),
+    )
+    .await;
+    assert_eq!(browser.get("/console").await.status, 303);
+}
+
+async fn sessions_are_rows_every_instance_reads_and_rotate_at_sign_in(app: TestApp, sink: Sink) {
+    let person = add_person(&app, "anriette@example.org", "owner", "en").await;
+    let link = link_in(&sink.wait_for(1).await[0]);
+    let mut browser = Browser::new(&app.address);
+    assert_eq!(follow_link(&mut browser, &link).await.status, 303);
+    let first = session_cookie(&browser).unwrap().clone();
+
+    // Another instance on the same database knows the session…
+    let other = app.second_instance().await;
+    let mut there = browser.at(&other.address);
+    let home = there.get("/console").await;
+    assert_eq!(home.status, 200);
+    // …and a sign-in again gives a new session id; the browser's old one
+    // is over.
+    let mut asking = Browser::new(&app.address);
+    ask_for_link(&mut asking, "anriette@example.org").await;
+    let again = link_in(&sink.wait_for(2).await[1]);
+    assert_eq!(follow_link(&mut there, &again).await.status, 303);
+    let second = session_cookie(&there).unwrap().clone();
+    assert_ne!(first, second);
+    assert!(first.starts_with("cvn_ses_") && second.starts_with("cvn_ses_"));
+    let mut stale = Browser::new(&app.address);
+    stale.cookies.insert("convene_session".into(), first);
+    assert_eq!(stale.get("/console").await.status, 303);
+
+    // Signing out on one instance ends it on the other.
+    let home = there.get("/console").await;
+    assert_eq!(
+        there
+            .post("/console/sign-out", &[("csrf", &home.csrf())])
+            .await
+            .status,
+        303
+    );
+    let mut back = Browser::new(&app.address);
+    back.cookies.insert("convene_session".into(), second);
+    assert_eq!(back.get("/console").await.status, 303);
+
+    // Removing the person ends their sessions too.
+    let mut asking = Browser::new(&app.address);
+    ask_for_link(&mut asking, "anriette@example.org").await;
+    let third = link_in(&sink.wait_for(3).await[2]);
+    let mut browser = Browser::new(&app.address);
+    assert_eq!(follow_link(&mut browser, &third).await.status, 303);
+    assert_eq!(browser.get("/console").await.status, 200);
+    app.delete(
+        &format!("/api/v1/workspace/people/{person}"),
+        Some(&app.token),
+    )
+    .await
+    .ok(204);
+    assert_eq!(browser.get("/console").await.status, 303);
+}
+
+/// Each test with a real SMTP server and an app that mails through it,
+/// trusting `X-Forwarded-For` (so tests can be several clients).
+async fn with_mail<F, Fut>(backend: Backend, test: F)
+where
+    F: FnOnce(TestApp, Sink) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let Some(sink) = Sink::start() else {
+        return;
+    };
+    let mut options = Options {
+        mail: sink.mail(),
+        ..Options::default()
+    };
+    options.anonymous_writes.client_ip_header = Some(HeaderName::from_static("x-forwarded-for"));
+    if let Some(app) = spawn_app_with(backend, options).await {
+        test(app, sink).await;
+    }
+}
+
+macro_rules! on_both_databases_with_mail {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::with_mail($crate::helpers::Backend::Sqlite, super::$name).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::with_mail($crate::helpers::Backend::Postgres, super::$name).await;
+                }
+            )*
+        }
+    };
+}
+
+on_both_databases_with_mail!(
+    a_person_added_signs_in_by_the_emailed_link_once,
+    the_form_answers_alike_for_unknown_addresses_and_limits_requests,
+    forged_posts_are_refused_and_change_nothing,
+    links_expire_and_sessions_end_when_idle_or_old,
+    sessions_are_rows_every_instance_reads_and_rotate_at_sign_in,
+);
