@@ -400,7 +400,11 @@ async fn sign_in(store: &Store, mail: &Mail, base: &str, row: &Claimed) -> Outco
     };
     let link = match store.sign_in_link_mail(link_id, Utc::now()).await {
         Ok(Some(link)) => link,
-        Ok(None) => return Outcome::Dropped("the link was used or has expired".into()),
+        Ok(None) => {
+            return Outcome::Dropped(
+                "no person has this address, or the link was used or has expired".into(),
+            );
+        }
         Err(e) => return Outcome::Retry(format!("reading the sign-in link: {e}")),
     };
     let url = crate::links::sign_in_url(base, &link.secret);

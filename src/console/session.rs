@@ -140,15 +140,29 @@ pub enum Forged {
     BadToken,
 }
 
-/// Whether a POST comes from our own pages: its `Origin` (or, without one,
-/// `Sec-Fetch-Site`) must be ours. A client that sends neither (not a
-/// browser) still needs the form's token.
+/// Whether a POST comes from our own pages: its `Origin` must be ours —
+/// the public URL's, or the host the request was sent to (a browser sends
+/// the Host it addressed; a page elsewhere cannot make it send ours with its
+/// own Origin). Without an Origin, `Sec-Fetch-Site` must not say another
+/// site. A client that sends neither (not a browser) still needs the form's
+/// token.
 pub fn same_origin(req: &Request, base: &PublicUrl) -> Result<(), Forged> {
-    let ours = url::Url::parse(&base.0)
-        .map(|u| u.origin().ascii_serialization())
-        .unwrap_or_default();
     if let Some(origin) = req.headers().get(header::ORIGIN) {
-        return if origin.to_str().ok() == Some(ours.as_str()) {
+        let origin = origin.to_str().unwrap_or("");
+        let public = url::Url::parse(&base.0)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_default();
+        let addressed = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .is_some_and(|host| {
+                url::Url::parse(origin).is_ok_and(|o| {
+                    let port = o.port().map(|p| format!(":{p}")).unwrap_or_default();
+                    format!("{}{port}", o.host_str().unwrap_or("")) == host
+                })
+            });
+        return if origin == public || addressed {
             Ok(())
         } else {
             Err(Forged::CrossOrigin)

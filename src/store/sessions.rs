@@ -69,36 +69,27 @@ pub struct LinkMail {
 }
 
 impl Store {
-    /// Asks for a sign-in link for `email`: when a person of some workspace
-    /// has this address, a link is made and its mail queued in the same
-    /// transaction; otherwise nothing happens. The caller answers the same
-    /// either way, so the form tells no one which addresses are known.
+    /// Asks for a sign-in link for `email`: a link is made and its mail
+    /// queued in one transaction, whether or not a person has this address.
+    /// The request does the same work either way, so neither its answer
+    /// nor its time tells which addresses are known; the outbox worker
+    /// sends the mail only to a person's address and drops the rest.
     #[tracing::instrument(name = "store.request_sign_in_link", skip_all)]
     pub async fn request_sign_in_link(
         &self,
         email: &str,
         lang: &str,
         now: DateTime<Utc>,
-    ) -> Result<bool> {
+    ) -> Result<()> {
         let email = normalise_email(email);
         let key = self.link_key().await?;
         let lang = lang.to_string();
-        transaction!(self, txn => {
-            let known = person::Entity::find()
-                .filter(person::Column::Email.eq(email.clone()))
-                .one(txn)
-                .await?
-                .is_some();
-            if !known {
-                return Ok(false);
-            }
-            insert_link(txn, &key, &email, &lang, now).await?;
-            Ok(true)
-        })
+        transaction!(self, txn => { insert_link(txn, &key, &email, &lang, now).await })
     }
 
     /// What the mail for link `id` says, with the link's secret derived
-    /// again; None when the link is gone, used or expired (nothing to send).
+    /// again; None when the link is gone, used or expired, or its address
+    /// is no person's (nothing to send).
     pub async fn sign_in_link_mail(
         &self,
         id: Uuid,
@@ -113,13 +104,15 @@ impl Store {
         if link_state(link.used_at, link.expires_at, now).is_err() {
             return Ok(None);
         }
-        let name = person::Entity::find()
+        let Some(person) = person::Entity::find()
             .filter(person::Column::Email.eq(link.email.clone()))
             .order_by_asc(person::Column::CreatedAt)
             .one(&self.write)
             .await?
-            .map(|p| p.name)
-            .unwrap_or_default();
+        else {
+            return Ok(None);
+        };
+        let name = person.name;
         let key = self.link_key().await?;
         Ok(Some(LinkMail {
             secret: key.derive(TokenKind::SignIn, &id.to_string()).secret,

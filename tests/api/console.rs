@@ -394,7 +394,9 @@ async fn forged_posts_are_refused_and_change_nothing(app: TestApp, sink: Sink) {
         let r = b.post(&link, &[("csrf", &csrf)]).await;
         assert_eq!(r.status, 403);
     }
-    // Our own origin is fine; the link still works after all that.
+    // Our own origin is fine; so is the host the browser addressed (a
+    // newcomer opening http://localhost:… rather than the printed
+    // http://127.0.0.1:…). The link still works after all that.
     let mut ours = browser.at(&app.address).with_header("origin", &app.address);
     let r = ours
         .post(
@@ -403,6 +405,15 @@ async fn forged_posts_are_refused_and_change_nothing(app: TestApp, sink: Sink) {
         )
         .await;
     assert_eq!(r.status, 200);
+    let localhost = app.address.replace("127.0.0.1", "localhost");
+    let mut there = browser.at(&localhost).with_header("origin", &localhost);
+    let r = there
+        .post(
+            "/console/sign-in",
+            &[("csrf", &csrf), ("email", "nobody@example.org")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(sink.messages().len(), 1, "no forged request mailed a link");
     let signed_in = follow_link(&mut browser, &link).await;
