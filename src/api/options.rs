@@ -18,9 +18,10 @@ use super::types::{Date, WallTime};
 pub use super::views::OptionKind;
 use super::views::{Deleted, OptionView, PollRead, option_view};
 use crate::domain::Violations;
+use crate::domain::draft::{DraftKind, OptionDraft};
 use crate::domain::history::Actor;
-use crate::domain::hybrid::{self, OptionSetup};
-use crate::domain::time::{self, Slot, Zone};
+use crate::domain::hybrid::OptionSetup;
+use crate::domain::time::{Slot, Zone};
 use crate::error::Error;
 use crate::store::Store;
 use crate::store::polls::PollEdit;
@@ -76,6 +77,23 @@ impl poem_openapi::types::Example for OptionInput {
 }
 
 impl OptionInput {
+    /// The option as typed, for the rules every face shares
+    /// (domain/draft.rs).
+    pub fn draft(&self) -> OptionDraft<'_> {
+        OptionDraft {
+            kind: match self.kind {
+                OptionKind::AllDay => DraftKind::AllDay,
+                OptionKind::Timed => DraftKind::Timed,
+            },
+            start_date: self.start_date.as_ref().map(|d| d.0.as_str()),
+            end_date: self.end_date.as_ref().map(|d| d.0.as_str()),
+            start: self.start.as_ref().map(|w| w.0.as_str()),
+            end: self.end.as_ref().map(|w| w.0.as_str()),
+            per_day: self.per_day,
+            capacity: self.capacity.map(|c| c.0),
+        }
+    }
+
     /// The slot and setup this input denotes in `zone` (what is left out
     /// taken from `keep`), or the errors under `path`.
     pub fn parse_with_setup(
@@ -85,89 +103,12 @@ impl OptionInput {
         keep: OptionSetup,
         v: &mut Violations,
     ) -> Option<(Slot, OptionSetup)> {
-        let at = |f: &str| {
-            if path.is_empty() {
-                f.to_string()
-            } else {
-                format!("{path}.{f}")
-            }
-        };
-        let slot = self.parse(zone, path, v);
-        let capacity = match self.capacity {
-            Some(c) => v
-                .check(at("capacity"), hybrid::parse_capacity(c.0))
-                .map(Some),
-            None => Some(keep.capacity),
-        };
-        let setup = OptionSetup {
-            per_day: self.per_day.unwrap_or(keep.per_day),
-            capacity: capacity?,
-        };
-        let slot = slot?;
-        setup.check(&slot, at, v);
-        Some((slot, setup))
+        self.draft().parse_with_setup(zone, path, keep, v)
     }
 
     /// The slot this input denotes in `zone`, or the errors under `path`.
     pub fn parse(&self, zone: Zone, path: &str, v: &mut Violations) -> Option<Slot> {
-        let at = |f: &str| {
-            if path.is_empty() {
-                f.to_string()
-            } else {
-                format!("{path}.{f}")
-            }
-        };
-        match self.kind {
-            OptionKind::AllDay => {
-                for (f, given) in [("start", self.start.is_some()), ("end", self.end.is_some())] {
-                    if given {
-                        v.push(
-                            at(f),
-                            "all-day options take start_date and end_date, not start and end",
-                        );
-                    }
-                }
-                let Some(start) = &self.start_date else {
-                    v.push(at("start_date"), "all-day options need a start_date");
-                    return None;
-                };
-                let start = v.check(at("start_date"), time::parse_date(&start.0))?;
-                let end = match &self.end_date {
-                    Some(e) => v.check(at("end_date"), time::parse_date(&e.0))?,
-                    None => start,
-                };
-                Slot::all_day(start, end)
-                    .map_err(|(f, m)| v.push(at(f), m))
-                    .ok()
-            }
-            OptionKind::Timed => {
-                for (f, given) in [
-                    ("start_date", self.start_date.is_some()),
-                    ("end_date", self.end_date.is_some()),
-                ] {
-                    if given {
-                        v.push(
-                            at(f),
-                            "timed options take start and end, not start_date and end_date",
-                        );
-                    }
-                }
-                let mut resolve = |f: &str, value: &Option<WallTime>| match value {
-                    None => {
-                        v.push(at(f), format!("timed options need {f}"));
-                        None
-                    }
-                    Some(w) => v.check(
-                        at(f),
-                        time::WallTime::parse(&w.0).and_then(|w| w.resolve(zone)),
-                    ),
-                };
-                let (start, end) = (resolve("start", &self.start), resolve("end", &self.end));
-                Slot::timed(start?, end?)
-                    .map_err(|(f, m)| v.push(at(f), m))
-                    .ok()
-            }
-        }
+        self.draft().parse(zone, path, v)
     }
 }
 

@@ -30,11 +30,12 @@ use super::views::{
     poll_view, viewer_zone,
 };
 use crate::domain::access;
+use crate::domain::draft::{self, PollDraft};
 use crate::domain::history::Actor;
-use crate::domain::hybrid::{Modes, OptionSetup};
+use crate::domain::hybrid::Modes;
 use crate::domain::limits::{MAX_OPTIONS_PER_POLL, MAX_REMINDERS};
 use crate::domain::poll::{self as dp, NewPoll, PollPatch, Settings};
-use crate::domain::time::{self, Zone};
+use crate::domain::time::Zone;
 use crate::domain::{FieldError, Violations};
 use crate::error::Error;
 use crate::store::Store;
@@ -141,61 +142,15 @@ impl poem_openapi::types::Example for CreatePollRequest {
 }
 
 impl CreatePollRequest {
+    /// Read through the rules every face shares (domain/draft.rs).
     fn parse(self) -> Result<NewPoll, Vec<FieldError>> {
-        let mut v = Violations::default();
-        let title = v.check("title", dp::parse_title(&self.title));
-        let description = v.check(
-            "description",
-            dp::parse_description(self.description.as_deref().unwrap_or("")),
-        );
-        let location = v.check(
-            "location",
-            dp::parse_location(self.location.as_deref().unwrap_or("")),
-        );
-        let zone = v.check("time_zone", Zone::parse(&self.time_zone.0));
-        let deadline = match &self.deadline {
-            Some(d) => v.check("deadline", parse_deadline(&d.0)).map(Some),
-            None => Some(None),
-        };
-        let quorum = match self.quorum {
-            Some(q) => v.check("quorum", dp::parse_quorum(q.0)).map(Some),
-            None => Some(None),
-        };
-        let reminders = match &self.reminders {
-            Some(list) => reminders(list, &mut v),
-            None => Some(Vec::new()),
-        };
-        if self.options.is_empty() {
-            v.push("options", "a poll needs at least one option");
-        } else if self.options.len() > MAX_OPTIONS_PER_POLL {
-            v.push(
-                "options",
-                format!("a poll may have at most {MAX_OPTIONS_PER_POLL} options"),
-            );
-        }
-        let mut slots = Vec::with_capacity(self.options.len());
-        if let Some(zone) = zone {
-            for (i, o) in self.options.iter().enumerate() {
-                let path = format!("options[{i}]");
-                if let Some((slot, setup)) =
-                    o.parse_with_setup(zone, &path, OptionSetup::default(), &mut v)
-                {
-                    if let Some((first, _)) = slots.iter().find(|(_, (s, _))| *s == slot) {
-                        v.push(path, format!("the same slot as options[{first}]"));
-                    }
-                    slots.push((i, (slot, setup)));
-                }
-            }
-        }
-        let attendance = modes(self.attendance_modes.as_deref(), &mut v);
-        v.into_result()?;
         let defaults = Settings::default();
-        Ok(NewPoll {
-            title: title.expect("checked"),
-            description: description.expect("checked"),
-            location: location.expect("checked"),
-            zone: zone.expect("checked"),
-            deadline: deadline.expect("checked"),
+        let draft = PollDraft {
+            title: &self.title,
+            description: self.description.as_deref().unwrap_or(""),
+            location: self.location.as_deref().unwrap_or(""),
+            time_zone: &self.time_zone.0,
+            deadline: self.deadline.as_ref().map(|d| d.0.as_str()),
             settings: Settings {
                 voting: self.voting.map(Into::into).unwrap_or(defaults.voting),
                 allow_if_need_be: self.allow_if_need_be.unwrap_or(defaults.allow_if_need_be),
@@ -205,12 +160,17 @@ impl CreatePollRequest {
                     .unwrap_or(defaults.results_visibility),
                 show_voter_names: self.show_voter_names.unwrap_or(defaults.show_voter_names),
                 aggregate_only: self.aggregate_only.unwrap_or(defaults.aggregate_only),
-                quorum: quorum.expect("checked"),
-                attendance: attendance.unwrap_or_default(),
+                ..defaults
             },
-            options: slots.into_iter().map(|(_, s)| s).collect(),
-            reminders: reminders.expect("checked"),
-        })
+            quorum: self.quorum.map(|q| q.0),
+            reminders: self
+                .reminders
+                .as_ref()
+                .map_or_else(Vec::new, |r| reminder_texts(r)),
+            options: self.options.iter().map(OptionInput::draft).collect(),
+            attendance_modes: mode_texts(self.attendance_modes.as_deref()),
+        };
+        draft.parse(Utc::now())
     }
 }
 
@@ -343,25 +303,23 @@ impl UpdatePollRequest {
 
 /// A poll's attendance modes, each error naming its item
 /// (`attendance_modes[1]`).
-fn modes(list: Option<&[Attendance]>, v: &mut Violations) -> Option<Modes> {
-    let texts: Vec<String> = list
-        .unwrap_or_default()
+fn mode_texts(list: Option<&[Attendance]>) -> Vec<String> {
+    list.unwrap_or_default()
         .iter()
         .map(|a| {
             crate::domain::hybrid::Attendance::from(*a)
                 .as_str()
                 .to_string()
         })
-        .collect();
-    match Modes::parse(&texts, "attendance_modes") {
-        Ok(m) => Some(m),
-        Err(errors) => {
-            for e in errors {
-                v.push(e.field, e.message);
-            }
-            None
-        }
-    }
+        .collect()
+}
+
+fn modes(list: Option<&[Attendance]>, v: &mut Violations) -> Option<Modes> {
+    draft::modes(&mode_texts(list), v)
+}
+
+fn reminder_texts(list: &[ReminderLead]) -> Vec<String> {
+    list.iter().map(|t| t.0.clone()).collect()
 }
 
 /// A poll's reminders, each error naming its item (`reminders[1]`).
@@ -369,37 +327,13 @@ fn reminders(
     list: &[ReminderLead],
     v: &mut Violations,
 ) -> Option<Vec<crate::domain::reminders::Reminder>> {
-    let texts: Vec<String> = list.iter().map(|t| t.0.clone()).collect();
-    match crate::domain::reminders::parse_reminders(&texts) {
-        Ok(r) => Some(r),
-        Err(errors) => {
-            for (field, message) in errors {
-                v.push(field, message);
-            }
-            None
-        }
-    }
+    draft::reminders(&reminder_texts(list), v)
 }
 
 // ---- views --------------------------------------------------------------
 
-/// A deadline must lie ahead: one in the past would close the poll at once,
-/// which `closePoll` says more plainly.
 fn parse_deadline(s: &str) -> Result<chrono::DateTime<Utc>, String> {
-    let d = parse_instant(s)?;
-    if d <= Utc::now() {
-        return Err(format!(
-            "{s} has already passed: to stop voting now, close the poll"
-        ));
-    }
-    Ok(d)
-}
-
-fn parse_instant(s: &str) -> Result<chrono::DateTime<Utc>, String> {
-    chrono::DateTime::parse_from_rfc3339(s.trim())
-        .map(|d| d.with_timezone(&Utc))
-        .map_err(|_| format!("\"{s}\" is not an RFC 3339 instant such as 2026-06-30T12:00:00Z"))
-        .and_then(time::check_instant)
+    draft::parse_deadline(s, Utc::now())
 }
 
 /// One poll in a list.

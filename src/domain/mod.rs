@@ -4,6 +4,7 @@
 pub mod access;
 pub mod ballot;
 pub mod calendar;
+pub mod draft;
 pub mod export;
 pub mod history;
 pub mod hybrid;
