@@ -6,6 +6,7 @@
 //!
 //! The routes sit outside the OpenAPI spec: they serve HTML to people.
 
+mod new_poll;
 mod session;
 
 use askama::Template;
@@ -15,7 +16,7 @@ use poem::web::{Data, Path};
 use poem::{Body, Request, Response, Route, get, handler, post};
 
 use crate::domain::poll::PollStatus;
-use crate::domain::roles::Role;
+use crate::domain::roles::{Action, Role};
 use crate::domain::roster::parse_email;
 use crate::domain::sign_in::{LinkRefused, normalise_email};
 use crate::error::Error;
@@ -41,6 +42,10 @@ pub fn mount(routes: Route) -> Route {
             get(confirm_page).post(redeem_link),
         )
         .at("/console/sign-out", post(sign_out))
+        .at(
+            "/console/polls/new",
+            get(new_poll::form).post(new_poll::create),
+        )
 }
 
 /// Errors a page cannot show itself (the database is down) go to the
@@ -179,6 +184,7 @@ struct PollRow {
 struct HomePage {
     f: Frame,
     polls: Vec<PollRow>,
+    can_edit: bool,
 }
 
 fn render(t: impl Template) -> String {
@@ -243,9 +249,10 @@ async fn home(
     let f = Frame::new(&store, lang, &binding, Some(&session))
         .await
         .map_err(failed)?;
+    let can_edit = session.organiser.may(Action::Edit).is_ok();
     Ok(page(
         StatusCode::OK,
-        render(HomePage { f, polls }),
+        render(HomePage { f, polls, can_edit }),
         &binding,
         &base,
     ))
@@ -274,6 +281,30 @@ async fn sign_in_page(
         error: None,
     });
     Ok(page(StatusCode::OK, body, &binding, &base))
+}
+
+/// A signed-in person whose role does not allow what they asked: 403 with
+/// the reason, nothing changed.
+async fn not_allowed(
+    store: &Store,
+    lang: Lang,
+    binding: &Binding,
+    base: &PublicUrl,
+    session: &Session,
+) -> poem::Result<Response> {
+    let f = Frame::new(store, lang, binding, Some(session))
+        .await
+        .map_err(failed)?;
+    let body = render(MessagePage {
+        f,
+        heading: lang.t("console-not-allowed-heading"),
+        text: lang.t_with(
+            "console-not-allowed-text",
+            &[("role", lang.t(role_message(session.organiser.role)).into())],
+        ),
+        link: Some(("/console", lang.t("console-home-heading"))),
+    });
+    Ok(page(StatusCode::FORBIDDEN, body, binding, base))
 }
 
 /// A refused form: 403, nothing read or changed.

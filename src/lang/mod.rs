@@ -412,6 +412,7 @@ mod tests {
             ("workspace", FluentValue::from("IGF Secretariat")),
             ("role", FluentValue::from("editor")),
             ("minutes", FluentValue::from("10")),
+            ("n", FluentValue::from(1)),
         ];
         let mut fa = FluentArgs::new();
         for (k, v) in &args {

@@ -556,6 +556,200 @@ async fn sessions_are_rows_every_instance_reads_and_rotate_at_sign_in(app: TestA
     assert_eq!(browser.get("/console").await.status, 303);
 }
 
+/// Signs in a new person of the workspace with `role`; their browser.
+async fn signed_in_as(app: &TestApp, sink: &Sink, email: &str, role: &str) -> Browser {
+    let before = sink.messages().len();
+    add_person(app, email, role, "en").await;
+    let mails = sink.wait_for(before + 1).await;
+    let link = link_in(&mails[before]);
+    let mut browser = Browser::new(&app.address);
+    assert_eq!(follow_link(&mut browser, &link).await.status, 303);
+    browser
+}
+
+async fn polls(app: &TestApp) -> Vec<Value> {
+    app.get("/api/v1/polls", Some(&app.token)).await.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+async fn an_editor_creates_the_reference_poll_from_the_console_form(app: TestApp, sink: Sink) {
+    let mut editor = signed_in_as(&app, &sink, "anriette@example.org", "editor").await;
+    let home = editor.get("/console").await;
+    assert!(home.body.contains("/console/polls/new"), "{}", home.body);
+    let form = editor.get("/console/polls/new").await;
+    assert_eq!(form.status, 200);
+    let csrf = form.csrf();
+    let created = editor
+        .post(
+            "/console/polls/new",
+            &[
+                ("csrf", csrf.as_str()),
+                ("title", "Second Open Consultations"),
+                ("location", "Vienna International Centre"),
+                ("time_zone", "Europe/Vienna"),
+                ("deadline", "2027-06-30T18:00"),
+                ("voting", "invite_only"),
+                ("results_visibility", "organisers"),
+                ("allow_if_need_be", "true"),
+                ("show_voter_names", "true"),
+                ("reminders", "P3D, PT24H"),
+                ("options[0].kind", "all_day"),
+                ("options[0].start_date", "2027-07-05"),
+                ("options[0].end_date", "2027-07-07"),
+                ("options[1].kind", "all_day"),
+                ("options[1].start_date", "2027-07-10"),
+                ("options[1].end_date", "2027-07-12"),
+                ("options[2].kind", "timed"),
+                ("options[2].start", "2027-07-13T13:00"),
+                ("options[2].end", "2027-07-13T15:00"),
+                // An empty row is no option.
+                ("options[3].kind", "all_day"),
+                ("options[3].start_date", ""),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let location = created.location.unwrap();
+    assert!(location.starts_with("/console/polls/"), "{location}");
+    let list = polls(&app).await;
+    assert_eq!(list.len(), 1);
+    let poll = app
+        .get(&format!("/api/v1/polls/{}", id(&list[0])), Some(&app.token))
+        .await;
+    let poll = poll.ok(200);
+    assert!(location.contains(id(poll)));
+    assert_eq!(poll["title"], "Second Open Consultations");
+    assert_eq!(poll["time_zone"], "Europe/Vienna");
+    // 18:00 in Vienna in summer is 16:00 UTC.
+    assert_eq!(poll["deadline"], "2027-06-30T16:00:00Z");
+    assert_eq!(poll["voting"], "invite_only");
+    assert_eq!(poll["results_visibility"], "organisers");
+    assert_eq!(poll["reminders"], json!(["P3D", "PT24H"]));
+    let options = poll["options"].as_array().unwrap();
+    assert_eq!(options.len(), 3);
+    assert_eq!(options[0]["start_date"], "2027-07-05");
+    assert_eq!(options[1]["end_date"], "2027-07-12");
+    assert_eq!(options[2]["start_utc"], "2027-07-13T11:00:00Z");
+    // History names the person who acted.
+    let history = app.history(poll, 10).await;
+    assert!(
+        history.iter().any(|h| h.to_string().contains("Anriette")),
+        "{history:?}"
+    );
+}
+
+async fn the_poll_form_shows_every_error_beside_its_field_and_saves_nothing(
+    app: TestApp,
+    sink: Sink,
+) {
+    let mut owner = signed_in_as(&app, &sink, "anriette@example.org", "owner").await;
+    let csrf = owner.get("/console/polls/new").await.csrf();
+    let refused = owner
+        .post(
+            "/console/polls/new",
+            &[
+                ("csrf", csrf.as_str()),
+                ("title", ""),
+                ("time_zone", "Europe/Vienna"),
+                // 30 March 2025, 02:30 does not happen in Vienna.
+                ("deadline", "2025-03-30T02:30"),
+                ("options[0].kind", "all_day"),
+                ("options[0].start_date", "2027-07-05"),
+                ("options[1].kind", "timed"),
+                ("options[1].start", "2027-03-28T02:30"),
+                ("options[1].end", "2027-03-28T04:00"),
+                ("options[2].kind", "all_day"),
+                ("options[2].start_date", "2027-07-12"),
+                ("options[2].end_date", "2027-07-10"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let body = &refused.body;
+    for id in ["title", "deadline", "options-1-start", "options-2-end_date"] {
+        assert!(
+            body.contains(&format!("id=\"{id}-error\"")),
+            "no error beside {id}: {body}"
+        );
+        assert!(
+            body.contains(&format!("href=\"#{id}\"")),
+            "no summary link to {id}"
+        );
+    }
+    assert!(
+        body.contains("does not exist") || body.contains("never happens"),
+        "{body}"
+    );
+    // What was typed is shown again.
+    assert!(body.contains("value=\"2027-07-05\""));
+    assert!(polls(&app).await.is_empty(), "nothing saved");
+    // No options at all: said beside the first row.
+    let refused = owner
+        .post(
+            "/console/polls/new",
+            &[
+                ("csrf", csrf.as_str()),
+                ("title", "Empty"),
+                ("time_zone", "Mars/Olympus"),
+                ("options[0].kind", "all_day"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("id=\"time_zone-error\""));
+    assert!(refused.body.contains("id=\"options-0-start_date-error\""));
+    assert!(polls(&app).await.is_empty());
+}
+
+async fn a_viewer_or_a_forged_form_creates_no_poll(app: TestApp, sink: Sink) {
+    let mut viewer = signed_in_as(&app, &sink, "viewer@example.org", "viewer").await;
+    let home = viewer.get("/console").await;
+    assert!(!home.body.contains("/console/polls/new"));
+    assert_eq!(viewer.get("/console/polls/new").await.status, 403);
+    let fields = |csrf: &str| {
+        vec![
+            ("csrf".to_string(), csrf.to_string()),
+            ("title".into(), "Not mine to make".into()),
+            ("time_zone".into(), "UTC".into()),
+            ("options[0].kind".into(), "all_day".into()),
+            ("options[0].start_date".into(), "2027-07-05".into()),
+        ]
+    };
+    let as_refs = |v: &Vec<(String, String)>| -> Vec<(String, String)> { v.clone() };
+    let viewer_csrf = home.csrf();
+    let form = as_refs(&fields(&viewer_csrf));
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = viewer.post("/console/polls/new", &pairs).await;
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("viewer"), "{}", r.body);
+
+    let mut editor = signed_in_as(&app, &sink, "editor@example.org", "editor").await;
+    let csrf = editor.get("/console/polls/new").await.csrf();
+    // Another browser's token, or another origin: refused.
+    let theirs = fields(&viewer_csrf);
+    let pairs: Vec<(&str, &str)> = theirs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(editor.post("/console/polls/new", &pairs).await.status, 403);
+    let mine = fields(&csrf);
+    let pairs: Vec<(&str, &str)> = mine.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut evil = editor
+        .at(&app.address)
+        .with_header("origin", "https://evil.example");
+    assert_eq!(evil.post("/console/polls/new", &pairs).await.status, 403);
+    // Signed out: to the sign-in page, nothing made.
+    let mut nobody = Browser::new(&app.address);
+    let r = nobody.post("/console/polls/new", &pairs).await;
+    assert_eq!(r.status, 303);
+    assert!(polls(&app).await.is_empty());
+    // The editor's own form does it.
+    assert_eq!(editor.post("/console/polls/new", &pairs).await.status, 303);
+    assert_eq!(polls(&app).await.len(), 1);
+}
+
 /// Each test with a real SMTP server and an app that mails through it,
 /// trusting `X-Forwarded-For` (so tests can be several clients).
 async fn with_mail<F, Fut>(backend: Backend, test: F)
@@ -603,4 +797,7 @@ on_both_databases_with_mail!(
     forged_posts_are_refused_and_change_nothing,
     links_expire_and_sessions_end_when_idle_or_old,
     sessions_are_rows_every_instance_reads_and_rotate_at_sign_in,
+    an_editor_creates_the_reference_poll_from_the_console_form,
+    the_poll_form_shows_every_error_beside_its_field_and_saves_nothing,
+    a_viewer_or_a_forged_form_creates_no_poll,
 );
