@@ -19,7 +19,7 @@ use super::tags::ApiTags;
 use super::types::{Email, Instant, Items, Language, Name, TimeZone, plain};
 use crate::domain::limits::MAX_MEMBERS_PER_REQUEST;
 use crate::domain::poll::parse_person_name;
-use crate::domain::roster::{self, MemberFields, NewMember};
+use crate::domain::roster::{self, MemberFields};
 use crate::domain::time::{Zone, render_utc};
 use crate::domain::{FieldError, Violations};
 use crate::error::Error;
@@ -219,69 +219,6 @@ impl ParsePayload for CsvBody {
 pub enum MembersBody {
     Json(JsonBody<AddMembersRequest>),
     Csv(CsvBody),
-}
-
-/// Reads member rows from CSV, naming errors by row (`row 3.time_zone`).
-fn members_from_csv(text: &str) -> Result<Vec<NewMember>, Vec<FieldError>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| {
-            vec![FieldError::new(
-                "csv",
-                format!("unreadable header row: {e}"),
-            )]
-        })?
-        .clone();
-    let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let (Some(name_col), Some(zone_col)) = (col("name"), col("time_zone")) else {
-        return Err(vec![FieldError::new(
-            "csv",
-            "the header row must name the columns name and time_zone (email optional)",
-        )]);
-    };
-    let (email_col, start_col, end_col, language_col) = (
-        col("email"),
-        col("social_hours_start"),
-        col("social_hours_end"),
-        col("language"),
-    );
-    let mut v = Violations::default();
-    let mut members = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let row = i + 2; // the header is row 1
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                v.push(format!("row {row}"), e.to_string());
-                continue;
-            }
-        };
-        let get = |c: Option<usize>| c.and_then(|c| record.get(c)).filter(|s| !s.is_empty());
-        let fields = MemberFields {
-            name: get(Some(name_col)).unwrap_or(""),
-            email: get(email_col),
-            time_zone: get(Some(zone_col)).unwrap_or(""),
-            social_start: get(start_col),
-            social_end: get(end_col),
-            language: get(language_col),
-        };
-        if let Some(m) = roster::parse_member(&fields, &format!("row {row}"), &mut v) {
-            members.push(m);
-        }
-    }
-    if members.len() > crate::domain::limits::MAX_MEMBERS_PER_REQUEST {
-        v.push(
-            "csv",
-            format!(
-                "at most {} members per request",
-                crate::domain::limits::MAX_MEMBERS_PER_REQUEST
-            ),
-        );
-    }
-    v.into_result().map(|_| members)
 }
 
 fn parse_group_name(s: &str) -> Result<String, String> {
@@ -636,7 +573,7 @@ impl GroupsApi {
             MembersBody::Json(json) => {
                 roster::parse_members(json.0.members.iter().map(MemberInput::fields), "members")
             }
-            MembersBody::Csv(csv) => members_from_csv(&csv.0),
+            MembersBody::Csv(csv) => roster::members_from_csv(&csv.0),
         }
         .map_err(Error::Invalid)?;
         let added = store

@@ -6,6 +6,7 @@
 //!
 //! The routes sit outside the OpenAPI spec: they serve HTML to people.
 
+mod groups;
 mod new_poll;
 mod session;
 
@@ -45,6 +46,13 @@ pub fn mount(routes: Route) -> Route {
         .at(
             "/console/polls/new",
             get(new_poll::form).post(new_poll::create),
+        )
+        .at("/console/groups", get(groups::list).post(groups::create))
+        .at("/console/groups/:group_id", get(groups::show))
+        .at("/console/groups/:group_id/members", post(groups::add))
+        .at(
+            "/console/groups/:group_id/members/:member_id/remove",
+            post(groups::remove),
         )
 }
 
@@ -305,6 +313,26 @@ async fn not_allowed(
         link: Some(("/console", lang.t("console-home-heading"))),
     });
     Ok(page(StatusCode::FORBIDDEN, body, binding, base))
+}
+
+/// Something of another workspace, or nothing: the same 404 either way.
+async fn missing(
+    store: &Store,
+    lang: Lang,
+    binding: &Binding,
+    base: &PublicUrl,
+    session: &Session,
+) -> poem::Result<Response> {
+    let f = Frame::new(store, lang, binding, Some(session))
+        .await
+        .map_err(failed)?;
+    let body = render(MessagePage {
+        f,
+        heading: lang.t("console-not-found-heading"),
+        text: lang.t("console-not-found-text"),
+        link: Some(("/console", lang.t("console-home-heading"))),
+    });
+    Ok(page(StatusCode::NOT_FOUND, body, binding, base))
 }
 
 /// A refused form: 403, nothing read or changed.

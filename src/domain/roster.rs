@@ -146,6 +146,133 @@ pub fn parse_members<'a>(
     v.into_result().map(|_| members)
 }
 
+/// Reads member rows from CSV, naming errors by row (`row 3.time_zone`).
+pub fn members_from_csv(text: &str) -> Result<Vec<NewMember>, Vec<FieldError>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| {
+            vec![FieldError::new(
+                "csv",
+                format!("unreadable header row: {e}"),
+            )]
+        })?
+        .clone();
+    let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let (Some(name_col), Some(zone_col)) = (col("name"), col("time_zone")) else {
+        return Err(vec![FieldError::new(
+            "csv",
+            "the header row must name the columns name and time_zone (email optional)",
+        )]);
+    };
+    let (email_col, start_col, end_col, language_col) = (
+        col("email"),
+        col("social_hours_start"),
+        col("social_hours_end"),
+        col("language"),
+    );
+    let mut v = Violations::default();
+    let mut members = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let row = i + 2; // the header is row 1
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                v.push(format!("row {row}"), e.to_string());
+                continue;
+            }
+        };
+        let get = |c: Option<usize>| c.and_then(|c| record.get(c)).filter(|s| !s.is_empty());
+        let fields = MemberFields {
+            name: get(Some(name_col)).unwrap_or(""),
+            email: get(email_col),
+            time_zone: get(Some(zone_col)).unwrap_or(""),
+            social_start: get(start_col),
+            social_end: get(end_col),
+            language: get(language_col),
+        };
+        if let Some(m) = parse_member(&fields, &format!("row {row}"), &mut v) {
+            members.push(m);
+        }
+    }
+    if members.len() > MAX_MEMBERS_PER_REQUEST {
+        v.push(
+            "csv",
+            format!("at most {} members per request", MAX_MEMBERS_PER_REQUEST),
+        );
+    }
+    v.into_result().map(|_| members)
+}
+
+/// Reads members pasted one a line, as a secretariat keeps them:
+/// `Name <email>, Zone, language` (the address, the zone's neighbours and
+/// the language optional: `Yoichi, Asia/Tokyo`), errors named by line
+/// (`line 3.time_zone`). Text whose first line is a CSV header naming
+/// `name` and `time_zone` is read as CSV instead.
+pub fn members_from_text(text: &str) -> Result<Vec<NewMember>, Vec<FieldError>> {
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let header: Vec<String> = first.split(',').map(|c| c.trim().to_lowercase()).collect();
+    if header.iter().any(|c| c == "name") && header.iter().any(|c| c == "time_zone") {
+        return members_from_csv(text);
+    }
+    let mut v = Violations::default();
+    let mut members = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let path = format!("line {}", i + 1);
+        let mut parts = line.split(',').map(str::trim);
+        let who = parts.next().unwrap_or("");
+        let (name, email) = match who.split_once('<') {
+            Some((name, rest)) => match rest.strip_suffix('>') {
+                Some(email) => (name.trim(), Some(email.trim())),
+                None => {
+                    v.push(
+                        format!("{path}.email"),
+                        "an address is written <name@example.org>, closed by >",
+                    );
+                    continue;
+                }
+            },
+            None => (who, None),
+        };
+        let time_zone = parts.next().unwrap_or("");
+        let language = parts.next().filter(|l| !l.is_empty());
+        if parts.next().is_some() {
+            v.push(
+                path.clone(),
+                "a line is: Name <email>, Zone, language (e.g. Yoichi <yoichi@example.org>, Asia/Tokyo, ja)",
+            );
+            continue;
+        }
+        let fields = MemberFields {
+            name,
+            email: email.filter(|e| !e.is_empty()),
+            time_zone,
+            social_start: None,
+            social_end: None,
+            language,
+        };
+        if let Some(m) = parse_member(&fields, &path, &mut v) {
+            members.push(m);
+        }
+    }
+    if members.is_empty() && v.0.is_empty() {
+        v.push("members", "no members: write one a line");
+    }
+    if members.len() > MAX_MEMBERS_PER_REQUEST {
+        v.push(
+            "members",
+            format!("at most {} members at once", MAX_MEMBERS_PER_REQUEST),
+        );
+    }
+    v.into_result().map(|_| members)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,5 +357,26 @@ mod tests {
         assert_eq!(parse_language("fr-ch").unwrap().as_deref(), Some("fr-CH"));
         assert!(parse_language("english please").is_err());
         assert!(parse_language("x").is_err());
+    }
+
+    #[test]
+    fn pasted_lines_and_csv_read_alike_and_every_bad_line_is_named() {
+        let lines = "Yoichi <yoichi@example.org>, Asia/Tokyo, ja\n\n  Anna, America/New_York\n";
+        let m = members_from_text(lines).unwrap();
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[0].name, "Yoichi");
+        assert_eq!(m[0].email.as_deref(), Some("yoichi@example.org"));
+        assert_eq!(m[0].language.as_deref(), Some("ja"));
+        assert_eq!(m[1].email, None);
+        let csv = "name,email,time_zone\nYoichi,yoichi@example.org,Asia/Tokyo\n";
+        assert_eq!(members_from_text(csv).unwrap()[0].zone, m[0].zone);
+        let bad = "Yoichi <yoichi@example.org, Asia/Tokyo\nAnna, Mars/Olympus\nBruna <bruna>, Europe/Lisbon\nOK, UTC, en, extra";
+        let errors = members_from_text(bad).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["line 1.email", "line 2.time_zone", "line 3.email", "line 4"]
+        );
+        assert!(members_from_text("  \n").is_err());
     }
 }

@@ -348,6 +348,8 @@ async fn the_form_answers_alike_for_unknown_addresses_and_limits_requests(
     let bad = ask_for_link(&mut typo, "anriette.example.org").await;
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("aria-invalid=\"true\"") && bad.body.contains("email-error"));
+    // Every mail that should come has come, and no other.
+    sink.wait_for(6).await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(
         sink.messages().len(),
@@ -750,6 +752,195 @@ async fn a_viewer_or_a_forged_form_creates_no_poll(app: TestApp, sink: Sink) {
     assert_eq!(polls(&app).await.len(), 1);
 }
 
+async fn groups(app: &TestApp) -> Vec<Value> {
+    app.get("/api/v1/groups", Some(&app.token)).await.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+async fn a_roster_is_pasted_checked_line_by_line_and_kept(app: TestApp, sink: Sink) {
+    let mut editor = signed_in_as(&app, &sink, "anriette@example.org", "editor").await;
+    let page = editor.get("/console/groups").await;
+    assert_eq!(page.status, 200);
+    let csrf = page.csrf();
+    // Two bad lines: both named, nothing saved.
+    let refused = editor
+        .post(
+            "/console/groups",
+            &[
+                ("csrf", csrf.as_str()),
+                ("name", "MAG 2027"),
+                (
+                    "members",
+                    "Yoichi <yoichi@example.org>, Asia/Tokyo, ja\nAnna <anna@example>, America/New_York\nBruna, Mars/Olympus",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("line 2.email"), "{}", refused.body);
+    assert!(refused.body.contains("line 3.time_zone"));
+    assert!(refused.body.contains("Bruna, Mars"), "what was typed stays");
+    assert!(groups(&app).await.is_empty(), "nothing saved");
+
+    let created = editor
+        .post(
+            "/console/groups",
+            &[
+                ("csrf", csrf.as_str()),
+                ("name", "MAG 2027"),
+                (
+                    "members",
+                    "Yoichi <yoichi@example.org>, Asia/Tokyo, ja\nAnna <anna@example.org>, America/New_York\nBruna, America/Sao_Paulo, pt",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let location = created.location.unwrap();
+    let list = groups(&app).await;
+    assert_eq!(list.len(), 1);
+    let group_id = id(&list[0]).to_string();
+    assert!(location.starts_with(&format!("/console/groups/{group_id}")));
+    let group = editor.get(&format!("/console/groups/{group_id}")).await;
+    assert_eq!(group.status, 200);
+    for text in ["Yoichi", "anna@example.org", "America/Sao_Paulo"] {
+        assert!(group.body.contains(text), "{text}");
+    }
+    // More members, as CSV.
+    let csrf = group.csrf();
+    let added = editor
+        .post(
+            &format!("/console/groups/{group_id}/members"),
+            &[
+                ("csrf", csrf.as_str()),
+                (
+                    "members",
+                    "name,email,time_zone\nJuan,juan@example.org,America/Havana\n",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let api = app
+        .get(&format!("/api/v1/groups/{group_id}"), Some(&app.token))
+        .await;
+    let members = api.ok(200)["members"].as_array().unwrap().clone();
+    assert_eq!(members.len(), 4);
+    let yoichi = members.iter().find(|m| m["name"] == "Yoichi").unwrap();
+    assert_eq!(yoichi["time_zone"], "Asia/Tokyo");
+    assert_eq!(yoichi["language"], "ja");
+    // Removed from the page: gone from the API too.
+    let removed = editor
+        .post(
+            &format!("/console/groups/{group_id}/members/{}/remove", id(yoichi)),
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(removed.status, 303);
+    let api = app
+        .get(&format!("/api/v1/groups/{group_id}"), Some(&app.token))
+        .await;
+    assert_eq!(api.ok(200)["members"].as_array().unwrap().len(), 3);
+}
+
+async fn rosters_refuse_viewers_forgeries_and_other_workspaces(app: TestApp, sink: Sink) {
+    let other = app.other_organiser().await;
+    let theirs = app
+        .post(
+            "/api/v1/groups",
+            Some(&other),
+            &json!({ "name": "Theirs", "members": [{ "name": "X", "time_zone": "UTC" }] }),
+        )
+        .await;
+    let theirs = id(theirs.ok(201)).to_string();
+    let ours = app
+        .post(
+            "/api/v1/groups",
+            Some(&app.token),
+            &json!({ "name": "Ours", "members": [{ "name": "Yoichi", "time_zone": "Asia/Tokyo" }] }),
+        )
+        .await;
+    let ours_json = ours.ok(201).clone();
+    let ours = id(&ours_json).to_string();
+    let member = id(&ours_json["members"][0]).to_string();
+
+    let mut viewer = signed_in_as(&app, &sink, "viewer@example.org", "viewer").await;
+    let page = viewer.get(&format!("/console/groups/{ours}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Yoichi"));
+    assert!(
+        !page.body.contains("/remove"),
+        "a viewer gets no remove buttons"
+    );
+    let csrf = page.csrf();
+    let r = viewer
+        .post(
+            &format!("/console/groups/{ours}/members/{member}/remove"),
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    let r = viewer
+        .post(
+            "/console/groups",
+            &[
+                ("csrf", csrf.as_str()),
+                ("name", "V"),
+                ("members", "A, UTC"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+
+    let mut editor = signed_in_as(&app, &sink, "editor@example.org", "editor").await;
+    // Another workspace's group: as if it did not exist.
+    assert_eq!(
+        editor
+            .get(&format!("/console/groups/{theirs}"))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(editor.get("/console/groups/not-an-id").await.status, 404);
+    let csrf = editor.get("/console/groups").await.csrf();
+    let r = editor
+        .post(
+            &format!("/console/groups/{theirs}/members"),
+            &[("csrf", csrf.as_str()), ("members", "Intruder, UTC")],
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    // A forged removal: refused.
+    let mut evil = editor
+        .at(&app.address)
+        .with_header("origin", "https://evil.example");
+    let r = evil
+        .post(
+            &format!("/console/groups/{ours}/members/{member}/remove"),
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    let api = app
+        .get(&format!("/api/v1/groups/{ours}"), Some(&app.token))
+        .await;
+    assert_eq!(
+        api.ok(200)["members"].as_array().unwrap().len(),
+        1,
+        "nothing changed"
+    );
+    let api = app
+        .get(&format!("/api/v1/groups/{theirs}"), Some(&other))
+        .await;
+    assert_eq!(
+        api.ok(200)["members"].as_array().unwrap().len(),
+        1,
+        "theirs untouched"
+    );
+}
+
 /// Each test with a real SMTP server and an app that mails through it,
 /// trusting `X-Forwarded-For` (so tests can be several clients).
 async fn with_mail<F, Fut>(backend: Backend, test: F)
@@ -800,4 +991,6 @@ on_both_databases_with_mail!(
     an_editor_creates_the_reference_poll_from_the_console_form,
     the_poll_form_shows_every_error_beside_its_field_and_saves_nothing,
     a_viewer_or_a_forged_form_creates_no_poll,
+    a_roster_is_pasted_checked_line_by_line_and_kept,
+    rosters_refuse_viewers_forgeries_and_other_workspaces,
 );

@@ -1,0 +1,369 @@
+//! Rosters from the console: the workspace's groups, a new group from
+//! pasted lines (`Name <email>, Zone, language`) or pasted CSV, members
+//! added and removed. The text is read by the same rules as addMembers
+//! (`domain/roster.rs`), and every line's error is shown before anything is
+//! saved.
+
+use askama::Template;
+use poem::http::StatusCode;
+use poem::web::{Data, Path};
+use poem::{Body, Request, Response, handler};
+use uuid::Uuid;
+
+use super::session::{Binding, check_form, current};
+use super::{Frame, Posted, failed, forged, lang_of, page, render, see_other};
+use crate::domain::FieldError;
+use crate::domain::poll::parse_person_name;
+use crate::domain::roles::Action;
+use crate::domain::roster::members_from_text;
+use crate::error::Error;
+use crate::lang::Lang;
+use crate::store::Store;
+use crate::store::groups::{Group, Member};
+use crate::store::sessions::Session;
+use crate::web::PublicUrl;
+
+struct LineError {
+    field: String,
+    message: String,
+}
+
+fn line_errors(errors: Vec<FieldError>) -> Vec<LineError> {
+    errors
+        .into_iter()
+        .map(|e| LineError {
+            field: e.field,
+            message: e.message,
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "console/groups.html")]
+struct GroupsPage {
+    f: Frame,
+    groups: Vec<Group>,
+    can_edit: bool,
+    name: String,
+    members: String,
+    name_error: Option<String>,
+    errors: Vec<LineError>,
+}
+
+struct MemberRow {
+    id: Uuid,
+    name: String,
+    email: String,
+    zone: String,
+    language: String,
+}
+
+#[derive(Template)]
+#[template(path = "console/group.html")]
+struct GroupPage {
+    f: Frame,
+    group: Group,
+    rows: Vec<MemberRow>,
+    can_edit: bool,
+    members: String,
+    errors: Vec<LineError>,
+}
+
+/// The signed-in session, or the answer that sends the browser to sign in.
+async fn signed_in(
+    req: &Request,
+    store: &Store,
+    base: &PublicUrl,
+) -> poem::Result<Result<Session, Response>> {
+    Ok(match current(req, store, base).await.map_err(failed)? {
+        Some(s) => Ok(s),
+        None => Err(see_other("/console/sign-in")),
+    })
+}
+
+async fn groups_page(
+    store: &Store,
+    lang: Lang,
+    session: &Session,
+    typed: (String, String, Option<String>, Vec<LineError>),
+) -> Result<GroupsPage, Error> {
+    let binding = Binding::Session(session.id);
+    let groups = store
+        .list_groups(session.organiser.workspace_id, None, 200)
+        .await?;
+    let (name, members, name_error, errors) = typed;
+    Ok(GroupsPage {
+        f: Frame::new(store, lang, &binding, Some(session)).await?,
+        groups,
+        can_edit: session.organiser.may(Action::Edit).is_ok(),
+        name,
+        members,
+        name_error,
+        errors,
+    })
+}
+
+/// `GET /console/groups`: the groups, and a form for a new one.
+#[handler]
+pub async fn list(
+    req: &Request,
+    store: Data<&Store>,
+    base: Data<&PublicUrl>,
+) -> poem::Result<Response> {
+    let session = match signed_in(req, &store, &base).await? {
+        Ok(s) => s,
+        Err(r) => return Ok(r),
+    };
+    let lang = lang_of(req, None);
+    let shown = groups_page(&store, lang, &session, Default::default())
+        .await
+        .map_err(failed)?;
+    Ok(page(
+        StatusCode::OK,
+        render(shown),
+        &Binding::Session(session.id),
+        &base,
+    ))
+}
+
+/// `POST /console/groups`: a new group with its members, or every error.
+#[handler]
+pub async fn create(
+    req: &Request,
+    body: Body,
+    store: Data<&Store>,
+    base: Data<&PublicUrl>,
+) -> poem::Result<Response> {
+    let posted = Posted::read(body).await;
+    let lang = lang_of(req, Some(&posted));
+    let session = match signed_in(req, &store, &base).await? {
+        Ok(s) => s,
+        Err(r) => return Ok(r),
+    };
+    let binding = Binding::Session(session.id);
+    if let Err(why) = check_form(req, &store, &base, &binding, posted.get("csrf"))
+        .await
+        .map_err(failed)?
+    {
+        return forged(&store, lang, &binding, &base, why).await;
+    }
+    if session.organiser.may(Action::Edit).is_err() {
+        return super::not_allowed(&store, lang, &binding, &base, &session).await;
+    }
+    let name = posted.get("name").unwrap_or("").to_string();
+    let text = posted.get("members").unwrap_or("").to_string();
+    let parsed_name = parse_person_name(&name).map_err(|m| m.replace("the name", "the group name"));
+    let parsed = members_from_text(&text);
+    match (parsed_name, parsed) {
+        (Ok(group_name), Ok(members)) => {
+            let id = store
+                .create_group(session.organiser.workspace_id, &group_name, &members)
+                .await
+                .map_err(failed)?;
+            Ok(see_other(&format!(
+                "/console/groups/{id}?lang={}",
+                lang.code()
+            )))
+        }
+        (n, m) => {
+            let shown = groups_page(
+                &store,
+                lang,
+                &session,
+                (
+                    name,
+                    text,
+                    n.err(),
+                    m.err().map(line_errors).unwrap_or_default(),
+                ),
+            )
+            .await
+            .map_err(failed)?;
+            Ok(page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(shown),
+                &binding,
+                &base,
+            ))
+        }
+    }
+}
+
+async fn group_page(
+    store: &Store,
+    lang: Lang,
+    session: &Session,
+    group_id: Uuid,
+    typed: (String, Vec<LineError>),
+) -> Result<GroupPage, Error> {
+    let binding = Binding::Session(session.id);
+    let group = store
+        .owned_group(session.organiser.workspace_id, group_id)
+        .await?;
+    let rows = store
+        .members(group.id)
+        .await?
+        .into_iter()
+        .map(|m: Member| MemberRow {
+            id: m.id,
+            name: m.name,
+            email: m.email.unwrap_or_default(),
+            zone: m.zone.name().to_string(),
+            language: m.language.unwrap_or_default(),
+        })
+        .collect();
+    Ok(GroupPage {
+        f: Frame::new(store, lang, &binding, Some(session)).await?,
+        group,
+        rows,
+        can_edit: session.organiser.may(Action::Edit).is_ok(),
+        members: typed.0,
+        errors: typed.1,
+    })
+}
+
+/// Another workspace's group, or none: the same 404 page.
+async fn shown_or_missing(
+    result: Result<GroupPage, Error>,
+    store: &Store,
+    lang: Lang,
+    session: &Session,
+    base: &PublicUrl,
+    status: StatusCode,
+) -> poem::Result<Response> {
+    let binding = Binding::Session(session.id);
+    match result {
+        Ok(p) => Ok(page(status, render(p), &binding, base)),
+        Err(Error::NotFound(_)) => super::missing(store, lang, &binding, base, session).await,
+        Err(e) => Err(failed(e)),
+    }
+}
+
+/// `GET /console/groups/{id}`: the members, and forms to add and remove.
+#[handler]
+pub async fn show(
+    req: &Request,
+    Path(group_id): Path<String>,
+    store: Data<&Store>,
+    base: Data<&PublicUrl>,
+) -> poem::Result<Response> {
+    let session = match signed_in(req, &store, &base).await? {
+        Ok(s) => s,
+        Err(r) => return Ok(r),
+    };
+    let lang = lang_of(req, None);
+    let Ok(group_id) = Uuid::parse_str(&group_id) else {
+        return super::missing(&store, lang, &Binding::Session(session.id), &base, &session).await;
+    };
+    let shown = group_page(&store, lang, &session, group_id, Default::default()).await;
+    shown_or_missing(shown, &store, lang, &session, &base, StatusCode::OK).await
+}
+
+/// `POST /console/groups/{id}/members`: more members, or every error.
+#[handler]
+pub async fn add(
+    req: &Request,
+    Path(group_id): Path<String>,
+    body: Body,
+    store: Data<&Store>,
+    base: Data<&PublicUrl>,
+) -> poem::Result<Response> {
+    let posted = Posted::read(body).await;
+    let lang = lang_of(req, Some(&posted));
+    let session = match signed_in(req, &store, &base).await? {
+        Ok(s) => s,
+        Err(r) => return Ok(r),
+    };
+    let binding = Binding::Session(session.id);
+    if let Err(why) = check_form(req, &store, &base, &binding, posted.get("csrf"))
+        .await
+        .map_err(failed)?
+    {
+        return forged(&store, lang, &binding, &base, why).await;
+    }
+    if session.organiser.may(Action::Edit).is_err() {
+        return super::not_allowed(&store, lang, &binding, &base, &session).await;
+    }
+    let Ok(group_id) = Uuid::parse_str(&group_id) else {
+        return super::missing(&store, lang, &binding, &base, &session).await;
+    };
+    let text = posted.get("members").unwrap_or("").to_string();
+    match members_from_text(&text) {
+        Ok(members) => {
+            match store
+                .add_members(session.organiser.workspace_id, group_id, &members)
+                .await
+            {
+                Ok(_) => Ok(see_other(&format!(
+                    "/console/groups/{group_id}?lang={}",
+                    lang.code()
+                ))),
+                Err(Error::NotFound(_)) => {
+                    super::missing(&store, lang, &binding, &base, &session).await
+                }
+                Err(e) => Err(failed(e)),
+            }
+        }
+        Err(errors) => {
+            let shown = group_page(
+                &store,
+                lang,
+                &session,
+                group_id,
+                (text, line_errors(errors)),
+            )
+            .await;
+            shown_or_missing(
+                shown,
+                &store,
+                lang,
+                &session,
+                &base,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /console/groups/{id}/members/{member_id}/remove`.
+#[handler]
+pub async fn remove(
+    req: &Request,
+    Path((group_id, member_id)): Path<(String, String)>,
+    body: Body,
+    store: Data<&Store>,
+    base: Data<&PublicUrl>,
+) -> poem::Result<Response> {
+    let posted = Posted::read(body).await;
+    let lang = lang_of(req, Some(&posted));
+    let session = match signed_in(req, &store, &base).await? {
+        Ok(s) => s,
+        Err(r) => return Ok(r),
+    };
+    let binding = Binding::Session(session.id);
+    if let Err(why) = check_form(req, &store, &base, &binding, posted.get("csrf"))
+        .await
+        .map_err(failed)?
+    {
+        return forged(&store, lang, &binding, &base, why).await;
+    }
+    if session.organiser.may(Action::Edit).is_err() {
+        return super::not_allowed(&store, lang, &binding, &base, &session).await;
+    }
+    let (Ok(group_id), Ok(member_id)) = (Uuid::parse_str(&group_id), Uuid::parse_str(&member_id))
+    else {
+        return super::missing(&store, lang, &binding, &base, &session).await;
+    };
+    match store
+        .remove_member(session.organiser.workspace_id, group_id, member_id)
+        .await
+    {
+        Ok(()) => Ok(see_other(&format!(
+            "/console/groups/{group_id}?lang={}",
+            lang.code()
+        ))),
+        Err(Error::NotFound(_)) => super::missing(&store, lang, &binding, &base, &session).await,
+        Err(e) => Err(failed(e)),
+    }
+}
