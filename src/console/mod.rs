@@ -7,6 +7,7 @@
 //! The routes sit outside the OpenAPI spec: they serve HTML to people.
 
 mod groups;
+mod invitations;
 mod new_poll;
 mod session;
 
@@ -46,6 +47,10 @@ pub fn mount(routes: Route) -> Route {
         .at(
             "/console/polls/new",
             get(new_poll::form).post(new_poll::create),
+        )
+        .at(
+            "/console/polls/:poll_id/invitations",
+            get(invitations::show).post(invitations::invite),
         )
         .at("/console/groups", get(groups::list).post(groups::create))
         .at("/console/groups/:group_id", get(groups::show))
@@ -333,6 +338,27 @@ async fn missing(
         link: Some(("/console", lang.t("console-home-heading"))),
     });
     Ok(page(StatusCode::NOT_FOUND, body, binding, base))
+}
+
+/// A change the present state does not allow (409), with the reason.
+async fn conflict(
+    store: &Store,
+    lang: Lang,
+    binding: &Binding,
+    base: &PublicUrl,
+    session: &Session,
+    why: &str,
+) -> poem::Result<Response> {
+    let f = Frame::new(store, lang, binding, Some(session))
+        .await
+        .map_err(failed)?;
+    let body = render(MessagePage {
+        f,
+        heading: lang.t("console-conflict-heading"),
+        text: why.to_string(),
+        link: Some(("/console", lang.t("console-home-heading"))),
+    });
+    Ok(page(StatusCode::CONFLICT, body, binding, base))
 }
 
 /// A refused form: 403, nothing read or changed.

@@ -413,6 +413,8 @@ mod tests {
             ("role", FluentValue::from("editor")),
             ("minutes", FluentValue::from("10")),
             ("n", FluentValue::from(1)),
+            ("mailed", FluentValue::from(38)),
+            ("language", FluentValue::from("Français")),
         ];
         let mut fa = FluentArgs::new();
         for (k, v) in &args {

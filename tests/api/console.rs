@@ -941,6 +941,123 @@ async fn rosters_refuse_viewers_forgeries_and_other_workspaces(app: TestApp, sin
     );
 }
 
+async fn a_group_is_invited_after_a_preview_of_who_gets_mail_in_which_language(
+    app: TestApp,
+    sink: Sink,
+) {
+    let group = app
+        .post(
+            "/api/v1/groups",
+            Some(&app.token),
+            &json!({ "name": "MAG", "members": [
+                { "name": "Yoichi", "email": "yoichi@example.org", "time_zone": "Asia/Tokyo", "language": "fr" },
+                { "name": "Anna", "email": "anna@example.org", "time_zone": "America/New_York" },
+                { "name": "Vera", "time_zone": "Europe/Moscow" }
+            ] }),
+        )
+        .await;
+    let group = id(group.ok(201)).to_string();
+    let mut body = crate::helpers::reference_poll_body();
+    body["voting"] = json!("invite_only");
+    let poll = app.create_poll(&body).await;
+    let poll_id = id(&poll).to_string();
+    let path = format!("/console/polls/{poll_id}/invitations");
+
+    let mut editor = signed_in_as(&app, &sink, "editor@example.org", "editor").await;
+    let page = editor.get(&path).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Nobody is invited yet"));
+    let preview = editor
+        .get(&format!(
+            "{path}?group={group}&required=true&send_email=true"
+        ))
+        .await;
+    assert_eq!(preview.status, 200);
+    assert!(
+        preview.body.contains("mailed, in Français"),
+        "{}",
+        preview.body
+    );
+    assert!(preview.body.contains("mailed, in English"));
+    assert!(preview.body.contains("not mailed: no address"));
+    assert!(preview.body.contains("Mails: 2 of 3 members."));
+    let listed = app
+        .get(
+            &format!("/api/v1/polls/{poll_id}/invitations"),
+            Some(&app.token),
+        )
+        .await;
+    assert!(
+        listed.ok(200)["items"].as_array().unwrap().is_empty(),
+        "a preview changes nothing"
+    );
+
+    let csrf = preview.csrf();
+    let sent = editor
+        .post(
+            &path,
+            &[
+                ("csrf", csrf.as_str()),
+                ("group_id", group.as_str()),
+                ("required", "true"),
+                ("send_email", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let listed = app
+        .get(
+            &format!("/api/v1/polls/{poll_id}/invitations"),
+            Some(&app.token),
+        )
+        .await;
+    assert_eq!(listed.ok(200)["items"].as_array().unwrap().len(), 3);
+    // One sign-in mail (the editor's), then the two invitations.
+    let mails = sink.wait_for(3).await;
+    let to: Vec<&str> = mails[1..]
+        .iter()
+        .map(|m| m["rcpt_tos"][0].as_str().unwrap())
+        .collect();
+    assert!(to.contains(&"yoichi@example.org") && to.contains(&"anna@example.org"));
+    let french = mails
+        .iter()
+        .find(|m| m["rcpt_tos"][0] == "yoichi@example.org")
+        .unwrap();
+    assert_eq!(french["headers"]["Content-Language"], "fr");
+    let page = editor.get(&path).await;
+    assert!(page.body.contains("Invited: 3"));
+    assert!(page.body.contains("no_address"));
+    // The preview now says they are invited already.
+    let again = editor
+        .get(&format!("{path}?group={group}&send_email=true"))
+        .await;
+    assert!(again.body.contains("already invited"));
+
+    // A viewer sees the list, not the form, and cannot invite.
+    let mut viewer = signed_in_as(&app, &sink, "viewer@example.org", "viewer").await;
+    let page = viewer.get(&path).await;
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("group_id"));
+    let r = viewer
+        .post(
+            &path,
+            &[("csrf", page.csrf().as_str()), ("group_id", group.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    // Another workspace's poll: 404.
+    let other = app.other_organiser().await;
+    let theirs = app.post("/api/v1/polls", Some(&other), &body).await;
+    let theirs = id(theirs.ok(201)).to_string();
+    assert_eq!(
+        editor
+            .get(&format!("/console/polls/{theirs}/invitations"))
+            .await
+            .status,
+        404
+    );
+}
+
 /// Each test with a real SMTP server and an app that mails through it,
 /// trusting `X-Forwarded-For` (so tests can be several clients).
 async fn with_mail<F, Fut>(backend: Backend, test: F)
@@ -993,4 +1110,5 @@ on_both_databases_with_mail!(
     a_viewer_or_a_forged_form_creates_no_poll,
     a_roster_is_pasted_checked_line_by_line_and_kept,
     rosters_refuse_viewers_forgeries_and_other_workspaces,
+    a_group_is_invited_after_a_preview_of_who_gets_mail_in_which_language,
 );
