@@ -10,8 +10,8 @@ use poem::web::{Data, Path};
 use poem::{Body, Request, Response, handler};
 use uuid::Uuid;
 
+use super::frame::{Frame, Posted, failed, forged, lang_of, page, render, see_other};
 use super::session::{Binding, check_form, current};
-use super::{Frame, Posted, failed, forged, lang_of, page, render, see_other};
 use crate::domain::FieldError;
 use crate::domain::poll::parse_person_name;
 use crate::domain::roles::Action;
@@ -148,7 +148,7 @@ pub async fn create(
         return forged(&store, lang, &binding, &base, why).await;
     }
     if session.organiser.may(Action::Edit).is_err() {
-        return super::not_allowed(&store, lang, &binding, &base, &session).await;
+        return super::frame::not_allowed(&store, lang, &binding, &base, &session).await;
     }
     let name = posted.get("name").unwrap_or("").to_string();
     let text = posted.get("members").unwrap_or("").to_string();
@@ -234,7 +234,9 @@ async fn shown_or_missing(
     let binding = Binding::Session(session.id);
     match result {
         Ok(p) => Ok(page(status, render(p), &binding, base)),
-        Err(Error::NotFound(_)) => super::missing(store, lang, &binding, base, session).await,
+        Err(Error::NotFound(_)) => {
+            super::frame::missing(store, lang, &binding, base, session).await
+        }
         Err(e) => Err(failed(e)),
     }
 }
@@ -253,7 +255,8 @@ pub async fn show(
     };
     let lang = lang_of(req, None);
     let Ok(group_id) = Uuid::parse_str(&group_id) else {
-        return super::missing(&store, lang, &Binding::Session(session.id), &base, &session).await;
+        return super::frame::missing(&store, lang, &Binding::Session(session.id), &base, &session)
+            .await;
     };
     let shown = group_page(&store, lang, &session, group_id, Default::default()).await;
     shown_or_missing(shown, &store, lang, &session, &base, StatusCode::OK).await
@@ -282,10 +285,10 @@ pub async fn add(
         return forged(&store, lang, &binding, &base, why).await;
     }
     if session.organiser.may(Action::Edit).is_err() {
-        return super::not_allowed(&store, lang, &binding, &base, &session).await;
+        return super::frame::not_allowed(&store, lang, &binding, &base, &session).await;
     }
     let Ok(group_id) = Uuid::parse_str(&group_id) else {
-        return super::missing(&store, lang, &binding, &base, &session).await;
+        return super::frame::missing(&store, lang, &binding, &base, &session).await;
     };
     let text = posted.get("members").unwrap_or("").to_string();
     match members_from_text(&text) {
@@ -299,7 +302,7 @@ pub async fn add(
                     lang.code()
                 ))),
                 Err(Error::NotFound(_)) => {
-                    super::missing(&store, lang, &binding, &base, &session).await
+                    super::frame::missing(&store, lang, &binding, &base, &session).await
                 }
                 Err(e) => Err(failed(e)),
             }
@@ -349,11 +352,11 @@ pub async fn remove(
         return forged(&store, lang, &binding, &base, why).await;
     }
     if session.organiser.may(Action::Edit).is_err() {
-        return super::not_allowed(&store, lang, &binding, &base, &session).await;
+        return super::frame::not_allowed(&store, lang, &binding, &base, &session).await;
     }
     let (Ok(group_id), Ok(member_id)) = (Uuid::parse_str(&group_id), Uuid::parse_str(&member_id))
     else {
-        return super::missing(&store, lang, &binding, &base, &session).await;
+        return super::frame::missing(&store, lang, &binding, &base, &session).await;
     };
     match store
         .remove_member(session.organiser.workspace_id, group_id, member_id)
@@ -363,7 +366,9 @@ pub async fn remove(
             "/console/groups/{group_id}?lang={}",
             lang.code()
         ))),
-        Err(Error::NotFound(_)) => super::missing(&store, lang, &binding, &base, &session).await,
+        Err(Error::NotFound(_)) => {
+            super::frame::missing(&store, lang, &binding, &base, &session).await
+        }
         Err(e) => Err(failed(e)),
     }
 }

@@ -10,8 +10,8 @@ use poem::web::{Data, Path};
 use poem::{Body, Request, Response, handler};
 use uuid::Uuid;
 
+use super::frame::{Frame, Posted, failed, forged, lang_of, page, render, see_other};
 use super::session::{Binding, check_form, current};
-use super::{Frame, Posted, failed, forged, lang_of, page, render, see_other};
 use crate::domain::history::Actor;
 use crate::domain::mailing::{self, MemberMail, Skip};
 use crate::domain::poll::Poll;
@@ -89,7 +89,7 @@ pub async fn show(
     let lang = lang_of(req, None);
     let binding = Binding::Session(session.id);
     let Some(poll) = own_poll(&store, &session, &poll_id).await.map_err(failed)? else {
-        return super::missing(&store, lang, &binding, &base, &session).await;
+        return super::frame::missing(&store, lang, &binding, &base, &session).await;
     };
     let q = query(req);
     let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
@@ -244,13 +244,13 @@ pub async fn invite(
         return forged(&store, lang, &binding, &base, why).await;
     }
     if session.organiser.may(Action::Edit).is_err() {
-        return super::not_allowed(&store, lang, &binding, &base, &session).await;
+        return super::frame::not_allowed(&store, lang, &binding, &base, &session).await;
     }
     let Some(poll) = own_poll(&store, &session, &poll_id).await.map_err(failed)? else {
-        return super::missing(&store, lang, &binding, &base, &session).await;
+        return super::frame::missing(&store, lang, &binding, &base, &session).await;
     };
     let Some(group_id) = posted.get("group_id").and_then(|g| Uuid::parse_str(g).ok()) else {
-        return super::missing(&store, lang, &binding, &base, &session).await;
+        return super::frame::missing(&store, lang, &binding, &base, &session).await;
     };
     let send_email = posted.get("send_email").is_some();
     match store
@@ -269,9 +269,11 @@ pub async fn invite(
             poll.id,
             lang.code()
         ))),
-        Err(Error::NotFound(_)) => super::missing(&store, lang, &binding, &base, &session).await,
+        Err(Error::NotFound(_)) => {
+            super::frame::missing(&store, lang, &binding, &base, &session).await
+        }
         Err(Error::Conflict(why)) => {
-            super::conflict(&store, lang, &binding, &base, &session, &why).await
+            super::frame::conflict(&store, lang, &binding, &base, &session, &why).await
         }
         Err(e) => Err(failed(e)),
     }

@@ -9,8 +9,8 @@ use poem::http::StatusCode;
 use poem::web::Data;
 use poem::{Body, Request, Response, handler};
 
+use super::frame::{Frame, Posted, failed, forged, lang_of, page, render, see_other};
 use super::session::{Binding, check_form, current};
-use super::{Frame, Posted, failed, forged, lang_of, page, render, see_other};
 use crate::domain::draft::{DraftKind, OptionDraft, PollDraft};
 use crate::domain::history::Actor;
 use crate::domain::poll::{ResultsVisibility, Settings, Voting};
@@ -154,7 +154,7 @@ pub async fn form(
     let lang = lang_of(req, None);
     let binding = Binding::Session(session.id);
     if session.organiser.may(Action::Edit).is_err() {
-        return super::not_allowed(&store, lang, &binding, &base, &session).await;
+        return super::frame::not_allowed(&store, lang, &binding, &base, &session).await;
     }
     let rows: usize =
         serde_urlencoded::from_str::<Vec<(String, String)>>(req.uri().query().unwrap_or(""))
@@ -197,7 +197,7 @@ pub async fn create(
         return forged(&store, lang, &binding, &base, why).await;
     }
     if session.organiser.may(Action::Edit).is_err() {
-        return super::not_allowed(&store, lang, &binding, &base, &session).await;
+        return super::frame::not_allowed(&store, lang, &binding, &base, &session).await;
     }
     let f = Frame::new(&store, lang, &binding, Some(&session))
         .await

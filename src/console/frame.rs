@@ -1,0 +1,239 @@
+//! What every console page is drawn in and answers with: the language, the
+//! frame (language switch, who is signed in, the sign-out button, the form
+//! token), the message pages (not allowed, not found, conflict, refused),
+//! and the plain responses. Every console page module uses it; it uses none
+//! of them.
+
+use askama::Template;
+use poem::http::{StatusCode, header};
+use poem::{Body, Request, Response};
+
+use super::session::{Binding, Forged, form_token};
+use crate::domain::roles::Role;
+use crate::error::Error;
+use crate::lang::{Lang, filters};
+use crate::store::Store;
+use crate::store::sessions::Session;
+use crate::web::PublicUrl;
+use crate::web::html::{CSS_HREF, html, secure};
+use crate::web::problem::Problem;
+
+/// Errors a page cannot show itself (the database is down) go to the
+/// service's problem responses: 503 with Retry-After.
+pub fn failed(e: Error) -> poem::Error {
+    Problem::from(e).into()
+}
+
+/// A form's fields, as posted.
+pub struct Posted(Vec<(String, String)>);
+
+impl Posted {
+    pub async fn read(body: Body) -> Self {
+        let bytes = body.into_bytes().await.unwrap_or_default();
+        Posted(serde_urlencoded::from_bytes(&bytes).unwrap_or_default())
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The language: `?lang=` or the form's `lang`, else the browser's.
+pub fn lang_of(req: &Request, posted: Option<&Posted>) -> Lang {
+    let query: Vec<(String, String)> =
+        serde_urlencoded::from_str(req.uri().query().unwrap_or("")).unwrap_or_default();
+    let chosen = query
+        .iter()
+        .find(|(k, _)| k == "lang")
+        .map(|(_, v)| v.as_str())
+        .or_else(|| posted.and_then(|p| p.get("lang")));
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Lang::negotiate(chosen, None, accept)
+}
+
+pub struct LangLink {
+    pub code: &'static str,
+    pub endonym: &'static str,
+    pub current: bool,
+}
+
+pub fn lang_links(lang: Lang) -> Vec<LangLink> {
+    Lang::ALL
+        .into_iter()
+        .map(|l| LangLink {
+            code: l.code(),
+            endonym: l.endonym(),
+            current: l == lang,
+        })
+        .collect()
+}
+
+/// What every console page shows around its content: the language switch
+/// and, when signed in, who and the sign-out button.
+pub struct Frame {
+    pub lang: Lang,
+    pub css_href: &'static str,
+    pub lang_links: Vec<LangLink>,
+    /// The form token of this browser (every form carries it).
+    pub csrf: String,
+    pub signed_in: Option<String>,
+}
+
+impl Frame {
+    pub async fn new(
+        store: &Store,
+        lang: Lang,
+        binding: &Binding,
+        session: Option<&Session>,
+    ) -> Result<Self, Error> {
+        Ok(Frame {
+            lang,
+            css_href: &CSS_HREF,
+            lang_links: lang_links(lang),
+            csrf: form_token(store, binding).await?,
+            signed_in: session.map(|s| {
+                lang.t_with(
+                    "console-signed-in-as",
+                    &[
+                        ("name", s.organiser.name.as_str().into()),
+                        ("workspace", s.workspace.as_str().into()),
+                        ("role", lang.t(role_message(s.organiser.role)).into()),
+                    ],
+                )
+            }),
+        })
+    }
+}
+
+pub fn role_message(role: Role) -> &'static str {
+    match role {
+        Role::Owner => "console-role-owner",
+        Role::Editor => "console-role-editor",
+        Role::Viewer => "console-role-viewer",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "console/message.html")]
+pub struct MessagePage<'a> {
+    pub f: Frame,
+    pub heading: String,
+    pub text: String,
+    pub link: Option<(&'a str, String)>,
+}
+
+pub fn render(t: impl Template) -> String {
+    t.render().unwrap_or_else(|e| format!("{e}"))
+}
+
+/// A page with the pre-session cookie set when it is new.
+pub fn page(status: StatusCode, body: String, binding: &Binding, base: &PublicUrl) -> Response {
+    let mut resp = html(status, body);
+    if let Some(c) = binding.set_cookie(base)
+        && let Ok(v) = c.parse()
+    {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+pub fn see_other(location: &str) -> Response {
+    secure(
+        Response::builder()
+            .status(StatusCode::SEE_OTHER)
+            .header(header::LOCATION, location)
+            .body(Body::empty()),
+    )
+}
+
+/// A signed-in person whose role does not allow what they asked: 403 with
+/// the reason, nothing changed.
+pub async fn not_allowed(
+    store: &Store,
+    lang: Lang,
+    binding: &Binding,
+    base: &PublicUrl,
+    session: &Session,
+) -> poem::Result<Response> {
+    let f = Frame::new(store, lang, binding, Some(session))
+        .await
+        .map_err(failed)?;
+    let body = render(MessagePage {
+        f,
+        heading: lang.t("console-not-allowed-heading"),
+        text: lang.t_with(
+            "console-not-allowed-text",
+            &[("role", lang.t(role_message(session.organiser.role)).into())],
+        ),
+        link: Some(("/console", lang.t("console-home-heading"))),
+    });
+    Ok(page(StatusCode::FORBIDDEN, body, binding, base))
+}
+
+/// Something of another workspace, or nothing: the same 404 either way.
+pub async fn missing(
+    store: &Store,
+    lang: Lang,
+    binding: &Binding,
+    base: &PublicUrl,
+    session: &Session,
+) -> poem::Result<Response> {
+    let f = Frame::new(store, lang, binding, Some(session))
+        .await
+        .map_err(failed)?;
+    let body = render(MessagePage {
+        f,
+        heading: lang.t("console-not-found-heading"),
+        text: lang.t("console-not-found-text"),
+        link: Some(("/console", lang.t("console-home-heading"))),
+    });
+    Ok(page(StatusCode::NOT_FOUND, body, binding, base))
+}
+
+/// A change the present state does not allow (409), with the reason.
+pub async fn conflict(
+    store: &Store,
+    lang: Lang,
+    binding: &Binding,
+    base: &PublicUrl,
+    session: &Session,
+    why: &str,
+) -> poem::Result<Response> {
+    let f = Frame::new(store, lang, binding, Some(session))
+        .await
+        .map_err(failed)?;
+    let body = render(MessagePage {
+        f,
+        heading: lang.t("console-conflict-heading"),
+        text: why.to_string(),
+        link: Some(("/console", lang.t("console-home-heading"))),
+    });
+    Ok(page(StatusCode::CONFLICT, body, binding, base))
+}
+
+/// A refused form: 403, nothing read or changed.
+pub async fn forged(
+    store: &Store,
+    lang: Lang,
+    binding: &Binding,
+    base: &PublicUrl,
+    why: Forged,
+) -> poem::Result<Response> {
+    tracing::info!(reason = ?why, "console form refused");
+    let f = Frame::new(store, lang, binding, None)
+        .await
+        .map_err(failed)?;
+    let body = render(MessagePage {
+        f,
+        heading: lang.t("console-forged-heading"),
+        text: lang.t("console-forged-text"),
+        link: Some(("/console/sign-in", lang.t("console-sign-in-heading"))),
+    });
+    Ok(page(StatusCode::FORBIDDEN, body, binding, base))
+}
