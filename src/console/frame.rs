@@ -41,6 +41,17 @@ impl Posted {
     }
 }
 
+/// The request's query string, by name (the first of each).
+pub fn query_of(req: &Request) -> std::collections::HashMap<String, String> {
+    let mut out = std::collections::HashMap::new();
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(req.uri().query().unwrap_or("")).unwrap_or_default();
+    for (k, v) in pairs {
+        out.entry(k).or_insert(v);
+    }
+    out
+}
+
 /// The language: `?lang=` or the form's `lang`, else the browser's.
 pub fn lang_of(req: &Request, posted: Option<&Posted>) -> Lang {
     let query: Vec<(String, String)> =

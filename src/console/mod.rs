@@ -9,7 +9,10 @@
 mod frame;
 mod groups;
 mod invitations;
+mod lifecycle;
 mod new_poll;
+mod poll;
+mod polls;
 mod session;
 mod sign_in;
 
@@ -20,7 +23,7 @@ pub use session::sign_in_as;
 /// Adds the console's routes.
 pub fn mount(routes: Route) -> Route {
     routes
-        .at("/console", get(sign_in::home))
+        .at("/console", get(polls::list))
         .at(
             "/console/sign-in",
             get(sign_in::sign_in_page).post(sign_in::ask_for_link),
@@ -30,6 +33,14 @@ pub fn mount(routes: Route) -> Route {
             get(sign_in::confirm_page).post(sign_in::redeem_link),
         )
         .at("/console/sign-out", post(sign_in::sign_out))
+        .at("/console/polls/:poll_id", get(poll::show))
+        .at(
+            "/console/polls/:poll_id/confirm",
+            get(lifecycle::preview).post(lifecycle::confirm),
+        )
+        .at("/console/polls/:poll_id/close", post(lifecycle::close))
+        .at("/console/polls/:poll_id/reopen", post(lifecycle::reopen))
+        .at("/console/polls/:poll_id/cancel", post(lifecycle::cancel))
         .at(
             "/console/polls/new",
             get(new_poll::form).post(new_poll::create),

@@ -11,13 +11,10 @@ use poem::{Body, Request, Response, handler};
 
 use super::frame::{Frame, MessagePage, Posted, failed, forged, lang_of, page, render, see_other};
 use super::session::{self, Binding, check_form, current, pre_session};
-use crate::domain::poll::PollStatus;
-use crate::domain::roles::Action;
 use crate::domain::roster::parse_email;
 use crate::domain::sign_in::{LinkRefused, normalise_email};
 use crate::error::Error;
 use crate::store::Store;
-use crate::store::polls::PollFilter;
 use crate::web::PublicUrl;
 use crate::web::rate_limit::{AnonymousWrites, SIGN_IN_LINKS};
 
@@ -34,67 +31,6 @@ struct SignInPage<'a> {
 #[template(path = "console/confirm.html")]
 struct ConfirmPage {
     f: Frame,
-}
-
-struct PollRow {
-    title: String,
-    status: String,
-    responses: i64,
-}
-
-#[derive(Template)]
-#[template(path = "console/home.html")]
-struct HomePage {
-    f: Frame,
-    polls: Vec<PollRow>,
-    can_edit: bool,
-}
-
-/// `GET /console`: the signed-in landing page; signed out, the sign-in page.
-#[handler]
-pub async fn home(
-    req: &Request,
-    store: Data<&Store>,
-    base: Data<&PublicUrl>,
-) -> poem::Result<Response> {
-    let Some(session) = current(req, &store, &base).await.map_err(failed)? else {
-        return Ok(see_other("/console/sign-in"));
-    };
-    let lang = lang_of(req, None);
-    let binding = Binding::Session(session.id);
-    let polls = store
-        .list_polls(
-            session.organiser.workspace_id,
-            PollFilter {
-                status: None,
-                after: None,
-                limit: 50,
-            },
-        )
-        .await
-        .map_err(failed)?
-        .into_iter()
-        .map(|p| PollRow {
-            status: lang.t(match p.poll.status_at(Utc::now()) {
-                PollStatus::Open => "console-status-open",
-                PollStatus::Closed => "console-status-closed",
-                PollStatus::Confirmed => "console-status-confirmed",
-                PollStatus::Cancelled => "console-status-cancelled",
-            }),
-            title: p.poll.title,
-            responses: p.responses,
-        })
-        .collect();
-    let f = Frame::new(&store, lang, &binding, Some(&session))
-        .await
-        .map_err(failed)?;
-    let can_edit = session.organiser.may(Action::Edit).is_ok();
-    Ok(page(
-        StatusCode::OK,
-        render(HomePage { f, polls, can_edit }),
-        &binding,
-        &base,
-    ))
 }
 
 /// `GET /console/sign-in`: the form that mails a sign-in link.

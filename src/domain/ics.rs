@@ -74,7 +74,7 @@ impl PartStat {
         }
     }
 
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             PartStat::Accepted => "ACCEPTED",
             PartStat::Tentative => "TENTATIVE",

@@ -247,6 +247,17 @@ impl Poll {
         effective_status(self.status, self.deadline, now)
     }
 
+    /// The next automatic reminder, as seen at `now`: rounds go out only
+    /// while the poll is open (a closed poll asks nobody to vote).
+    pub fn next_reminder(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if self.status_at(now) != PollStatus::Open {
+            return None;
+        }
+        super::reminders::due_times(&self.reminders, self.deadline, now)
+            .first()
+            .copied()
+    }
+
     /// Why a vote cannot be taken now, if it cannot.
     pub fn voting_closed_reason(&self, now: DateTime<Utc>) -> Option<String> {
         match self.status_at(now) {

@@ -37,25 +37,18 @@ impl Candidate {
         self.yes + self.if_need_be
     }
 
-    /// The first criterion on which `self` beats `other`, as words.
-    fn why_ahead_of(&self, other: &Candidate) -> String {
+    /// The first criterion on which `self` beats `other`.
+    fn why_ahead_of(&self, other: &Candidate) -> Why {
         if self.all_required_available != other.all_required_available {
-            "every required member can make it".into()
+            Why::EveryRequired
         } else if self.available() != other.available() {
-            format!(
-                "more available ({} vs {})",
-                self.available(),
-                other.available()
-            )
+            Why::MoreAvailable(self.available(), other.available())
         } else if self.yes != other.yes {
-            format!(
-                "same availability, more yes ({} vs {})",
-                self.yes, other.yes
-            )
+            Why::MoreYes(self.yes, other.yes)
         } else if self.start != other.start {
-            "same counts, starts earlier".into()
+            Why::StartsEarlier
         } else {
-            "same counts and start, listed first".into()
+            Why::ListedFirst
         }
     }
 
@@ -77,6 +70,41 @@ fn order(a: &Candidate, b: &Candidate) -> Ordering {
         .then(a.position.cmp(&b.position))
 }
 
+/// The first criterion on which one option beats the next (the ranking's
+/// order, in words each face writes in its own language).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    EveryRequired,
+    /// Available (yes + if need be): this option's, the other's.
+    MoreAvailable(u64, u64),
+    /// Same availability; yes: this option's, the other's.
+    MoreYes(u64, u64),
+    StartsEarlier,
+    ListedFirst,
+}
+
+impl std::fmt::Display for Why {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Why::EveryRequired => f.write_str("every required member can make it"),
+            Why::MoreAvailable(a, b) => write!(f, "more available ({a} vs {b})"),
+            Why::MoreYes(a, b) => write!(f, "same availability, more yes ({a} vs {b})"),
+            Why::StartsEarlier => f.write_str("same counts, starts earlier"),
+            Why::ListedFirst => f.write_str("same counts and start, listed first"),
+        }
+    }
+}
+
+/// Where an option stands against its neighbours in the ranking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Ahead of the option ranked next, for this reason.
+    AheadOfNext(Why),
+    /// The last: behind the option above, for this reason.
+    BehindAbove(Why),
+    Only,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ranked {
     /// 1 for the leader; every option has its own rank.
@@ -84,6 +112,9 @@ pub struct Ranked {
     /// Equal to another option on availability and yes: only the
     /// tie-breakers (start, order) separate them.
     pub tied: bool,
+    /// Why it stands here, for faces that word it themselves.
+    pub place: Place,
+    /// The same in English (the API's `explanation`).
     pub explanation: String,
 }
 
@@ -95,6 +126,7 @@ pub fn rank(candidates: &[Candidate]) -> Vec<Ranked> {
         Ranked {
             rank: 0,
             tied: false,
+            place: Place::Only,
             explanation: String::new(),
         };
         candidates.len()
@@ -104,31 +136,26 @@ pub fn rank(candidates: &[Candidate]) -> Vec<Ranked> {
         let below = idx.get(pos + 1).map(|&j| &candidates[j]);
         let above = pos.checked_sub(1).map(|p| &candidates[idx[p]]);
         let tied = below.is_some_and(|o| me.ties(o)) || above.is_some_and(|o| me.ties(o));
-        let explanation = match (above, below) {
-            (_, Some(next)) => format!(
-                "{} available ({} yes, {} if need be); ahead of the next option: {}",
-                me.available(),
-                me.yes,
-                me.if_need_be,
-                me.why_ahead_of(next)
-            ),
-            (Some(prev), None) => format!(
-                "{} available ({} yes, {} if need be); behind the option above: {}",
-                me.available(),
-                me.yes,
-                me.if_need_be,
-                prev.why_ahead_of(me)
-            ),
-            (None, None) => format!(
-                "{} available ({} yes, {} if need be); the only option",
-                me.available(),
-                me.yes,
-                me.if_need_be
-            ),
+        let place = match (above, below) {
+            (_, Some(next)) => Place::AheadOfNext(me.why_ahead_of(next)),
+            (Some(prev), None) => Place::BehindAbove(prev.why_ahead_of(me)),
+            (None, None) => Place::Only,
+        };
+        let counts = format!(
+            "{} available ({} yes, {} if need be)",
+            me.available(),
+            me.yes,
+            me.if_need_be
+        );
+        let explanation = match place {
+            Place::AheadOfNext(why) => format!("{counts}; ahead of the next option: {why}"),
+            Place::BehindAbove(why) => format!("{counts}; behind the option above: {why}"),
+            Place::Only => format!("{counts}; the only option"),
         };
         out[i] = Ranked {
             rank: pos as u32 + 1,
             tied,
+            place,
             explanation,
         };
     }
@@ -295,6 +322,10 @@ mod tests {
         ];
         assert_eq!(ranks(&cs), vec![2, 1]);
         assert!(rank(&cs)[1].explanation.contains("every required member"));
+        // The reasons as a structure, for faces that word them themselves.
+        assert_eq!(rank(&cs)[1].place, Place::AheadOfNext(Why::EveryRequired));
+        assert_eq!(rank(&cs)[0].place, Place::BehindAbove(Why::EveryRequired));
+        assert_eq!(rank(&cs[..1])[0].place, Place::Only);
     }
 
     #[test]

@@ -209,3 +209,49 @@ impl Roster {
         }
     }
 }
+
+/// Invited members of one zone and, per option, how many of them can make
+/// it (yes or if need be): a row of the heat map of availability across a
+/// roster's zones. Members who have not answered count as not available.
+#[derive(Debug, Clone)]
+pub struct ZoneAvailability {
+    pub zone: Zone,
+    pub members: i64,
+    /// Per option id.
+    pub available: HashMap<Uuid, i64>,
+}
+
+impl ZoneAvailability {
+    /// The share of the zone's members available for `option`, in whole
+    /// percent (rounded down, so 100 means every one of them).
+    pub fn percent(&self, option: Uuid) -> i64 {
+        let n = self.available.get(&option).copied().unwrap_or(0);
+        if self.members <= 0 {
+            0
+        } else {
+            (n.clamp(0, self.members) * 100) / self.members
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_zone_s_share_is_of_its_members_whether_or_not_they_answered() {
+        let option = Uuid::from_u128(7);
+        let z = ZoneAvailability {
+            zone: Zone::parse("Asia/Tokyo").unwrap(),
+            members: 6,
+            available: HashMap::from([(option, 4)]),
+        };
+        assert_eq!(z.percent(option), 66);
+        assert_eq!(z.percent(Uuid::from_u128(8)), 0);
+        let empty = ZoneAvailability {
+            members: 0,
+            ..z.clone()
+        };
+        assert_eq!(empty.percent(option), 0);
+    }
+}

@@ -415,6 +415,16 @@ mod tests {
             ("n", FluentValue::from(1)),
             ("mailed", FluentValue::from(38)),
             ("language", FluentValue::from("Français")),
+            ("answered", FluentValue::from(12)),
+            ("invited", FluentValue::from(40)),
+            ("percent", FluentValue::from(30)),
+            ("mine", FluentValue::from(31)),
+            ("theirs", FluentValue::from(29)),
+            ("why", FluentValue::from("x")),
+            ("page", FluentValue::from(1)),
+            ("pages", FluentValue::from(100)),
+            ("error", FluentValue::from("550 mailbox unavailable")),
+            ("status", FluentValue::from("closed")),
         ];
         let mut fa = FluentArgs::new();
         for (k, v) in &args {

@@ -12,6 +12,7 @@ pub mod mailing;
 mod names_cache;
 pub mod organisers;
 pub mod outbox;
+pub mod overview;
 pub mod poll_cache;
 pub mod polls;
 pub mod rate_limits;

@@ -413,8 +413,7 @@ impl Store {
                 let invited: Vec<Uuid> = txn
                     .query_all_raw(Statement::from_sql_and_values(
                         txn.get_database_backend(),
-                        "SELECT i.id FROM invitation i JOIN member m ON m.id = i.member_id \
-                         WHERE i.poll_id = $1 AND m.email IS NOT NULL ORDER BY i.id",
+                        super::overview::OUTCOME_RECIPIENTS,
                         [id.into()],
                     ))
                     .await?

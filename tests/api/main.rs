@@ -10,6 +10,7 @@ mod concurrency;
 mod conditional;
 mod connections;
 mod console;
+mod console_polls;
 mod groups;
 mod hardening;
 mod history_export;

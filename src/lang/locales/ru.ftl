@@ -234,3 +234,108 @@ console-preview-already-invited = уже приглашён(а)
 console-preview-no-mail-asked = без письма: письмо не запрошено
 console-invite-now = Пригласить
 console-conflict-heading = Сейчас это невозможно
+
+## The console's polls and a poll's page
+console-filter-status = Показать опросы
+console-filter-all = все
+console-filter-button = Показать
+console-no-polls-filtered = Нет опросов в этом состоянии.
+console-more-polls = Более ранние опросы
+console-none = нет
+console-poll-deadline = Срок
+console-poll-rate = Доля ответивших
+console-poll-next-reminder = Следующее напоминание
+console-poll-zone = Часовой пояс
+console-poll-location = Место
+console-poll-voting = Кто голосует
+console-rate = Ответили { $answered } из { $invited } ({ $percent } %)
+console-answers = { $count ->
+    [one] { $count } ответ
+    [few] { $count } ответа
+    [many] { $count } ответов
+   *[other] { $count } ответа
+}
+console-back-to-polls = Все опросы
+console-back-to-poll = Вернуться к опросу
+console-confirmed-option = Утверждённый вариант
+console-actions-heading = Закрыть, открыть снова, утвердить или отменить
+console-confirm-choose = Вариант для утверждения
+console-confirm-preview = Посмотреть, что произойдёт при утверждении
+console-close = Закрыть голосование
+console-reopen = Снова открыть голосование
+console-cancel = Отменить опрос
+console-option = Вариант
+console-results-heading = Результаты
+console-ranking-rule = Сначала идут варианты, подходящие всем обязательным участникам, затем те, где больше доступных (да и если нужно), затем больше ответов «да», затем более раннее начало, затем порядок в списке.
+console-top-tied = Лидирующие варианты равны: выберите, какой утвердить.
+console-tied = ничья
+console-counts-yes = Да:
+console-counts-if-need-be = Если нужно:
+console-counts-no = Нет:
+console-counts-no-answer = Без ответа:
+console-counts-required = Обязательных участников доступно:
+console-counts-outside = Вне их удобных часов:
+console-quorum-met = кворум есть
+console-quorum-not-met = кворума нет
+console-why-ahead = Впереди следующего варианта: { $why }.
+console-why-behind = Позади варианта выше: { $why }.
+console-why-only = Единственный вариант.
+console-why-per-day = Ответы по дням: учитываются те, кто доступен во все дни.
+console-why-required = подходит всем обязательным участникам
+console-why-available = больше доступных участников ({ $mine } против { $theirs })
+console-why-yes = столько же доступных, больше «да» ({ $mine } против { $theirs })
+console-why-earlier = те же числа, и он начинается раньше
+console-why-listed = те же числа и начало, и он стоит раньше в списке
+console-heat-heading = Доступность по часовым поясам
+console-heat-hint = Каждая строка — часовой пояс с числом участников; каждый столбец — вариант: доля участников пояса, которым он подходит, и его начало по их часам.
+console-zone = Часовой пояс
+console-member = Участник
+console-members = Участники
+console-grid-heading = Участники и их ответы
+console-grid-silent-heading = Участники, которые не ответили
+console-grid-legend = ✓ да, (✓) если нужно, ✗ нет, – нет ответа. Столбцы — варианты по номерам.
+console-grid-everyone = Показать всех участников
+console-grid-silent-link = Показать всех, кто не ответил
+console-page-of = Страница { $page } из { $pages }
+console-pages = Страницы
+console-previous-page = Предыдущая страница
+console-next-page = Следующая страница
+console-choice-yes = да
+console-choice-if-need-be = если нужно
+console-choice-no = нет
+console-choice-none = нет ответа
+console-outcome-mail = Приглашение в календарь
+console-silent-heading = Ещё не ответили
+console-silent-count = { $count ->
+    [one] { $count } приглашённый участник не ответил.
+    [few] { $count } приглашённых участника не ответили.
+    [many] { $count } приглашённых участников не ответили.
+   *[other] { $count } приглашённого участника не ответили.
+}
+console-mail-queued = письмо ждёт отправки
+console-mail-sent = письмо отправлено
+console-mail-failed = письмо не ушло: { $error }
+console-mail-dropped = письмо не отправлено
+console-mail-no-address = нет адреса почты
+console-mail-none = письма ещё не было
+console-done-close = Голосование закрыто.
+console-done-reopen = Голосование снова открыто.
+console-done-confirm = Вариант утверждён; приглашения в календарь отправляются.
+console-done-cancel = Опрос отменён.
+console-preview-option = Вариант в часовом поясе опроса:
+console-preview-zones = Его время по каждым часам
+console-preview-invitees = Каждый приглашённый участник
+console-preview-mailed = { $count } из { $invited } приглашённых участников получат событие письмом, как приглашение в календарь.
+console-preview-no-mail = Эта служба не отправляет почту (она не настроена): писем не будет никому.
+console-confirm-and-mail = Утвердить и написать приглашённым участникам: { $count }
+console-confirm-button-plain = Утвердить вариант
+console-mailed-yes = получит письмо
+console-mailed-not-configured = письма не отправляются
+console-local-time = Местные дата и время
+console-error-option = Выберите один из вариантов опроса для утверждения. Ничего не изменено.
+console-conflict-stale = Кто-то изменил этот опрос после того, как вы открыли страницу. Ничего не изменено: посмотрите на опрос в его нынешнем виде и повторите.
+console-conflict-move = Сейчас опрос в состоянии «{ $status }», и этот шаг невозможен. Ничего не изменено.
+console-required-mark = (обязательный)
+console-confirm-preview-heading = Утвердить вариант
+console-confirm-mail-column = Приглашение в календарь по почте
+console-conflict-changed-heading = Опрос изменился
