@@ -162,10 +162,9 @@ struct HeatCell {
     available: i64,
     fill: &'static str,
     light_text: bool,
-    /// The option's start on this zone's clock (timed options only).
+    /// The option's start on this zone's clock, with "(+1)" when that is
+    /// the next day in the poll's zone (timed options only).
     local: Option<String>,
-    /// The whole option on this zone's clock, for the table.
-    when: String,
 }
 
 const LABEL_WIDTH: usize = 200;
@@ -200,6 +199,22 @@ pub(super) fn east_to_west(poll: &Poll, zones: &mut [ZoneAvailability]) {
     zones.sort_by_key(|z| (-z.zone.offset_at(at).local_minus_utc(), z.zone.name()));
 }
 
+/// A start on `zone`'s clock, "07:00", with "(+1)" or "(-1)" when it falls
+/// on another day than in the poll's zone.
+fn local_start(
+    poll: &Poll,
+    zone: crate::domain::time::Zone,
+    start: chrono::DateTime<Utc>,
+) -> String {
+    let (here, there) = (zone.local(start), poll.zone.local(start));
+    let time = here.format("%H:%M");
+    match (here.date() - there.date()).num_days() {
+        0 => time.to_string(),
+        d if d > 0 => format!("{time} (+{d})"),
+        d => format!("{time} ({d})"),
+    }
+}
+
 fn heat(lang: Lang, poll: &Poll, mut zones: Vec<ZoneAvailability>) -> Option<Heat> {
     if zones.is_empty() {
         return None;
@@ -225,7 +240,6 @@ fn heat(lang: Lang, poll: &Poll, mut zones: Vec<ZoneAvailability>) -> Option<Hea
                 .map(|(c, o)| {
                     let percent = z.percent(o.id);
                     let (fill, light_text) = shade(percent);
-                    let (when, offset) = lang.when(&o.slot, z.zone);
                     HeatCell {
                         x: LABEL_WIDTH + c * CELL_WIDTH,
                         percent,
@@ -233,15 +247,8 @@ fn heat(lang: Lang, poll: &Poll, mut zones: Vec<ZoneAvailability>) -> Option<Hea
                         fill,
                         light_text,
                         local: match o.slot {
-                            Slot::Timed { start, .. } => {
-                                Some(z.zone.local(start).format("%H:%M").to_string())
-                            }
+                            Slot::Timed { start, .. } => Some(local_start(poll, z.zone, start)),
                             Slot::AllDay { .. } => None,
-                        },
-                        when: if offset.is_empty() {
-                            when
-                        } else {
-                            format!("{when} {offset}")
                         },
                     }
                 })
@@ -256,21 +263,23 @@ fn heat(lang: Lang, poll: &Poll, mut zones: Vec<ZoneAvailability>) -> Option<Hea
     })
 }
 
-/// A member's answer to one option, as a symbol and its words.
+/// A member's answer to one option: its words, which the stylesheet
+/// draws as a symbol (the words stay for screen readers and without the
+/// stylesheet), and the class that picks the symbol.
 struct Cell {
-    symbol: &'static str,
+    class: &'static str,
     label: String,
 }
 
 fn cell(lang: Lang, choice: Option<Choice>) -> Cell {
-    let (symbol, id) = match choice {
-        Some(Choice::Yes) => ("✓", "console-choice-yes"),
-        Some(Choice::IfNeedBe) => ("(✓)", "console-choice-if-need-be"),
-        Some(Choice::No) => ("✗", "console-choice-no"),
-        None => ("–", "console-choice-none"),
+    let (class, id) = match choice {
+        Some(Choice::Yes) => ("y", "console-choice-yes"),
+        Some(Choice::IfNeedBe) => ("m", "console-choice-if-need-be"),
+        Some(Choice::No) => ("n", "console-choice-no"),
+        None => ("x", "console-choice-none"),
     };
     Cell {
-        symbol,
+        class,
         label: lang.t(id),
     }
 }
