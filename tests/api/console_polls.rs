@@ -395,7 +395,12 @@ async fn close_reopen_confirm_and_cancel_by_forms(app: TestApp, sink: Sink) {
         "{}",
         again.body
     );
-    let reopened = editor
+    // As Chromium posts our forms: `Origin: null`, `Sec-Fetch-Site: same-origin`.
+    let mut chromium = editor
+        .at(&app.address)
+        .with_header("origin", "null")
+        .with_header("sec-fetch-site", "same-origin");
+    let reopened = chromium
         .post(
             &format!("{path}/reopen"),
             &[("csrf", &csrf), ("version", &version)],
@@ -562,6 +567,21 @@ async fn refusals_change_nothing(app: TestApp, sink: Sink) {
             )
             .await;
         assert_eq!(r2.status, 403, "token {token:?}");
+    }
+    // `Origin: null` (what a browser sends under our no-referrer policy)
+    // passes only with the browser's word that it is same-origin.
+    for site in ["cross-site", "same-site"] {
+        let mut null = editor
+            .at(&app.address)
+            .with_header("origin", "null")
+            .with_header("sec-fetch-site", site);
+        let r2 = null
+            .post(
+                &format!("{path}/close"),
+                &[("csrf", &csrf), ("version", &version)],
+            )
+            .await;
+        assert_eq!(r2.status, 403, "{site}");
     }
     let bare = editor
         .post(&format!("{path}/close"), &[("version", &version)])
