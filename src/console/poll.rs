@@ -215,7 +215,7 @@ fn local_start(
     }
 }
 
-fn heat(lang: Lang, poll: &Poll, mut zones: Vec<ZoneAvailability>) -> Option<Heat> {
+fn heat(poll: &Poll, mut zones: Vec<ZoneAvailability>) -> Option<Heat> {
     if zones.is_empty() {
         return None;
     }
@@ -429,7 +429,6 @@ pub(super) async fn show(
     let roster = &standing.roster;
     let heat_map = if named && roster.invited > 0 {
         heat(
-            lang,
             &poll,
             store.zone_availability(poll.id).await.map_err(failed)?,
         )
