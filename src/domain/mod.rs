@@ -6,6 +6,7 @@ pub mod ballot;
 pub mod calendar;
 pub mod draft;
 pub mod export;
+pub mod freebusy;
 pub mod history;
 pub mod hybrid;
 pub mod ics;
