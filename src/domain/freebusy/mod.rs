@@ -16,6 +16,7 @@
 
 pub mod ics;
 pub mod rrule;
+pub mod spec;
 pub mod value;
 pub mod windows;
 pub mod zones;
@@ -469,4 +470,99 @@ pub fn busy_time(
         intervals: merge(found, from, to),
         skipped,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn window() -> (DateTime<Utc>, DateTime<Utc>) {
+        (
+            "2027-03-01T00:00:00Z".parse().unwrap(),
+            "2027-04-01T00:00:00Z".parse().unwrap(),
+        )
+    }
+
+    #[test]
+    fn bad_files_are_refused_with_the_reason() {
+        let (from, to) = window();
+        let tz = chrono_tz::Europe::Berlin;
+        assert_eq!(
+            busy_time(b"<html>hello</html>", from, to, tz),
+            Err(ParseError::BrokenLine(1))
+        );
+        assert_eq!(busy_time(b"", from, to, tz), Err(ParseError::NotACalendar));
+        assert_eq!(
+            busy_time(
+                b"BEGIN:VCALENDAR\nBEGIN:VEVENT\nno colon here\nEND:VEVENT\nEND:VCALENDAR\n",
+                from,
+                to,
+                tz
+            ),
+            Err(ParseError::BrokenLine(3))
+        );
+        assert_eq!(
+            busy_time(
+                b"BEGIN:VCALENDAR\nBEGIN:VEVENT\nEND:VCALENDAR\n",
+                from,
+                to,
+                tz
+            ),
+            Err(ParseError::Unbalanced(3))
+        );
+        assert_eq!(
+            busy_time(&[0xff, 0xfe, 0x00], from, to, tz),
+            Err(ParseError::NotText)
+        );
+    }
+
+    #[test]
+    fn a_bad_rule_leaves_its_event_out_and_says_so() {
+        let (from, to) = window();
+        let ics = b"BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:a\nDTSTART:20270302T100000Z\nDTEND:20270302T110000Z\nRRULE:FREQ=SOMETIMES\nEND:VEVENT\nBEGIN:VEVENT\nUID:b\nDTSTART:20270303T100000Z\nDTEND:20270303T110000Z\nEND:VEVENT\nEND:VCALENDAR\n";
+        let busy = busy_time(ics, from, to, chrono_tz::UTC).unwrap();
+        assert_eq!(busy.skipped, 1);
+        assert_eq!(busy.intervals.len(), 1);
+        assert_eq!(
+            busy.intervals[0].start,
+            "2027-03-03T10:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+    }
+
+    #[test]
+    fn overlapping_and_touching_intervals_merge() {
+        let (from, to) = window();
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let v = vec![
+            Busy {
+                start: at("2027-03-02T10:00:00Z"),
+                end: at("2027-03-02T11:00:00Z"),
+            },
+            Busy {
+                start: at("2027-03-02T11:00:00Z"),
+                end: at("2027-03-02T12:00:00Z"),
+            },
+            Busy {
+                start: at("2027-03-02T10:30:00Z"),
+                end: at("2027-03-02T10:45:00Z"),
+            },
+            Busy {
+                start: at("2027-02-27T10:30:00Z"),
+                end: at("2027-03-01T01:00:00Z"),
+            },
+        ];
+        assert_eq!(
+            merge(v, from, to),
+            vec![
+                Busy {
+                    start: from,
+                    end: at("2027-03-01T01:00:00Z")
+                },
+                Busy {
+                    start: at("2027-03-02T10:00:00Z"),
+                    end: at("2027-03-02T12:00:00Z")
+                },
+            ]
+        );
+    }
 }
