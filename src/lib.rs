@@ -5,6 +5,7 @@
 //! their timeouts, `startup` the assembly.
 
 pub mod api;
+pub mod calendars;
 pub mod compression;
 pub mod config;
 pub mod console;
@@ -18,6 +19,7 @@ pub mod mail;
 pub mod metrics;
 pub mod outbound;
 pub mod pages;
+pub mod secrets;
 pub mod server;
 pub mod startup;
 pub mod store;

@@ -314,7 +314,11 @@ pub fn body_limit(method: &Method, path: &str) -> usize {
             || (path.starts_with("/api/v1/groups/") && path.ends_with("/members"))
             || (path.starts_with("/api/v1/polls/")
                 && (path.ends_with("/invitations") || path.ends_with("/invitations/emails"))));
-    if bulk {
+    let calendar = (method == Method::PUT && path.ends_with("/responses/me/calendar"))
+        || (method == Method::POST && path.starts_with("/p/") && path.ends_with("/calendar"));
+    if calendar {
+        crate::domain::limits::MAX_CALENDAR_BYTES
+    } else if bulk {
         MAX_BULK_BODY_BYTES
     } else {
         MAX_BODY_BYTES

@@ -79,6 +79,9 @@ pub fn app(store: Store, public_url: &str, options: &Options) -> impl poem::Endp
     app.data(options.anonymous_writes.clone())
         .data(options.mail.clone())
         .data(options.webhooks.clone())
+        .data(crate::calendars::Calendars::new(
+            options.webhooks.allow_private,
+        ))
         .data(store)
         .data(PublicUrl(public_url.to_string()))
         // The layers below would each repeat the whole type above them
@@ -131,6 +134,13 @@ pub async fn serve(
         ));
     }
     tokio::spawn(prune_outbox(store.clone()));
+    // Members' calendars: re-read while their polls are open, purged 30
+    // days after they close.
+    if !options.api_only {
+        tokio::spawn(
+            crate::calendars::Calendars::new(options.webhooks.allow_private).run(store.clone()),
+        );
+    }
     let app = app(store, &public_url, &options);
     crate::server::run(listener, app, options.timeouts, shutdown).await
 }

@@ -22,6 +22,7 @@ mod m20261206_000016_hybrid_days_seats;
 mod m20261206_000017_webhook_disabled;
 mod m20261206_000018_workspaces;
 mod m20261206_000019_sign_in;
+mod m20261206_000020_calendars;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_webhook_disabled::Migration),
             Box::new(m20261206_000018_workspaces::Migration),
             Box::new(m20261206_000019_sign_in::Migration),
+            Box::new(m20261206_000020_calendars::Migration),
         ]
     }
 }

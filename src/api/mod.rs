@@ -13,6 +13,7 @@ pub mod history;
 pub mod hybrid;
 pub mod invitations;
 pub mod lifecycle;
+pub mod my_calendar;
 pub mod options;
 pub mod paging;
 pub mod payload;
@@ -46,6 +47,7 @@ apis!(
     lifecycle::LifecycleApi,
     options::OptionsApi,
     responses::ResponsesApi,
+    my_calendar::MyCalendarApi,
     results::ResultsApi,
     calendar::CalendarApi,
     groups::GroupsApi,

@@ -126,6 +126,12 @@ pub struct OptionResult {
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<SeatCounts>,
+    /// How many members' connected calendars show this option busy (for the
+    /// poll's organiser; never which member or which event). It decides
+    /// nothing: members still answer.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub busy_count: Option<u32>,
 }
 
 /// Results of a poll, options in rank order.
@@ -271,6 +277,7 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
                     waiting,
                 }
             }),
+            busy_count: None,
         })
         .collect();
     let (invited, answered) = (roster.invited, roster.answered);
@@ -310,6 +317,15 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
         top_tied: evaluation.top_tied,
         options,
     }
+}
+
+/// The results' tag, changed by any member's calendar connected, re-read
+/// or disconnected (`stamp` is empty while none is connected).
+fn with_calendars(tag: String, stamp: &str) -> String {
+    if stamp.is_empty() {
+        return tag;
+    }
+    format!("{}-b{stamp}\"", tag.trim_end_matches('"'))
 }
 
 /// A member kept up outside their social hours by a timed option, with its
@@ -358,14 +374,18 @@ impl ResultsApi {
         let reader = resolve(auth, req)?;
         let now = chrono::Utc::now();
         // A client polling for changes: the poll's row and its count of
-        // changes say whether its copy is current.
+        // changes say whether its copy is current (for the organiser, with
+        // the state of the members' calendars behind the busy counts).
         if if_none_match.0.is_some() {
             let (head, changes) = store
                 .results_head(poll_id.0)
                 .await?
                 .ok_or(Error::NotFound("poll"))?;
             access::ensure_results_visible(&head, &reader)?;
-            let tag = results_etag(&head, changes, access::roster_visible(&head, &reader), now);
+            let mut tag = results_etag(&head, changes, access::roster_visible(&head, &reader), now);
+            if reader.owns(&head) {
+                tag = with_calendars(tag, &store.calendar_stamp(head.id).await?);
+            }
             if none_match_hits(req, &tag) {
                 return Ok(ResultsRead::NotModified(tag));
             }
@@ -377,11 +397,26 @@ impl ResultsApi {
         // Refused callers cost no roster read.
         access::ensure_results_visible(&poll, &reader)?;
         let show_roster = access::roster_visible(&poll, &reader);
+        let owner = reader.owns(&poll);
         // Read with the counts: the roster, read after, is as new or newer,
         // so a copy under this tag is never older than the tag says.
-        let tag = results_etag(&poll, tallies.changes, show_roster, now);
+        let mut tag = results_etag(&poll, tallies.changes, show_roster, now);
         let standing = store.standing(poll, tallies, show_roster).await?;
-        let body = results(&standing, show_roster);
+        let mut body = results(&standing, show_roster);
+        if owner {
+            // The stamp first: busy time read after it is as new or newer.
+            tag = with_calendars(tag, &store.calendar_stamp(standing.poll.id).await?);
+            let calendars = store.poll_busy(standing.poll.id).await?;
+            let counts = crate::calendars::busy_counts(&standing.poll, &calendars);
+            for o in body.options.iter_mut() {
+                let i = standing
+                    .poll
+                    .options
+                    .iter()
+                    .position(|p| p.id == o.option_id);
+                o.busy_count = Some(i.map_or(0, |i| counts[i]));
+            }
+        }
         Ok(ResultsRead::Ok(Reply(body), tag))
     }
 }

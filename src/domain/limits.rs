@@ -5,6 +5,8 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Largest body of a bulk roster request (a group of the largest size, its
 /// members added or invited by id): 20,000 members at up to ~400 bytes.
 pub const MAX_BULK_BODY_BYTES: usize = 8 * 1024 * 1024;
+/// Largest calendar read or uploaded (free/busy), in bytes.
+pub const MAX_CALENDAR_BYTES: usize = 10 * 1024 * 1024;
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_DESCRIPTION_CHARS: usize = 10_000;
 pub const MAX_LOCATION_CHARS: usize = 500;

@@ -3,6 +3,7 @@
 //! here, which return domain-shaped values.
 
 pub mod ballots;
+pub mod calendars;
 pub mod feeds;
 pub mod group_commit;
 pub mod groups;

@@ -11,6 +11,7 @@ mod conditional;
 mod connections;
 mod console;
 mod console_polls;
+mod free_busy;
 mod groups;
 mod hardening;
 mod history_export;

@@ -15,6 +15,7 @@
 //! All-day and floating times are read in the member's zone.
 
 pub mod ics;
+pub mod options;
 pub mod rrule;
 pub mod spec;
 pub mod value;
