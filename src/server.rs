@@ -315,7 +315,7 @@ pub fn body_limit(method: &Method, path: &str) -> usize {
             || (path.starts_with("/api/v1/polls/")
                 && (path.ends_with("/invitations") || path.ends_with("/invitations/emails"))));
     let calendar = (method == Method::PUT && path.ends_with("/responses/me/calendar"))
-        || (method == Method::POST && path.starts_with("/p/") && path.ends_with("/calendar"));
+        || (method == Method::POST && path.starts_with("/vote/") && path.ends_with("/calendar"));
     if calendar {
         crate::domain::limits::MAX_CALENDAR_BYTES
     } else if bulk {

@@ -4,10 +4,12 @@
 
 use chrono::Utc;
 use chrono_tz::Tz;
+use poem::{Request, RequestBody};
 use poem_openapi::{
     ApiRequest, ApiResponse, Object, OpenApi,
     param::Path,
-    payload::{Binary, Json},
+    payload::{Json, ParsePayload, Payload},
+    registry::{MetaSchema, MetaSchemaRef},
 };
 use uuid::Uuid;
 
@@ -18,18 +20,20 @@ use super::tags::ApiTags;
 use super::types::Instant;
 use crate::calendars::{Calendars, Source};
 use crate::domain::freebusy::{Busy, options};
+use crate::domain::limits::MAX_CALENDAR_BYTES;
 use crate::domain::poll::{Poll, PollStatus};
 use crate::domain::time::render_utc;
 use crate::error::Error;
 use crate::store::Store;
 use crate::store::calendars::{MemberCalendar, Owner};
+use crate::web::problem::Problem;
 use poem::web::Data;
 
 pub struct MyCalendarApi;
 
 /// An ICS address to read busy time from.
 #[derive(Object, Debug, serde::Deserialize)]
-#[oai(rename = "CalendarAddress")]
+#[oai(rename = "CalendarAddress", example)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarAddress {
     /// The calendar's ICS address: `https://` or `webcal://` (Google's
@@ -40,15 +44,62 @@ pub struct CalendarAddress {
     pub url: String,
 }
 
+impl poem_openapi::types::Example for CalendarAddress {
+    fn example() -> Self {
+        CalendarAddress {
+            url: "webcal://calendar.example.org/ical/anna.ics".into(),
+        }
+    }
+}
+
+/// An iCalendar file, as uploaded.
+pub struct IcsBody(pub Vec<u8>);
+
+impl Payload for IcsBody {
+    const CONTENT_TYPE: &'static str = "text/calendar";
+
+    fn check_content_type(content_type: &str) -> bool {
+        content_type.starts_with("text/calendar")
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        MetaSchemaRef::Inline(Box::new(MetaSchema {
+            description: Some("An iCalendar file (RFC 5545), at most 10 MiB: what a calendar app exports as .ics."),
+            example: Some(
+                "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example//EN\r\nBEGIN:VEVENT\r\nUID:1@example.org\r\n\
+                 DTSTART;TZID=Europe/Vienna:20260710T090000\r\nDTEND;TZID=Europe/Vienna:20260710T100000\r\n\
+                 RRULE:FREQ=WEEKLY;BYDAY=FR\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+                    .into(),
+            ),
+            format: Some("binary"),
+            max_length: Some(MAX_CALENDAR_BYTES),
+            ..MetaSchema::new("string")
+        }))
+    }
+}
+
+impl ParsePayload for IcsBody {
+    const IS_REQUIRED: bool = true;
+
+    async fn from_request(_request: &Request, body: &mut RequestBody) -> poem::Result<Self> {
+        match body.take()?.into_bytes_limit(MAX_CALENDAR_BYTES).await {
+            Ok(bytes) => Ok(IcsBody(bytes.to_vec())),
+            Err(_) => Err(Problem::new(
+                413,
+                format!("the calendar is larger than {MAX_CALENDAR_BYTES} bytes"),
+            )
+            .into()),
+        }
+    }
+}
+
 /// The calendar to connect: an address as JSON, or the file itself.
 #[derive(ApiRequest)]
 pub enum CalendarSource {
     /// An ICS address to read now and again every 15 minutes while the poll is open.
-    #[oai(content_type = "application/json")]
     Address(JsonBody<CalendarAddress>),
     /// An iCalendar file (`.ics`, at most 10 MiB), read once.
-    #[oai(content_type = "text/calendar")]
-    File(Binary<Vec<u8>>),
+    File(IcsBody),
 }
 
 /// A busy interval, in UTC.
@@ -80,16 +131,21 @@ pub enum SourceKind {
 /// The member's connected calendar: busy time only (no event, title or
 /// place is kept).
 #[derive(Object, Debug)]
-#[oai(rename = "MyCalendar")]
+#[oai(rename = "MyCalendar", example)]
 pub struct MyCalendar {
     pub source: SourceKind,
-    /// The address's host (the address itself is not shown back).
+    /// The address's host (the address itself is not shown back); absent
+    /// for an uploaded file.
+    #[oai(skip_serializing_if_is_none)]
     pub host: Option<String>,
     // When the calendar was last read successfully (documented on its type).
+    #[oai(skip_serializing_if_is_none)]
     pub read_at: Option<Instant>,
     // When it was last tried.
     pub checked_at: Instant,
-    /// Why the last re-read failed (the busy time shown is from `read_at`).
+    /// Why the last re-read failed (the busy time shown is from `read_at`);
+    /// absent when it did not.
+    #[oai(skip_serializing_if_is_none)]
     pub error: Option<String>,
     /// The zone all-day and floating events are read in (the member's).
     pub time_zone: String,
@@ -97,6 +153,36 @@ pub struct MyCalendar {
     pub busy: Vec<BusyInterval>,
     /// Per option, in the poll's order.
     pub options: Vec<OptionBusy>,
+}
+
+impl poem_openapi::types::Example for MyCalendar {
+    /// Anna's calendar, read from her provider, busy on the first of the
+    /// reference poll's options.
+    fn example() -> Self {
+        let at = |s: &str| Instant(s.into());
+        MyCalendar {
+            source: SourceKind::Address,
+            host: Some("calendar.example.org".into()),
+            read_at: Some(at("2026-06-20T08:15:00Z")),
+            checked_at: at("2026-06-20T08:15:00Z"),
+            error: None,
+            time_zone: "America/New_York".into(),
+            busy: vec![BusyInterval {
+                start: at("2026-07-05T13:00:00Z"),
+                end: at("2026-07-05T15:30:00Z"),
+            }],
+            options: vec![
+                OptionBusy {
+                    option_id: Uuid::from_u128(0x0190_7a3c_0000_7000_8000_0000_0000_0001),
+                    busy: true,
+                },
+                OptionBusy {
+                    option_id: Uuid::from_u128(0x0190_7a3c_0000_7000_8000_0000_0000_0002),
+                    busy: false,
+                },
+            ],
+        }
+    }
 }
 
 #[derive(ApiResponse)]
@@ -244,7 +330,7 @@ impl MyCalendarApi {
         let zone = zone.unwrap_or(poll.zone.tz());
         let source = match body {
             CalendarSource::Address(JsonBody(a)) => Source::Address(a.url),
-            CalendarSource::File(Binary(bytes)) => Source::Upload(bytes),
+            CalendarSource::File(IcsBody(bytes)) => Source::Upload(bytes),
         };
         let calendar = calendars
             .connect(&store, &poll, owner, zone, source)

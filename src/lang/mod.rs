@@ -425,6 +425,8 @@ mod tests {
             ("pages", FluentValue::from(100)),
             ("error", FluentValue::from("550 mailbox unavailable")),
             ("status", FluentValue::from("closed")),
+            ("host", FluentValue::from("calendar.example.org")),
+            ("reason", FluentValue::from("the server answered HTTP 404")),
         ];
         let mut fa = FluentArgs::new();
         for (k, v) in &args {

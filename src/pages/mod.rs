@@ -9,6 +9,7 @@
 //! calls as the API, so a vote cast here and one sent to the API are one
 //! and the same.
 
+mod busy;
 pub mod form;
 mod http;
 mod view;
@@ -38,6 +39,11 @@ pub fn mount(routes: Route) -> Route {
     routes
         .at("/vote/:token", get(personal_page).post(personal_vote))
         .at("/vote/:token/event.ics", get(personal_event))
+        .at("/vote/:token/calendar", poem::post(connect_calendar))
+        .at(
+            "/vote/:token/calendar/delete",
+            poem::post(disconnect_calendar),
+        )
         .at("/p/:poll_id", get(open_page).post(open_vote))
         .at("/assets/convene.css", get(crate::web::html::stylesheet))
 }
@@ -153,6 +159,99 @@ async fn personal_vote(
         ))),
         Err(outcome) => Ok(page.render(outcome.map_err(failed)?)),
     }
+}
+
+/// A member's page and what their calendar is connected as; None: no such
+/// page (or the open page, which has no calendar).
+async fn calendar_page(
+    store: &Store,
+    base: &str,
+    req: &Request,
+    token: &str,
+) -> poem::Result<Option<view::Page>> {
+    let q = PageQuery::of(req);
+    let Some(visitor) = visitor_of(store, token).await.map_err(failed)? else {
+        return Ok(None);
+    };
+    view::Page::load(store, base, req, visitor, token, q)
+        .await
+        .map_err(failed)
+}
+
+/// `POST /vote/{token}/calendar`: connects an ICS address or an uploaded
+/// `.ics` file (multipart form), then back to the page; a source that
+/// cannot be used is shown on the page (422) and nothing is stored.
+#[handler]
+async fn connect_calendar(
+    req: &Request,
+    Path(token): Path<String>,
+    mut form: poem::web::Multipart,
+    store: Data<&Store>,
+    base: Data<&PublicUrl>,
+    calendars: Data<&crate::calendars::Calendars>,
+) -> poem::Result<Response> {
+    let Some(mut page) = calendar_page(&store, &base.0.0, req, &token).await? else {
+        return Ok(not_found(browser_lang(req, &PageQuery::of(req))));
+    };
+    let Some((owner, zone)) = page.calendar_target() else {
+        return Ok(not_found(page.lang));
+    };
+    let (mut url, mut file) = (String::new(), Vec::new());
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => match field.name() {
+                Some("url") => url = field.text().await.unwrap_or_default(),
+                Some("file") => file = field.bytes().await.unwrap_or_default(),
+                _ => {}
+            },
+            Ok(None) => break,
+            Err(_) => {
+                page.calendar_refusal = Some(page.lang.t("calendar-nothing-given"));
+                return Ok(page.render(view::Outcome::Shown));
+            }
+        }
+    }
+    let source = if !file.is_empty() {
+        crate::calendars::Source::Upload(file)
+    } else if !url.trim().is_empty() {
+        crate::calendars::Source::Address(url)
+    } else {
+        page.calendar_refusal = Some(page.lang.t("calendar-nothing-given"));
+        return Ok(page.render(view::Outcome::Shown));
+    };
+    if page.poll.status_at(chrono::Utc::now()) != crate::domain::poll::PollStatus::Open {
+        return Ok(page.render(view::Outcome::Closed));
+    }
+    match calendars
+        .connect(&store, &page.poll, owner, zone, source)
+        .await
+    {
+        Ok(_) => Ok(see_other(&crate::links::vote_url("", &token))),
+        Err(Error::Invalid(errors)) => {
+            page.calendar_refusal = errors.first().map(|e| e.message.clone());
+            Ok(page.render(view::Outcome::Shown))
+        }
+        Err(e) => Err(failed(e)),
+    }
+}
+
+/// `POST /vote/{token}/calendar/delete`: disconnects (the address and the
+/// busy time are deleted at once), then back to the page.
+#[handler]
+async fn disconnect_calendar(
+    req: &Request,
+    Path(token): Path<String>,
+    store: Data<&Store>,
+    base: Data<&PublicUrl>,
+) -> poem::Result<Response> {
+    let Some(page) = calendar_page(&store, &base.0.0, req, &token).await? else {
+        return Ok(not_found(browser_lang(req, &PageQuery::of(req))));
+    };
+    let Some((owner, _)) = page.calendar_target() else {
+        return Ok(not_found(page.lang));
+    };
+    store.disconnect_calendar(owner).await.map_err(failed)?;
+    Ok(see_other(&crate::links::vote_url("", &token)))
 }
 
 /// `GET /vote/{token}/event.ics`: the confirmed event, for "add to

@@ -13,10 +13,12 @@ use poem::Response;
 use poem::http::StatusCode;
 use uuid::Uuid;
 
+use super::busy;
 use super::form::{self, FormError, Posted};
 use super::http::{CSS_HREF, PageQuery, accept_language, html};
 use crate::domain::access::{self, Denied, InvitationGrant, Reader, ResponseGrant};
 use crate::domain::ballot::Ballot;
+use crate::domain::freebusy::Busy;
 use crate::domain::hybrid::{self, Attendance, Seat, VoteDetail};
 use crate::domain::poll::{Choice, Poll, PollOption, PollStatus, Voting};
 use crate::domain::ranking;
@@ -27,6 +29,7 @@ use crate::error::Error;
 use crate::lang::Lang;
 use crate::lang::filters;
 use crate::store::Store;
+use crate::store::calendars::{MemberCalendar, Owner};
 use crate::store::responses::StoredResponse;
 
 /// Whose page it is.
@@ -84,6 +87,11 @@ pub struct Page {
     /// A member's calendar feed as `webcal://`, written again from the
     /// invitation's salt.
     feed_webcal: Option<String>,
+    /// The member's connected calendar and its busy time (members and
+    /// respondents only).
+    calendar: Option<(MemberCalendar, Vec<Busy>)>,
+    /// Why the calendar just sent could not be used.
+    pub calendar_refusal: Option<String>,
     now: DateTime<Utc>,
 }
 
@@ -152,8 +160,20 @@ impl Page {
             }
             _ => None,
         };
+        let calendar = match calendar_owner(&visitor) {
+            Some(owner) => match store.calendar_of(owner).await? {
+                Some(c) => {
+                    let busy = store.calendar_busy(c.id).await?;
+                    Some((c, busy))
+                }
+                None => None,
+            },
+            None => None,
+        };
         Ok(Some(Page {
             feed_webcal,
+            calendar,
+            calendar_refusal: None,
             poll,
             lang,
             visitor,
@@ -167,6 +187,16 @@ impl Page {
             results_hidden,
             now: Utc::now(),
         }))
+    }
+
+    /// The poll this page is of, with the calendar owner and zone its
+    /// visitor connects calendars as (None on the open page).
+    pub fn calendar_target(&self) -> Option<(Owner, chrono_tz::Tz)> {
+        let zone = match &self.visitor {
+            Visitor::Member(g) => g.zone.tz(),
+            _ => self.poll.zone.tz(),
+        };
+        calendar_owner(&self.visitor).map(|o| (o, zone))
     }
 
     fn can_vote(&self) -> bool {
@@ -194,6 +224,7 @@ impl Page {
     pub fn render(self, outcome: Outcome) -> Response {
         let lang = self.lang;
         let status = match &outcome {
+            Outcome::Shown if self.calendar_refusal.is_some() => StatusCode::UNPROCESSABLE_ENTITY,
             Outcome::Shown if self.zone_error.is_some() => StatusCode::BAD_REQUEST,
             Outcome::Shown => StatusCode::OK,
             Outcome::Refused(..) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -288,6 +319,16 @@ impl Page {
             } else {
                 "submit-first"
             }),
+            calendar: (calendar_owner(&self.visitor).is_some() && status_now == PollStatus::Open)
+                .then(|| {
+                    busy::block(
+                        lang,
+                        &self.path(),
+                        self.zone,
+                        self.calendar.as_ref().map(|(c, _)| c),
+                        self.calendar_refusal.as_deref(),
+                    )
+                }),
             results: self.results(status_now),
             results_hidden: if self.standing.is_none() {
                 self.results_hidden.map(|id| lang.t(id))
@@ -355,10 +396,12 @@ impl Page {
             };
             votes.iter().find(|(o, _)| *o == option).map(|(_, c)| *c)
         };
+        let busy = busy::marks(&self.poll, self.calendar.as_ref());
         self.poll
             .options
             .iter()
-            .map(|o| {
+            .zip(busy)
+            .map(|(o, busy)| {
                 let (when, offset) = lang.when(&o.slot, self.zone);
                 let detail = match &posted {
                     Some(p) => p.details.get(&o.id).cloned(),
@@ -366,6 +409,7 @@ impl Page {
                 }
                 .unwrap_or_default();
                 OptionRow {
+                    busy,
                     id: o.id.to_string(),
                     when,
                     offset,
@@ -565,6 +609,8 @@ struct SummaryError {
 }
 
 struct OptionRow {
+    /// The member's connected calendar shows it busy.
+    busy: bool,
     id: String,
     when: String,
     offset: String,
@@ -702,6 +748,7 @@ struct PageHtml<'a> {
     comment_error: Option<String>,
     comment_max: usize,
     submit_label: String,
+    calendar: Option<busy::CalendarBlock>,
     results: Option<ResultsBlock>,
     results_hidden: Option<String>,
 }
@@ -731,4 +778,14 @@ pub fn message(lang: Lang, heading: &str, text: &str) -> String {
     }
     .render()
     .unwrap_or_else(|e| format!("{e}"))
+}
+
+/// Whose calendar a page's visitor connects: an invited member's or a
+/// respondent's (nobody's on the open page).
+fn calendar_owner(visitor: &Visitor) -> Option<Owner> {
+    match visitor {
+        Visitor::Member(g) => Some(Owner::Invitation(g.invitation_id)),
+        Visitor::Respondent(g) => Some(Owner::Response(g.response_id)),
+        Visitor::Anyone(_) => None,
+    }
 }

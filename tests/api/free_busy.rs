@@ -122,7 +122,7 @@ fn big() -> Response {
 }
 
 #[handler]
-fn html() -> Response {
+fn login_page() -> Response {
     Response::builder()
         .header("content-type", "text/html")
         .body("<html><body>Log in to see this calendar</body></html>")
@@ -135,13 +135,13 @@ fn broken() -> Response {
         .body("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART 20270301T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
 }
 
-struct Feeds {
+pub(crate) struct Feeds {
     addr: SocketAddr,
     state: FeedState,
 }
 
 impl Feeds {
-    async fn start() -> Feeds {
+    pub(crate) async fn start() -> Feeds {
         let state = FeedState::default();
         *state.body.lock().unwrap() = (CALENDAR.to_string(), 1);
         let app = Route::new()
@@ -151,7 +151,7 @@ impl Feeds {
             .at("/to-file", get(redirect_to_file))
             .at("/hang", get(hang))
             .at("/big.ics", get(big))
-            .at("/login", get(html))
+            .at("/login", get(login_page))
             .at("/broken.ics", get(broken))
             .data(state.clone());
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -170,24 +170,24 @@ impl Feeds {
         Feeds { addr, state }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.addr.port())
     }
 }
 
 /// The service as run on a private network (calendars on 127.0.0.1).
-fn private_network() -> Options {
+pub(crate) fn private_network() -> Options {
     Options {
         webhooks: Webhooks::new(true),
         ..Options::default()
     }
 }
 
-fn calendar_path(poll: &Value) -> String {
+pub(crate) fn calendar_path(poll: &Value) -> String {
     format!("/api/v1/polls/{}/responses/me/calendar", id(poll))
 }
 
-async fn upload(app: &TestApp, poll: &Value, token: &str, body: &str) -> Reply {
+pub(crate) async fn upload(app: &TestApp, poll: &Value, token: &str, body: &str) -> Reply {
     let resp = app
         .client
         .put(format!("{}{}", app.address, calendar_path(poll)))
@@ -219,7 +219,7 @@ fn busy_marks(calendar: &Value) -> Vec<bool> {
 
 /// An invite-only poll with the MAG roster invited; Anna (New York) and
 /// Yoichi (Tokyo) tokens.
-async fn setup(app: &TestApp) -> (Value, String, String) {
+pub(crate) async fn setup(app: &TestApp) -> (Value, String, String) {
     let group = create_group(app, mag_members()).await;
     let poll = app.create_poll(&poll_body()).await;
     let created = invite_group(app, &poll, &group).await;
@@ -618,6 +618,8 @@ macro_rules! on_both_databases {
     };
 }
 
+pub(crate) use on_both_databases;
+
 on_both_databases!(
     an_address_is_read_and_marks_the_busy_options_then_disconnects,
     an_uploaded_file_is_read_in_the_members_zone,
@@ -626,4 +628,318 @@ on_both_databases!(
     results_count_busy_calendars_per_option_never_which_event,
     addresses_are_read_again_conditionally_and_failures_are_a_state,
     an_open_polls_respondent_connects_with_the_edit_token,
+    the_member_page_connects_marks_and_disconnects_without_javascript,
+    the_database_keeps_no_title_place_uid_or_address,
 );
+
+/// A multipart form as a browser sends the member page's calendar form.
+fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----conveneTestBoundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, file_name, value) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file_name {
+            Some(f) => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: text/calendar\r\n\r\n").as_bytes(),
+            ),
+            None => body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes()),
+        }
+        body.extend_from_slice(value);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post_form(
+    app: &TestApp,
+    path: &str,
+    fields: &[(&str, Option<&str>, &[u8])],
+) -> (u16, String) {
+    let (content_type, body) = multipart(fields);
+    let resp = app
+        .client
+        .post(format!("{}{path}", app.address))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+async fn the_member_page_connects_marks_and_disconnects_without_javascript(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, private_network()).await else {
+        return;
+    };
+    let feeds = Feeds::start().await;
+    let (poll, anna, _) = setup(&app).await;
+    let page = format!("/vote/{anna}");
+    let html = app.get(&page, None).await.text;
+    assert!(
+        html.contains("enctype=\"multipart/form-data\""),
+        "the form is there"
+    );
+    assert!(html.contains(&format!("action=\"/vote/{anna}/calendar\"")));
+    assert!(!html.contains("Your calendar shows you busy."));
+
+    // Upload a file (the browser follows the 303 back to the page).
+    let (status, html) = post_form(
+        &app,
+        &format!("{page}/calendar"),
+        &[
+            ("url", None, b""),
+            ("file", Some("me.ics"), CALENDAR.as_bytes()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert_eq!(
+        html.matches("Your calendar shows you busy.").count(),
+        2,
+        "two options marked"
+    );
+    assert!(html.contains("Busy times from an uploaded file"), "{html}");
+    assert!(!html.contains("Secret"), "no event shows");
+    // The marks decide nothing: Anna has still not answered.
+    app.get(
+        &format!("/api/v1/polls/{}/responses/me", id(&poll)),
+        Some(&anna),
+    )
+    .await
+    .problem(404);
+
+    // An address, by the same form.
+    let (status, html) = post_form(
+        &app,
+        &format!("{page}/calendar"),
+        &[
+            ("url", None, feeds.url("/cal.ics").as_bytes()),
+            ("file", Some(""), b""),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Busy times from 127.0.0.1"), "{html}");
+    assert!(!html.contains("/cal.ics"), "the address is not shown back");
+
+    // Refused: shown on the page, nothing changed.
+    let (status, html) = post_form(
+        &app,
+        &format!("{page}/calendar"),
+        &[("url", None, b"ftp://127.0.0.1/x.ics")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(html.contains("This calendar could not be used"), "{html}");
+    let (status, html) = post_form(&app, &format!("{page}/calendar"), &[("url", None, b"")]).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("Give your calendar"), "{html}");
+    let api = app
+        .get(&calendar_path(&poll), Some(&anna))
+        .await
+        .ok(200)
+        .clone();
+    assert_eq!(api["host"], "127.0.0.1", "the address stays connected");
+
+    // In French too.
+    let html = app.get(&format!("{page}?lang=fr"), None).await.text;
+    assert!(
+        html.contains("Votre agenda vous indique comme occupé(e)."),
+        "{html}"
+    );
+
+    // Disconnect.
+    let resp = app
+        .client
+        .post(format!("{}{page}/calendar/delete", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let html = resp.text().await.unwrap();
+    assert!(!html.contains("Your calendar shows you busy."));
+    app.get(&calendar_path(&poll), Some(&anna))
+        .await
+        .problem(404);
+    // A dead token gets no calendar.
+    let (status, _) = post_form(
+        &app,
+        "/vote/cvn_inv_nothing/calendar",
+        &[("file", Some("me.ics"), CALENDAR.as_bytes())],
+    )
+    .await;
+    assert_eq!(status, 404);
+}
+
+/// The values a calendar file holds that must never be stored: titles,
+/// descriptions, places, UIDs (text fragments of six characters or more).
+fn private_values(ics: &str) -> Vec<String> {
+    let unfolded = ics
+        .replace("\r\n ", "")
+        .replace("\n ", "")
+        .replace("\r\n\t", "");
+    let mut out = vec![];
+    for line in unfolded.lines() {
+        let Some((head, value)) = line.split_once(':') else {
+            continue;
+        };
+        let name = head.split(';').next().unwrap_or("").to_ascii_uppercase();
+        if matches!(
+            name.as_str(),
+            "SUMMARY" | "DESCRIPTION" | "LOCATION" | "UID" | "X-WR-CALNAME"
+        ) {
+            for fragment in value.split(['\\', ',']) {
+                let fragment = fragment.trim_start_matches(['n', 'N']).trim();
+                if fragment.chars().count() >= 6 {
+                    out.push(fragment.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Everything the database holds, as text: every row of every table
+/// (PostgreSQL), or the database files themselves with their write-ahead
+/// log, free pages included (SQLite).
+async fn dump(app: &TestApp) -> String {
+    match app.backend {
+        Backend::Sqlite => {
+            let path = app
+                .database_url
+                .trim_start_matches("sqlite://")
+                .split('?')
+                .next()
+                .unwrap()
+                .to_string();
+            let mut text = String::new();
+            for file in [path.clone(), format!("{path}-wal")] {
+                if let Ok(bytes) = std::fs::read(&file) {
+                    text.push_str(&String::from_utf8_lossy(&bytes));
+                }
+            }
+            assert!(text.len() > 10_000, "the database files were read ({path})");
+            text
+        }
+        Backend::Postgres => {
+            let db = app.store.read();
+            let tables = db
+                .query_all_raw(sea_orm::Statement::from_string(
+                    app.store.backend(),
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+                ))
+                .await
+                .unwrap();
+            let mut text = String::new();
+            for t in tables {
+                let name: String = t.try_get("", "table_name").unwrap();
+                let rows = db
+                    .query_all_raw(sea_orm::Statement::from_string(
+                        app.store.backend(),
+                        format!("SELECT row_to_json(t)::text AS j FROM \"{name}\" t"),
+                    ))
+                    .await
+                    .unwrap();
+                for r in rows {
+                    text.push_str(&r.try_get::<String>("", "j").unwrap());
+                    text.push('\n');
+                }
+            }
+            text
+        }
+    }
+}
+
+async fn the_database_keeps_no_title_place_uid_or_address(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, private_network()).await else {
+        return;
+    };
+    let feeds = Feeds::start().await;
+    // A daily option over the corpus' windows, so busy time is kept.
+    let mut options = vec![];
+    for (month, days) in [(3, 31), (4, 14), (9, 30), (10, 31), (11, 14)] {
+        for day in 1..=days {
+            options.push(json!({ "kind": "timed", "start": format!("2027-{month:02}-{day:02}T06:00"), "end": format!("2027-{month:02}-{day:02}T20:00") }));
+        }
+    }
+    let poll = app
+        .create_poll(&json!({ "title": "Privacy", "time_zone": "UTC", "voting": "open", "options": options }))
+        .await;
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/freebusy/corpus");
+    let mut secrets = private_values(CALENDAR);
+    secrets.extend(private_values(CALENDAR_V2));
+    let mut files: Vec<_> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.retain(|p| p.extension().is_some_and(|e| e == "ics"));
+    files.sort();
+    let mut busy_somewhere = 0;
+    for (n, file) in files.iter().enumerate() {
+        let text = std::fs::read_to_string(file).unwrap();
+        secrets.extend(private_values(&text));
+        let voted = app
+            .vote(&poll, &format!("Member {n}"), &[(0, "yes")])
+            .await
+            .ok(201)
+            .clone();
+        let token = voted["edit_token"].as_str().unwrap().to_string();
+        let connected = upload(&app, &poll, &token, &text).await.ok(200).clone();
+        busy_somewhere += busy_marks(&connected).iter().filter(|b| **b).count();
+    }
+    assert!(
+        busy_somewhere > 100,
+        "the corpus is busy on many options: {busy_somewhere}"
+    );
+    // An address with a secret in its path, connected, read again, kept.
+    let secret_address = format!(
+        "{}?token=s3cr3t-feed-token-0xBADC0FFEE",
+        feeds.url("/cal.ics")
+    );
+    let voted = app
+        .vote(&poll, "Addressed", &[(0, "yes")])
+        .await
+        .ok(201)
+        .clone();
+    let token = voted["edit_token"].as_str().unwrap().to_string();
+    app.put(
+        &calendar_path(&poll),
+        Some(&token),
+        &json!({ "url": secret_address }),
+    )
+    .await
+    .ok(200);
+    convene::calendars::Calendars::new(true)
+        .refresh_due(
+            &app.store,
+            chrono::Utc::now() + chrono::Duration::minutes(16),
+        )
+        .await
+        .unwrap();
+    // And one connected then disconnected.
+    let voted = app.vote(&poll, "Gone", &[(0, "yes")]).await.ok(201).clone();
+    let gone = voted["edit_token"].as_str().unwrap().to_string();
+    upload(&app, &poll, &gone, CALENDAR_V2).await.ok(200);
+    app.delete(&calendar_path(&poll), Some(&gone)).await;
+
+    let text = dump(&app).await;
+    assert!(
+        text.contains("127.0.0.1"),
+        "the host is kept (and the dump is real)"
+    );
+    assert!(!text.contains("s3cr3t-feed-token"), "the address is sealed");
+    assert!(!text.contains("/cal.ics"), "the address is sealed");
+    secrets.sort();
+    secrets.dedup();
+    assert!(
+        secrets.len() > 150,
+        "the corpus' private values: {}",
+        secrets.len()
+    );
+    let found: Vec<&String> = secrets
+        .iter()
+        .filter(|s| text.contains(s.as_str()))
+        .collect();
+    assert!(found.is_empty(), "found in the database: {found:?}");
+}

@@ -4,6 +4,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::both_databases;
+use crate::helpers::Backend;
 use crate::helpers::{TestApp, id, reference_poll_body};
 
 async fn text_limits_are_enforced_by_field(app: TestApp) {
@@ -572,6 +573,60 @@ async fn every_limit_the_spec_states_is_the_one_enforced(app: TestApp) {
         over.invalid_field(&field);
     }
 }
+
+/// connectCalendar's limits (its body is not a *Request schema, and the
+/// limit itself must be read from a server, which only a service allowed
+/// private addresses reaches here): an address of 2,048 characters and a
+/// file of 10 MiB are taken, one more is refused naming the field (413 for
+/// the body).
+async fn a_calendar_address_and_file_are_bounded(backend: Backend) {
+    use crate::free_busy::{CALENDAR, Feeds, calendar_path, private_network, setup, upload};
+    let Some(app) = crate::helpers::spawn_app_with(backend, private_network()).await else {
+        return;
+    };
+    let feeds = Feeds::start().await;
+    let (poll, anna, _) = setup(&app).await;
+    let base = format!("{}?pad=", feeds.url("/cal.ics"));
+    let address = |n: usize| format!("{base}{}", "x".repeat(n - base.len()));
+    app.put(
+        &calendar_path(&poll),
+        Some(&anna),
+        &json!({ "url": address(2048) }),
+    )
+    .await
+    .ok(200);
+    app.put(
+        &calendar_path(&poll),
+        Some(&anna),
+        &json!({ "url": address(2049) }),
+    )
+    .await
+    .invalid_field("url");
+    let body = CALENDAR.trim_end_matches("END:VCALENDAR\r\n");
+    // Padding lines of 80 bytes ("X-PAD:" + 72 + CRLF), the last one to fit.
+    let file = |n: usize| {
+        let tail = "END:VCALENDAR\r\n";
+        let mut f = String::with_capacity(n);
+        f.push_str(body);
+        let mut room = n - body.len() - tail.len();
+        while room > 88 {
+            f.push_str(&format!("X-PAD:{}\r\n", "p".repeat(72)));
+            room -= 80;
+        }
+        f.push_str(&format!("X-PAD:{}\r\n", "p".repeat(room - 8)));
+        f.push_str(tail);
+        f
+    };
+    let max = convene::domain::limits::MAX_CALENDAR_BYTES;
+    let exact = file(max);
+    assert_eq!(exact.len(), max);
+    upload(&app, &poll, &anna, &exact).await.ok(200);
+    upload(&app, &poll, &anna, &format!("{exact} "))
+        .await
+        .problem(413);
+}
+
+crate::free_busy::on_both_databases!(a_calendar_address_and_file_are_bounded);
 
 both_databases!(
     every_limit_the_spec_states_is_the_one_enforced,

@@ -331,3 +331,17 @@ console-required-mark = (مطلوب)
 console-confirm-preview-heading = تأكيد الخيار
 console-confirm-mail-column = دعوة التقويم بالبريد
 console-conflict-changed-heading = تغيّر الاستطلاع
+
+## Free/busy: the member's calendar
+calendar-heading = تقويمك
+calendar-intro = صِل تقويمك لترى التواريخ التي يُظهرك فيها مشغولًا. لا نحفظ إلا أوقات الانشغال، ولا نحفظ محتوى الأحداث أبدًا؛ هذه العلامات لا تقرر شيئًا، فأنت من يجيب.
+calendar-url-label = عنوان ICS لتقويمك (https:// أو webcal://)
+calendar-file-label = أو ارفع ملف تقويم (.ics)
+calendar-connect = وصل التقويم
+calendar-disconnect = فصل وحذف
+calendar-from-address = أوقات الانشغال من { $host }، قُرئت في { $when }.
+calendar-from-file = أوقات الانشغال من ملف مرفوع، قُرئ في { $when }.
+calendar-read-failed = فشلت آخر قراءة لتقويمك: { $reason }
+calendar-refused = تعذّر استخدام هذا التقويم: { $reason }
+calendar-nothing-given = أدخل عنوان تقويمك أو اختر ملفًا.
+calendar-busy = يُظهرك تقويمك مشغولًا.

@@ -340,3 +340,17 @@ console-required-mark = (required)
 console-confirm-preview-heading = Confirm the option
 console-confirm-mail-column = Calendar invitation by mail
 console-conflict-changed-heading = The poll has changed
+
+## Free/busy: the member's calendar
+calendar-heading = Your calendar
+calendar-intro = Connect your calendar to see which dates it shows you busy. Only busy times are kept, never what the events are; the marks decide nothing, you still answer.
+calendar-url-label = Your calendar's ICS address (https:// or webcal://)
+calendar-file-label = Or upload a calendar file (.ics)
+calendar-connect = Connect calendar
+calendar-disconnect = Disconnect and delete
+calendar-from-address = Busy times from { $host }, read { $when }.
+calendar-from-file = Busy times from an uploaded file, read { $when }.
+calendar-read-failed = The last reading of your calendar failed: { $reason }
+calendar-refused = This calendar could not be used: { $reason }
+calendar-nothing-given = Give your calendar's address or choose a file.
+calendar-busy = Your calendar shows you busy.

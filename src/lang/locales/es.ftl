@@ -333,3 +333,17 @@ console-required-mark = (obligatorio)
 console-confirm-preview-heading = Confirmar la opción
 console-confirm-mail-column = Invitación de calendario por correo
 console-conflict-changed-heading = La encuesta ha cambiado
+
+## Free/busy: the member's calendar
+calendar-heading = Su calendario
+calendar-intro = Conecte su calendario para ver qué fechas le muestra ocupado. Solo se guardan las horas ocupadas, nunca el contenido de los eventos; estas marcas no deciden nada, usted sigue respondiendo.
+calendar-url-label = Dirección ICS de su calendario (https:// o webcal://)
+calendar-file-label = O suba un archivo de calendario (.ics)
+calendar-connect = Conectar calendario
+calendar-disconnect = Desconectar y borrar
+calendar-from-address = Horas ocupadas de { $host }, leídas el { $when }.
+calendar-from-file = Horas ocupadas de un archivo subido, leído el { $when }.
+calendar-read-failed = La última lectura de su calendario falló: { $reason }
+calendar-refused = No se pudo usar este calendario: { $reason }
+calendar-nothing-given = Indique la dirección de su calendario o elija un archivo.
+calendar-busy = Su calendario le muestra ocupado.

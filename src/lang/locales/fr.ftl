@@ -333,3 +333,17 @@ console-required-mark = (requis)
 console-confirm-preview-heading = Confirmer l’option
 console-confirm-mail-column = Invitation d’agenda par courriel
 console-conflict-changed-heading = Le sondage a changé
+
+## Free/busy: the member's calendar
+calendar-heading = Votre agenda
+calendar-intro = Connectez votre agenda pour voir quelles dates il indique comme occupées. Seules les plages occupées sont conservées, jamais le contenu des événements ; ces indications ne décident rien, c’est vous qui répondez.
+calendar-url-label = Adresse ICS de votre agenda (https:// ou webcal://)
+calendar-file-label = Ou téléversez un fichier d’agenda (.ics)
+calendar-connect = Connecter l’agenda
+calendar-disconnect = Déconnecter et supprimer
+calendar-from-address = Plages occupées depuis { $host }, lues le { $when }.
+calendar-from-file = Plages occupées depuis un fichier téléversé, lu le { $when }.
+calendar-read-failed = La dernière lecture de votre agenda a échoué : { $reason }
+calendar-refused = Cet agenda n’a pas pu être utilisé : { $reason }
+calendar-nothing-given = Indiquez l’adresse de votre agenda ou choisissez un fichier.
+calendar-busy = Votre agenda vous indique comme occupé(e).

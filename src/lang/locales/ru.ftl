@@ -339,3 +339,17 @@ console-required-mark = (обязательный)
 console-confirm-preview-heading = Утвердить вариант
 console-confirm-mail-column = Приглашение в календарь по почте
 console-conflict-changed-heading = Опрос изменился
+
+## Free/busy: the member's calendar
+calendar-heading = Ваш календарь
+calendar-intro = Подключите свой календарь, чтобы увидеть, в какие даты вы заняты. Сохраняется только занятое время, но не содержание событий; отметки ничего не решают — отвечаете вы сами.
+calendar-url-label = ICS-адрес вашего календаря (https:// или webcal://)
+calendar-file-label = Или загрузите файл календаря (.ics)
+calendar-connect = Подключить календарь
+calendar-disconnect = Отключить и удалить
+calendar-from-address = Занятое время из { $host }, прочитано { $when }.
+calendar-from-file = Занятое время из загруженного файла, прочитано { $when }.
+calendar-read-failed = Последнее чтение вашего календаря не удалось: { $reason }
+calendar-refused = Этот календарь нельзя использовать: { $reason }
+calendar-nothing-given = Укажите адрес календаря или выберите файл.
+calendar-busy = По вашему календарю вы заняты.

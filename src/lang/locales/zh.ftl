@@ -326,3 +326,17 @@ console-required-mark = （必需）
 console-confirm-preview-heading = 确认选项
 console-confirm-mail-column = 通过邮件发送日历邀请
 console-conflict-changed-heading = 调查已有变化
+
+## Free/busy: the member's calendar
+calendar-heading = 您的日历
+calendar-intro = 连接您的日历，即可看到哪些日期您已有安排。只保存忙碌时段，绝不保存事件内容；这些标记不做任何决定，仍由您作答。
+calendar-url-label = 您日历的 ICS 地址（https:// 或 webcal://）
+calendar-file-label = 或上传日历文件（.ics）
+calendar-connect = 连接日历
+calendar-disconnect = 断开并删除
+calendar-from-address = 忙碌时段来自 { $host }，读取于 { $when }。
+calendar-from-file = 忙碌时段来自上传的文件，读取于 { $when }。
+calendar-read-failed = 上次读取您的日历失败：{ $reason }
+calendar-refused = 无法使用此日历：{ $reason }
+calendar-nothing-given = 请填写日历地址或选择文件。
+calendar-busy = 您的日历显示此时您有安排。
