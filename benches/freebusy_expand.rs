@@ -26,7 +26,9 @@ const ZONES: &[&str] = &[
 
 fn calendar(series: usize, singles: usize) -> String {
     let mut out = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Convene bench//EN\r\n");
-    let filler = "Agenda: budget, staffing, travel and the open consultations; dial-in details follow. ".repeat(5);
+    let filler =
+        "Agenda: budget, staffing, travel and the open consultations; dial-in details follow. "
+            .repeat(5);
     let start = NaiveDate::from_ymd_opt(2020, 1, 6).unwrap();
     for i in 0..series {
         let zone = ZONES[i % ZONES.len()];
@@ -36,7 +38,10 @@ fn calendar(series: usize, singles: usize) -> String {
             0 => "FREQ=WEEKLY;BYDAY=MO,WE,FR".to_string(),
             1 => "FREQ=DAILY;INTERVAL=2".to_string(),
             2 => "FREQ=MONTHLY;BYDAY=2TU,-1TH".to_string(),
-            _ => format!("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;UNTIL={}1231T235959Z", 2026 + i % 3),
+            _ => format!(
+                "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;UNTIL={}1231T235959Z",
+                2026 + i % 3
+            ),
         };
         let d = day.format("%Y%m%d");
         let _ = write!(
@@ -46,7 +51,11 @@ fn calendar(series: usize, singles: usize) -> String {
         );
         for k in 1..4 {
             let ex = day + Duration::days(7 * k * 13);
-            let _ = write!(out, "EXDATE;TZID={zone}:{}T{hour:02}0000\r\n", ex.format("%Y%m%d"));
+            let _ = write!(
+                out,
+                "EXDATE;TZID={zone}:{}T{hour:02}0000\r\n",
+                ex.format("%Y%m%d")
+            );
         }
         out.push_str("END:VEVENT\r\n");
         // A moved instance of every fifth series.
@@ -99,7 +108,8 @@ fn main() {
     let mut intervals = 0;
     for _ in 0..9 {
         let t = Instant::now();
-        let busy = busy_time(text.as_bytes(), from, to, chrono_tz::Europe::Vienna).expect("the calendar parses");
+        let busy = busy_time(text.as_bytes(), from, to, chrono_tz::Europe::Vienna)
+            .expect("the calendar parses");
         times.push(t.elapsed());
         intervals = busy.intervals.len();
     }

@@ -314,10 +314,11 @@ pub fn body_limit(method: &Method, path: &str) -> usize {
             || (path.starts_with("/api/v1/groups/") && path.ends_with("/members"))
             || (path.starts_with("/api/v1/polls/")
                 && (path.ends_with("/invitations") || path.ends_with("/invitations/emails"))));
-    let calendar = (method == Method::PUT && path.ends_with("/responses/me/calendar"))
-        || (method == Method::POST && path.starts_with("/vote/") && path.ends_with("/calendar"));
-    if calendar {
+    // A member's calendar file: 10 MiB, and the page's form around it.
+    if method == Method::PUT && path.ends_with("/responses/me/calendar") {
         crate::domain::limits::MAX_CALENDAR_BYTES
+    } else if method == Method::POST && path.starts_with("/vote/") && path.ends_with("/calendar") {
+        crate::domain::limits::MAX_CALENDAR_BYTES + 64 * 1024
     } else if bulk {
         MAX_BULK_BODY_BYTES
     } else {
