@@ -383,6 +383,27 @@ fn operations() -> Vec<(
             Member,
         ),
         (
+            "connectCalendar",
+            M::PUT,
+            "/api/v1/polls/{poll}/responses/me/calendar",
+            Some(r#"{"url":"https://calendar.example.org/anna.ics"}"#),
+            Member,
+        ),
+        (
+            "getMyCalendar",
+            M::GET,
+            "/api/v1/polls/{poll}/responses/me/calendar",
+            None,
+            Member,
+        ),
+        (
+            "disconnectCalendar",
+            M::DELETE,
+            "/api/v1/polls/{poll}/responses/me/calendar",
+            None,
+            Member,
+        ),
+        (
             "createGroup",
             M::POST,
             "/api/v1/groups",
