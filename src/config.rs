@@ -141,6 +141,79 @@ pub struct ServeArgs {
     /// calls must go nowhere, as the fuzzer's).
     #[arg(long, env = "CONVENE_API_ONLY", default_value = "false", action = clap::ArgAction::Set)]
     pub api_only: bool,
+    #[command(flatten)]
+    pub oidc: OidcArgs,
+}
+
+/// Single sign-on with OpenID Connect: on when the issuer, client id and
+/// client secret are all set; the service runs without it.
+#[derive(Args, Clone, Default)]
+pub struct OidcArgs {
+    /// The identity provider's issuer URL (discovery reads
+    /// `{issuer}/.well-known/openid-configuration`), e.g.
+    /// https://login.example.org/realms/igf.
+    #[arg(long, env = "CONVENE_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// The client id registered at the provider, whose redirect URI is
+    /// `{public url}/console/oidc/callback`.
+    #[arg(long, env = "CONVENE_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    /// The client's secret.
+    #[arg(long, env = "CONVENE_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+    /// Domains whose people may sign in without being in a workspace yet:
+    /// they get a workspace of their own (comma list, e.g.
+    /// `igf.example,un.example`). Unset: only people already in a workspace.
+    #[arg(long, env = "CONVENE_OIDC_ALLOWED_DOMAINS", value_delimiter = ',')]
+    pub oidc_allowed_domains: Vec<String>,
+}
+
+impl std::fmt::Debug for OidcArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcArgs")
+            .field("oidc_issuer", &self.oidc_issuer)
+            .field("oidc_client_id", &self.oidc_client_id)
+            .field(
+                "oidc_client_secret",
+                &self.oidc_client_secret.as_ref().map(|_| "(set)"),
+            )
+            .field("oidc_allowed_domains", &self.oidc_allowed_domains)
+            .finish()
+    }
+}
+
+impl OidcArgs {
+    /// The settings, when single sign-on is configured; an error when it is
+    /// half configured (some of the three set), so a typo is not a silent
+    /// "off".
+    pub fn settings(&self) -> anyhow::Result<Option<crate::oidc::Settings>> {
+        let present = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+        match (
+            present(&self.oidc_issuer),
+            present(&self.oidc_client_id),
+            present(&self.oidc_client_secret),
+        ) {
+            (false, false, false) => {
+                if !self.oidc_allowed_domains.is_empty() {
+                    anyhow::bail!(
+                        "CONVENE_OIDC_ALLOWED_DOMAINS is set but single sign-on is not: \
+                         set CONVENE_OIDC_ISSUER, CONVENE_OIDC_CLIENT_ID and CONVENE_OIDC_CLIENT_SECRET"
+                    );
+                }
+                Ok(None)
+            }
+            (true, true, true) => Ok(Some(crate::oidc::Settings::new(
+                self.oidc_issuer.as_deref().unwrap_or_default().trim(),
+                self.oidc_client_id.as_deref().unwrap_or_default().trim(),
+                self.oidc_client_secret.as_deref().unwrap_or_default(),
+                &self.oidc_allowed_domains,
+            )?)),
+            _ => anyhow::bail!(
+                "single sign-on needs all of CONVENE_OIDC_ISSUER, CONVENE_OIDC_CLIENT_ID and \
+                 CONVENE_OIDC_CLIENT_SECRET (some are set, not all)"
+            ),
+        }
+    }
 }
 
 /// Where mail goes. Without an SMTP URL nothing is sent, and the API says
@@ -226,6 +299,7 @@ impl LimitArgs {
             backoff: Default::default(),
             webhooks: Default::default(),
             api_only: false,
+            oidc: None,
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod lang;
 pub mod links;
 pub mod mail;
 pub mod metrics;
+pub mod oidc;
 pub mod outbound;
 pub mod pages;
 pub mod secrets;

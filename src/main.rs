@@ -201,6 +201,21 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     options.mail = args.mail.mail()?;
     options.webhooks = convene::webhooks::Webhooks::new(args.webhook_allow_private);
     options.api_only = args.api_only;
+    options.oidc = match args.oidc.settings()? {
+        Some(settings) => {
+            let outbound = convene::outbound::Outbound {
+                allow_private: args.webhook_allow_private,
+            };
+            let oidc = convene::oidc::Oidc::new(settings, &public_url, outbound)?;
+            eprintln!(
+                "Single sign-on: {} (register the redirect URI {})",
+                oidc.settings().issuer(),
+                oidc.redirect_uri()
+            );
+            Some(oidc)
+        }
+        None => None,
+    };
     if options.api_only {
         eprintln!("API only: this instance delivers no mail or webhook calls (CONVENE_API_ONLY).");
     }

@@ -31,6 +31,8 @@ pub struct Options {
     pub webhooks: crate::webhooks::Webhooks,
     /// Run no outbox worker: other instances deliver.
     pub api_only: bool,
+    /// Single sign-on with OpenID Connect, when configured.
+    pub oidc: Option<crate::oidc::Oidc>,
 }
 
 /// Every route of the service.
@@ -82,6 +84,7 @@ pub fn app(store: Store, public_url: &str, options: &Options) -> impl poem::Endp
         .data(crate::calendars::Calendars::new(
             options.webhooks.allow_private,
         ))
+        .data(options.oidc.clone())
         .data(store)
         .data(PublicUrl(public_url.to_string()))
         // The layers below would each repeat the whole type above them
@@ -141,6 +144,21 @@ pub async fn serve(
             crate::calendars::Calendars::new(options.webhooks.allow_private).run(store.clone()),
         );
     }
+    if let Some(oidc) = &options.oidc {
+        tokio::spawn(prune_oidc_flows(store.clone()));
+        let oidc = oidc.clone();
+        tokio::spawn(async move {
+            match oidc.warm_up().await {
+                Ok(()) => tracing::info!(
+                    issuer = oidc.settings().issuer(),
+                    "single sign-on: provider discovered"
+                ),
+                Err(e) => {
+                    tracing::warn!(issuer = oidc.settings().issuer(), error = %e.detail(), "single sign-on: the provider could not be discovered yet")
+                }
+            }
+        });
+    }
     let app = app(store, &public_url, &options);
     crate::server::run(listener, app, options.timeouts, shutdown).await
 }
@@ -168,6 +186,19 @@ async fn prune_outbox(store: Store) {
         let before = chrono::Utc::now() - chrono::Duration::days(7);
         if let Err(e) = store.prune_outbox(before).await {
             tracing::warn!(error = ?e, "pruning the outbox failed");
+        }
+    }
+}
+
+/// Forgets single sign-on flows an hour after they expired (until then a
+/// replayed callback is told apart from an unknown one), every ten minutes.
+async fn prune_oidc_flows(store: Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let before = chrono::Utc::now() - chrono::Duration::hours(1);
+        if let Err(e) = store.prune_oidc_flows(before).await {
+            tracing::warn!(error = ?e, "pruning single sign-on flows failed");
         }
     }
 }

@@ -286,7 +286,7 @@ fn forbidden(from: &str) -> Vec<&'static str> {
             .chain(["entity"])
             .collect(),
         "mail" | "web" | "lang" => [FACES.as_slice(), &["entity"]].concat(),
-        "delivery" | "webhooks" | "outbound" => FACES.to_vec(),
+        "delivery" | "webhooks" | "outbound" | "oidc" => FACES.to_vec(),
         "store" | "entity" => [FACES.as_slice(), &["web", "mail", "lang"]].concat(),
         _ => Vec::new(),
     }

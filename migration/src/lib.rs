@@ -23,6 +23,7 @@ mod m20261206_000017_webhook_disabled;
 mod m20261206_000018_workspaces;
 mod m20261206_000019_sign_in;
 mod m20261206_000020_calendars;
+mod m20261206_000021_oidc;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_workspaces::Migration),
             Box::new(m20261206_000019_sign_in::Migration),
             Box::new(m20261206_000020_calendars::Migration),
+            Box::new(m20261206_000021_oidc::Migration),
         ]
     }
 }

@@ -102,20 +102,42 @@ pub fn retry_after(value: &str, now: DateTime<Utc>) -> Option<chrono::Duration> 
 /// which also allows `http`). A name is checked again, resolved, at each
 /// call ([`refused_address`]); here only what the URL itself says.
 pub fn refused_url(url: &str, allow_private: bool) -> Option<String> {
+    refused(url, allow_private).map(|(why, address)| {
+        if address {
+            format!("{why}: webhooks go to public addresses only")
+        } else {
+            why
+        }
+    })
+}
+
+/// Why the service may not call `url`, whoever chose it (a webhook, the
+/// identity provider's endpoints): not `https` (unless private networks are
+/// allowed), credentials in it, or a host that is a loopback name or a
+/// non-public address literal. Names are checked again when resolved.
+pub fn refused_endpoint(url: &str, allow_private: bool) -> Option<String> {
+    refused(url, allow_private).map(|(why, _)| why)
+}
+
+/// The reason, and whether it is the address (rather than the URL's form).
+fn refused(url: &str, allow_private: bool) -> Option<(String, bool)> {
     let Ok(parsed) = url::Url::parse(url) else {
-        return Some("not an absolute URL".into());
+        return Some(("not an absolute URL".into(), false));
     };
     match parsed.scheme() {
         "https" => {}
         "http" if allow_private => {}
-        "http" => return Some("only https URLs are accepted".into()),
-        other => return Some(format!("the scheme must be https, not {other}")),
+        "http" => return Some(("only https URLs are accepted".into(), false)),
+        other => return Some((format!("the scheme must be https, not {other}"), false)),
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Some("credentials do not belong in the URL: verify the signature instead".into());
+        return Some((
+            "credentials do not belong in the URL: verify the signature instead".into(),
+            false,
+        ));
     }
     let refused = match parsed.host() {
-        None => return Some("the URL has no host".into()),
+        None => return Some(("the URL has no host".into(), false)),
         Some(url::Host::Ipv4(ip)) => refused_address(IpAddr::V4(ip), allow_private),
         Some(url::Host::Ipv6(ip)) => refused_address(IpAddr::V6(ip), allow_private),
         Some(url::Host::Domain(name)) => {
@@ -124,7 +146,7 @@ pub fn refused_url(url: &str, allow_private: bool) -> Option<String> {
             (local && !allow_private).then(|| format!("{name} is a loopback name"))
         }
     };
-    refused.map(|why| format!("{why}: webhooks go to public addresses only"))
+    refused.map(|why| (why, true))
 }
 
 /// Why a call may not go to `ip`, if it may not: loopback, private,

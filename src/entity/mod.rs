@@ -7,6 +7,7 @@ pub mod feed;
 pub mod invitation;
 pub mod member;
 pub mod member_group;
+pub mod oidc_flow;
 pub mod option_tally;
 pub mod organiser;
 pub mod person;

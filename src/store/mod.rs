@@ -11,6 +11,7 @@ pub mod history;
 pub mod invitations;
 pub mod mailing;
 mod names_cache;
+pub mod oidc;
 pub mod organisers;
 pub mod outbox;
 pub mod overview;

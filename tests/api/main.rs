@@ -22,6 +22,8 @@ mod limits;
 mod logs;
 mod mail;
 mod member_calendar;
+mod oidc_harness;
+mod oidc_protocol;
 mod operations;
 mod pages;
 mod polls;
