@@ -17,12 +17,13 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreErrorResponseType, CoreProviderMetadata,
+    CoreUserInfoClaims,
 };
 use openidconnect::{
     AccessTokenHash, AsyncHttpClient, AuthorizationCode, ClaimsVerificationError, ClientId,
     ClientSecret, CsrfToken, HttpClientError, HttpRequest, HttpResponse, IssuerUrl, Nonce,
     OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError,
-    Scope, SignatureVerificationError, TokenResponse,
+    Scope, SignatureVerificationError, TokenResponse, UserInfoError,
 };
 
 use crate::domain::webhooks::refused_endpoint;
@@ -302,17 +303,7 @@ impl Oidc {
         self.metadata(false).await.map(|_| ())
     }
 
-    fn client(
-        &self,
-        metadata: &CoreProviderMetadata,
-    ) -> openidconnect::core::CoreClient<
-        openidconnect::EndpointSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointNotSet,
-        openidconnect::EndpointMaybeSet,
-        openidconnect::EndpointMaybeSet,
-    > {
+    fn client(&self, metadata: &CoreProviderMetadata) -> Client {
         CoreClient::from_provider_metadata(
             metadata.clone(),
             self.inner.settings.client_id.clone(),
@@ -405,7 +396,7 @@ impl Oidc {
                 other => Refusal::Unavailable(format!("token endpoint: {}", chain(&other))),
             })?;
         let id_token = answer.id_token().ok_or(Refusal::NoIdToken)?;
-        let verify = |client: &CoreClient<_, _, _, _, _, _>| {
+        let verify = |client: &Client| {
             let verifier = client.id_token_verifier();
             let claims = id_token
                 .claims(&verifier, &nonce)
@@ -428,6 +419,7 @@ impl Oidc {
             }
             Ok(claims)
         };
+        let mut client = client;
         let claims = match verify(&client) {
             // A key we do not know yet: the provider may have rotated its
             // keys since discovery was read. Read it again, once.
@@ -439,17 +431,35 @@ impl Oidc {
                     ))
                 ) =>
             {
-                let metadata = self.metadata(true).await?;
-                verify(&self.client(&metadata))?
+                client = self.client(&*self.metadata(true).await?);
+                verify(&client)?
             }
             other => other?,
         };
-        let email = claims
-            .email()
-            .map(|e| e.as_str().trim().to_lowercase())
+        let subject = claims.subject().clone();
+        let mut found = Vouched {
+            email: claims.email().map(|e| e.as_str().to_string()),
+            email_verified: claims.email_verified(),
+            name: claims
+                .name()
+                .and_then(|n| n.get(None))
+                .map(|n| n.to_string()),
+            username: claims.preferred_username().map(|n| n.to_string()),
+        };
+        // A provider that keeps to the letter of OpenID Connect Core 5.4
+        // gives the address at the userinfo endpoint rather than in the ID
+        // token: ask there, for the subject the verified token named.
+        if found.email.is_none() {
+            found = self
+                .user_info(&client, answer.access_token().clone(), subject.clone())
+                .await?;
+        }
+        let email = found
+            .email
+            .map(|e| e.trim().to_lowercase())
             .filter(|e| !e.is_empty())
             .ok_or(Refusal::NoEmail)?;
-        if claims.email_verified() != Some(true) {
+        if found.email_verified != Some(true) {
             return Err(Refusal::EmailNotVerified);
         }
         if email.len() > 254
@@ -459,21 +469,43 @@ impl Oidc {
         {
             return Err(Refusal::NoEmail);
         }
-        let name = claims
-            .name()
-            .and_then(|n| n.get(None))
-            .map(|n| n.as_str().trim().to_string())
-            .or_else(|| {
-                claims
-                    .preferred_username()
-                    .map(|n| n.as_str().trim().to_string())
-            })
-            .filter(|n| !n.is_empty())
+        let name = [found.name, found.username]
+            .into_iter()
+            .flatten()
+            .map(|n| n.trim().to_string())
+            .find(|n| !n.is_empty())
             .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
         Ok(Verified {
             email,
             name: name.chars().take(200).collect(),
-            subject: claims.subject().as_str().to_string(),
+            subject: subject.as_str().to_string(),
+        })
+    }
+
+    /// The address and name from the userinfo endpoint, which must answer
+    /// for `subject`.
+    async fn user_info(
+        &self,
+        client: &Client,
+        access_token: openidconnect::AccessToken,
+        subject: openidconnect::SubjectIdentifier,
+    ) -> Result<Vouched, Refusal> {
+        let request = client
+            .user_info(access_token, Some(subject))
+            .map_err(|_| Refusal::NoEmail)?;
+        let info: CoreUserInfoClaims =
+            request
+                .request_async(&self.inner.http)
+                .await
+                .map_err(|e| match e {
+                    UserInfoError::ClaimsVerification(e) => refusal_of(e),
+                    other => Refusal::Unavailable(format!("userinfo: {}", chain(&other))),
+                })?;
+        Ok(Vouched {
+            email: info.email().map(|e| e.as_str().to_string()),
+            email_verified: info.email_verified(),
+            name: info.name().and_then(|n| n.get(None)).map(|n| n.to_string()),
+            username: info.preferred_username().map(|n| n.to_string()),
         })
     }
 
@@ -510,6 +542,25 @@ impl Oidc {
             .create_own_workspace(&verified.email, &verified.name)
             .await?)
     }
+}
+
+/// Our client, as discovery makes it: an authorization endpoint, and token
+/// and userinfo endpoints if the provider names them.
+type Client = CoreClient<
+    openidconnect::EndpointSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointNotSet,
+    openidconnect::EndpointMaybeSet,
+    openidconnect::EndpointMaybeSet,
+>;
+
+/// What the provider said of the person, from the ID token or userinfo.
+struct Vouched {
+    email: Option<String>,
+    email_verified: Option<bool>,
+    name: Option<String>,
+    username: Option<String>,
 }
 
 /// The refusal a failed ID token check stands for.

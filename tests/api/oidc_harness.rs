@@ -58,8 +58,10 @@ fn free_port() -> u16 {
 impl Provider {
     /// The provider with our client registered for `redirect_uri` (and a
     /// second client, `other-app`, for the same URI), or None (said why)
-    /// when Node.js or the package is missing.
-    pub fn start(redirect_uri: &str) -> Option<Provider> {
+    /// when Node.js or the package is missing. `options`: `{}`, or
+    /// `{"conform": true}` to give the address at the userinfo endpoint
+    /// only, not in the ID token.
+    pub fn start(redirect_uri: &str, options: Value) -> Option<Provider> {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oidc");
         if !dir.join("node_modules/oidc-provider/package.json").exists() {
             return skip("tests/oidc/node_modules is not installed");
@@ -74,6 +76,7 @@ impl Provider {
             .arg(dir.join("provider.mjs"))
             .arg(port.to_string())
             .arg(clients.to_string())
+            .arg(options.to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             // Its warnings (development adapter and interactions) only

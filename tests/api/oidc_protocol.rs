@@ -17,8 +17,17 @@ use crate::oidc_harness::{Browser, CLIENT_ID, CLIENT_SECRET, Provider, query};
 /// the app's address; private addresses allowed, as the provider is on
 /// loopback). None when the provider cannot run here (said why).
 pub fn sso(app: &TestApp, allowed: &[&str]) -> Option<(Provider, Oidc)> {
+    sso_with(app, allowed, json!({}))
+}
+
+/// [`sso`] with the provider's options (see [`Provider::start`]).
+pub fn sso_with(
+    app: &TestApp,
+    allowed: &[&str],
+    options: serde_json::Value,
+) -> Option<(Provider, Oidc)> {
     let redirect = format!("{}/console/oidc/callback", app.address);
-    let idp = Provider::start(&redirect)?;
+    let idp = Provider::start(&redirect, options)?;
     let domains: Vec<String> = allowed.iter().map(|d| d.to_string()).collect();
     let settings = Settings::new(&idp.issuer, CLIENT_ID, CLIENT_SECRET, &domains).unwrap();
     let oidc = Oidc::new(
@@ -183,6 +192,27 @@ async fn a_replayed_code_is_refused(app: TestApp) {
     );
 }
 
+/// A code the provider issued to another of its clients (code injection:
+/// our flow's state, another application's authorization) is refused by
+/// the provider when we exchange it, and nothing is signed in.
+async fn a_code_for_another_client_is_refused(app: TestApp) {
+    let Some((idp, oidc)) = sso(&app, &[]) else {
+        return;
+    };
+    let begun = oidc.begin(&app.store).await.unwrap();
+    let foreign = begun
+        .url
+        .replace(&format!("client_id={CLIENT_ID}"), "client_id=other-app");
+    assert_ne!(foreign, begun.url);
+    let back = Browser::new()
+        .through_provider(&foreign, &idp.issuer, "alice")
+        .await;
+    match finish(&app, &oidc, &query(&back)).await {
+        Err(Refusal::CodeRefused(why)) => assert!(why.contains("invalid_grant"), "{why}"),
+        other => panic!("another client's code was not refused: {other:?}"),
+    }
+}
+
 /// ID tokens a correct provider never issues to us, each signed with the
 /// provider's real key (or, for the signature case, another key under the
 /// same key id), refused for the right reason.
@@ -234,6 +264,24 @@ async fn an_unverified_address_is_refused(app: TestApp) {
     let Some((idp, oidc)) = sso(&app, &[]) else {
         return;
     };
+    let q = authorized(&app, &idp, &oidc, "unverified").await;
+    assert_eq!(
+        finish(&app, &oidc, &q).await,
+        Err(Refusal::EmailNotVerified)
+    );
+}
+
+/// A provider that gives the address only at its userinfo endpoint (the
+/// ID token has none): it is read there, for the token's subject, and
+/// `email_verified` still decides.
+async fn the_address_may_come_from_userinfo(app: TestApp) {
+    let Some((idp, oidc)) = sso_with(&app, &[], json!({"conform": true})) else {
+        return;
+    };
+    let q = authorized(&app, &idp, &oidc, "alice").await;
+    let verified = finish(&app, &oidc, &q).await.unwrap();
+    assert_eq!(verified.email, "alice@igf.example");
+    assert_eq!(verified.name, "Alice Example");
     let q = authorized(&app, &idp, &oidc, "unverified").await;
     assert_eq!(
         finish(&app, &oidc, &q).await,
@@ -337,8 +385,10 @@ crate::both_databases!(
     sign_in_returns_the_verified_address,
     replayed_unknown_and_expired_states_are_refused,
     a_replayed_code_is_refused,
+    a_code_for_another_client_is_refused,
     id_tokens_that_do_not_verify_are_refused,
     an_unverified_address_is_refused,
+    the_address_may_come_from_userinfo,
     another_issuers_callback_is_refused,
     any_instance_finishes_a_flow_once,
     the_address_decides_who_signs_in,

@@ -3,9 +3,13 @@
 // development interactions (a login form and a consent form that a test
 // drives with plain HTTP), PKCE required, and a few accounts.
 //
-//   node provider.mjs PORT CLIENTS_JSON
+//   node provider.mjs PORT CLIENTS_JSON [OPTIONS_JSON]
 //
 // CLIENTS_JSON: [{"client_id", "client_secret", "redirect_uris": [...]}].
+// OPTIONS_JSON: {"conform": true} keeps the address out of the ID token and
+// at the userinfo endpoint only (oidc-provider's default, the letter of
+// OpenID Connect Core 5.4); by default it is in the ID token, as most
+// providers put it.
 // The issuer is http://127.0.0.1:PORT. Prints "ready ISSUER" once listening.
 //
 // Accounts (the login form's `login` field):
@@ -31,7 +35,8 @@ import { createServer } from 'node:http';
 import * as jose from 'jose';
 import Provider from 'oidc-provider';
 
-const [port, clientsJson] = process.argv.slice(2);
+const [port, clientsJson, optionsJson = '{}'] = process.argv.slice(2);
+const options = JSON.parse(optionsJson);
 if (!port || !clientsJson) {
   console.error('usage: node provider.mjs PORT CLIENTS_JSON');
   process.exit(2);
@@ -66,9 +71,7 @@ const provider = new Provider(issuer, {
   clients,
   jwks: { keys: [signingJwk] },
   cookies: { keys: [jose.base64url.encode(crypto.getRandomValues(new Uint8Array(32)))] },
-  // Email in the ID token itself (as most providers put it), not only in
-  // userinfo.
-  conformIdTokenClaims: false,
+  conformIdTokenClaims: Boolean(options.conform),
   claims: {
     openid: ['sub'],
     email: ['email', 'email_verified'],
