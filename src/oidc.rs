@@ -345,6 +345,27 @@ impl Oidc {
         })
     }
 
+    /// Why a flow could not be finished now, if it could not (unknown,
+    /// used, expired), without using it: for a callback that must be
+    /// refused anyway (another browser's), so that it says the real reason.
+    pub async fn flow_refusal(
+        &self,
+        store: &Store,
+        state: &str,
+    ) -> Result<Option<Refusal>, Refusal> {
+        Ok(
+            match store
+                .peek_oidc_flow(&crate::domain::token::hash(state), Utc::now())
+                .await?
+            {
+                TakenFlow::Ready { .. } => None,
+                TakenFlow::Unknown => Some(Refusal::UnknownState),
+                TakenFlow::Used => Some(Refusal::ReplayedState),
+                TakenFlow::Expired => Some(Refusal::ExpiredState),
+            },
+        )
+    }
+
     /// Finishes the flow the callback's `state` names: takes it (once),
     /// exchanges the code with its PKCE verifier, verifies the ID token and
     /// returns the address it vouches for.

@@ -11,6 +11,7 @@ mod groups;
 mod invitations;
 mod lifecycle;
 mod new_poll;
+mod oidc;
 mod poll;
 mod polls;
 mod session;
@@ -22,7 +23,7 @@ pub use session::sign_in_as;
 
 /// Adds the console's routes.
 pub fn mount(routes: Route) -> Route {
-    routes
+    oidc::mount(routes)
         .at("/console", get(polls::list))
         .at(
             "/console/sign-in",

@@ -109,6 +109,24 @@ impl Store {
         })
     }
 
+    /// What the flow with this state is, without using it: [`TakenFlow::Ready`]
+    /// (with its secrets left out) while it may still be finished.
+    #[tracing::instrument(name = "store.peek_oidc_flow", skip_all)]
+    pub async fn peek_oidc_flow(&self, state_hash: &str, now: DateTime<Utc>) -> Result<TakenFlow> {
+        let flow = oidc_flow::Entity::find_by_id(state_hash.to_string())
+            .one(&self.read)
+            .await?;
+        Ok(match flow {
+            None => TakenFlow::Unknown,
+            Some(f) if f.used_at.is_some() => TakenFlow::Used,
+            Some(f) if f.expires_at <= now => TakenFlow::Expired,
+            Some(_) => TakenFlow::Ready {
+                nonce: String::new(),
+                pkce_verifier: String::new(),
+            },
+        })
+    }
+
     /// Forgets flows that expired before `before`.
     #[tracing::instrument(name = "store.prune_oidc_flows", skip_all)]
     pub async fn prune_oidc_flows(&self, before: DateTime<Utc>) -> Result<u64> {

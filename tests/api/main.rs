@@ -22,6 +22,7 @@ mod limits;
 mod logs;
 mod mail;
 mod member_calendar;
+mod oidc;
 mod oidc_harness;
 mod oidc_protocol;
 mod operations;

@@ -132,6 +132,7 @@ impl Provider {
 /// A browser: cookies kept, redirects followed one at a time by the test.
 pub struct Browser {
     pub client: reqwest::Client,
+    jar: Arc<reqwest::cookie::Jar>,
 }
 
 impl Default for Browser {
@@ -140,33 +141,60 @@ impl Default for Browser {
     }
 }
 
+/// One answer, read whole; `location` made absolute.
+#[derive(Debug)]
+pub struct Hop {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Hop {
+    /// The `Set-Cookie` headers that set (or clear) the cookie `name`.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with(&format!("{name}=")))
+            .map(str::to_string)
+    }
+}
+
 impl Browser {
     pub fn new() -> Browser {
         let jar = Arc::new(reqwest::cookie::Jar::default());
         let client = reqwest::Client::builder()
-            .cookie_provider(jar)
+            .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        Browser { client }
+        Browser { client, jar }
     }
 
-    /// GET, and the redirect's target (absolute), if it is one.
-    pub async fn get(&self, url: &str) -> (StatusCode, Option<String>, String) {
+    /// The value of the cookie `name` this browser would send to `url`.
+    pub fn cookie(&self, url: &str, name: &str) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        let header = self.jar.cookies(&url.parse().unwrap())?;
+        header
+            .to_str()
+            .unwrap()
+            .split("; ")
+            .find_map(|pair| pair.strip_prefix(&format!("{name}=")).map(str::to_string))
+    }
+
+    pub async fn get(&self, url: &str) -> Hop {
         let r = self.client.get(url).send().await.unwrap();
         Self::read(url, r).await
     }
 
-    pub async fn post_form(
-        &self,
-        url: &str,
-        form: &[(&str, &str)],
-    ) -> (StatusCode, Option<String>, String) {
+    pub async fn post_form(&self, url: &str, form: &[(&str, &str)]) -> Hop {
         let r = self.client.post(url).form(form).send().await.unwrap();
         Self::read(url, r).await
     }
 
-    async fn read(url: &str, r: reqwest::Response) -> (StatusCode, Option<String>, String) {
+    async fn read(url: &str, r: reqwest::Response) -> Hop {
         let status = r.status();
         let location = r.headers().get(LOCATION).map(|l| {
             reqwest::Url::parse(url)
@@ -175,7 +203,13 @@ impl Browser {
                 .unwrap()
                 .to_string()
         });
-        (status, location, r.text().await.unwrap())
+        let headers = r.headers().clone();
+        Hop {
+            status,
+            location,
+            headers,
+            body: r.text().await.unwrap(),
+        }
     }
 
     /// From the provider's authorization URL, through its login form (as
@@ -187,8 +221,8 @@ impl Browser {
             if !url.starts_with(issuer) {
                 return url;
             }
-            let (status, location, body) = if url.contains("/interaction/") {
-                let (_, _, page) = self.get(&url).await;
+            let hop = if url.contains("/interaction/") {
+                let page = self.get(&url).await.body;
                 if page.contains("name=\"login\"") {
                     self.post_form(
                         &url,
@@ -205,7 +239,9 @@ impl Browser {
             } else {
                 self.get(&url).await
             };
-            url = location.unwrap_or_else(|| panic!("no redirect from {url} ({status}): {body}"));
+            url = hop
+                .location
+                .unwrap_or_else(|| panic!("no redirect from {url} ({}): {}", hop.status, hop.body));
         }
         panic!("the provider kept redirecting");
     }
