@@ -418,7 +418,7 @@ impl Oidc {
             })?;
         let id_token = answer.id_token().ok_or(Refusal::NoIdToken)?;
         let verify = |client: &Client| {
-            let verifier = client.id_token_verifier();
+            let verifier = token_verifier(client);
             let claims = id_token
                 .claims(&verifier, &nonce)
                 .map_err(refusal_of)?
@@ -446,7 +446,7 @@ impl Oidc {
             // keys since discovery was read. Read it again, once.
             Err(Refusal::BadSignature)
                 if matches!(
-                    id_token.claims(&client.id_token_verifier(), &nonce),
+                    id_token.claims(&token_verifier(&client), &nonce),
                     Err(ClaimsVerificationError::SignatureVerification(
                         SignatureVerificationError::NoMatchingKey
                     ))
@@ -582,6 +582,25 @@ struct Vouched {
     email_verified: Option<bool>,
     name: Option<String>,
     username: Option<String>,
+}
+
+/// The ID token's checks, with the asymmetric algorithms a provider may
+/// sign with (the crate's default is RS256 alone; some providers sign with
+/// ES256 or EdDSA). Never `none`, and never HMAC: its key would be our
+/// client secret, which is no proof of the provider.
+fn token_verifier(client: &Client) -> openidconnect::core::CoreIdTokenVerifier<'_> {
+    use openidconnect::core::CoreJwsSigningAlgorithm as Alg;
+    client.id_token_verifier().set_allowed_algs([
+        Alg::RsaSsaPkcs1V15Sha256,
+        Alg::RsaSsaPkcs1V15Sha384,
+        Alg::RsaSsaPkcs1V15Sha512,
+        Alg::RsaSsaPssSha256,
+        Alg::RsaSsaPssSha384,
+        Alg::RsaSsaPssSha512,
+        Alg::EcdsaP256Sha256,
+        Alg::EcdsaP384Sha384,
+        Alg::EdDsa,
+    ])
 }
 
 /// The refusal a failed ID token check stands for.

@@ -119,9 +119,18 @@ impl Provider {
     /// claims given replace its own, and it is signed again with the
     /// provider's key, or with another key under the same key id.
     pub async fn tamper(&self, code: &str, claims: Value, foreign_key: bool) {
+        self.tamper_with(code, json!({"claims": claims, "foreign_key": foreign_key}))
+            .await
+    }
+
+    /// [`Provider::tamper`] with the harness's fields as they are
+    /// (`claims`, `foreign_key`, `hmac`).
+    pub async fn tamper_with(&self, code: &str, change: Value) {
+        let mut body = change;
+        body["code"] = json!(code);
         let r = reqwest::Client::new()
             .post(format!("{}/_harness/tamper", self.issuer))
-            .json(&json!({"code": code, "claims": claims, "foreign_key": foreign_key}))
+            .json(&body)
             .send()
             .await
             .unwrap();

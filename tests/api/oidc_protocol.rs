@@ -289,6 +289,44 @@ async fn the_address_may_come_from_userinfo(app: TestApp) {
     );
 }
 
+/// A provider that signs with ES256 (an EC key) rather than RS256: its
+/// tokens verify, and a token signed with another EC key does not.
+/// (Which algorithms are accepted is ours to say, not discovery's: see the
+/// next test.)
+async fn tokens_signed_with_an_ec_key_verify(app: TestApp) {
+    let Some((idp, oidc)) = sso_with(&app, &[], json!({"alg": "ES256"})) else {
+        return;
+    };
+    let q = authorized(&app, &idp, &oidc, "alice").await;
+    assert_eq!(
+        finish(&app, &oidc, &q).await.unwrap().email,
+        "alice@igf.example"
+    );
+    let q = authorized(&app, &idp, &oidc, "alice").await;
+    idp.tamper(&q["code"], json!({}), true).await;
+    assert_eq!(finish(&app, &oidc, &q).await, Err(Refusal::BadSignature));
+}
+
+/// An ID token MACed with HS256 under our own client secret is refused,
+/// even from a provider whose discovery lists HS256: the secret is ours
+/// too, so such a token proves nothing about the provider, and anyone who
+/// learnt the secret could sign in as anyone.
+async fn an_id_token_maced_with_the_client_secret_is_refused(app: TestApp) {
+    let Some((idp, oidc)) = sso_with(&app, &[], json!({"hs256": true})) else {
+        return;
+    };
+    let q = authorized(&app, &idp, &oidc, "alice").await;
+    idp.tamper_with(&q["code"], json!({"hmac": CLIENT_SECRET}))
+        .await;
+    assert_eq!(finish(&app, &oidc, &q).await, Err(Refusal::BadSignature));
+    // The provider's own RS256 tokens still verify.
+    let q = authorized(&app, &idp, &oidc, "alice").await;
+    assert_eq!(
+        finish(&app, &oidc, &q).await.unwrap().email,
+        "alice@igf.example"
+    );
+}
+
 /// The callback's `iss` (RFC 9207) must be our issuer.
 async fn another_issuers_callback_is_refused(app: TestApp) {
     let Some((idp, oidc)) = sso(&app, &[]) else {
@@ -389,6 +427,8 @@ crate::both_databases!(
     id_tokens_that_do_not_verify_are_refused,
     an_unverified_address_is_refused,
     the_address_may_come_from_userinfo,
+    tokens_signed_with_an_ec_key_verify,
+    an_id_token_maced_with_the_client_secret_is_refused,
     another_issuers_callback_is_refused,
     any_instance_finishes_a_flow_once,
     the_address_decides_who_signs_in,

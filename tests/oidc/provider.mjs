@@ -9,7 +9,9 @@
 // OPTIONS_JSON: {"conform": true} keeps the address out of the ID token and
 // at the userinfo endpoint only (oidc-provider's default, the letter of
 // OpenID Connect Core 5.4); by default it is in the ID token, as most
-// providers put it.
+// providers put it. {"alg": "ES256"} signs ID tokens with an EC P-256 key
+// rather than RSA (RS256). {"hs256": true} also advertises HS256 (an ID
+// token MACed with the client's secret) in discovery.
 // The issuer is http://127.0.0.1:PORT. Prints "ready ISSUER" once listening.
 //
 // Accounts (the login form's `login` field):
@@ -22,11 +24,12 @@
 // One addition for the refusals a correct provider never produces (an ID
 // token for another audience, with another nonce, expired, from another
 // issuer, or signed with another key): POST /_harness/tamper with
-// {"code", "claims": {...}, "foreign_key": bool} marks an authorization
-// code; when that code is exchanged, the provider issues its real token
-// response and this harness then rewrites the ID token's named claims and
-// signs it again with the provider's own signing key (or, with foreign_key,
-// a fresh key under the same key id). Everything else the client sees —
+// {"code", "claims": {...}, "foreign_key": bool, "hmac": secret} marks an
+// authorization code; when that code is exchanged, the provider issues its
+// real token response and this harness then rewrites the ID token's named
+// claims and signs it again with the provider's own signing key (or, with
+// foreign_key, a fresh key under the same key id; with hmac, HS256 keyed
+// with that secret). Everything else the client sees —
 // discovery, the code, PKCE, the JWKS, every other claim — stays the real
 // provider's.
 
@@ -43,10 +46,12 @@ if (!port || !clientsJson) {
 }
 const issuer = `http://127.0.0.1:${port}`;
 
+const alg = options.alg ?? 'RS256';
 const clients = JSON.parse(clientsJson).map((c) => ({
   grant_types: ['authorization_code'],
   response_types: ['code'],
   token_endpoint_auth_method: 'client_secret_basic',
+  id_token_signed_response_alg: alg,
   ...c,
 }));
 
@@ -64,8 +69,8 @@ function account(id) {
 }
 
 // The signing key, made at each start (nothing secret is kept on disk).
-const { privateKey } = await jose.generateKeyPair('RS256', { extractable: true });
-const signingJwk = { ...(await jose.exportJWK(privateKey)), kid: 'harness-1', alg: 'RS256', use: 'sig' };
+const { privateKey } = await jose.generateKeyPair(alg, { extractable: true });
+const signingJwk = { ...(await jose.exportJWK(privateKey)), kid: 'harness-1', alg, use: 'sig' };
 
 const provider = new Provider(issuer, {
   clients,
@@ -80,6 +85,7 @@ const provider = new Provider(issuer, {
   // PKCE for every client, so a client that leaves it out is refused.
   pkce: { required: () => true },
   features: { devInteractions: { enabled: true } },
+  ...(options.hs256 ? { enabledJWA: { idTokenSigningAlgValues: [alg, 'HS256'] } } : {}),
   async findAccount(_ctx, sub) {
     const found = account(sub);
     if (!found) return undefined;
@@ -104,8 +110,8 @@ provider.use(async (ctx, next) => {
       ctx.req.on('end', () => resolve(data));
       ctx.req.on('error', reject);
     });
-    const { code, claims = {}, foreign_key: foreignKey = false } = JSON.parse(body);
-    tampered.set(code, { claims, foreignKey });
+    const { code, claims = {}, foreign_key: foreignKey = false, hmac } = JSON.parse(body);
+    tampered.set(code, { claims, foreignKey, hmac });
     ctx.status = 204;
     return;
   }
@@ -118,13 +124,18 @@ provider.use(async (ctx, next) => {
   const header = jose.decodeProtectedHeader(ctx.body.id_token);
   const payload = { ...jose.decodeJwt(ctx.body.id_token), ...change.claims };
   let key = privateKey;
+  let signAlg = header.alg;
   if (change.foreignKey) {
-    key = (await jose.generateKeyPair('RS256')).privateKey;
+    key = (await jose.generateKeyPair(header.alg)).privateKey;
+  }
+  if (change.hmac) {
+    key = new TextEncoder().encode(change.hmac);
+    signAlg = 'HS256';
   }
   ctx.body = {
     ...ctx.body,
     id_token: await new jose.SignJWT(payload)
-      .setProtectedHeader({ alg: header.alg, kid: header.kid, typ: header.typ })
+      .setProtectedHeader({ alg: signAlg, kid: change.hmac ? undefined : header.kid, typ: header.typ })
       .sign(key),
   };
 });
