@@ -25,6 +25,8 @@ struct SignInPage<'a> {
     notice: Option<String>,
     email: &'a str,
     error: Option<String>,
+    /// Single sign-on is configured: offer it beside the emailed link.
+    sso: bool,
 }
 
 #[derive(Template)]
@@ -39,6 +41,7 @@ pub async fn sign_in_page(
     req: &Request,
     store: Data<&Store>,
     base: Data<&PublicUrl>,
+    oidc: Data<&Option<crate::oidc::Oidc>>,
 ) -> poem::Result<Response> {
     if current(req, &store, &base).await.map_err(failed)?.is_some() {
         return Ok(see_other("/console"));
@@ -54,6 +57,7 @@ pub async fn sign_in_page(
         f,
         email: "",
         error: None,
+        sso: oidc.is_some(),
     });
     Ok(page(StatusCode::OK, body, &binding, &base))
 }
@@ -68,6 +72,7 @@ pub async fn ask_for_link(
     store: Data<&Store>,
     base: Data<&PublicUrl>,
     clients: Data<&AnonymousWrites>,
+    oidc: Data<&Option<crate::oidc::Oidc>>,
 ) -> poem::Result<Response> {
     let posted = Posted::read(body).await;
     let lang = lang_of(req, Some(&posted));
@@ -90,6 +95,7 @@ pub async fn ask_for_link(
                 notice: None,
                 email: typed,
                 error: Some(lang.t("console-error-email")),
+                sso: oidc.is_some(),
             });
             return Ok(page(
                 StatusCode::UNPROCESSABLE_ENTITY,

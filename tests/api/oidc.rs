@@ -137,6 +137,13 @@ async fn a_person_signs_in_through_the_provider(app: TestApp) {
     };
     add(&app, "Alice@IGF.example", "Alice Example", Role::Editor).await;
     let browser = Browser::new();
+    // The sign-in page offers single sign-on beside the emailed link.
+    let page = browser.get(&sso.url("/console/sign-in")).await;
+    assert!(
+        page.body.contains("href=\"/console/oidc/start"),
+        "{}",
+        page.body
+    );
     let start = browser.get(&sso.url("/console/oidc/start")).await;
     assert_eq!(start.status, StatusCode::SEE_OTHER);
     let flow = start.set_cookie("convene_oidc").expect("the flow cookie");
@@ -377,6 +384,17 @@ async fn without_configuration_there_is_no_single_sign_on(app: TestApp) {
             .unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
     }
+    // …and the sign-in page does not offer it.
+    let page = app
+        .client
+        .get(format!("{}/console/sign-in", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("/console/oidc/start"), "{page}");
 }
 
 /// Each client address may begin 60 flows per 10 minutes; the 61st is a
