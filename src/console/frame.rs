@@ -8,8 +8,8 @@ use askama::Template;
 use poem::http::{StatusCode, header};
 use poem::{Body, Request, Response};
 
-use super::session::{Binding, Forged, form_token};
-use crate::domain::roles::Role;
+use super::session::{Binding, Forged, check_form, current, form_token};
+use crate::domain::roles::{Action, Role};
 use crate::error::Error;
 use crate::lang::{Lang, filters};
 use crate::store::Store;
@@ -247,4 +247,33 @@ pub async fn forged(
         link: Some(("/console/sign-in", lang.t("console-sign-in-heading"))),
     });
     Ok(page(StatusCode::FORBIDDEN, body, binding, base))
+}
+
+/// The checks every form that changes the workspace passes first, in this
+/// order: signed in (else to the sign-in page), the form is our own page's
+/// (else 403, nothing read), the role may edit (else 403 with the reason).
+/// `Err` is the answer to give instead.
+pub async fn editor_form(
+    req: &Request,
+    store: &Store,
+    base: &PublicUrl,
+    posted: &Posted,
+    lang: Lang,
+) -> poem::Result<Result<Session, Response>> {
+    let Some(session) = current(req, store, base).await.map_err(failed)? else {
+        return Ok(Err(see_other("/console/sign-in")));
+    };
+    let binding = Binding::Session(session.id);
+    if let Err(why) = check_form(req, store, base, &binding, posted.get("csrf"))
+        .await
+        .map_err(failed)?
+    {
+        return forged(store, lang, &binding, base, why).await.map(Err);
+    }
+    if session.organiser.may(Action::Edit).is_err() {
+        return not_allowed(store, lang, &binding, base, &session)
+            .await
+            .map(Err);
+    }
+    Ok(Ok(session))
 }

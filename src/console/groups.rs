@@ -10,8 +10,8 @@ use poem::web::{Data, Path};
 use poem::{Body, Request, Response, handler};
 use uuid::Uuid;
 
-use super::frame::{Frame, Posted, failed, forged, lang_of, page, render, see_other};
-use super::session::{Binding, check_form, current};
+use super::frame::{Frame, Posted, editor_form, failed, lang_of, page, render, see_other};
+use super::session::{Binding, current};
 use crate::domain::FieldError;
 use crate::domain::poll::parse_person_name;
 use crate::domain::roles::Action;
@@ -136,20 +136,11 @@ pub async fn create(
 ) -> poem::Result<Response> {
     let posted = Posted::read(body).await;
     let lang = lang_of(req, Some(&posted));
-    let session = match signed_in(req, &store, &base).await? {
+    let session = match editor_form(req, &store, &base, &posted, lang).await? {
         Ok(s) => s,
-        Err(r) => return Ok(r),
+        Err(answer) => return Ok(answer),
     };
     let binding = Binding::Session(session.id);
-    if let Err(why) = check_form(req, &store, &base, &binding, posted.get("csrf"))
-        .await
-        .map_err(failed)?
-    {
-        return forged(&store, lang, &binding, &base, why).await;
-    }
-    if session.organiser.may(Action::Edit).is_err() {
-        return super::frame::not_allowed(&store, lang, &binding, &base, &session).await;
-    }
     let name = posted.get("name").unwrap_or("").to_string();
     let text = posted.get("members").unwrap_or("").to_string();
     let parsed_name = parse_person_name(&name).map_err(|m| m.replace("the name", "the group name"));
@@ -273,20 +264,11 @@ pub async fn add(
 ) -> poem::Result<Response> {
     let posted = Posted::read(body).await;
     let lang = lang_of(req, Some(&posted));
-    let session = match signed_in(req, &store, &base).await? {
+    let session = match editor_form(req, &store, &base, &posted, lang).await? {
         Ok(s) => s,
-        Err(r) => return Ok(r),
+        Err(answer) => return Ok(answer),
     };
     let binding = Binding::Session(session.id);
-    if let Err(why) = check_form(req, &store, &base, &binding, posted.get("csrf"))
-        .await
-        .map_err(failed)?
-    {
-        return forged(&store, lang, &binding, &base, why).await;
-    }
-    if session.organiser.may(Action::Edit).is_err() {
-        return super::frame::not_allowed(&store, lang, &binding, &base, &session).await;
-    }
     let Ok(group_id) = Uuid::parse_str(&group_id) else {
         return super::frame::missing(&store, lang, &binding, &base, &session).await;
     };
@@ -340,20 +322,11 @@ pub async fn remove(
 ) -> poem::Result<Response> {
     let posted = Posted::read(body).await;
     let lang = lang_of(req, Some(&posted));
-    let session = match signed_in(req, &store, &base).await? {
+    let session = match editor_form(req, &store, &base, &posted, lang).await? {
         Ok(s) => s,
-        Err(r) => return Ok(r),
+        Err(answer) => return Ok(answer),
     };
     let binding = Binding::Session(session.id);
-    if let Err(why) = check_form(req, &store, &base, &binding, posted.get("csrf"))
-        .await
-        .map_err(failed)?
-    {
-        return forged(&store, lang, &binding, &base, why).await;
-    }
-    if session.organiser.may(Action::Edit).is_err() {
-        return super::frame::not_allowed(&store, lang, &binding, &base, &session).await;
-    }
     let (Ok(group_id), Ok(member_id)) = (Uuid::parse_str(&group_id), Uuid::parse_str(&member_id))
     else {
         return super::frame::missing(&store, lang, &binding, &base, &session).await;

@@ -10,8 +10,8 @@ use poem::web::{Data, Path};
 use poem::{Body, Request, Response, handler};
 use uuid::Uuid;
 
-use super::frame::{Frame, Posted, failed, forged, lang_of, page, render, see_other};
-use super::session::{Binding, check_form, current};
+use super::frame::{Frame, Posted, editor_form, failed, lang_of, page, render, see_other};
+use super::session::{Binding, current};
 use crate::domain::history::Actor;
 use crate::domain::mailing::{self, MemberMail, Skip};
 use crate::domain::poll::Poll;
@@ -233,19 +233,11 @@ pub async fn invite(
 ) -> poem::Result<Response> {
     let posted = Posted::read(body).await;
     let lang = lang_of(req, Some(&posted));
-    let Some(session) = current(req, &store, &base).await.map_err(failed)? else {
-        return Ok(see_other("/console/sign-in"));
+    let session = match editor_form(req, &store, &base, &posted, lang).await? {
+        Ok(s) => s,
+        Err(answer) => return Ok(answer),
     };
     let binding = Binding::Session(session.id);
-    if let Err(why) = check_form(req, &store, &base, &binding, posted.get("csrf"))
-        .await
-        .map_err(failed)?
-    {
-        return forged(&store, lang, &binding, &base, why).await;
-    }
-    if session.organiser.may(Action::Edit).is_err() {
-        return super::frame::not_allowed(&store, lang, &binding, &base, &session).await;
-    }
     let Some(poll) = own_poll(&store, &session, &poll_id).await.map_err(failed)? else {
         return super::frame::missing(&store, lang, &binding, &base, &session).await;
     };

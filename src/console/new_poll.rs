@@ -9,8 +9,8 @@ use poem::http::StatusCode;
 use poem::web::Data;
 use poem::{Body, Request, Response, handler};
 
-use super::frame::{Frame, Posted, failed, forged, lang_of, page, render, see_other};
-use super::session::{Binding, check_form, current};
+use super::frame::{Frame, Posted, editor_form, failed, lang_of, page, render, see_other};
+use super::session::{Binding, current};
 use crate::domain::draft::{DraftKind, OptionDraft, PollDraft};
 use crate::domain::history::Actor;
 use crate::domain::poll::{ResultsVisibility, Settings, Voting};
@@ -186,19 +186,11 @@ pub async fn create(
 ) -> poem::Result<Response> {
     let posted = Posted::read(body).await;
     let lang = lang_of(req, Some(&posted));
-    let Some(session) = current(req, &store, &base).await.map_err(failed)? else {
-        return Ok(see_other("/console/sign-in"));
+    let session = match editor_form(req, &store, &base, &posted, lang).await? {
+        Ok(s) => s,
+        Err(answer) => return Ok(answer),
     };
     let binding = Binding::Session(session.id);
-    if let Err(why) = check_form(req, &store, &base, &binding, posted.get("csrf"))
-        .await
-        .map_err(failed)?
-    {
-        return forged(&store, lang, &binding, &base, why).await;
-    }
-    if session.organiser.may(Action::Edit).is_err() {
-        return super::frame::not_allowed(&store, lang, &binding, &base, &session).await;
-    }
     let f = Frame::new(&store, lang, &binding, Some(&session))
         .await
         .map_err(failed)?;
