@@ -28,7 +28,7 @@ fn calendar(series: usize, singles: usize) -> String {
     let mut out = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Convene bench//EN\r\n");
     let filler =
         "Agenda: budget, staffing, travel and the open consultations; dial-in details follow. "
-            .repeat(5);
+            .repeat(8);
     let start = NaiveDate::from_ymd_opt(2020, 1, 6).unwrap();
     for i in 0..series {
         let zone = ZONES[i % ZONES.len()];
@@ -84,6 +84,23 @@ fn calendar(series: usize, singles: usize) -> String {
         );
     }
     out.push_str("END:VCALENDAR\r\n");
+    fold(&out)
+}
+
+/// Folds lines longer than 75 octets as RFC 5545 (3.1) and every exporter
+/// do: a CRLF and a space every 74 characters (the text is ASCII).
+fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 20);
+    for line in text.split_terminator("\r\n") {
+        let mut rest = line;
+        while rest.len() > 75 {
+            out.push_str(&rest[..74]);
+            out.push_str("\r\n ");
+            rest = &rest[74..];
+        }
+        out.push_str(rest);
+        out.push_str("\r\n");
+    }
     out
 }
 

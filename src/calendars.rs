@@ -442,20 +442,3 @@ pub fn busy_for_poll(
         .map_err(|e| format!("not a calendar that can be read: {e}"))?;
     Ok(options::keep_overlapping(busy.intervals, &spans))
 }
-
-/// Per option of the poll, how many connected calendars show it busy.
-pub fn busy_counts(poll: &Poll, calendars: &[(String, Vec<Busy>)]) -> Vec<u32> {
-    let mut counts = vec![0u32; poll.options.len()];
-    for (zone, busy) in calendars {
-        let zone: Tz = zone.parse().unwrap_or(poll.zone.tz());
-        let spans: Vec<Busy> = poll
-            .options
-            .iter()
-            .map(|o| options::span(&o.slot, zone))
-            .collect();
-        for (count, hit) in counts.iter_mut().zip(options::busy_options(busy, &spans)) {
-            *count += hit as u32;
-        }
-    }
-    counts
-}

@@ -137,6 +137,17 @@ pub async fn serve(
         ));
     }
     tokio::spawn(prune_outbox(store.clone()));
+    // Calendars stored before busy counts were kept get their marks once.
+    {
+        let store = store.clone();
+        tokio::spawn(async move {
+            match store.mark_unmarked_calendars().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(calendars = n, "busy counts: older calendars marked"),
+                Err(e) => tracing::warn!(error = %e, "busy counts: marking older calendars failed"),
+            }
+        });
+    }
     // Members' calendars: re-read while their polls are open, purged 30
     // days after they close.
     if !options.api_only {

@@ -24,6 +24,7 @@ mod m20261206_000018_workspaces;
 mod m20261206_000019_sign_in;
 mod m20261206_000020_calendars;
 mod m20261206_000021_oidc;
+mod m20261206_000022_busy_marks;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_sign_in::Migration),
             Box::new(m20261206_000020_calendars::Migration),
             Box::new(m20261206_000021_oidc::Migration),
+            Box::new(m20261206_000022_busy_marks::Migration),
         ]
     }
 }

@@ -319,13 +319,21 @@ pub fn results(standing: &Standing, show_roster: bool) -> PollResults {
     }
 }
 
-/// The results' tag, changed by any member's calendar connected, re-read
-/// or disconnected (`stamp` is empty while none is connected).
-fn with_calendars(tag: String, stamp: &str) -> String {
-    if stamp.is_empty() {
+/// The results' tag, changed by any change of a busy count (the only thing
+/// members' calendars add to the results); as is without any.
+fn with_calendars(tag: String, counts: &[(Uuid, u32)]) -> String {
+    if counts.is_empty() {
         return tag;
     }
-    format!("{}-b{stamp}\"", tag.trim_end_matches('"'))
+    let mut sorted = counts.to_vec();
+    sorted.sort_unstable();
+    let mut hash = std::hash::DefaultHasher::new();
+    std::hash::Hash::hash(&sorted, &mut hash);
+    format!(
+        "{}-b{:x}\"",
+        tag.trim_end_matches('"'),
+        std::hash::Hasher::finish(&hash)
+    )
 }
 
 /// A member kept up outside their social hours by a timed option, with its
@@ -384,7 +392,7 @@ impl ResultsApi {
             access::ensure_results_visible(&head, &reader)?;
             let mut tag = results_etag(&head, changes, access::roster_visible(&head, &reader), now);
             if reader.owns(&head) {
-                tag = with_calendars(tag, &store.calendar_stamp(head.id).await?);
+                tag = with_calendars(tag, &store.busy_counts(head.id).await?);
             }
             if none_match_hits(req, &tag) {
                 return Ok(ResultsRead::NotModified(tag));
@@ -404,17 +412,11 @@ impl ResultsApi {
         let standing = store.standing(poll, tallies, show_roster).await?;
         let mut body = results(&standing, show_roster);
         if owner {
-            // The stamp first: busy time read after it is as new or newer.
-            tag = with_calendars(tag, &store.calendar_stamp(standing.poll.id).await?);
-            let calendars = store.poll_busy(standing.poll.id).await?;
-            let counts = crate::calendars::busy_counts(&standing.poll, &calendars);
+            let counts = store.busy_counts(standing.poll.id).await?;
+            tag = with_calendars(tag, &counts);
             for o in body.options.iter_mut() {
-                let i = standing
-                    .poll
-                    .options
-                    .iter()
-                    .position(|p| p.id == o.option_id);
-                o.busy_count = Some(i.map_or(0, |i| counts[i]));
+                let n = counts.iter().find(|(id, _)| *id == o.option_id);
+                o.busy_count = Some(n.map_or(0, |(_, n)| *n));
             }
         }
         Ok(ResultsRead::Ok(Reply(body), tag))

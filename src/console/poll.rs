@@ -132,6 +132,9 @@ struct RankRow {
     all_required: bool,
     meets_quorum: Option<bool>,
     outside: i64,
+    /// Invitees whose connected calendars show the option busy (None: no
+    /// calendar shows any option busy).
+    busy: Option<u32>,
     tied: bool,
     explanation: String,
 }
@@ -404,6 +407,8 @@ pub(super) async fn show(
         .await
         .map_err(failed)?;
     let evaluation = ranking::evaluate(&standing);
+    // The same kept counts getResults gives the organiser.
+    let busy = store.busy_counts(poll.id).await.map_err(failed)?;
     let ranking_rows = evaluation
         .options
         .iter()
@@ -421,6 +426,11 @@ pub(super) async fn show(
                 all_required: o.all_required_available,
                 meets_quorum: o.meets_quorum,
                 outside: o.outside_social_hours,
+                busy: (!busy.is_empty()).then(|| {
+                    busy.iter()
+                        .find(|(id, _)| *id == o.option.id)
+                        .map_or(0, |(_, n)| *n)
+                }),
                 tied: o.ranked.tied,
                 explanation: explanation(lang, o.ranked.place, o.option.setup.per_day),
             }

@@ -468,6 +468,7 @@ impl Store {
             if let Some(capacity) = setup.capacity {
                 super::seats::create_seats(txn, poll_id, &[(option_id, capacity)]).await?;
             }
+            super::calendars::write_marks(txn, poll_id, super::calendars::Marks::Option(option_id)).await?;
             append(txn, poll_id, actor, HistoryAction::OptionAdded, None, json!({ "option_id": option_id, "slot": slot.key(), "per_day": setup.per_day, "capacity": setup.capacity })).await?;
             Ok(())
         })?;
@@ -508,6 +509,8 @@ impl Store {
                 .exec(txn)
                 .await
                 .map_err(unique_to_conflict)?;
+            // Calendars busy at the old time may not be at the new one.
+            super::calendars::write_marks(txn, poll_id, super::calendars::Marks::Option(option_id)).await?;
             append(txn, poll_id, actor, HistoryAction::OptionUpdated, None, json!({ "option_id": option_id, "slot": slot.key(), "per_day": setup.per_day, "capacity": setup.capacity })).await?;
             Ok(())
         })?;

@@ -246,12 +246,29 @@ async fn a_poll_page_shows_ranking_grid_heat_map_and_non_respondents(app: TestAp
         };
         vote(&app, &r.poll, token, choices).await;
     }
+    // Three members connect calendars busy on 6 July (all day, in their
+    // own zone): option 1, 5–7 July, only.
+    let busy_day = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n\
+                    UID:day@example.test\r\nDTSTART;VALUE=DATE:20270706\r\n\
+                    DTEND;VALUE=DATE:20270707\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    for (_, token) in r.invitations.iter().skip(30).take(3) {
+        crate::free_busy::upload(&app, &r.poll, token, busy_day)
+            .await
+            .ok(200);
+    }
     let mut viewer = signed_in(&app, &sink, "viewer@example.org", "viewer").await;
     let page = viewer
         .get(&format!("/console/polls/{}?lang=en", id(&r.poll)))
         .await;
     assert_eq!(page.status, 200, "{}", page.body);
     let body = &page.body;
+    // Beside each option, how many calendars show it busy.
+    assert_eq!(
+        body.matches("Busy in their own calendars: 3<").count(),
+        1,
+        "{body}"
+    );
+    assert_eq!(body.matches("Busy in their own calendars: 0<").count(), 3);
     let api = app.results(&r.poll, Some(&app.token)).await.ok(200).clone();
     // The ranking is getResults' (leader first), its reasons in words.
     let leader = api["options"][0]["number"].as_u64().unwrap();

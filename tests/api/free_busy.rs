@@ -600,6 +600,189 @@ async fn an_open_polls_respondent_connects_with_the_edit_token(backend: Backend)
     upload(&app, &poll, &token, CALENDAR).await.problem(409);
 }
 
+/// Per option, the busy counts getResults gives the organiser.
+async fn busy_counts(app: &TestApp, poll: &Value) -> Vec<u64> {
+    app.results(poll, Some(&app.token)).await.ok(200)["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["busy_count"].as_u64().unwrap())
+        .collect()
+}
+
+/// The same counts from each member's own view of their calendar
+/// (getMyCalendar reads their intervals against the poll's options as they
+/// are now): an independent path to compare the kept counts with.
+async fn counts_from_each_calendar(app: &TestApp, poll: &Value, tokens: &[String]) -> Vec<u64> {
+    let options = app
+        .get(&format!("/api/v1/polls/{}", id(poll)), Some(&app.token))
+        .await
+        .ok(200)["options"]
+        .as_array()
+        .unwrap()
+        .len();
+    let mut counts = vec![0u64; options];
+    for token in tokens {
+        let read = app.get(&calendar_path(poll), Some(token)).await;
+        if read.status == 404 {
+            continue;
+        }
+        for (count, busy) in counts.iter_mut().zip(busy_marks(read.ok(200))) {
+            *count += busy as u64;
+        }
+    }
+    counts
+}
+
+async fn busy_counts_follow_options_moved_added_and_removed(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, private_network()).await else {
+        return;
+    };
+    let (poll, anna, yoichi) = setup(&app).await;
+    upload(&app, &poll, &anna, CALENDAR).await.ok(200);
+    upload(&app, &poll, &yoichi, CALENDAR_V2).await.ok(200);
+    assert_eq!(busy_counts(&app, &poll).await, vec![1, 1, 1]);
+    let results_path = format!("/api/v1/polls/{}/results", id(&poll));
+    let before = app.get(&results_path, Some(&app.token)).await;
+    let tag = before.headers["etag"].to_str().unwrap().to_string();
+    let unchanged = app
+        .request_with(
+            Method::GET,
+            &results_path,
+            Some(&app.token),
+            None,
+            &[("if-none-match", &tag)],
+        )
+        .await;
+    assert_eq!(unchanged.status, 304);
+
+    // Tuesday's option moves to Monday 11:00, when no one is busy: the
+    // count follows at once, and so does the results' tag.
+    let options: Vec<String> = poll["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap().to_string())
+        .collect();
+    let option_path = |o: &str| format!("/api/v1/polls/{}/options/{o}", id(&poll));
+    app.request(
+        Method::PATCH,
+        &option_path(&options[1]),
+        Some(&app.token),
+        Some(&json!({ "kind": "timed", "start": "2027-03-01T11:00", "end": "2027-03-01T12:00" })),
+    )
+    .await
+    .ok(200);
+    assert_eq!(busy_counts(&app, &poll).await, vec![1, 0, 1]);
+    let moved = app
+        .request_with(
+            Method::GET,
+            &results_path,
+            Some(&app.token),
+            None,
+            &[("if-none-match", &tag)],
+        )
+        .await;
+    assert_eq!(moved.status, 200, "a changed count changes the tag");
+    // Moved back onto Yoichi's Tuesday (his interval is kept, as it
+    // overlapped the option when he connected).
+    app.request(
+        Method::PATCH,
+        &option_path(&options[1]),
+        Some(&app.token),
+        Some(&json!({ "kind": "timed", "start": "2027-03-02T10:00", "end": "2027-03-02T10:30" })),
+    )
+    .await
+    .ok(200);
+    assert_eq!(busy_counts(&app, &poll).await, vec![1, 1, 1]);
+    // An added option over Anna's Monday counts her at once.
+    app.post(
+        &format!("/api/v1/polls/{}/options", id(&poll)),
+        Some(&app.token),
+        &json!({ "kind": "timed", "start": "2027-03-01T09:45", "end": "2027-03-01T10:15" }),
+    )
+    .await
+    .ok(201);
+    assert_eq!(busy_counts(&app, &poll).await, vec![1, 1, 1, 1]);
+    // A removed option takes its count with it.
+    app.delete(&option_path(&options[0]), Some(&app.token))
+        .await;
+    assert_eq!(busy_counts(&app, &poll).await, vec![1, 1, 1]);
+    let tokens = [anna.clone(), yoichi.clone()];
+    assert_eq!(
+        busy_counts(&app, &poll).await,
+        counts_from_each_calendar(&app, &poll, &tokens).await
+    );
+    // Calendars stored before counts were kept (migration 22) are marked
+    // when the service starts.
+    let db = app.store.read();
+    db.execute_unprepared("DELETE FROM calendar_option_busy")
+        .await
+        .unwrap();
+    db.execute_unprepared("UPDATE member_calendar SET options_marked = FALSE")
+        .await
+        .unwrap();
+    assert_eq!(busy_counts(&app, &poll).await, vec![0, 0, 0]);
+    assert_eq!(app.store.mark_unmarked_calendars().await.unwrap(), 2);
+    assert_eq!(busy_counts(&app, &poll).await, vec![1, 1, 1]);
+    assert_eq!(app.store.mark_unmarked_calendars().await.unwrap(), 0);
+    // A poll without calendars keeps no counts.
+    app.delete(&calendar_path(&poll), Some(&anna)).await;
+    app.delete(&calendar_path(&poll), Some(&yoichi)).await;
+    assert_eq!(busy_counts(&app, &poll).await, vec![0, 0, 0]);
+}
+
+/// Twelve members connect at once while the organiser moves an option:
+/// the kept counts equal what each member's calendar shows afterwards.
+async fn racing_calendars_and_an_option_edit_keep_the_counts_exact(backend: Backend) {
+    let Some(app) = spawn_app_with(backend, private_network()).await else {
+        return;
+    };
+    let zones = [
+        "Asia/Tokyo",
+        "America/New_York",
+        "Europe/Vienna",
+        "Pacific/Auckland",
+    ];
+    let members: Vec<Value> = (0..12)
+        .map(|i| crate::invitations::member(&format!("Member {i}"), None, zones[i % zones.len()]))
+        .collect();
+    let group = create_group(&app, members).await;
+    let poll = app.create_poll(&poll_body()).await;
+    let created = invite_group(&app, &poll, &group).await;
+    let tokens: Vec<String> = (0..12)
+        .map(|i| token_of(&created, &format!("Member {i}")))
+        .collect();
+    let option = poll["options"][1]["id"].as_str().unwrap().to_string();
+    let app = Arc::new(app);
+    let poll = Arc::new(poll);
+    let tokens_for_race = Arc::new(tokens.clone());
+    crate::helpers::at_once(13, |i| {
+        let (app, poll, tokens, option) = (app.clone(), poll.clone(), tokens_for_race.clone(), option.clone());
+        async move {
+            if i == 12 {
+                app.request(
+                    Method::PATCH,
+                    &format!("/api/v1/polls/{}/options/{option}", id(&poll)),
+                    Some(&app.token),
+                    Some(&json!({ "kind": "timed", "start": "2027-03-01T09:40", "end": "2027-03-01T10:10" })),
+                )
+                .await
+                .ok(200);
+            } else {
+                let body = if i % 2 == 0 { CALENDAR } else { CALENDAR_V2 };
+                upload(&app, &poll, &tokens[i], body).await.ok(200);
+            }
+        }
+    })
+    .await;
+    let kept = busy_counts(&app, &poll).await;
+    assert_eq!(kept, counts_from_each_calendar(&app, &poll, &tokens).await);
+    // Six weekly Mondays, now under both Monday options; six all-day 25
+    // Marches, each read in its member's own zone.
+    assert_eq!(kept, vec![6, 6, 6]);
+}
+
 macro_rules! on_both_databases {
     ($($name:ident),* $(,)?) => {
         $(
@@ -630,6 +813,8 @@ on_both_databases!(
     an_open_polls_respondent_connects_with_the_edit_token,
     the_member_page_connects_marks_and_disconnects_without_javascript,
     the_database_keeps_no_title_place_uid_or_address,
+    busy_counts_follow_options_moved_added_and_removed,
+    racing_calendars_and_an_option_edit_keep_the_counts_exact,
 );
 
 /// A multipart form as a browser sends the member page's calendar form.

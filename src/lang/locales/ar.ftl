@@ -272,6 +272,7 @@ console-counts-no = لا:
 console-counts-no-answer = بلا رد:
 console-counts-required = الأعضاء المطلوبون المتاحون:
 console-counts-outside = خارج ساعاتهم الاجتماعية:
+console-counts-busy = مشغولون بحسب تقويماتهم:
 console-quorum-met = النصاب مكتمل
 console-quorum-not-met = النصاب غير مكتمل
 console-why-ahead = يتقدّم على الخيار التالي: { $why }.

@@ -278,6 +278,7 @@ console-counts-no = No:
 console-counts-no-answer = No answer:
 console-counts-required = Required members available:
 console-counts-outside = Outside their social hours:
+console-counts-busy = Busy in their own calendars:
 console-quorum-met = quorum met
 console-quorum-not-met = quorum not met
 console-why-ahead = Ahead of the next option: { $why }.

@@ -271,6 +271,7 @@ console-counts-no = No:
 console-counts-no-answer = Sin respuesta:
 console-counts-required = Miembros obligatorios disponibles:
 console-counts-outside = Fuera de su horario social:
+console-counts-busy = Ocupados según su calendario:
 console-quorum-met = se alcanza el quórum
 console-quorum-not-met = no se alcanza el quórum
 console-why-ahead = Delante de la opción siguiente: { $why }.

@@ -271,6 +271,7 @@ console-counts-no = Non :
 console-counts-no-answer = Sans réponse :
 console-counts-required = Membres requis disponibles :
 console-counts-outside = Hors de leurs heures sociables :
+console-counts-busy = Occupés selon leur agenda :
 console-quorum-met = quorum atteint
 console-quorum-not-met = quorum non atteint
 console-why-ahead = Devant l’option suivante : { $why }.

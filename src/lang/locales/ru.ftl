@@ -275,6 +275,7 @@ console-counts-no = Нет:
 console-counts-no-answer = Без ответа:
 console-counts-required = Обязательных участников доступно:
 console-counts-outside = Вне их удобных часов:
+console-counts-busy = Заняты по своему календарю:
 console-quorum-met = кворум есть
 console-quorum-not-met = кворума нет
 console-why-ahead = Впереди следующего варианта: { $why }.

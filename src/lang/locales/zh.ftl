@@ -267,6 +267,7 @@ console-counts-no = 否：
 console-counts-no-answer = 未答复：
 console-counts-required = 可参加的必需成员：
 console-counts-outside = 超出其社交时间：
+console-counts-busy = 其日历显示忙碌：
 console-quorum-met = 达到法定人数
 console-quorum-not-met = 未达到法定人数
 console-why-ahead = 领先于下一个选项：{ $why }。
