@@ -312,6 +312,9 @@ pub fn body_limit(method: &Method, path: &str) -> usize {
     let bulk = method == Method::POST
         && (path == "/api/v1/groups"
             || (path.starts_with("/api/v1/groups/") && path.ends_with("/members"))
+            // The console's roster forms, which may carry a CSV file.
+            || path == "/console/groups"
+            || (path.starts_with("/console/groups/") && path.ends_with("/members"))
             || (path.starts_with("/api/v1/polls/")
                 && (path.ends_with("/invitations") || path.ends_with("/invitations/emails"))));
     // A member's calendar file: 10 MiB, and the page's form around it.

@@ -24,6 +24,10 @@ pub fn failed(e: Error) -> poem::Error {
     Problem::from(e).into()
 }
 
+/// What [`Posted::read_with_files`] keeps for a file that is not UTF-8
+/// text: a marker no one types.
+pub const NOT_TEXT: &str = "\0not-text";
+
 /// A form's fields, as posted.
 pub struct Posted(Vec<(String, String)>);
 
@@ -31,6 +35,36 @@ impl Posted {
     pub async fn read(body: Body) -> Self {
         let bytes = body.into_bytes().await.unwrap_or_default();
         Posted(serde_urlencoded::from_bytes(&bytes).unwrap_or_default())
+    }
+
+    /// A form posted as `multipart/form-data` (one that carries a file)
+    /// or urlencoded: every field as text, a file by its content. A file
+    /// that is not UTF-8 is kept as `None`'s marker, [`NOT_TEXT`].
+    pub async fn read_with_files(req: &Request, body: Body) -> Self {
+        let multipart = req
+            .content_type()
+            .is_some_and(|c| c.starts_with("multipart/form-data"));
+        if !multipart {
+            return Self::read(body).await;
+        }
+        let mut body = poem::RequestBody::new(body);
+        let Ok(mut form) =
+            <poem::web::Multipart as poem::FromRequest>::from_request(req, &mut body).await
+        else {
+            return Posted(Vec::new());
+        };
+        let mut fields = Vec::new();
+        while let Ok(Some(field)) = form.next_field().await {
+            let Some(name) = field.name().map(str::to_string) else {
+                continue;
+            };
+            let bytes = field.bytes().await.unwrap_or_default();
+            // Spreadsheets write a byte-order mark before CSV "UTF-8".
+            let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+            let text = String::from_utf8(bytes.to_vec()).unwrap_or_else(|_| NOT_TEXT.into());
+            fields.push((name, text));
+        }
+        Posted(fields)
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {

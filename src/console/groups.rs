@@ -1,6 +1,6 @@
 //! Rosters from the console: the workspace's groups, a new group from
-//! pasted lines (`Name <email>, Zone, language`) or pasted CSV, members
-//! added and removed. The text is read by the same rules as addMembers
+//! pasted lines (`Name <email>, Zone, language`), pasted CSV or an uploaded
+//! CSV file, members added and removed. The text is read by the same rules as addMembers
 //! (`domain/roster.rs`), and every line's error is shown before anything is
 //! saved.
 
@@ -10,7 +10,9 @@ use poem::web::{Data, Path};
 use poem::{Body, Request, Response, handler};
 use uuid::Uuid;
 
-use super::frame::{Frame, Posted, editor_form, failed, lang_of, page, render, see_other};
+use super::frame::{
+    Frame, NOT_TEXT, Posted, editor_form, failed, lang_of, page, render, see_other,
+};
 use super::session::{Binding, current};
 use crate::domain::FieldError;
 use crate::domain::poll::parse_person_name;
@@ -26,6 +28,26 @@ use crate::web::PublicUrl;
 struct LineError {
     field: String,
     message: String,
+    /// The element the summary links to.
+    anchor: &'static str,
+}
+
+/// The roster as sent: an uploaded file's text if one was chosen, else the
+/// pasted lines. The file's text is shown back in the box, so that a line
+/// in error can be put right there.
+fn roster_text(posted: &Posted, lang: Lang) -> (String, Option<LineError>) {
+    match posted.get("file") {
+        Some(NOT_TEXT) => (
+            posted.get("members").unwrap_or("").to_string(),
+            Some(LineError {
+                field: lang.t("console-group-file"),
+                message: lang.t("console-file-not-text"),
+                anchor: "file",
+            }),
+        ),
+        Some(file) if !file.trim().is_empty() => (file.to_string(), None),
+        _ => (posted.get("members").unwrap_or("").to_string(), None),
+    }
 }
 
 fn line_errors(errors: Vec<FieldError>) -> Vec<LineError> {
@@ -34,6 +56,7 @@ fn line_errors(errors: Vec<FieldError>) -> Vec<LineError> {
         .map(|e| LineError {
             field: e.field,
             message: e.message,
+            anchor: "members",
         })
         .collect()
 }
@@ -134,7 +157,7 @@ pub async fn create(
     store: Data<&Store>,
     base: Data<&PublicUrl>,
 ) -> poem::Result<Response> {
-    let posted = Posted::read(body).await;
+    let posted = Posted::read_with_files(req, body).await;
     let lang = lang_of(req, Some(&posted));
     let session = match editor_form(req, &store, &base, &posted, lang).await? {
         Ok(s) => s,
@@ -142,9 +165,12 @@ pub async fn create(
     };
     let binding = Binding::Session(session.id);
     let name = posted.get("name").unwrap_or("").to_string();
-    let text = posted.get("members").unwrap_or("").to_string();
+    let (text, unreadable) = roster_text(&posted, lang);
     let parsed_name = parse_person_name(&name).map_err(|m| m.replace("the name", "the group name"));
-    let parsed = members_from_text(&text);
+    let parsed = match unreadable {
+        Some(e) => Err(vec![e]),
+        None => members_from_text(&text).map_err(line_errors),
+    };
     match (parsed_name, parsed) {
         (Ok(group_name), Ok(members)) => {
             let id = store
@@ -161,12 +187,7 @@ pub async fn create(
                 &store,
                 lang,
                 &session,
-                (
-                    name,
-                    text,
-                    n.err(),
-                    m.err().map(line_errors).unwrap_or_default(),
-                ),
+                (name, text, n.err(), m.err().unwrap_or_default()),
             )
             .await
             .map_err(failed)?;
@@ -262,7 +283,7 @@ pub async fn add(
     store: Data<&Store>,
     base: Data<&PublicUrl>,
 ) -> poem::Result<Response> {
-    let posted = Posted::read(body).await;
+    let posted = Posted::read_with_files(req, body).await;
     let lang = lang_of(req, Some(&posted));
     let session = match editor_form(req, &store, &base, &posted, lang).await? {
         Ok(s) => s,
@@ -272,8 +293,12 @@ pub async fn add(
     let Ok(group_id) = Uuid::parse_str(&group_id) else {
         return super::frame::missing(&store, lang, &binding, &base, &session).await;
     };
-    let text = posted.get("members").unwrap_or("").to_string();
-    match members_from_text(&text) {
+    let (text, unreadable) = roster_text(&posted, lang);
+    let parsed = match unreadable {
+        Some(e) => Err(vec![e]),
+        None => members_from_text(&text).map_err(line_errors),
+    };
+    match parsed {
         Ok(members) => {
             match store
                 .add_members(session.organiser.workspace_id, group_id, &members)
@@ -290,14 +315,7 @@ pub async fn add(
             }
         }
         Err(errors) => {
-            let shown = group_page(
-                &store,
-                lang,
-                &session,
-                group_id,
-                (text, line_errors(errors)),
-            )
-            .await;
+            let shown = group_page(&store, lang, &session, group_id, (text, errors)).await;
             shown_or_missing(
                 shown,
                 &store,

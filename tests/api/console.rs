@@ -125,6 +125,45 @@ impl Browser {
         self.send(req).await
     }
 
+    /// A form with a file, as a browser sends it (`multipart/form-data`):
+    /// each field's name, file name (for a file) and content.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, Option<&str>, &[u8])],
+    ) -> Page {
+        let boundary = "----conveneConsoleBoundary0x5Yq";
+        let mut body = Vec::new();
+        for (name, file_name, value) in fields {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            match file_name {
+                Some(f) => body.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\n\
+                         Content-Type: text/csv\r\n\r\n"
+                    )
+                    .as_bytes(),
+                ),
+                None => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+                ),
+            }
+            body.extend_from_slice(value);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let url = format!("{}{path}", self.base);
+        let req = self
+            .client
+            .post(url)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        self.send(req).await
+    }
+
     pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let url = format!("{}{path}", self.base);
         let req = self.client.post(url).form(form);
@@ -845,6 +884,122 @@ async fn a_roster_is_pasted_checked_line_by_line_and_kept(app: TestApp, sink: Si
     assert_eq!(api.ok(200)["members"].as_array().unwrap().len(), 3);
 }
 
+async fn a_roster_is_uploaded_as_a_csv_file_checked_and_kept(app: TestApp, sink: Sink) {
+    let mut editor = signed_in_as(&app, &sink, "anriette@example.org", "editor").await;
+    let page = editor.get("/console/groups?lang=en").await;
+    assert!(page.body.contains("enctype=\"multipart/form-data\""));
+    assert!(
+        page.body
+            .contains("type=\"file\" id=\"file\" name=\"file\"")
+    );
+    let csrf = page.csrf();
+    // As a spreadsheet saves "CSV UTF-8": a byte-order mark first. One row
+    // is wrong: it is named, the file's text is shown back to be put
+    // right, and nothing is saved.
+    let bad = "\u{feff}name,email,time_zone,language\nYoichi,yoichi@example.org,Asia/Tokyo,ja\nBruna,bruna@example,Mars/Olympus,pt\n";
+    let refused = editor
+        .post_multipart(
+            "/console/groups",
+            &[
+                ("csrf", None, csrf.as_bytes()),
+                ("lang", None, b"en"),
+                ("name", None, "MAG 2027".as_bytes()),
+                ("members", None, b""),
+                ("file", Some("mag.csv"), bad.as_bytes()),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("email"), "{}", refused.body);
+    assert!(refused.body.contains("time_zone"), "{}", refused.body);
+    assert!(
+        refused.body.contains("Bruna,bruna@example,Mars/Olympus"),
+        "the file's text is shown back"
+    );
+    assert!(groups(&app).await.is_empty(), "nothing saved");
+    // A file that is not UTF-8 (Latin-1, as older spreadsheets save it).
+    let latin1: &[u8] = b"name,time_zone\nJos\xe9,Europe/Madrid\n";
+    let refused = editor
+        .post_multipart(
+            "/console/groups",
+            &[
+                ("csrf", None, csrf.as_bytes()),
+                ("lang", None, b"en"),
+                ("name", None, "MAG 2027".as_bytes()),
+                ("file", Some("mag.csv"), latin1),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("not UTF-8 text"), "{}", refused.body);
+    assert!(refused.body.contains("href=\"#file\""));
+    assert!(groups(&app).await.is_empty(), "nothing saved");
+    // A forged form with a file changes nothing either.
+    let forged = editor
+        .post_multipart(
+            "/console/groups",
+            &[
+                ("csrf", None, b"forged"),
+                ("name", None, "MAG 2027".as_bytes()),
+                ("file", Some("mag.csv"), bad.as_bytes()),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    assert!(groups(&app).await.is_empty(), "nothing saved");
+
+    let good = bad.replace(
+        "bruna@example,Mars/Olympus",
+        "bruna@example.org,America/Sao_Paulo",
+    );
+    let created = editor
+        .post_multipart(
+            "/console/groups",
+            &[
+                ("csrf", None, csrf.as_bytes()),
+                ("name", None, "MAG 2027".as_bytes()),
+                ("members", None, b""),
+                ("file", Some("mag.csv"), good.as_bytes()),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303, "{}", created.body);
+    let list = groups(&app).await;
+    assert_eq!(list.len(), 1);
+    let group_id = id(&list[0]).to_string();
+    // More members from a file on the group's page.
+    let group = editor.get(&format!("/console/groups/{group_id}")).await;
+    let added = editor
+        .post_multipart(
+            &format!("/console/groups/{group_id}/members"),
+            &[
+                ("csrf", None, group.csrf().as_bytes()),
+                ("members", None, b""),
+                (
+                    "file",
+                    Some("more.csv"),
+                    b"name,email,time_zone\nJuan,juan@example.org,America/Havana\n",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let api = app
+        .get(&format!("/api/v1/groups/{group_id}"), Some(&app.token))
+        .await;
+    let members = api.ok(200)["members"].as_array().unwrap().clone();
+    let names: Vec<&str> = members
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    for name in ["Yoichi", "Bruna", "Juan"] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    let yoichi = members.iter().find(|m| m["name"] == "Yoichi").unwrap();
+    assert_eq!(yoichi["language"], "ja");
+}
+
 async fn rosters_refuse_viewers_forgeries_and_other_workspaces(app: TestApp, sink: Sink) {
     let other = app.other_organiser().await;
     let theirs = app
@@ -1109,6 +1264,7 @@ on_both_databases_with_mail!(
     the_poll_form_shows_every_error_beside_its_field_and_saves_nothing,
     a_viewer_or_a_forged_form_creates_no_poll,
     a_roster_is_pasted_checked_line_by_line_and_kept,
+    a_roster_is_uploaded_as_a_csv_file_checked_and_kept,
     rosters_refuse_viewers_forgeries_and_other_workspaces,
     a_group_is_invited_after_a_preview_of_who_gets_mail_in_which_language,
 );
