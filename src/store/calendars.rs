@@ -17,7 +17,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::Store;
-use super::polls::load_poll;
+use super::slots::option_slots;
 use crate::domain::freebusy::{Busy, options};
 use crate::domain::time::Slot;
 use crate::error::{Error, Result};
@@ -157,7 +157,7 @@ pub(super) async fn write_marks(
     which: Marks,
 ) -> Result<()> {
     let backend = txn.get_database_backend();
-    let Some(poll) = load_poll(txn, poll_id).await? else {
+    let Some((poll_zone, slots)) = option_slots(txn, poll_id).await? else {
         return Ok(());
     };
     let (delete, rows) = match which {
@@ -173,12 +173,12 @@ pub(super) async fn write_marks(
             .await?,
         ),
         Marks::Option(id) => {
-            let Some(option) = poll.options.iter().find(|o| o.id == id) else {
+            let Some((_, slot)) = slots.iter().find(|(o, _)| *o == id) else {
                 return Ok(());
             };
             // Wide enough for the member's day in any zone (UTC-12 to
             // UTC+14); the exact span is applied per calendar below.
-            let (lo, hi) = match option.slot {
+            let (lo, hi) = match *slot {
                 Slot::Timed { start, end } => (start, end),
                 Slot::AllDay { start, end } => (
                     start.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::days(1),
@@ -231,15 +231,15 @@ pub(super) async fn write_marks(
     }
     let mut marks: Vec<(Uuid, Uuid)> = vec![];
     for (calendar, zone, busy) in &groups {
-        let zone: Tz = zone.parse().unwrap_or(poll.zone.tz());
-        let in_scope = poll.options.iter().filter(|o| match which {
+        let zone: Tz = zone.parse().unwrap_or(poll_zone);
+        let in_scope = slots.iter().filter(|(o, _)| match which {
             Marks::Calendar(_) => true,
-            Marks::Option(id) => o.id == id,
+            Marks::Option(id) => *o == id,
         });
-        for o in in_scope {
-            let span = options::span(&o.slot, zone);
+        for (option, slot) in in_scope {
+            let span = options::span(slot, zone);
             if options::busy_options(busy, &[span])[0] {
-                marks.push((*calendar, o.id));
+                marks.push((*calendar, *option));
             }
         }
     }

@@ -23,6 +23,7 @@ pub mod results;
 pub mod roster;
 mod seats;
 pub mod sessions;
+mod slots;
 mod vote_batch;
 mod vote_sql;
 pub mod webhooks;

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::history::append;
 use super::outbox;
+use super::slots::slot_of;
 use super::{Store, transaction};
 use crate::domain::history::{Actor, HistoryAction};
 use crate::domain::hybrid::{Modes, OptionSetup};
@@ -653,22 +654,6 @@ pub(super) fn setup_of(per_day: bool, capacity: Option<i32>) -> OptionSetup {
     OptionSetup {
         per_day,
         capacity: capacity.map(|c| Ord::max(c, 0) as u32),
-    }
-}
-
-/// An option's slot from its stored columns.
-fn slot_of(
-    id: Uuid,
-    kind: &str,
-    start_date: Option<chrono::NaiveDate>,
-    end_date: Option<chrono::NaiveDate>,
-    start_utc: Option<DateTime<Utc>>,
-    end_utc: Option<DateTime<Utc>>,
-) -> Result<Slot> {
-    match (kind, start_date, end_date, start_utc, end_utc) {
-        ("all_day", Some(start), Some(end), _, _) => Ok(Slot::AllDay { start, end }),
-        ("timed", _, _, Some(start), Some(end)) => Ok(Slot::Timed { start, end }),
-        _ => Err(anyhow::anyhow!("option {id} has an unreadable slot").into()),
     }
 }
 
