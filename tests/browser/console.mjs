@@ -6,7 +6,8 @@
 // wcag21aa) on every console page state — sign-in, link sent, the link's
 // page, the polls list (all and filtered to none), the poll open, its
 // confirm preview, the grid of non-respondents, a stale form's conflict,
-// an unknown poll, the poll confirmed — in English and Arabic, at 320 and
+// an unknown poll, the new-poll form and its errors, the groups, a group,
+// the invitations page, the poll confirmed — in English and Arabic, at 320 and
 // 1280 px; none may scroll sideways. Screenshots go to $BROWSER_OUT.
 //
 //   CONVENE_URL=… CONVENE_TOKEN=cvn_org_… CONVENE_MAIL_DIR=… CONSOLE_EMAIL=… node console.mjs
@@ -197,6 +198,33 @@ try {
   await both('non-respondents grid', `${pollPath}?members=silent`);
   await both('confirm preview', `${pollPath}/confirm?option_id=${poll.options[3].id}`);
   await both('unknown poll', '/console/polls/00000000-0000-7000-8000-000000000000', 404);
+  await both('new poll form', '/console/polls/new');
+  await both('groups', '/console/groups');
+  await both('group', `/console/groups/${group.id}`);
+  await both('invitations', `${pollPath}/invitations`);
+  // The forms' error states: every error beside its field and in a summary.
+  for (const lang of ['en', 'ar']) {
+    await check.goto(`${BASE}/console/polls/new?lang=${lang}`);
+    const [resp] = await Promise.all([check.waitForNavigation(), check.click('main form button[type=submit]')]);
+    await axe('new poll form: errors', lang, 422, resp);
+    await check.goto(`${BASE}/console/groups?lang=${lang}`);
+    await check.fill('#name', 'MAG 2028');
+    await check.fill('#members', 'Anna <anna@example>, America/New_York\nBruna, Mars/Olympus');
+    const [refused] = await Promise.all([check.waitForNavigation(), check.click('main form button[type=submit]')]);
+    await axe('groups: errors', lang, 422, refused);
+  }
+  // For the README: the poll's page at 1280 px, in English and in Arabic.
+  for (const lang of ['en', 'ar']) {
+    await check.setViewportSize({ width: 1280, height: 900 });
+    await check.goto(`${BASE}${pollPath}?lang=${lang}`);
+    await check.screenshot({ path: path.join(OUT, `console-poll-${lang}-1280.png`) });
+    const heat = check.locator('#heat-heading');
+    await heat.scrollIntoViewIfNeeded();
+    await check.screenshot({ path: path.join(OUT, `console-heat-${lang}-1280.png`), clip: await heat.evaluate((h) => {
+      const s = h.closest('section').getBoundingClientRect();
+      return { x: 0, y: s.top + window.scrollY, width: 1280, height: Math.min(s.height, 700) };
+    }) , fullPage: true });
+  }
   // A stale form: the page's version made old by a change through the API.
   for (const lang of ['en', 'ar']) {
     await check.goto(`${BASE}${pollPath}?lang=${lang}`);
