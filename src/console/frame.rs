@@ -1,6 +1,7 @@
 //! What every console page is drawn in and answers with: the language, the
-//! frame (language switch, who is signed in, the sign-out button, the form
-//! token), the message pages (not allowed, not found, conflict, refused),
+//! frame (language switch, who is signed in, the sections their role may
+//! open, the workspace switcher, the sign-out button, the form token), the
+//! message pages (not allowed, not found, conflict, refused),
 //! and the plain responses. Every console page module uses it; it uses none
 //! of them.
 
@@ -9,7 +10,7 @@ use poem::http::{StatusCode, header};
 use poem::{Body, Request, Response};
 
 use super::session::{Binding, Forged, check_form, current, form_token};
-use crate::domain::roles::{Action, Role};
+use crate::domain::roles::{Action, NotAllowed, Role};
 use crate::error::Error;
 use crate::lang::{Lang, filters};
 use crate::store::Store;
@@ -94,6 +95,25 @@ pub struct Frame {
     /// The form token of this browser (every form carries it).
     pub csrf: String,
     pub signed_in: Option<String>,
+    /// The sections the signed-in person may open (none signed out).
+    pub nav: Option<Nav>,
+    /// The workspaces the signed-in person belongs to, when more than one:
+    /// the switcher's choices.
+    pub workspaces: Vec<WorkspaceChoice>,
+}
+
+/// Which sections the navigation offers: every role reads polls, groups
+/// and webhooks; people and API tokens are for owners.
+pub struct Nav {
+    pub owner: bool,
+}
+
+/// A workspace of the signed-in person, for the switcher.
+pub struct WorkspaceChoice {
+    /// The person's row in that workspace: what the switcher posts.
+    pub person_id: uuid::Uuid,
+    pub name: String,
+    pub current: bool,
 }
 
 impl Frame {
@@ -103,7 +123,27 @@ impl Frame {
         binding: &Binding,
         session: Option<&Session>,
     ) -> Result<Self, Error> {
+        let memberships = match session.and_then(|s| s.email.as_deref()) {
+            Some(email) => store.memberships(email).await?,
+            None => Vec::new(),
+        };
+        let workspaces = if memberships.len() > 1 {
+            memberships
+                .into_iter()
+                .map(|m| WorkspaceChoice {
+                    current: session.is_some_and(|s| s.organiser.person_id == m.person_id),
+                    person_id: m.person_id,
+                    name: m.workspace,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(Frame {
+            nav: session.map(|s| Nav {
+                owner: s.organiser.may(Action::ManageWorkspace).is_ok(),
+            }),
+            workspaces,
             lang,
             css_href: &CSS_HREF,
             lang_links: lang_links(lang),
@@ -172,14 +212,30 @@ pub async fn not_allowed(
     base: &PublicUrl,
     session: &Session,
 ) -> poem::Result<Response> {
+    refused_role(store, lang, binding, base, session, Role::Editor).await
+}
+
+/// The not-allowed page for an action that needs `needs`.
+async fn refused_role(
+    store: &Store,
+    lang: Lang,
+    binding: &Binding,
+    base: &PublicUrl,
+    session: &Session,
+    needs: Role,
+) -> poem::Result<Response> {
     let f = Frame::new(store, lang, binding, Some(session))
         .await
         .map_err(failed)?;
+    let text = match needs {
+        Role::Owner => "console-not-allowed-owner-text",
+        _ => "console-not-allowed-text",
+    };
     let body = render(MessagePage {
         f,
         heading: lang.t("console-not-allowed-heading"),
         text: lang.t_with(
-            "console-not-allowed-text",
+            text,
             &[("role", lang.t(role_message(session.organiser.role)).into())],
         ),
         link: Some(("/console", lang.t("console-home-heading"))),
@@ -260,6 +316,20 @@ pub async fn editor_form(
     posted: &Posted,
     lang: Lang,
 ) -> poem::Result<Result<Session, Response>> {
+    form_for(req, store, base, posted, lang, Action::Edit).await
+}
+
+/// The same checks as [`editor_form`], for a form whose role rule is
+/// `action` (owners' forms: `ManageWorkspace`, `ManageWebhooks`; a form
+/// any person of the workspace may send: `Read`).
+pub async fn form_for(
+    req: &Request,
+    store: &Store,
+    base: &PublicUrl,
+    posted: &Posted,
+    lang: Lang,
+    action: Action,
+) -> poem::Result<Result<Session, Response>> {
     let Some(session) = current(req, store, base).await.map_err(failed)? else {
         return Ok(Err(see_other("/console/sign-in")));
     };
@@ -270,8 +340,38 @@ pub async fn editor_form(
     {
         return forged(store, lang, &binding, base, why).await.map(Err);
     }
-    if session.organiser.may(Action::Edit).is_err() {
-        return not_allowed(store, lang, &binding, base, &session)
+    if let Err(why) = session.organiser.may(action) {
+        return refused_role(store, lang, &binding, base, &session, needed(why))
+            .await
+            .map(Err);
+    }
+    Ok(Ok(session))
+}
+
+/// The role a refusal says is needed (a session acts with its person's
+/// whole role, so a refusal is always the role's).
+fn needed(why: NotAllowed) -> Role {
+    match why {
+        NotAllowed::Role { needs, .. } => needs,
+        _ => Role::Editor,
+    }
+}
+
+/// A page for those whose role allows `action`: signed in (else to the
+/// sign-in page), else the not-allowed page (403).
+pub async fn page_for(
+    req: &Request,
+    store: &Store,
+    base: &PublicUrl,
+    lang: Lang,
+    action: Action,
+) -> poem::Result<Result<Session, Response>> {
+    let Some(session) = current(req, store, base).await.map_err(failed)? else {
+        return Ok(Err(see_other("/console/sign-in")));
+    };
+    if let Err(why) = session.organiser.may(action) {
+        let binding = Binding::Session(session.id);
+        return refused_role(store, lang, &binding, base, &session, needed(why))
             .await
             .map(Err);
     }

@@ -14,6 +14,7 @@ mod new_poll;
 mod oidc;
 mod poll;
 mod polls;
+mod records;
 mod session;
 mod sign_in;
 
@@ -50,6 +51,9 @@ pub fn mount(routes: Route) -> Route {
             "/console/polls/:poll_id/invitations",
             get(invitations::show).post(invitations::invite),
         )
+        .at("/console/polls/:poll_id/history", get(records::history))
+        .at("/console/polls/:poll_id/export.csv", get(records::export))
+        .at("/console/feeds/:feed_id/rotate", post(records::rotate_feed))
         .at("/console/groups", get(groups::list).post(groups::create))
         .at("/console/groups/:group_id", get(groups::show))
         .at("/console/groups/:group_id/members", post(groups::add))

@@ -427,6 +427,7 @@ mod tests {
             ("status", FluentValue::from("closed")),
             ("host", FluentValue::from("calendar.example.org")),
             ("reason", FluentValue::from("the server answered HTTP 404")),
+            ("member", FluentValue::from("Amara")),
         ];
         let mut fa = FluentArgs::new();
         for (k, v) in &args {
