@@ -34,6 +34,15 @@ impl Posted {
         Posted(serde_urlencoded::from_bytes(&bytes).unwrap_or_default())
     }
 
+    /// Every value posted under `name` (a group of checkboxes).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
@@ -162,6 +171,13 @@ impl Frame {
     }
 }
 
+/// An instant for pages that belong to no poll (webhook calls, tokens):
+/// in UTC, with its offset written.
+pub fn utc_instant(lang: Lang, at: chrono::DateTime<chrono::Utc>) -> String {
+    let utc = crate::domain::time::Zone::parse("UTC").expect("UTC is a time zone");
+    lang.instant(utc, at)
+}
+
 pub fn role_message(role: Role) -> &'static str {
     match role {
         Role::Owner => "console-role-owner",
@@ -177,6 +193,22 @@ pub struct MessagePage<'a> {
     pub heading: String,
     pub text: String,
     pub link: Option<(&'a str, String)>,
+}
+
+/// A secret shown once, on the page that answers the form that made it
+/// (never in an address): a feed's, a webhook's signing secret, an API
+/// token.
+#[derive(Template)]
+#[template(path = "console/secret.html")]
+pub struct SecretPage {
+    pub f: Frame,
+    pub heading: String,
+    pub text: String,
+    pub label: String,
+    pub secret: String,
+    /// A link that opens it (a feed's `webcal://` address).
+    pub href: Option<String>,
+    pub back: (String, String),
 }
 
 pub fn render(t: impl Template) -> String {

@@ -17,6 +17,7 @@ mod polls;
 mod records;
 mod session;
 mod sign_in;
+mod webhooks;
 
 use poem::{Route, get, post};
 
@@ -54,6 +55,11 @@ pub fn mount(routes: Route) -> Route {
         .at("/console/polls/:poll_id/history", get(records::history))
         .at("/console/polls/:poll_id/export.csv", get(records::export))
         .at("/console/feeds/:feed_id/rotate", post(records::rotate_feed))
+        .at(
+            "/console/webhooks",
+            get(webhooks::list).post(webhooks::create),
+        )
+        .at("/console/webhooks/:hook_id/remove", post(webhooks::remove))
         .at("/console/groups", get(groups::list).post(groups::create))
         .at("/console/groups/:group_id", get(groups::show))
         .at("/console/groups/:group_id/members", post(groups::add))

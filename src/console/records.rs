@@ -14,7 +14,8 @@ use poem::{Body, Request, Response, handler};
 use uuid::Uuid;
 
 use super::frame::{
-    Frame, Posted, editor_form, failed, lang_of, missing, page, page_for, query_of, render,
+    Frame, Posted, SecretPage, editor_form, failed, lang_of, missing, page, page_for, query_of,
+    render,
 };
 use super::poll::{not_found, owned};
 use super::session::Binding;
@@ -239,22 +240,6 @@ pub(super) async fn export(
             .header(header::CONTENT_DISPOSITION, disposition)
             .body(body),
     ))
-}
-
-/// A secret shown once, on the page that answers the form that made it
-/// (never in an address): a feed's, a webhook's signing secret, an API
-/// token.
-#[derive(Template)]
-#[template(path = "console/secret.html")]
-pub(super) struct SecretPage {
-    pub f: Frame,
-    pub heading: String,
-    pub text: String,
-    pub label: String,
-    pub secret: String,
-    /// A link that opens it (a feed's `webcal://` address).
-    pub href: Option<String>,
-    pub back: (String, String),
 }
 
 /// `POST /console/feeds/{feed_id}/rotate`: a new address for a feed,

@@ -4,9 +4,13 @@
 //! only); the workspace switcher. Every refusal (another role, another
 //! origin, no token, another workspace) changes nothing.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use convene::startup::Options;
 use convene::webhooks::Webhooks;
 use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::console::{Browser, Page, follow_link, link_in};
 use crate::helpers::{Backend, TestApp, id, spawn_app_with};
@@ -264,6 +268,222 @@ async fn a_polls_history_export_and_feeds_are_in_the_console(app: TestApp, sink:
     }
 }
 
+/// An endpoint on 127.0.0.1 that answers every call 204; how many came.
+async fn receiver() -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let seen = calls.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let mut read = 0;
+                // The head, then as much body as it announces.
+                loop {
+                    match socket.read(&mut buf[read..]).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => read += n,
+                    }
+                    let text = String::from_utf8_lossy(&buf[..read]).to_lowercase();
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let length = text
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(0);
+                        if read >= end + 4 + length {
+                            break;
+                        }
+                    }
+                }
+                seen.fetch_add(1, Ordering::SeqCst);
+                let _ = socket
+                    .write_all(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                    .await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    (format!("http://127.0.0.1:{port}/hooks/convene"), calls)
+}
+
+async fn webhooks(app: &TestApp) -> Vec<Value> {
+    app.get("/api/v1/webhooks", Some(&app.token)).await.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+async fn webhooks_are_added_with_their_secret_shown_once_followed_and_removed(
+    app: TestApp,
+    sink: Sink,
+) {
+    let (url, calls) = receiver().await;
+    let mut owner = signed_in(&app, &sink, "owner@example.org", "owner").await;
+    let empty = owner.get("/console/webhooks").await;
+    assert_eq!(empty.status, 200);
+    assert!(empty.body.contains("No webhooks yet."));
+    assert!(
+        empty.body.contains("href=\"/console/people?lang=en\""),
+        "owners see People"
+    );
+    let csrf = empty.csrf();
+
+    // A refused address: the reason beside the field, 422, nothing stored.
+    let port = url.split(':').nth(2).unwrap().split('/').next().unwrap();
+    let ftp = format!("ftp://127.0.0.1:{port}/hooks");
+    let refused = owner
+        .post(
+            "/console/webhooks",
+            &[
+                ("csrf", csrf.as_str()),
+                ("url", ftp.as_str()),
+                ("events", "response.created"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let beside = &refused.body[refused
+        .body
+        .find("id=\"url-error\"")
+        .expect("beside the url")..];
+    assert!(beside[..200].contains("url:"), "{beside}");
+    assert!(refused.body.contains("role=\"alert\""));
+    assert!(
+        refused.body.contains(&format!("value=\"{ftp}\"")),
+        "kept as typed"
+    );
+    // No event ticked: beside the events.
+    let no_events = owner
+        .post(
+            "/console/webhooks",
+            &[("csrf", csrf.as_str()), ("url", url.as_str())],
+        )
+        .await;
+    assert_eq!(no_events.status, 422);
+    assert!(no_events.body.contains("id=\"events-error\""));
+    assert!(webhooks(&app).await.is_empty(), "nothing stored");
+
+    // Added: the secret on the answer, once, never in an address.
+    let added = owner
+        .post(
+            "/console/webhooks",
+            &[
+                ("csrf", csrf.as_str()),
+                ("url", url.as_str()),
+                ("events", "response.created"),
+                ("events", "poll.closed"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    assert!(added.location.is_none());
+    let at = added.body.find("whsec_").expect("the signing secret");
+    let secret = &added.body[at..at + added.body[at..].find('"').unwrap()];
+    let hooks = webhooks(&app).await;
+    assert_eq!(hooks.len(), 1);
+    assert_eq!(hooks[0]["url"], url);
+    assert_eq!(
+        hooks[0]["events"],
+        json!(["response.created", "poll.closed"])
+    );
+    let listed = owner.get("/console/webhooks").await;
+    assert!(listed.body.contains(&url));
+    assert!(!listed.body.contains(secret), "shown only once");
+    assert!(!listed.body.contains("whsec_"));
+
+    // A call, followed to its delivery.
+    let poll = app.reference_poll().await;
+    app.vote(&poll, "Amara", &[(0, "yes")]).await.ok(201);
+    let mut delivered = false;
+    for _ in 0..100 {
+        let page = owner.get("/console/webhooks").await;
+        if page.body.contains(">delivered<") {
+            assert!(page.body.contains("response.created"));
+            delivered = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(delivered, "the call shows as delivered");
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+
+    // Editors and viewers read the list but add and remove nothing.
+    let hook = hooks[0]["id"].as_str().unwrap();
+    let remove = format!("/console/webhooks/{hook}/remove");
+    for (email, role) in [
+        ("editor@example.org", "editor"),
+        ("viewer@example.org", "viewer"),
+    ] {
+        let mut other = signed_in(&app, &sink, email, role).await;
+        let page = other.get("/console/webhooks").await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains(&url));
+        assert!(!page.body.contains(&remove), "{role}: no remove button");
+        assert!(
+            !page.body.contains("action=\"/console/webhooks\""),
+            "{role}: no form"
+        );
+        assert!(
+            !page.body.contains("href=\"/console/people"),
+            "{role}: no People"
+        );
+        let csrf = page.csrf();
+        let r = other
+            .post(
+                "/console/webhooks",
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("url", url.as_str()),
+                    ("events", "poll.closed"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 403, "{role}");
+        assert!(r.body.contains("only an owner"), "{role}");
+        let r = other.post(&remove, &[("csrf", csrf.as_str())]).await;
+        assert_eq!(r.status, 403, "{role}");
+    }
+    // Another origin, or no token: refused.
+    let mut evil = owner
+        .at(&app.address)
+        .with_header("origin", "https://evil.example");
+    assert_eq!(
+        evil.post(&remove, &[("csrf", csrf.as_str())]).await.status,
+        403
+    );
+    assert_eq!(owner.post(&remove, &[("csrf", "forged")]).await.status, 403);
+    assert_eq!(webhooks(&app).await.len(), 1, "nothing changed");
+
+    // Another workspace's webhook: not found.
+    let other = app.other_organiser().await;
+    let theirs = app
+        .post(
+            "/api/v1/webhooks",
+            Some(&other),
+            &json!({ "url": url, "events": ["poll.closed"] }),
+        )
+        .await
+        .ok(201)
+        .clone();
+    let r = owner
+        .post(
+            &format!("/console/webhooks/{}/remove", id(&theirs)),
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, 404);
+
+    // Removed by its owner.
+    let gone = owner.post(&remove, &[("csrf", csrf.as_str())]).await;
+    assert_eq!(gone.status, 303);
+    let after = owner.get(gone.location.as_deref().unwrap()).await;
+    assert!(after.body.contains("The webhook is removed"));
+    assert!(webhooks(&app).await.is_empty());
+}
+
 /// Each test with a real SMTP server and an app that mails through it;
 /// webhooks may call loopback addresses (the tests' receivers).
 async fn with_mail<F, Fut>(backend: Backend, test: F)
@@ -305,4 +525,7 @@ macro_rules! on_both_databases_with_mail {
     };
 }
 
-on_both_databases_with_mail!(a_polls_history_export_and_feeds_are_in_the_console,);
+on_both_databases_with_mail!(
+    a_polls_history_export_and_feeds_are_in_the_console,
+    webhooks_are_added_with_their_secret_shown_once_followed_and_removed,
+);
