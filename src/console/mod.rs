@@ -12,6 +12,7 @@ mod invitations;
 mod lifecycle;
 mod new_poll;
 mod oidc;
+mod people;
 mod poll;
 mod polls;
 mod records;
@@ -60,6 +61,23 @@ pub fn mount(routes: Route) -> Route {
             get(webhooks::list).post(webhooks::create),
         )
         .at("/console/webhooks/:hook_id/remove", post(webhooks::remove))
+        .at(
+            "/console/people",
+            get(people::list_people).post(people::add_person),
+        )
+        .at("/console/people/:person_id/role", post(people::change_role))
+        .at(
+            "/console/people/:person_id/remove",
+            post(people::remove_person),
+        )
+        .at(
+            "/console/tokens",
+            get(people::list_tokens).post(people::create_token),
+        )
+        .at(
+            "/console/tokens/:token_id/revoke",
+            post(people::revoke_token),
+        )
         .at("/console/groups", get(groups::list).post(groups::create))
         .at("/console/groups/:group_id", get(groups::show))
         .at("/console/groups/:group_id/members", post(groups::add))

@@ -484,6 +484,326 @@ async fn webhooks_are_added_with_their_secret_shown_once_followed_and_removed(
     assert!(webhooks(&app).await.is_empty());
 }
 
+async fn people_of(app: &TestApp, token: &str) -> Vec<Value> {
+    app.get("/api/v1/workspace", Some(token)).await.ok(200)["people"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn person<'a>(people: &'a [Value], email: &str) -> Option<&'a Value> {
+    people.iter().find(|p| p["email"] == email)
+}
+
+async fn people_are_added_given_roles_and_removed_by_owners_only(app: TestApp, sink: Sink) {
+    let mut owner = signed_in(&app, &sink, "owner@example.org", "owner").await;
+    let page = owner.get("/console/people").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("owner@example.org"));
+    let csrf = page.csrf();
+    let before = people_of(&app, &app.token).await.len();
+
+    // Every error beside its field, nothing stored.
+    let wrong = owner
+        .post(
+            "/console/people",
+            &[
+                ("csrf", csrf.as_str()),
+                ("email", "not-an-address"),
+                ("name", ""),
+                ("role", "editor"),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("id=\"email-error\""));
+    assert!(wrong.body.contains("id=\"name-error\""));
+    assert!(wrong.body.contains("value=\"not-an-address\""));
+    assert_eq!(people_of(&app, &app.token).await.len(), before);
+
+    // Added, and mailed a sign-in link in their language.
+    let mails = sink.messages().len();
+    let added = owner
+        .post(
+            "/console/people",
+            &[
+                ("csrf", csrf.as_str()),
+                ("email", "Anna@Example.org"),
+                ("name", "Anna"),
+                ("role", "viewer"),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, 303, "{}", added.body);
+    let shown = owner.get(added.location.as_deref().unwrap()).await;
+    assert!(shown.body.contains("The person is added"));
+    let people = people_of(&app, &app.token).await;
+    let anna = person(&people, "anna@example.org")
+        .expect("Anna is added")
+        .clone();
+    assert_eq!(anna["role"], "viewer");
+    let link = mailed_link(&sink, mails, "anna@example.org").await;
+    let mail = sink
+        .messages()
+        .into_iter()
+        .rev()
+        .find(|m| m["rcpt_tos"] == json!(["anna@example.org"]))
+        .unwrap();
+    assert_eq!(mail["headers"]["Content-Language"], "fr");
+    // The same address again: beside the field, 409.
+    let again = owner
+        .post(
+            "/console/people",
+            &[
+                ("csrf", csrf.as_str()),
+                ("email", "anna@example.org"),
+                ("name", "Anna"),
+                ("role", "viewer"),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 409);
+    assert!(again.body.contains("id=\"email-error\""));
+
+    // A new role.
+    let anna_id = id(&anna).to_string();
+    let r = owner
+        .post(
+            &format!("/console/people/{anna_id}/role"),
+            &[("csrf", csrf.as_str()), ("role", "editor")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let people = people_of(&app, &app.token).await;
+    assert_eq!(
+        person(&people, "anna@example.org").unwrap()["role"],
+        "editor"
+    );
+
+    // An editor is refused the page and every form, and nothing changes.
+    let mut editor = Browser::new(&app.address);
+    assert_eq!(follow_link(&mut editor, &link).await.status, 303);
+    let refused = editor.get("/console/people").await;
+    assert_eq!(refused.status, 403);
+    assert!(refused.body.contains("only an owner"));
+    assert!(
+        !refused.body.contains("href=\"/console/people"),
+        "no People link"
+    );
+    let theirs = refused.csrf();
+    for (path, form) in [
+        (
+            "/console/people".to_string(),
+            vec![
+                ("email", "eve@example.org"),
+                ("name", "Eve"),
+                ("role", "owner"),
+                ("language", "en"),
+            ],
+        ),
+        (
+            format!("/console/people/{anna_id}/role"),
+            vec![("role", "owner")],
+        ),
+        (format!("/console/people/{anna_id}/remove"), vec![]),
+    ] {
+        let mut form = form.clone();
+        form.push(("csrf", theirs.as_str()));
+        let r = editor.post(&path, &form).await;
+        assert_eq!(r.status, 403, "{path}");
+    }
+    let mut viewer = signed_in(&app, &sink, "viewer@example.org", "viewer").await;
+    assert_eq!(viewer.get("/console/people").await.status, 403);
+    let people = people_of(&app, &app.token).await;
+    assert!(person(&people, "eve@example.org").is_none());
+    assert_eq!(
+        person(&people, "anna@example.org").unwrap()["role"],
+        "editor"
+    );
+
+    // Another origin, or no token: refused.
+    let mut evil = owner
+        .at(&app.address)
+        .with_header("origin", "https://evil.example");
+    let remove = format!("/console/people/{anna_id}/remove");
+    assert_eq!(
+        evil.post(&remove, &[("csrf", csrf.as_str())]).await.status,
+        403
+    );
+    assert_eq!(owner.post(&remove, &[("csrf", "x")]).await.status, 403);
+    // Another workspace's person: not found.
+    let other = app.other_organiser().await;
+    let stranger = people_of(&app, &other).await;
+    let r = owner
+        .post(
+            &format!("/console/people/{}/remove", id(&stranger[0])),
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    assert_eq!(people_of(&app, &other).await.len(), 1);
+
+    // Removed: they are signed out at once.
+    let r = owner.post(&remove, &[("csrf", csrf.as_str())]).await;
+    assert_eq!(r.status, 303);
+    assert!(person(&people_of(&app, &app.token).await, "anna@example.org").is_none());
+    assert_eq!(editor.get("/console").await.status, 303);
+
+    // The last owner keeps the role.
+    let first_owner = people_of(&app, &app.token)
+        .await
+        .into_iter()
+        .find(|p| p["role"] == "owner" && p["email"] != "owner@example.org")
+        .unwrap();
+    let r = owner
+        .post(
+            &format!("/console/people/{}/role", id(&first_owner)),
+            &[("csrf", csrf.as_str()), ("role", "editor")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let me = person(&people_of(&app, &app.token).await, "owner@example.org")
+        .unwrap()
+        .clone();
+    let r = owner
+        .post(
+            &format!("/console/people/{}/role", id(&me)),
+            &[("csrf", csrf.as_str()), ("role", "viewer")],
+        )
+        .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    let people = people_of(&app, &app.token).await;
+    assert_eq!(
+        person(&people, "owner@example.org").unwrap()["role"],
+        "owner"
+    );
+}
+
+async fn token_count(app: &TestApp) -> usize {
+    app.get("/api/v1/tokens", Some(&app.token)).await.ok(200)["tokens"]
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+async fn tokens_are_created_shown_once_and_revoked_by_owners_only(app: TestApp, sink: Sink) {
+    let mut owner = signed_in(&app, &sink, "owner@example.org", "owner").await;
+    let page = owner.get("/console/tokens").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let csrf = page.csrf();
+    let before = token_count(&app).await;
+
+    let wrong = owner
+        .post(
+            "/console/tokens",
+            &[("csrf", csrf.as_str()), ("name", ""), ("scope", "read")],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("id=\"name-error\""));
+    assert_eq!(token_count(&app).await, before);
+
+    // Created: the secret on the answer only, and it works as a read token.
+    let created = owner
+        .post(
+            "/console/tokens",
+            &[
+                ("csrf", csrf.as_str()),
+                ("name", "Reporting"),
+                ("scope", "read"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    assert!(created.location.is_none());
+    let at = created.body.find("cvn_org_").expect("the token");
+    let secret = created.body[at..at + created.body[at..].find('"').unwrap()].to_string();
+    app.get("/api/v1/polls", Some(&secret)).await.ok(200);
+    let write = app
+        .post(
+            "/api/v1/polls",
+            Some(&secret),
+            &crate::helpers::reference_poll_body(),
+        )
+        .await;
+    assert_eq!(write.status, 403, "a read token writes nothing");
+    let listed = owner.get("/console/tokens").await;
+    assert!(listed.body.contains("Reporting"));
+    assert!(!listed.body.contains(&secret), "shown only once");
+    assert!(!listed.body.contains("cvn_org_"));
+    assert_eq!(token_count(&app).await, before + 1);
+    let tokens = app.get("/api/v1/tokens", Some(&app.token)).await.ok(200)["tokens"].clone();
+    let token_id = tokens
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "Reporting")
+        .map(|t| id(t).to_string())
+        .unwrap();
+    let revoke = format!("/console/tokens/{token_id}/revoke");
+
+    // Editors and viewers: refused, nothing changed.
+    for (email, role) in [
+        ("editor@example.org", "editor"),
+        ("viewer@example.org", "viewer"),
+    ] {
+        let mut other = signed_in(&app, &sink, email, role).await;
+        let refused = other.get("/console/tokens").await;
+        assert_eq!(refused.status, 403, "{role}");
+        assert!(
+            !refused.body.contains("href=\"/console/tokens"),
+            "{role}: no link"
+        );
+        let theirs = refused.csrf();
+        let r = other
+            .post(
+                "/console/tokens",
+                &[
+                    ("csrf", theirs.as_str()),
+                    ("name", "Mine"),
+                    ("scope", "write"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 403, "{role}");
+        assert_eq!(
+            other
+                .post(&revoke, &[("csrf", theirs.as_str())])
+                .await
+                .status,
+            403
+        );
+    }
+    let mut evil = owner
+        .at(&app.address)
+        .with_header("origin", "https://evil.example");
+    assert_eq!(
+        evil.post(&revoke, &[("csrf", csrf.as_str())]).await.status,
+        403
+    );
+    assert_eq!(token_count(&app).await, before + 1);
+    app.get("/api/v1/polls", Some(&secret)).await.ok(200);
+
+    // Revoked: the API refuses it at once.
+    let r = owner.post(&revoke, &[("csrf", csrf.as_str())]).await;
+    assert_eq!(r.status, 303);
+    assert!(
+        owner
+            .get(r.location.as_deref().unwrap())
+            .await
+            .body
+            .contains("The token is revoked")
+    );
+    assert_eq!(app.get("/api/v1/polls", Some(&secret)).await.status, 401);
+    assert_eq!(
+        owner.post(&revoke, &[("csrf", csrf.as_str())]).await.status,
+        404
+    );
+}
+
 /// Each test with a real SMTP server and an app that mails through it;
 /// webhooks may call loopback addresses (the tests' receivers).
 async fn with_mail<F, Fut>(backend: Backend, test: F)
@@ -528,4 +848,6 @@ macro_rules! on_both_databases_with_mail {
 on_both_databases_with_mail!(
     a_polls_history_export_and_feeds_are_in_the_console,
     webhooks_are_added_with_their_secret_shown_once_followed_and_removed,
+    people_are_added_given_roles_and_removed_by_owners_only,
+    tokens_are_created_shown_once_and_revoked_by_owners_only,
 );
