@@ -1,8 +1,9 @@
 //! The secretariat's console (`/console`): server-rendered pages for the
-//! people of a workspace, working without JavaScript. This part is signing
-//! in and out — by an emailed link, or single sign-on — and the signed-in
-//! landing page; every rule it applies (who may do what, how long a link
-//! or session lives) is the core's, never written again here.
+//! people of a workspace, working without JavaScript: signing in and out —
+//! by an emailed link, or single sign-on — polls, rosters, a poll's
+//! records, webhooks, people and API tokens, and switching workspaces;
+//! every rule it applies (who may do what, how long a link or session
+//! lives) is the core's, never written again here.
 //!
 //! The routes sit outside the OpenAPI spec: they serve HTML to people.
 
@@ -18,6 +19,7 @@ mod polls;
 mod records;
 mod session;
 mod sign_in;
+mod switch;
 mod webhooks;
 
 use poem::{Route, get, post};
@@ -37,6 +39,7 @@ pub fn mount(routes: Route) -> Route {
             get(sign_in::confirm_page).post(sign_in::redeem_link),
         )
         .at("/console/sign-out", post(sign_in::sign_out))
+        .at("/console/workspace", post(switch::switch))
         .at("/console/polls/:poll_id", get(poll::show))
         .at(
             "/console/polls/:poll_id/confirm",

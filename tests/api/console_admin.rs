@@ -804,6 +804,158 @@ async fn tokens_are_created_shown_once_and_revoked_by_owners_only(app: TestApp, 
     );
 }
 
+/// The `value` of the `<option>` whose text is `label`.
+fn option_value(page: &Page, label: &str) -> String {
+    let at = page
+        .body
+        .find(&format!(">{label}</option>"))
+        .unwrap_or_else(|| panic!("no option {label} in {}", page.body));
+    let head = &page.body[..at];
+    let from = head.rfind("value=\"").unwrap() + "value=\"".len();
+    head[from..from + head[from..].find('"').unwrap()].to_string()
+}
+
+async fn a_person_of_two_workspaces_switches_between_them(app: TestApp, sink: Sink) {
+    let ours = app.get("/api/v1/workspace", Some(&app.token)).await.ok(200)["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let other = app.other_organiser().await;
+    let theirs_poll = app
+        .post(
+            "/api/v1/polls",
+            Some(&other),
+            &json!({
+                "title": "Their own consultation",
+                "time_zone": "UTC",
+                "options": [{ "kind": "all_day", "start_date": "2027-07-05", "end_date": "2027-07-06" }]
+            }),
+        )
+        .await
+        .ok(201)
+        .clone();
+    // Signed in first where they were added first: ours, as an editor.
+    let mut anna = signed_in(&app, &sink, "anna@example.org", "editor").await;
+    app.post(
+        "/api/v1/workspace/people",
+        Some(&other),
+        &json!({ "email": "anna@example.org", "name": "Anna", "role": "viewer" }),
+    )
+    .await
+    .ok(201);
+    let home = anna.get("/console").await;
+    assert_eq!(home.status, 200);
+    assert!(
+        home.body.contains(&format!("in {ours} (editor)")),
+        "{}",
+        home.body
+    );
+    assert!(home.body.contains("action=\"/console/workspace\""));
+    let target = option_value(&home, "Another Secretariat");
+    let csrf = home.csrf();
+
+    // Not a workspace of theirs, another origin, no token: nothing moves.
+    let owner_id = people_of(&app, &app.token)
+        .await
+        .into_iter()
+        .find(|p| p["role"] == "owner")
+        .map(|p| id(&p).to_string())
+        .unwrap();
+    let r = anna
+        .post(
+            "/console/workspace",
+            &[("csrf", csrf.as_str()), ("person_id", owner_id.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    let mut evil = anna
+        .at(&app.address)
+        .with_header("origin", "https://evil.example");
+    let r = evil
+        .post(
+            "/console/workspace",
+            &[("csrf", csrf.as_str()), ("person_id", target.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    let r = anna
+        .post(
+            "/console/workspace",
+            &[("csrf", "x"), ("person_id", target.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert!(
+        anna.get("/console")
+            .await
+            .body
+            .contains(&format!("in {ours} (editor)"))
+    );
+
+    // Switched: the other workspace, with the role they have there.
+    let r = anna
+        .post(
+            "/console/workspace",
+            &[
+                ("csrf", csrf.as_str()),
+                ("person_id", target.as_str()),
+                ("lang", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let there = anna.get(r.location.as_deref().unwrap()).await;
+    assert!(
+        there.body.contains("in Another Secretariat (viewer)"),
+        "{}",
+        there.body
+    );
+    assert!(there.body.contains("Their own consultation"));
+    assert_eq!(
+        anna.get(&format!("/console/polls/{}", id(&theirs_poll)))
+            .await
+            .status,
+        200
+    );
+    // A viewer there: an editor's form is refused.
+    let r = anna
+        .post(
+            "/console/groups",
+            &[
+                ("csrf", csrf.as_str()),
+                ("name", "X"),
+                ("members", "A, UTC"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    // And back.
+    let back = option_value(&there, &ours);
+    let r = anna
+        .post(
+            "/console/workspace",
+            &[("csrf", csrf.as_str()), ("person_id", back.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert!(
+        anna.get("/console")
+            .await
+            .body
+            .contains(&format!("in {ours} (editor)"))
+    );
+
+    // A person of one workspace sees no switcher.
+    let mut solo = signed_in(&app, &sink, "solo@example.org", "viewer").await;
+    assert!(
+        !solo
+            .get("/console")
+            .await
+            .body
+            .contains("/console/workspace")
+    );
+}
+
 /// Each test with a real SMTP server and an app that mails through it;
 /// webhooks may call loopback addresses (the tests' receivers).
 async fn with_mail<F, Fut>(backend: Backend, test: F)
@@ -850,4 +1002,5 @@ on_both_databases_with_mail!(
     webhooks_are_added_with_their_secret_shown_once_followed_and_removed,
     people_are_added_given_roles_and_removed_by_owners_only,
     tokens_are_created_shown_once_and_revoked_by_owners_only,
+    a_person_of_two_workspaces_switches_between_them,
 );
