@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use crate::domain::webhooks::{refused_url, retry_after};
+use crate::domain::FieldError;
+use crate::domain::webhooks::{Event, NewWebhook, check_new_webhook, refused_url, retry_after};
 use crate::outbound::{Outbound, chain, refusal_in};
 use crate::store::Store;
 use crate::store::outbox::Claimed;
@@ -70,6 +71,12 @@ impl Webhooks {
     /// Why a URL cannot be registered, if it cannot.
     pub fn refused(&self, url: &str) -> Option<String> {
         refused_url(url, self.allow_private)
+    }
+
+    /// A webhook's registration checked against this service's setting
+    /// (whether private networks may be called).
+    pub fn check_new(&self, url: &str, events: &[Event]) -> Result<NewWebhook, FieldError> {
+        check_new_webhook(url, events, self.allow_private)
     }
 
     /// Delivers one queued call.

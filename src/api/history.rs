@@ -15,7 +15,6 @@ use super::paging::page_limit;
 use super::tags::ApiTags;
 use super::types::Instant;
 use super::views::wire_enum;
-use crate::domain::access;
 use crate::domain::history as dh;
 use crate::domain::time::render_utc;
 use crate::error::Error;
@@ -185,43 +184,26 @@ impl HistoryApi {
                 .parse::<i64>()
                 .map_err(|_| Error::invalid("cursor", "not a cursor this API returned"))?,
         };
-        let mut rows = store.poll_history(poll.id, after, limit + 1).await?;
+        let mut rows = store.history_entries(&poll, after, limit + 1).await?;
         let next_cursor = if rows.len() as u64 > limit {
             rows.truncate(limit as usize);
             rows.last().map(|r| r.id.to_string())
         } else {
             None
         };
-        let counts_only = !access::answers_shown(&poll);
         let items = rows
             .into_iter()
-            .map(|h| {
-                // Every row was written with these spellings; one that does not
-                // parse is damage, not something to skip quietly.
-                let unreadable = || anyhow::anyhow!("history entry {} is unreadable", h.id);
-                let action = dh::HistoryAction::parse(&h.action).ok_or_else(unreadable)?;
-                let kind = dh::ActorKind::parse(&h.actor_kind).ok_or_else(unreadable)?;
-                let details: serde_json::Value =
-                    serde_json::from_str(&h.details).unwrap_or(serde_json::Value::Null);
-                // Aggregate-only polls keep who answered and what to themselves.
-                let hide = counts_only && action.is_response();
-                Ok(HistoryEntry {
-                    id: h.id,
-                    at: Instant(render_utc(h.at)),
-                    actor_kind: kind.into(),
-                    actor_name: (!hide || kind == dh::ActorKind::Organiser).then_some(h.actor_name),
-                    on_behalf_of: h.on_behalf_of.filter(|_| !hide),
-                    action: action.into(),
-                    response_id: h.response_id,
-                    details: if hide {
-                        serde_json::json!({ "revision": details.get("revision") })
-                    } else {
-                        details
-                    },
-                })
+            .map(|h| HistoryEntry {
+                id: h.id,
+                at: Instant(render_utc(h.at)),
+                actor_kind: h.actor_kind.into(),
+                actor_name: h.actor_name,
+                on_behalf_of: h.on_behalf_of,
+                action: h.action.into(),
+                response_id: h.response_id,
+                details: h.details,
             })
-            .collect::<Result<Vec<_>, anyhow::Error>>()
-            .map_err(Error::Internal)?;
+            .collect();
         Ok(HistoryRead::Ok(Json(HistoryPage { items, next_cursor })))
     }
 }

@@ -356,30 +356,17 @@ impl WebhooksApi {
     ) -> Result<WebhookCreated, CreateWebhookError> {
         auth.0.may(Action::ManageWebhooks)?;
         let request = body.0;
-        let url = request.url.0.trim();
-        if url.chars().count() > MAX_WEBHOOK_URL_CHARS {
-            let why = format!("at most {MAX_WEBHOOK_URL_CHARS} characters");
-            return Err(Error::invalid("url", why).into());
-        }
-        if let Some(why) = webhooks.refused(url) {
-            return Err(Error::invalid("url", why).into());
-        }
-        let most = Event::ALL.len();
-        if request.events.is_empty() || request.events.len() > most {
-            return Err(
-                Error::invalid("events", format!("between 1 and {most} event types")).into(),
-            );
-        }
-        let mut events: Vec<Event> = Vec::new();
-        for (i, e) in request.events.iter().enumerate() {
-            let event = Event::from(*e);
-            if events.contains(&event) {
-                return Err(Error::invalid(format!("events[{i}]"), "listed twice").into());
-            }
-            events.push(event);
-        }
+        let events: Vec<Event> = request.events.iter().map(|e| Event::from(*e)).collect();
+        let checked = webhooks
+            .check_new(&request.url.0, &events)
+            .map_err(|e| Error::Invalid(vec![e]))?;
         let hook = store
-            .create_webhook(auth.0.workspace_id, request.poll_id, url, &events)
+            .create_webhook(
+                auth.0.workspace_id,
+                request.poll_id,
+                &checked.url,
+                &checked.events,
+            )
             .await?;
         Ok(WebhookCreated::Created(Json(view(hook, true))))
     }

@@ -18,7 +18,7 @@ use super::views::Deleted;
 use crate::domain::Violations;
 use crate::domain::poll::parse_person_name;
 use crate::domain::roles::{self as dr, Action};
-use crate::domain::roster::parse_email;
+use crate::domain::roster::{parse_email, parse_required_email};
 use crate::domain::time::render_utc;
 use crate::error::Error;
 use crate::store::Store;
@@ -436,18 +436,6 @@ fn token_view(t: sw::ApiToken) -> TokenView {
     }
 }
 
-/// An email a person must have (addPerson, updatePerson).
-fn required_email(v: &mut Violations, field: &str, s: &str) -> Option<String> {
-    match v.check(field, parse_email(s)) {
-        Some(Some(e)) => Some(e),
-        Some(None) => {
-            v.push(field, "an email address is required");
-            None
-        }
-        None => None,
-    }
-}
-
 pub struct WorkspaceApi;
 
 #[OpenApi(prefix_path = "/api/v1", tag = "ApiTags::Workspace")]
@@ -521,7 +509,7 @@ impl WorkspaceApi {
         auth.0.may(Action::ManageWorkspace)?;
         let b = body.0;
         let mut v = Violations::default();
-        let email = required_email(&mut v, "email", &b.email);
+        let email = v.check("email", parse_required_email(&b.email));
         let name = v.check("name", parse_person_name(&b.name));
         let language = match &b.language {
             Some(l) => v.check("language", crate::domain::roster::parse_language(l)),
@@ -573,7 +561,7 @@ impl WorkspaceApi {
         let patch = PersonPatch {
             email: plain(&b.email)
                 .value()
-                .and_then(|e| required_email(&mut v, "email", e)),
+                .and_then(|e| v.check("email", parse_required_email(e))),
             name: plain(&b.name)
                 .value()
                 .and_then(|n| v.check("name", parse_person_name(n))),

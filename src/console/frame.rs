@@ -1,6 +1,7 @@
 //! What every console page is drawn in and answers with: the language, the
-//! frame (language switch, who is signed in, the sign-out button, the form
-//! token), the message pages (not allowed, not found, conflict, refused),
+//! frame (language switch, who is signed in, the sections their role may
+//! open, the workspace switcher, the sign-out button, the form token), the
+//! message pages (not allowed, not found, conflict, refused),
 //! and the plain responses. Every console page module uses it; it uses none
 //! of them.
 
@@ -9,7 +10,7 @@ use poem::http::{StatusCode, header};
 use poem::{Body, Request, Response};
 
 use super::session::{Binding, Forged, check_form, current, form_token};
-use crate::domain::roles::{Action, Role};
+use crate::domain::roles::{Action, NotAllowed, Role};
 use crate::error::Error;
 use crate::lang::{Lang, filters};
 use crate::store::Store;
@@ -39,7 +40,7 @@ impl Posted {
 
     /// A form posted as `multipart/form-data` (one that carries a file)
     /// or urlencoded: every field as text, a file by its content. A file
-    /// that is not UTF-8 is kept as `None`'s marker, [`NOT_TEXT`].
+    /// that is not UTF-8 is kept as [`NOT_TEXT`].
     pub async fn read_with_files(req: &Request, body: Body) -> Self {
         let multipart = req
             .content_type()
@@ -65,6 +66,15 @@ impl Posted {
             fields.push((name, text));
         }
         Posted(fields)
+    }
+
+    /// Every value posted under `name` (a group of checkboxes).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -128,6 +138,25 @@ pub struct Frame {
     /// The form token of this browser (every form carries it).
     pub csrf: String,
     pub signed_in: Option<String>,
+    /// The sections the signed-in person may open (none signed out).
+    pub nav: Option<Nav>,
+    /// The workspaces the signed-in person belongs to, when more than one:
+    /// the switcher's choices.
+    pub workspaces: Vec<WorkspaceChoice>,
+}
+
+/// Which sections the navigation offers: every role reads polls, groups
+/// and webhooks; people and API tokens are for owners.
+pub struct Nav {
+    pub owner: bool,
+}
+
+/// A workspace of the signed-in person, for the switcher.
+pub struct WorkspaceChoice {
+    /// The person's row in that workspace: what the switcher posts.
+    pub person_id: uuid::Uuid,
+    pub name: String,
+    pub current: bool,
 }
 
 impl Frame {
@@ -137,7 +166,27 @@ impl Frame {
         binding: &Binding,
         session: Option<&Session>,
     ) -> Result<Self, Error> {
+        let memberships = match session.and_then(|s| s.email.as_deref()) {
+            Some(email) => store.memberships(email).await?,
+            None => Vec::new(),
+        };
+        let workspaces = if memberships.len() > 1 {
+            memberships
+                .into_iter()
+                .map(|m| WorkspaceChoice {
+                    current: session.is_some_and(|s| s.organiser.person_id == m.person_id),
+                    person_id: m.person_id,
+                    name: m.workspace,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(Frame {
+            nav: session.map(|s| Nav {
+                owner: s.organiser.may(Action::ManageWorkspace).is_ok(),
+            }),
+            workspaces,
             lang,
             css_href: &CSS_HREF,
             lang_links: lang_links(lang),
@@ -156,6 +205,13 @@ impl Frame {
     }
 }
 
+/// An instant for pages that belong to no poll (webhook calls, tokens):
+/// in UTC, with its offset written.
+pub fn utc_instant(lang: Lang, at: chrono::DateTime<chrono::Utc>) -> String {
+    let utc = crate::domain::time::Zone::parse("UTC").expect("UTC is a time zone");
+    lang.instant(utc, at)
+}
+
 pub fn role_message(role: Role) -> &'static str {
     match role {
         Role::Owner => "console-role-owner",
@@ -171,6 +227,22 @@ pub struct MessagePage<'a> {
     pub heading: String,
     pub text: String,
     pub link: Option<(&'a str, String)>,
+}
+
+/// A secret shown once, on the page that answers the form that made it
+/// (never in an address): a feed's, a webhook's signing secret, an API
+/// token.
+#[derive(Template)]
+#[template(path = "console/secret.html")]
+pub struct SecretPage {
+    pub f: Frame,
+    pub heading: String,
+    pub text: String,
+    pub label: String,
+    pub secret: String,
+    /// A link that opens it (a feed's `webcal://` address).
+    pub href: Option<String>,
+    pub back: (String, String),
 }
 
 pub fn render(t: impl Template) -> String {
@@ -206,14 +278,30 @@ pub async fn not_allowed(
     base: &PublicUrl,
     session: &Session,
 ) -> poem::Result<Response> {
+    refused_role(store, lang, binding, base, session, Role::Editor).await
+}
+
+/// The not-allowed page for an action that needs `needs`.
+async fn refused_role(
+    store: &Store,
+    lang: Lang,
+    binding: &Binding,
+    base: &PublicUrl,
+    session: &Session,
+    needs: Role,
+) -> poem::Result<Response> {
     let f = Frame::new(store, lang, binding, Some(session))
         .await
         .map_err(failed)?;
+    let text = match needs {
+        Role::Owner => "console-not-allowed-owner-text",
+        _ => "console-not-allowed-text",
+    };
     let body = render(MessagePage {
         f,
         heading: lang.t("console-not-allowed-heading"),
         text: lang.t_with(
-            "console-not-allowed-text",
+            text,
             &[("role", lang.t(role_message(session.organiser.role)).into())],
         ),
         link: Some(("/console", lang.t("console-home-heading"))),
@@ -294,6 +382,20 @@ pub async fn editor_form(
     posted: &Posted,
     lang: Lang,
 ) -> poem::Result<Result<Session, Response>> {
+    form_for(req, store, base, posted, lang, Action::Edit).await
+}
+
+/// The same checks as [`editor_form`], for a form whose role rule is
+/// `action` (owners' forms: `ManageWorkspace`, `ManageWebhooks`; a form
+/// any person of the workspace may send: `Read`).
+pub async fn form_for(
+    req: &Request,
+    store: &Store,
+    base: &PublicUrl,
+    posted: &Posted,
+    lang: Lang,
+    action: Action,
+) -> poem::Result<Result<Session, Response>> {
     let Some(session) = current(req, store, base).await.map_err(failed)? else {
         return Ok(Err(see_other("/console/sign-in")));
     };
@@ -304,8 +406,38 @@ pub async fn editor_form(
     {
         return forged(store, lang, &binding, base, why).await.map(Err);
     }
-    if session.organiser.may(Action::Edit).is_err() {
-        return not_allowed(store, lang, &binding, base, &session)
+    if let Err(why) = session.organiser.may(action) {
+        return refused_role(store, lang, &binding, base, &session, needed(why))
+            .await
+            .map(Err);
+    }
+    Ok(Ok(session))
+}
+
+/// The role a refusal says is needed (a session acts with its person's
+/// whole role, so a refusal is always the role's).
+fn needed(why: NotAllowed) -> Role {
+    match why {
+        NotAllowed::Role { needs, .. } => needs,
+        _ => Role::Editor,
+    }
+}
+
+/// A page for those whose role allows `action`: signed in (else to the
+/// sign-in page), else the not-allowed page (403).
+pub async fn page_for(
+    req: &Request,
+    store: &Store,
+    base: &PublicUrl,
+    lang: Lang,
+    action: Action,
+) -> poem::Result<Result<Session, Response>> {
+    let Some(session) = current(req, store, base).await.map_err(failed)? else {
+        return Ok(Err(see_other("/console/sign-in")));
+    };
+    if let Err(why) = session.organiser.may(action) {
+        let binding = Binding::Session(session.id);
+        return refused_role(store, lang, &binding, base, &session, needed(why))
             .await
             .map(Err);
     }

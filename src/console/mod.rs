@@ -1,8 +1,9 @@
 //! The secretariat's console (`/console`): server-rendered pages for the
-//! people of a workspace, working without JavaScript. This part is signing
-//! in and out — by an emailed link, or single sign-on — and the signed-in
-//! landing page; every rule it applies (who may do what, how long a link
-//! or session lives) is the core's, never written again here.
+//! people of a workspace, working without JavaScript: signing in and out —
+//! by an emailed link, or single sign-on — polls, rosters, a poll's
+//! records, webhooks, people and API tokens, and switching workspaces;
+//! every rule it applies (who may do what, how long a link or session
+//! lives) is the core's, never written again here.
 //!
 //! The routes sit outside the OpenAPI spec: they serve HTML to people.
 
@@ -12,10 +13,14 @@ mod invitations;
 mod lifecycle;
 mod new_poll;
 mod oidc;
+mod people;
 mod poll;
 mod polls;
+mod records;
 mod session;
 mod sign_in;
+mod switch;
+mod webhooks;
 
 use poem::{Route, get, post};
 
@@ -34,6 +39,7 @@ pub fn mount(routes: Route) -> Route {
             get(sign_in::confirm_page).post(sign_in::redeem_link),
         )
         .at("/console/sign-out", post(sign_in::sign_out))
+        .at("/console/workspace", post(switch::switch))
         .at("/console/polls/:poll_id", get(poll::show))
         .at(
             "/console/polls/:poll_id/confirm",
@@ -49,6 +55,31 @@ pub fn mount(routes: Route) -> Route {
         .at(
             "/console/polls/:poll_id/invitations",
             get(invitations::show).post(invitations::invite),
+        )
+        .at("/console/polls/:poll_id/history", get(records::history))
+        .at("/console/polls/:poll_id/export.csv", get(records::export))
+        .at("/console/feeds/:feed_id/rotate", post(records::rotate_feed))
+        .at(
+            "/console/webhooks",
+            get(webhooks::list).post(webhooks::create),
+        )
+        .at("/console/webhooks/:hook_id/remove", post(webhooks::remove))
+        .at(
+            "/console/people",
+            get(people::list_people).post(people::add_person),
+        )
+        .at("/console/people/:person_id/role", post(people::change_role))
+        .at(
+            "/console/people/:person_id/remove",
+            post(people::remove_person),
+        )
+        .at(
+            "/console/tokens",
+            get(people::list_tokens).post(people::create_token),
+        )
+        .at(
+            "/console/tokens/:token_id/revoke",
+            post(people::revoke_token),
         )
         .at("/console/groups", get(groups::list).post(groups::create))
         .at("/console/groups/:group_id", get(groups::show))

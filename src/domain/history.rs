@@ -2,6 +2,9 @@
 //! writes these spellings and the API reads them back, so both go through
 //! one list.
 
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
 use super::poll::string_enum;
 
 string_enum!(
@@ -72,6 +75,63 @@ impl Actor {
             name: organiser.to_string(),
             on_behalf_of: Some(member.to_string()),
         }
+    }
+}
+
+/// A history row as stored: the spellings its writer used.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_kind: String,
+    pub actor_name: String,
+    pub action: String,
+    pub response_id: Option<Uuid>,
+    pub details: String,
+    pub on_behalf_of: Option<String>,
+}
+
+/// A history entry as its reader is shown it (the API's getPollHistory and
+/// the console's history page alike).
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_kind: ActorKind,
+    /// Absent for respondents on aggregate-only polls.
+    pub actor_name: Option<String>,
+    pub on_behalf_of: Option<String>,
+    pub action: HistoryAction,
+    pub response_id: Option<Uuid>,
+    pub details: serde_json::Value,
+}
+
+impl Entry {
+    /// Reads a stored row. On an aggregate-only poll (`counts_only`), an
+    /// answer's entry keeps who answered and what to itself: only the
+    /// revision is left. None when the row does not parse: every row was
+    /// written with these spellings, so that is damage, not something to
+    /// skip quietly.
+    pub fn read(row: Recorded, counts_only: bool) -> Option<Entry> {
+        let action = HistoryAction::parse(&row.action)?;
+        let kind = ActorKind::parse(&row.actor_kind)?;
+        let details: serde_json::Value =
+            serde_json::from_str(&row.details).unwrap_or(serde_json::Value::Null);
+        let hide = counts_only && action.is_response();
+        Some(Entry {
+            id: row.id,
+            at: row.at,
+            actor_kind: kind,
+            actor_name: (!hide || kind == ActorKind::Organiser).then_some(row.actor_name),
+            on_behalf_of: row.on_behalf_of.filter(|_| !hide),
+            action,
+            response_id: row.response_id,
+            details: if hide {
+                serde_json::json!({ "revision": details.get("revision") })
+            } else {
+                details
+            },
+        })
     }
 }
 

@@ -42,6 +42,12 @@ pub fn parse_email(s: &str) -> Result<Option<String>, String> {
     }
 }
 
+/// An email a person must have (a person of a workspace: addPerson,
+/// updatePerson, the console's people page).
+pub fn parse_required_email(s: &str) -> Result<String, String> {
+    parse_email(s)?.ok_or_else(|| "an email address is required".to_string())
+}
+
 /// A BCP 47 language tag (`ar`, `zh-Hans`, `fr-CH`), in its canonical case.
 /// Any well-formed tag is kept, even for a language the pages are not
 /// written in: they fall back by the usual negotiation.

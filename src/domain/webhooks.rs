@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::FieldError;
 use super::hybrid::{VoteDetail, vote_json};
+use super::limits::MAX_WEBHOOK_URL_CHARS;
 use super::poll::{Choice, string_enum};
 
 string_enum!(
@@ -95,6 +97,48 @@ pub fn retry_after(value: &str, now: DateTime<Utc>) -> Option<chrono::Duration> 
     }
     let at = DateTime::parse_from_rfc2822(value).ok()?;
     Some((at.with_timezone(&Utc) - now).max(chrono::Duration::zero()))
+}
+
+/// A webhook to register, as its registration was checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewWebhook {
+    pub url: String,
+    pub events: Vec<Event>,
+}
+
+/// Checks a webhook's registration (createWebhook and the console's form):
+/// the URL trimmed, at most [`MAX_WEBHOOK_URL_CHARS`] characters, one the
+/// service may call ([`refused_url`]); between one and every event type,
+/// each once. The first rule broken, under its field's name.
+pub fn check_new_webhook(
+    url: &str,
+    events: &[Event],
+    allow_private: bool,
+) -> Result<NewWebhook, FieldError> {
+    let url = url.trim();
+    if url.chars().count() > MAX_WEBHOOK_URL_CHARS {
+        let why = format!("at most {MAX_WEBHOOK_URL_CHARS} characters");
+        return Err(FieldError::new("url", why));
+    }
+    if let Some(why) = refused_url(url, allow_private) {
+        return Err(FieldError::new("url", why));
+    }
+    let most = Event::ALL.len();
+    if events.is_empty() || events.len() > most {
+        let why = format!("between 1 and {most} event types");
+        return Err(FieldError::new("events", why));
+    }
+    let mut kept: Vec<Event> = Vec::new();
+    for (i, event) in events.iter().enumerate() {
+        if kept.contains(event) {
+            return Err(FieldError::new(format!("events[{i}]"), "listed twice"));
+        }
+        kept.push(*event);
+    }
+    Ok(NewWebhook {
+        url: url.to_string(),
+        events: kept,
+    })
 }
 
 /// Why a webhook URL is refused, if it is: only `https` to a public

@@ -427,6 +427,11 @@ mod tests {
             ("status", FluentValue::from("closed")),
             ("host", FluentValue::from("calendar.example.org")),
             ("reason", FluentValue::from("the server answered HTTP 404")),
+            ("member", FluentValue::from("Amara")),
+            (
+                "id",
+                FluentValue::from("0196a2e7-c000-7000-8000-000000000500"),
+            ),
         ];
         let mut fa = FluentArgs::new();
         for (k, v) in &args {

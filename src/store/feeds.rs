@@ -234,6 +234,23 @@ impl Store {
             .collect())
     }
 
+    /// The groups whose feeds show `poll`: those with a member invited to it.
+    #[tracing::instrument(name = "store.poll_feed_groups", skip_all)]
+    pub async fn poll_feed_groups(&self, poll_id: Uuid) -> Result<Vec<Uuid>> {
+        let rows = self
+            .read()
+            .query_all_raw(Statement::from_sql_and_values(
+                self.backend(),
+                "SELECT DISTINCT m.group_id FROM invitation i JOIN member m ON m.id = i.member_id \
+                 WHERE i.poll_id = $1",
+                [poll_id.into()],
+            ))
+            .await?;
+        rows.iter()
+            .map(|r| Ok(r.try_get::<Uuid>("", "group_id")?))
+            .collect()
+    }
+
     /// A new token for a feed; the old one stops working at once.
     #[tracing::instrument(name = "store.rotate_feed", skip_all)]
     pub async fn rotate_feed(&self, organiser: Uuid, feed_id: Uuid) -> Result<(Feed, String)> {

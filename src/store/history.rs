@@ -9,9 +9,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::Store;
-use crate::domain::history::{Actor, HistoryAction};
+use crate::domain::access;
+use crate::domain::history::{Actor, Entry, HistoryAction, Recorded};
+use crate::domain::poll::Poll;
 use crate::entity::poll_history;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 impl Store {
     /// One page of a poll's history, oldest first, after entry `after`.
@@ -29,6 +31,33 @@ impl Store {
             .limit(limit)
             .all(self.read())
             .await?)
+    }
+
+    /// One page of `poll`'s history as its reader is shown it, oldest
+    /// first, after entry `after` (what [`Entry::read`] keeps of each row).
+    pub async fn history_entries(&self, poll: &Poll, after: i64, limit: u64) -> Result<Vec<Entry>> {
+        let counts_only = !access::answers_shown(poll);
+        self.poll_history(poll.id, after, limit)
+            .await?
+            .into_iter()
+            .map(|h| {
+                let id = h.id;
+                Entry::read(
+                    Recorded {
+                        id: h.id,
+                        at: h.at,
+                        actor_kind: h.actor_kind,
+                        actor_name: h.actor_name,
+                        action: h.action,
+                        response_id: h.response_id,
+                        details: h.details,
+                        on_behalf_of: h.on_behalf_of,
+                    },
+                    counts_only,
+                )
+                .ok_or_else(|| Error::Internal(anyhow::anyhow!("history entry {id} is unreadable")))
+            })
+            .collect()
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod ballots;
 pub mod calendars;
+pub mod export;
 pub mod feeds;
 pub mod group_commit;
 pub mod groups;

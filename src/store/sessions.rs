@@ -57,6 +57,16 @@ pub struct Session {
     pub expires_at: DateTime<Utc>,
 }
 
+/// One workspace a person belongs to.
+#[derive(Debug, Clone)]
+pub struct Membership {
+    /// The person's row in that workspace.
+    pub person_id: Uuid,
+    pub workspace_id: Uuid,
+    pub workspace: String,
+    pub role: crate::domain::roles::Role,
+}
+
 /// What a sign-in link's mail says.
 #[derive(Debug, Clone)]
 pub struct LinkMail {
@@ -241,6 +251,64 @@ impl Store {
             workspace,
             expires_at: s.expires_at,
         }))
+    }
+
+    /// The workspaces a person with this address belongs to (one person
+    /// row each), in the order they joined: the first is where signing in
+    /// lands.
+    #[tracing::instrument(name = "store.memberships", skip_all)]
+    pub async fn memberships(&self, email: &str) -> Result<Vec<Membership>> {
+        let people = person::Entity::find()
+            .filter(person::Column::Email.eq(normalise_email(email)))
+            .order_by_asc(person::Column::CreatedAt)
+            .order_by_asc(person::Column::Id)
+            .all(&self.read)
+            .await?;
+        let ids: Vec<Uuid> = people.iter().map(|p| p.workspace_id).collect();
+        let names: std::collections::HashMap<Uuid, String> = organiser::Entity::find()
+            .filter(organiser::Column::Id.is_in(ids))
+            .all(&self.read)
+            .await?
+            .into_iter()
+            .map(|w| (w.id, w.name))
+            .collect();
+        people
+            .into_iter()
+            .map(|p| {
+                Ok(Membership {
+                    role: role_of(&p)?,
+                    workspace: names.get(&p.workspace_id).cloned().unwrap_or_default(),
+                    person_id: p.id,
+                    workspace_id: p.workspace_id,
+                })
+            })
+            .collect()
+    }
+
+    /// Moves a session to another workspace of its person: to the person
+    /// row `to`, which must have the session person's address (the same
+    /// person, who could sign in there as well). False, and nothing
+    /// changed, when `to` is no such row.
+    #[tracing::instrument(name = "store.switch_workspace", skip_all)]
+    pub async fn switch_workspace(&self, session: &Session, to: Uuid) -> Result<bool> {
+        let Some(email) = session.email.as_deref() else {
+            return Ok(false);
+        };
+        let same = self
+            .memberships(email)
+            .await?
+            .iter()
+            .any(|m| m.person_id == to);
+        if !same {
+            return Ok(false);
+        }
+        let done = console_session::Entity::update_many()
+            .col_expr(console_session::Column::PersonId, Expr::value(to))
+            .filter(console_session::Column::Id.eq(session.id))
+            .filter(console_session::Column::PersonId.eq(session.organiser.person_id))
+            .exec(&self.write)
+            .await?;
+        Ok(done.rows_affected == 1)
     }
 
     /// Signs a browser out: its session row goes, so every instance refuses
