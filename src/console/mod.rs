@@ -6,6 +6,7 @@
 //!
 //! The routes sit outside the OpenAPI spec: they serve HTML to people.
 
+mod edit_poll;
 mod frame;
 mod groups;
 mod invitations;
@@ -38,6 +39,10 @@ pub fn mount(routes: Route) -> Route {
         .at(
             "/console/polls/:poll_id/confirm",
             get(lifecycle::preview).post(lifecycle::confirm),
+        )
+        .at(
+            "/console/polls/:poll_id/edit",
+            get(edit_poll::form).post(edit_poll::save),
         )
         .at("/console/polls/:poll_id/close", post(lifecycle::close))
         .at("/console/polls/:poll_id/reopen", post(lifecycle::reopen))

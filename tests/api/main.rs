@@ -10,6 +10,7 @@ mod concurrency;
 mod conditional;
 mod connections;
 mod console;
+mod console_edit;
 mod console_polls;
 mod free_busy;
 mod groups;

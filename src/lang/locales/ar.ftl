@@ -332,6 +332,17 @@ console-confirm-preview-heading = تأكيد الخيار
 console-confirm-mail-column = دعوة التقويم بالبريد
 console-conflict-changed-heading = تغيّر الاستطلاع
 
+# console: edit and invitation actions
+console-edit-poll-heading = تعديل الاستطلاع
+console-save-poll = احفظ التغييرات
+console-option-remove = احذف هذا الخيار
+console-new-option-legend = خيار جديد { $n }
+console-edit-options-hint = غيّر أيام الخيار أو أوقاته، أو ضع علامة على «احذف هذا الخيار» لحذفه، أو املأ صفًا فارغًا لإضافة خيار. الفترات الزمنية بتوقيت منطقة الاستطلاع.
+console-edit-zone-hint = إذا غيّرتها، تحتفظ الخيارات والموعد النهائي التي تتركها كما هي بلحظتها؛ وما تكتبه من جديد يُقرأ بتوقيت المنطقة الجديدة.
+console-edit-conflict = غيّر شخص آخر هذا الاستطلاع بعد أن فتحت النموذج. لم يُحفظ شيء: افتح النموذج من جديد لترى الاستطلاع كما هو الآن، ثم أعد تغييراتك.
+console-edit-reload = افتح النموذج من جديد
+console-done-edit = حُفظت التغييرات.
+
 ## Free/busy: the member's calendar
 calendar-heading = تقويمك
 calendar-intro = صِل تقويمك لترى التواريخ التي يُظهرك فيها مشغولًا. لا نحفظ إلا أوقات الانشغال، ولا نحفظ محتوى الأحداث أبدًا؛ هذه العلامات لا تقرر شيئًا، فأنت من يجيب.

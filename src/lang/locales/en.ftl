@@ -341,6 +341,17 @@ console-confirm-preview-heading = Confirm the option
 console-confirm-mail-column = Calendar invitation by mail
 console-conflict-changed-heading = The poll has changed
 
+# console: edit and invitation actions
+console-edit-poll-heading = Edit the poll
+console-save-poll = Save the changes
+console-option-remove = Remove this option
+console-new-option-legend = New option { $n }
+console-edit-options-hint = Change an option's days or times, tick "Remove this option" to remove it, or fill in an empty row to add one. Timed slots are in the poll's time zone.
+console-edit-zone-hint = If you change it, the options and the deadline you leave as they are keep their moment; what you type anew is read in the new zone.
+console-edit-conflict = Someone changed this poll after you opened the form. Nothing was saved: open the form again to see the poll as it is now, then make your changes.
+console-edit-reload = Open the form again
+console-done-edit = The changes are saved.
+
 ## Free/busy: the member's calendar
 calendar-heading = Your calendar
 calendar-intro = Connect your calendar to see which dates it shows you busy. Only busy times are kept, never what the events are; the marks decide nothing, you still answer.

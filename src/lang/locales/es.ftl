@@ -334,6 +334,17 @@ console-confirm-preview-heading = Confirmar la opción
 console-confirm-mail-column = Invitación de calendario por correo
 console-conflict-changed-heading = La encuesta ha cambiado
 
+# console: edit and invitation actions
+console-edit-poll-heading = Editar la encuesta
+console-save-poll = Guardar los cambios
+console-option-remove = Quitar esta opción
+console-new-option-legend = Nueva opción { $n }
+console-edit-options-hint = Cambie los días o las horas de una opción, marque «Quitar esta opción» para quitarla, o rellene una fila vacía para añadir una. Las franjas horarias están en la zona de la encuesta.
+console-edit-zone-hint = Si la cambia, las opciones y la fecha límite que deje como están conservan su momento; lo que escriba de nuevo se lee en la nueva zona.
+console-edit-conflict = Alguien cambió esta encuesta después de que abriera el formulario. No se ha guardado nada: abra el formulario de nuevo para ver la encuesta tal como está ahora y repita sus cambios.
+console-edit-reload = Abrir el formulario de nuevo
+console-done-edit = Los cambios están guardados.
+
 ## Free/busy: the member's calendar
 calendar-heading = Su calendario
 calendar-intro = Conecte su calendario para ver qué fechas le muestra ocupado. Solo se guardan las horas ocupadas, nunca el contenido de los eventos; estas marcas no deciden nada, usted sigue respondiendo.

@@ -334,6 +334,17 @@ console-confirm-preview-heading = Confirmer l’option
 console-confirm-mail-column = Invitation d’agenda par courriel
 console-conflict-changed-heading = Le sondage a changé
 
+# console: edit and invitation actions
+console-edit-poll-heading = Modifier le sondage
+console-save-poll = Enregistrer les modifications
+console-option-remove = Supprimer cette proposition
+console-new-option-legend = Nouvelle proposition { $n }
+console-edit-options-hint = Modifiez les jours ou les heures d’une proposition, cochez « Supprimer cette proposition » pour la retirer, ou remplissez une ligne vide pour en ajouter une. Les créneaux horaires sont dans le fuseau du sondage.
+console-edit-zone-hint = Si vous le changez, les propositions et la date limite laissées telles quelles gardent leur moment ; ce que vous saisissez de nouveau est lu dans le nouveau fuseau.
+console-edit-conflict = Quelqu’un a modifié ce sondage après l’ouverture du formulaire. Rien n’a été enregistré : rouvrez le formulaire pour voir le sondage tel qu’il est maintenant, puis refaites vos modifications.
+console-edit-reload = Rouvrir le formulaire
+console-done-edit = Les modifications sont enregistrées.
+
 ## Free/busy: the member's calendar
 calendar-heading = Votre agenda
 calendar-intro = Connectez votre agenda pour voir quelles dates il indique comme occupées. Seules les plages occupées sont conservées, jamais le contenu des événements ; ces indications ne décident rien, c’est vous qui répondez.

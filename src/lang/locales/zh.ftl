@@ -327,6 +327,17 @@ console-confirm-preview-heading = 确认选项
 console-confirm-mail-column = 通过邮件发送日历邀请
 console-conflict-changed-heading = 调查已有变化
 
+# console: edit and invitation actions
+console-edit-poll-heading = 编辑调查
+console-save-poll = 保存更改
+console-option-remove = 删除此选项
+console-new-option-legend = 新选项 { $n }
+console-edit-options-hint = 修改选项的日期或时间，勾选“删除此选项”即可删除，或填写空行以添加新选项。时间段按调查的时区填写。
+console-edit-zone-hint = 更改时区后，未改动的选项和截止时间保持原来的时刻；新填写的内容按新时区理解。
+console-edit-conflict = 在您打开此表单后，有人更改了这项调查。没有保存任何内容：请重新打开表单查看调查的当前状态，然后再做修改。
+console-edit-reload = 重新打开表单
+console-done-edit = 更改已保存。
+
 ## Free/busy: the member's calendar
 calendar-heading = 您的日历
 calendar-intro = 连接您的日历，即可看到哪些日期您已有安排。只保存忙碌时段，绝不保存事件内容；这些标记不做任何决定，仍由您作答。
