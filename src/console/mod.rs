@@ -9,6 +9,7 @@
 mod edit_poll;
 mod frame;
 mod groups;
+mod invitation_actions;
 mod invitations;
 mod lifecycle;
 mod new_poll;
@@ -54,6 +55,18 @@ pub fn mount(routes: Route) -> Route {
         .at(
             "/console/polls/:poll_id/invitations",
             get(invitations::show).post(invitations::invite),
+        )
+        .at(
+            "/console/polls/:poll_id/invitations/:invitation_id/reissue",
+            post(invitation_actions::reissue),
+        )
+        .at(
+            "/console/polls/:poll_id/invitations/:invitation_id/response",
+            get(invitation_actions::proxy_form).post(invitation_actions::record_proxy),
+        )
+        .at(
+            "/console/polls/:poll_id/reminders",
+            get(invitation_actions::remind_preview).post(invitation_actions::remind),
         )
         .at("/console/groups", get(groups::list).post(groups::create))
         .at("/console/groups/:group_id", get(groups::show))

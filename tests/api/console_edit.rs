@@ -401,6 +401,394 @@ async fn viewers_and_forged_forms_edit_nothing(app: TestApp, sink: Sink) {
     assert_eq!(editor.get("/console/polls/nothing/edit").await.status, 404);
 }
 
+/// A poll with two groups invited: two required members, four others (one
+/// without an address); every invitation as createInvitations answers it.
+struct Roster {
+    poll: Value,
+    invitations: Vec<Value>,
+}
+
+impl Roster {
+    fn invitation(&self, name: &str) -> &Value {
+        self.invitations
+            .iter()
+            .find(|i| i["name"] == name)
+            .unwrap_or_else(|| panic!("no invitation of {name}"))
+    }
+}
+
+async fn roster(app: &TestApp) -> Roster {
+    let poll = vienna_poll(app).await;
+    let mut invitations = Vec::new();
+    for (group, required, members) in [
+        (
+            "Bureau",
+            true,
+            json!([
+                { "name": "Amani", "email": "amani@example.org", "time_zone": "Africa/Nairobi", "language": "en" },
+                { "name": "Chen Wei", "email": "chen@example.org", "time_zone": "Asia/Shanghai", "language": "zh" }
+            ]),
+        ),
+        (
+            "Members",
+            false,
+            json!([
+                { "name": "Élodie", "email": "elodie@example.org", "time_zone": "Europe/Paris", "language": "fr" },
+                { "name": "Olga", "email": "olga@example.org", "time_zone": "Europe/Moscow", "language": "ru" },
+                { "name": "Rashid", "time_zone": "Asia/Dubai", "language": "ar" },
+                { "name": "Bruna", "email": "bruna@example.org", "time_zone": "America/Sao_Paulo", "language": "es" }
+            ]),
+        ),
+    ] {
+        let g = app
+            .post(
+                "/api/v1/groups",
+                Some(&app.token),
+                &json!({ "name": group, "members": members }),
+            )
+            .await
+            .ok(201)
+            .clone();
+        let invited = app
+            .post(
+                &format!("/api/v1/polls/{}/invitations", id(&poll)),
+                Some(&app.token),
+                &json!({ "group_id": id(&g), "required": required, "send_email": false }),
+            )
+            .await
+            .ok(201)
+            .clone();
+        invitations.extend(invited["invitations"].as_array().unwrap().iter().cloned());
+    }
+    Roster { poll, invitations }
+}
+
+async fn invitations_of(app: &TestApp, poll: &Value) -> Vec<Value> {
+    app.get(
+        &format!("/api/v1/polls/{}/invitations?limit=500", id(poll)),
+        Some(&app.token),
+    )
+    .await
+    .ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+async fn reissuing_gives_a_new_link_and_the_old_one_stops_working(app: TestApp, sink: Sink) {
+    let r = roster(&app).await;
+    let mut viewer = signed_in(&app, &sink, "viewer@example.org", "viewer").await;
+    let mut editor = signed_in(&app, &sink, "editor@example.org", "editor").await;
+    let amani = r.invitation("Amani");
+    let old = amani["token"].as_str().unwrap().to_string();
+    let poll_api = format!("/api/v1/polls/{}", id(&r.poll));
+    let list = format!("/console/polls/{}/invitations", id(&r.poll));
+    let reissue = format!("{list}/{}/reissue", id(amani));
+
+    // The poll page links to its invitations; viewers see no actions.
+    let page = viewer
+        .get(&format!("/console/polls/{}?lang=en", id(&r.poll)))
+        .await;
+    assert!(page.body.contains(&format!("{list}?lang=en")));
+    let vpage = viewer.get(&format!("{list}?lang=en")).await;
+    assert_eq!(vpage.status, 200);
+    assert!(!vpage.body.contains("/reissue"));
+    assert!(!vpage.body.contains("/reminders"));
+    // A viewer's POST, a forged one and a bare one change nothing.
+    let r2 = viewer.post(&reissue, &[("csrf", &vpage.csrf())]).await;
+    assert_eq!(r2.status, 403);
+    let epage = editor.get(&format!("{list}?lang=en")).await;
+    assert!(
+        epage.body.contains(&format!("action=\"{reissue}\"")),
+        "{}",
+        epage.body
+    );
+    let mut evil = editor
+        .at(&app.address)
+        .with_header("origin", "https://evil.example");
+    assert_eq!(
+        evil.post(&reissue, &[("csrf", &epage.csrf())]).await.status,
+        403
+    );
+    assert_eq!(editor.post(&reissue, &[("csrf", "")]).await.status, 403);
+    app.get(&poll_api, Some(&old)).await.ok(200);
+
+    // The editor's reissue: the new link, once; the old one refused.
+    let done = editor
+        .post(&reissue, &[("csrf", &epage.csrf()), ("lang", "en")])
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("A new link for Amani"));
+    let at = done.body.find("/vote/").expect("the new link") + "/vote/".len();
+    let new = &done.body[at..];
+    let new = &new[..new.find('"').unwrap()];
+    assert!(new.starts_with("cvn_inv_"), "{new}");
+    assert_ne!(new, old);
+    app.get(&poll_api, Some(&old)).await.problem(401);
+    app.get(&poll_api, Some(new)).await.ok(200);
+    let history = app.history(&r.poll, 50).await;
+    assert!(
+        history
+            .iter()
+            .any(|h| h["actor_name"] == "Anriette (editor)"
+                && h["action"].as_str().unwrap().contains("reissued")),
+        "{history:?}"
+    );
+
+    // Another poll's invitation, or none: not found.
+    let other = vienna_poll(&app).await;
+    let wrong = format!(
+        "/console/polls/{}/invitations/{}/reissue",
+        id(&other),
+        id(amani)
+    );
+    assert_eq!(
+        editor.post(&wrong, &[("csrf", &epage.csrf())]).await.status,
+        404
+    );
+    assert_eq!(
+        editor
+            .post(
+                &format!("{list}/nothing/reissue"),
+                &[("csrf", &epage.csrf())]
+            )
+            .await
+            .status,
+        404
+    );
+}
+
+async fn a_proxy_answer_is_recorded_and_shows_in_the_results(app: TestApp, sink: Sink) {
+    let r = roster(&app).await;
+    let mut viewer = signed_in(&app, &sink, "viewer@example.org", "viewer").await;
+    let mut editor = signed_in(&app, &sink, "editor@example.org", "editor").await;
+    let olga = r.invitation("Olga");
+    let list = format!("/console/polls/{}/invitations", id(&r.poll));
+    let path = format!("{list}/{}/response", id(olga));
+    let option = |i: usize| r.poll["options"][i]["id"].as_str().unwrap().to_string();
+
+    // Viewers may not record an answer.
+    assert_eq!(viewer.get(&format!("{path}?lang=en")).await.status, 403);
+    let vpage = viewer.get(&format!("{list}?lang=en")).await;
+    let (o0, o1, o2) = (option(0), option(1), option(2));
+    let all: Vec<(&str, &str)> = vec![
+        ("votes[0].option_id", &o0),
+        ("votes[0].choice", "yes"),
+        ("votes[1].option_id", &o1),
+        ("votes[1].choice", "no"),
+        ("votes[2].option_id", &o2),
+        ("votes[2].choice", "yes"),
+    ];
+    let mut as_viewer = all.clone();
+    let vcsrf = vpage.csrf();
+    as_viewer.push(("csrf", &vcsrf));
+    assert_eq!(viewer.post(&path, &as_viewer).await.status, 403);
+
+    // The form: one question per option.
+    let form = editor.get(&format!("{path}?lang=en")).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains("Record an answer for Olga"));
+    let csrf = form.csrf();
+    // An option left unanswered: 422 beside it, nothing recorded.
+    let partial = editor
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("lang", "en"),
+                ("votes[0].option_id", &o0),
+                ("votes[0].choice", "yes"),
+                ("votes[1].option_id", &o1),
+                ("votes[2].option_id", &o2),
+                ("votes[2].choice", "no"),
+            ],
+        )
+        .await;
+    assert_eq!(partial.status, 422, "{}", partial.body);
+    assert!(partial.body.contains("id=\"votes-1-choice-error\""));
+    assert!(partial.body.contains("Choose an answer for this option."));
+    // An option of no such poll: the ballot's rule, beside the option.
+    let stranger = uuid::Uuid::now_v7().to_string();
+    let mut wrong = all.clone();
+    wrong[0] = ("votes[0].option_id", &stranger);
+    wrong.push(("csrf", &csrf));
+    let refused = editor.post(&path, &wrong).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("id=\"votes-0-choice-error\""),
+        "{}",
+        refused.body
+    );
+    let silent = invitations_of(&app, &r.poll).await;
+    assert!(silent.iter().all(|i| i["answered"] == false), "{silent:?}");
+
+    // Recorded, as the editor's.
+    let mut complete = all.clone();
+    complete.push(("csrf", &csrf));
+    complete.push(("lang", "en"));
+    let done = editor.post(&path, &complete).await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(
+        done.location.as_deref(),
+        Some(format!("{list}?lang=en&done=proxy").as_str())
+    );
+    let listed = editor.get(&format!("{list}?lang=en&done=proxy")).await;
+    assert!(listed.body.contains("The answer is recorded."));
+    let items = invitations_of(&app, &r.poll).await;
+    let theirs = items.iter().find(|i| i["name"] == "Olga").unwrap();
+    assert_eq!(theirs["answered"], true);
+    assert_eq!(theirs["recorded_by"], "Anriette (editor)", "{theirs}");
+    let results = app.results(&r.poll, Some(&app.token)).await.ok(200).clone();
+    assert_eq!(crate::helpers::result_for(&results, &o0)["yes"], 1);
+    assert_eq!(crate::helpers::result_for(&results, &o1)["no"], 1);
+    // The console's grid shows it, and the form shows it again.
+    let grid = editor
+        .get(&format!("/console/polls/{}?lang=en", id(&r.poll)))
+        .await;
+    let row = &grid.body[grid.body.find(">Olga<").expect("Olga's row")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        row.contains("class=\"y\"") && row.contains("class=\"n\""),
+        "{row}"
+    );
+    let again = editor.get(&format!("{path}?lang=en")).await;
+    assert!(
+        again
+            .body
+            .contains("id=\"votes-1-no\" name=\"votes[1].choice\" value=\"no\" checked")
+    );
+
+    // Voting closed: nothing recorded, said so.
+    app.close(&r.poll).await.ok(200);
+    let mut other = all.clone();
+    other[1] = ("votes[0].choice", "no");
+    other.push(("csrf", &csrf));
+    let closed = editor.post(&path, &other).await;
+    assert_eq!(closed.status, 409, "{}", closed.body);
+    let results = app.results(&r.poll, Some(&app.token)).await.ok(200).clone();
+    assert_eq!(crate::helpers::result_for(&results, &o0)["yes"], 1);
+}
+
+async fn remind_now_previews_who_gets_mail_then_queues_it(app: TestApp, sink: Sink) {
+    let r = roster(&app).await;
+    let mut viewer = signed_in(&app, &sink, "viewer@example.org", "viewer").await;
+    let mut editor = signed_in(&app, &sink, "editor@example.org", "editor").await;
+    // Bruna has answered: she is not reminded.
+    let bruna = r.invitation("Bruna")["token"].as_str().unwrap().to_string();
+    let votes: Vec<Value> = (0..3)
+        .map(|i| json!({ "option_id": r.poll["options"][i]["id"], "choice": "yes" }))
+        .collect();
+    app.put(
+        &format!("/api/v1/polls/{}/responses/me", id(&r.poll)),
+        Some(&bruna),
+        &json!({ "votes": votes }),
+    )
+    .await
+    .ok(201);
+    let list = format!("/console/polls/{}/invitations", id(&r.poll));
+    let path = format!("/console/polls/{}/reminders", id(&r.poll));
+
+    let page = editor.get(&format!("{list}?lang=en")).await;
+    assert!(page.body.contains(&format!("action=\"{path}\"")));
+    // Everyone who has not answered: who is mailed, in which language.
+    let all = editor
+        .get(&format!("{path}?lang=en&required_only=false"))
+        .await;
+    assert_eq!(all.status, 200, "{}", all.body);
+    let body = &all.body;
+    for name in ["Amani", "Chen Wei", "Élodie", "Olga", "Rashid"] {
+        assert!(body.contains(&format!(">{name}")), "{name}: {body}");
+    }
+    assert!(!body.contains(">Bruna"), "{body}");
+    assert!(
+        body.contains("Reminders: 4 of 5 members who have not answered."),
+        "{body}"
+    );
+    assert!(body.contains("mailed, in Français"));
+    assert!(body.contains("mailed, in 中文"));
+    assert!(body.contains("not mailed: no address"));
+    // The mail itself, as the mail module writes it, per language.
+    assert!(
+        body.contains("Reminder: which dates suit you? MAG Working Group on Strategy"),
+        "{body}"
+    );
+    assert!(body.contains("lang=\"fr\""));
+    assert!(body.contains("Rappel"));
+    assert!(body.contains("Élodie"));
+    assert!(
+        !body.contains("cvn_inv_"),
+        "no personal link in the preview"
+    );
+    // Only the required members.
+    let required = editor
+        .get(&format!("{path}?lang=en&required_only=true"))
+        .await;
+    assert!(
+        required
+            .body
+            .contains("Reminders: 2 of 2 members who have not answered.")
+    );
+    assert!(!required.body.contains(">Olga"));
+    assert!(
+        required
+            .body
+            .contains("name=\"required_only\" value=\"true\"")
+    );
+
+    // Viewers: neither the preview nor the sending.
+    assert_eq!(viewer.get(&format!("{path}?lang=en")).await.status, 403);
+    let vcsrf = viewer.get("/console?lang=en").await.csrf();
+    assert_eq!(viewer.post(&path, &[("csrf", &vcsrf)]).await.status, 403);
+    assert_eq!(editor.post(&path, &[("csrf", "")]).await.status, 403);
+
+    // Sending: the four with an address get the reminder, each in their
+    // language.
+    let before = sink.messages().len();
+    let sent = editor
+        .post(&path, &[("csrf", &all.csrf()), ("lang", "en")])
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert_eq!(
+        sent.location.as_deref(),
+        Some(format!("{list}?lang=en&done=remind&count=4").as_str())
+    );
+    let done = editor.get(sent.location.as_deref().unwrap()).await;
+    assert!(done.body.contains("Reminders queued: 4."), "{}", done.body);
+    let mails = sink.wait_for(before + 4).await;
+    let reminders: Vec<&Value> = mails[before..].iter().collect();
+    assert_eq!(reminders.len(), 4, "{reminders:?}");
+    let to = |addr: &str| {
+        reminders
+            .iter()
+            .find(|m| m["rcpt_tos"] == json!([addr]))
+            .unwrap_or_else(|| panic!("a reminder to {addr}"))
+    };
+    assert_eq!(
+        to("elodie@example.org")["headers"]["Content-Language"],
+        "fr"
+    );
+    assert_eq!(to("chen@example.org")["headers"]["Content-Language"], "zh");
+    assert!(
+        to("amani@example.org")["headers"]["Subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Reminder:")
+    );
+
+    // Voting closed: no preview, no reminder.
+    app.close(&r.poll).await.ok(200);
+    assert_eq!(editor.get(&format!("{path}?lang=en")).await.status, 409);
+    let late = editor.post(&path, &[("csrf", &all.csrf())]).await;
+    assert_eq!(late.status, 409);
+    assert!(
+        !editor
+            .get(&format!("{list}?lang=en"))
+            .await
+            .body
+            .contains(&format!("action=\"{path}\""))
+    );
+}
+
 /// Each test with a real SMTP server and an app that mails through it.
 async fn with_mail<F, Fut>(backend: Backend, test: F)
 where
@@ -445,4 +833,7 @@ on_both_databases_with_mail!(
     a_stale_form_is_a_conflict_and_saves_nothing,
     local_times_the_zone_skips_or_repeats_are_answered_beside_the_field,
     viewers_and_forged_forms_edit_nothing,
+    reissuing_gives_a_new_link_and_the_old_one_stops_working,
+    a_proxy_answer_is_recorded_and_shows_in_the_results,
+    remind_now_previews_who_gets_mail_then_queues_it,
 );
