@@ -29,6 +29,7 @@ use crate::web::PublicUrl;
 const PAGE: u64 = 500;
 
 struct InviteeRow {
+    id: Uuid,
     name: String,
     answered: bool,
     required: bool,
@@ -56,6 +57,10 @@ struct InvitationsPage {
     preview: Option<(Group, Vec<PreviewRow>, usize)>,
     required: bool,
     send_email: bool,
+    /// What was just done (a proxy answer recorded, reminders queued).
+    notice: Option<String>,
+    /// Voting is open and someone has not answered: "remind now".
+    can_remind: bool,
 }
 
 /// The poll if it is this workspace's.
@@ -115,11 +120,30 @@ pub async fn show(
         }
         _ => None,
     };
+    let notice = match get("done") {
+        Some("proxy") => Some(lang.t("console-done-proxy")),
+        Some("remind") => Some(
+            lang.t_with(
+                "console-done-remind",
+                &[(
+                    "count",
+                    get("count")
+                        .and_then(|c| c.parse::<i64>().ok())
+                        .unwrap_or(0)
+                        .into(),
+                )],
+            ),
+        ),
+        _ => None,
+    };
+    let rows = rows(&store, &poll).await.map_err(failed)?;
+    let can_remind =
+        poll.voting_closed_reason(chrono::Utc::now()).is_none() && rows.iter().any(|r| !r.answered);
     let shown = InvitationsPage {
         f: Frame::new(&store, lang, &binding, Some(&session))
             .await
             .map_err(failed)?,
-        rows: rows(&store, &poll).await.map_err(failed)?,
+        rows,
         groups: store
             .list_groups(session.organiser.workspace_id, None, 200)
             .await
@@ -129,6 +153,8 @@ pub async fn show(
         preview,
         required,
         send_email,
+        notice,
+        can_remind,
     };
     Ok(page(StatusCode::OK, render(shown), &binding, &base))
 }
@@ -143,6 +169,7 @@ async fn rows(store: &Store, poll: &Poll) -> Result<Vec<InviteeRow>, Error> {
         .map(|i| {
             let delivery = deliveries.get(&i.invitation_id);
             InviteeRow {
+                id: i.invitation_id,
                 answered: i.answer.is_some(),
                 required: i.required,
                 mail: match (&i.email, delivery) {

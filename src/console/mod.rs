@@ -7,8 +7,10 @@
 //!
 //! The routes sit outside the OpenAPI spec: they serve HTML to people.
 
+mod edit_poll;
 mod frame;
 mod groups;
+mod invitation_actions;
 mod invitations;
 mod lifecycle;
 mod new_poll;
@@ -45,6 +47,10 @@ pub fn mount(routes: Route) -> Route {
             "/console/polls/:poll_id/confirm",
             get(lifecycle::preview).post(lifecycle::confirm),
         )
+        .at(
+            "/console/polls/:poll_id/edit",
+            get(edit_poll::form).post(edit_poll::save),
+        )
         .at("/console/polls/:poll_id/close", post(lifecycle::close))
         .at("/console/polls/:poll_id/reopen", post(lifecycle::reopen))
         .at("/console/polls/:poll_id/cancel", post(lifecycle::cancel))
@@ -80,6 +86,18 @@ pub fn mount(routes: Route) -> Route {
         .at(
             "/console/tokens/:token_id/revoke",
             post(people::revoke_token),
+        )
+        .at(
+            "/console/polls/:poll_id/invitations/:invitation_id/reissue",
+            post(invitation_actions::reissue),
+        )
+        .at(
+            "/console/polls/:poll_id/invitations/:invitation_id/response",
+            get(invitation_actions::proxy_form).post(invitation_actions::record_proxy),
+        )
+        .at(
+            "/console/polls/:poll_id/reminders",
+            get(invitation_actions::remind_preview).post(invitation_actions::remind),
         )
         .at("/console/groups", get(groups::list).post(groups::create))
         .at("/console/groups/:group_id", get(groups::show))

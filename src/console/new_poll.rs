@@ -25,24 +25,24 @@ const ROWS: usize = 3;
 const MAX_ROWS: usize = 30;
 
 /// One option row as typed (to show it again beside its errors).
-#[derive(Debug, Clone, Default)]
-struct Row {
-    index: usize,
-    kind: String,
-    start_date: String,
-    end_date: String,
-    start: String,
-    end: String,
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct Row {
+    pub index: usize,
+    pub kind: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub start: String,
+    pub end: String,
 }
 
 impl Row {
-    fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         [&self.start_date, &self.end_date, &self.start, &self.end]
             .iter()
             .all(|s| s.trim().is_empty())
     }
 
-    fn draft(&self) -> OptionDraft<'_> {
+    pub fn draft(&self) -> OptionDraft<'_> {
         fn given(s: &str) -> Option<&str> {
             let s = s.trim();
             (!s.is_empty()).then_some(s)
@@ -65,10 +65,10 @@ impl Row {
 }
 
 /// A field's error, by its API path; `id` is the input's element id.
-struct FieldMessage {
-    field: String,
-    id: String,
-    message: String,
+pub(super) struct FieldMessage {
+    pub field: String,
+    pub id: String,
+    pub message: String,
 }
 
 /// What the form shows: the values typed, the errors.
@@ -107,7 +107,7 @@ impl NewPollPage {
 }
 
 /// An element id from an API path: `options[0].start` → `options-0-start`.
-fn element_id(field: &str) -> String {
+pub(super) fn element_id(field: &str) -> String {
     field
         .replace("].", "-")
         .replace(['[', '.'], "-")

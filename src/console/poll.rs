@@ -560,6 +560,7 @@ pub(super) async fn show(
             "reopen" => Some("console-done-reopen"),
             "confirm" => Some("console-done-confirm"),
             "cancel" => Some("console-done-cancel"),
+            "edit" => Some("console-done-edit"),
             _ => None,
         })
         .map(|id| lang.t(id));

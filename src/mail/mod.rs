@@ -131,6 +131,32 @@ pub fn invitation(
     vote_url: &str,
     reminder: bool,
 ) -> anyhow::Result<Message> {
+    let written = invitation_written(poll, invitee, vote_url, reminder)?;
+    envelope.message(
+        written.lang,
+        written.subject,
+        MultiPart::alternative_plain_html(written.text, written.html),
+    )
+}
+
+/// An invitation or reminder mail as written to one member: its language,
+/// subject, text and HTML.
+pub struct Written {
+    pub lang: Lang,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The invitation (or, with `reminder`, the reminder) `invitee` gets,
+/// written as it is sent — for the mail itself, and for the console's
+/// preview before it is sent (which gives a stand-in for the link).
+pub fn invitation_written(
+    poll: &Poll,
+    invitee: &Invitee,
+    vote_url: &str,
+    reminder: bool,
+) -> anyhow::Result<Written> {
     let lang = Lang::negotiate(None, invitee.language.as_deref(), None);
     let zone = invitee.zone;
     let options: Vec<MailOption> = poll
@@ -177,7 +203,12 @@ pub fn invitation(
         },
         &[("title", poll.title.as_str().into())],
     );
-    envelope.message(lang, subject, MultiPart::alternative_plain_html(text, html))
+    Ok(Written {
+        lang,
+        subject,
+        text,
+        html,
+    })
 }
 
 /// Who a mail goes to, from whom, and the outbox row that carries it.

@@ -262,82 +262,7 @@ impl Store {
         patch: PollPatch,
     ) -> Result<Poll> {
         transaction!(self, txn => {
-            // Names and answers given under an aggregate-only poll were given
-            // on the promise that nobody would see them: once anyone has
-            // answered, the promise cannot be withdrawn.
-            let unveils = patch.aggregate_only == Some(false)
-                && load_poll(txn, id)
-                    .await?
-                    .is_some_and(|p| p.organiser_id == organiser && p.settings.aggregate_only);
-            let mut update = poll::Entity::update_many()
-                .col_expr(poll::Column::Version, Expr::col(poll::Column::Version).add(1))
-                .col_expr(poll::Column::UpdatedAt, Expr::value(Utc::now()));
-            if let Some(v) = &patch.title {
-                update = update.col_expr(poll::Column::Title, Expr::value(v.clone()));
-            }
-            if let Some(v) = &patch.description {
-                update = update.col_expr(poll::Column::Description, Expr::value(v.clone()));
-            }
-            if let Some(v) = &patch.location {
-                update = update.col_expr(poll::Column::Location, Expr::value(v.clone()));
-            }
-            if let Some(v) = patch.zone {
-                update = update.col_expr(poll::Column::TimeZone, Expr::value(v.name()));
-            }
-            if let Some(v) = patch.deadline {
-                update = update.col_expr(poll::Column::Deadline, Expr::value(v));
-            }
-            if let Some(v) = patch.voting {
-                update = update.col_expr(poll::Column::Voting, Expr::value(v.as_str()));
-            }
-            if let Some(v) = patch.allow_if_need_be {
-                update = update.col_expr(poll::Column::AllowIfNeedBe, Expr::value(v));
-            }
-            if let Some(v) = patch.results_visibility {
-                update = update.col_expr(poll::Column::ResultsVisibility, Expr::value(v.as_str()));
-            }
-            if let Some(v) = patch.show_voter_names {
-                update = update.col_expr(poll::Column::ShowVoterNames, Expr::value(v));
-            }
-            if let Some(v) = patch.aggregate_only {
-                update = update.col_expr(poll::Column::AggregateOnly, Expr::value(v));
-            }
-            if let Some(v) = patch.quorum {
-                update = update.col_expr(poll::Column::Quorum, Expr::value(v.map(|q| q as i32)));
-            }
-            if let Some(v) = &patch.reminders {
-                update = update.col_expr(poll::Column::Reminders, Expr::value(reminders::store_reminders(v)));
-            }
-            if let Some(v) = patch.attendance {
-                update = update.col_expr(poll::Column::AttendanceModes, Expr::value(v.stored()));
-            }
-            let done = update
-                .filter(poll::Column::Id.eq(id))
-                .filter(poll::Column::OrganiserId.eq(organiser))
-                .filter(poll::Column::Version.eq(expected_version))
-                .exec(txn)
-                .await?;
-            if done.rows_affected == 0 {
-                return Err(version_mismatch(txn, organiser, id).await);
-            }
-            // Checked after the update, whose row lock a first vote (which
-            // reads the poll under a share lock) must wait for: no answer can
-            // slip in between this check and the commit.
-            if unveils && anyone_answered(txn, id).await? {
-                return Err(Error::Conflict(
-                    "the poll is aggregate-only and has been answered: names and answers were \
-                     given on the promise that they stay private, so it stays aggregate-only"
-                        .into(),
-                ));
-            }
-            if patch.deadline.is_some() || patch.reminders.is_some() {
-                let now = Utc::now();
-                let p = load_poll(txn, id).await?.ok_or(Error::NotFound("poll"))?;
-                let due = reminders::due_times(&p.reminders, p.deadline, now);
-                outbox::schedule_timers(txn, id, &due, p.deadline, now).await?;
-            }
-            append(txn, id, actor, HistoryAction::PollUpdated, None, patch_details(&patch)).await?;
-            Ok(())
+            patch_poll(txn, organiser, actor, id, expected_version, &patch).await
         })?;
         self.poll(id).await?.ok_or(Error::NotFound("poll"))
     }
@@ -451,29 +376,14 @@ impl Store {
         slot: Slot,
         setup: OptionSetup,
     ) -> Result<(Poll, Uuid)> {
-        let (poll_id, actor) = (edit.poll_id, &edit.actor);
         let option_id = Uuid::now_v7();
         transaction!(self, txn => {
-            let poll = bump_version(txn, edit).await?;
-            if poll.options.len() >= crate::domain::limits::MAX_OPTIONS_PER_POLL {
-                return Err(Error::Conflict(format!(
-                    "a poll may have at most {} options",
-                    crate::domain::limits::MAX_OPTIONS_PER_POLL
-                )));
-            }
-            ensure_slot_free(&poll, &slot, None)?;
-            let position = poll.options.iter().map(|o| o.position + 1).max().unwrap_or(0);
-            let mut model = option_model(poll_id, position, &slot, &setup, Utc::now());
-            model.id = Set(option_id);
-            insert_options(txn, vec![model]).await?;
-            if let Some(capacity) = setup.capacity {
-                super::seats::create_seats(txn, poll_id, &[(option_id, capacity)]).await?;
-            }
-            super::calendars::write_marks(txn, poll_id, super::calendars::Marks::Option(option_id)).await?;
-            append(txn, poll_id, actor, HistoryAction::OptionAdded, None, json!({ "option_id": option_id, "slot": slot.key(), "per_day": setup.per_day, "capacity": setup.capacity })).await?;
-            Ok(())
+            add_option_in(txn, edit, option_id, &slot, &setup).await
         })?;
-        let poll = self.poll(poll_id).await?.ok_or(Error::NotFound("poll"))?;
+        let poll = self
+            .poll(edit.poll_id)
+            .await?
+            .ok_or(Error::NotFound("poll"))?;
         Ok((poll, option_id))
     }
 
@@ -485,62 +395,118 @@ impl Store {
         slot: Slot,
         setup: OptionSetup,
     ) -> Result<Poll> {
-        let (poll_id, actor) = (edit.poll_id, &edit.actor);
         transaction!(self, txn => {
-            let poll = bump_version(txn, edit).await?;
-            let Some(before) = poll.options.iter().find(|o| o.id == option_id) else {
-                return Err(Error::NotFound("option"));
-            };
-            super::seats::change_setup(txn, &poll, option_id, before.setup, setup).await?;
-            ensure_slot_free(&poll, &slot, Some(option_id))?;
-            let fields = slot_fields(&slot);
-            poll_option::Entity::update_many()
-                .col_expr(poll_option::Column::Kind, Expr::value(fields.kind))
-                .col_expr(poll_option::Column::StartDate, Expr::value(fields.start_date))
-                .col_expr(poll_option::Column::EndDate, Expr::value(fields.end_date))
-                .col_expr(poll_option::Column::StartUtc, Expr::value(fields.start_utc))
-                .col_expr(poll_option::Column::EndUtc, Expr::value(fields.end_utc))
-                .col_expr(poll_option::Column::SlotKey, Expr::value(slot.key()))
-                .col_expr(poll_option::Column::PerDay, Expr::value(setup.per_day))
-                .col_expr(
-                    poll_option::Column::Capacity,
-                    Expr::value(setup.capacity.map(|c| c as i32)),
-                )
-                .filter(poll_option::Column::Id.eq(option_id))
-                .exec(txn)
-                .await
-                .map_err(unique_to_conflict)?;
-            // Calendars busy at the old time may not be at the new one.
-            super::calendars::write_marks(txn, poll_id, super::calendars::Marks::Option(option_id)).await?;
-            append(txn, poll_id, actor, HistoryAction::OptionUpdated, None, json!({ "option_id": option_id, "slot": slot.key(), "per_day": setup.per_day, "capacity": setup.capacity })).await?;
-            Ok(())
+            update_option_in(txn, edit, option_id, &slot, &setup).await
         })?;
-        self.poll(poll_id).await?.ok_or(Error::NotFound("poll"))
+        self.poll(edit.poll_id)
+            .await?
+            .ok_or(Error::NotFound("poll"))
     }
 
     /// Removes an option; its votes and tallies go with it (the history keeps
     /// what each respondent had said).
     #[tracing::instrument(name = "store.delete_option", skip_all, fields(poll_id = %edit.poll_id))]
     pub async fn delete_option(&self, edit: &PollEdit, option_id: Uuid) -> Result<Poll> {
-        let (poll_id, actor) = (edit.poll_id, &edit.actor);
         transaction!(self, txn => {
-            let poll = bump_version(txn, edit).await?;
-            if !poll.options.iter().any(|o| o.id == option_id) {
-                return Err(Error::NotFound("option"));
+            delete_option_in(txn, edit, option_id).await
+        })?;
+        self.poll(edit.poll_id)
+            .await?
+            .ok_or(Error::NotFound("poll"))
+    }
+
+    /// Several edits of one poll at once — its fields, then options removed,
+    /// changed and added — each as updatePoll, deleteOption, updateOption
+    /// and addOption make it (the same checks, history entries and version
+    /// steps), in one transaction: if one is refused, none is made. The
+    /// first is made only if the poll is still at `edit.expected_version`.
+    /// A refusal of an option's slot names the field under the change's
+    /// `path` (`options[2].start`).
+    #[tracing::instrument(name = "store.edit_poll", skip_all, fields(poll_id = %edit.poll_id))]
+    pub async fn edit_poll(
+        &self,
+        edit: &PollEdit,
+        patch: Option<&PollPatch>,
+        changes: &[OptionChange],
+    ) -> Result<Poll> {
+        let expected = edit.expected_version.ok_or_else(|| {
+            Error::PreconditionRequired("an edit needs the version it was made on".into())
+        })?;
+        let added: Vec<Uuid> = changes.iter().map(|_| Uuid::now_v7()).collect();
+        transaction!(self, txn => {
+            let mut step = PollEdit { expected_version: Some(expected), ..edit.clone() };
+            let mut next = || {
+                let at = step.clone();
+                step.expected_version = step.expected_version.map(|v| v + 1);
+                at
+            };
+            if let Some(patch) = patch {
+                let at = next();
+                patch_poll(txn, at.organiser, &at.actor, at.poll_id, expected, patch).await?;
             }
-            if poll.confirmed_option == Some(option_id) {
-                return Err(Error::Conflict(
-                    "this option is the confirmed event: confirm another option before removing it".into(),
-                ));
+            // Removals first, additions last: a slot freed by one change
+            // may be taken by another.
+            let mut ordered: Vec<(usize, &OptionChange)> = changes.iter().enumerate().collect();
+            ordered.sort_by_key(|(_, c)| match c {
+                OptionChange::Remove { .. } => 0,
+                OptionChange::Change { .. } => 1,
+                OptionChange::Add { .. } => 2,
+            });
+            for (i, change) in ordered {
+                let at = next();
+                let done = match change {
+                    OptionChange::Remove { option_id } => delete_option_in(txn, &at, *option_id).await,
+                    OptionChange::Change { option_id, slot, setup, .. } => {
+                        update_option_in(txn, &at, *option_id, slot, setup).await
+                    }
+                    OptionChange::Add { slot, setup, .. } => {
+                        add_option_in(txn, &at, added[i], slot, setup).await
+                    }
+                };
+                done.map_err(|e| match (e, change.path()) {
+                    (Error::Invalid(errors), Some(path)) => Error::Invalid(
+                        errors
+                            .into_iter()
+                            .map(|f| crate::domain::FieldError::new(format!("{path}.{}", f.field), f.message))
+                            .collect(),
+                    ),
+                    (e, _) => e,
+                })?;
             }
-            if poll.options.len() == 1 {
-                return Err(Error::Conflict("a poll needs at least one option: add another before removing this one".into()));
-            }
-            poll_option::Entity::delete_by_id(option_id).exec(txn).await?;
-            append(txn, poll_id, actor, HistoryAction::OptionDeleted, None, json!({ "option_id": option_id })).await?;
             Ok(())
         })?;
-        self.poll(poll_id).await?.ok_or(Error::NotFound("poll"))
+        self.poll(edit.poll_id)
+            .await?
+            .ok_or(Error::NotFound("poll"))
+    }
+}
+
+/// One change to a poll's options in [`Store::edit_poll`]; `path` names
+/// the option's fields in the caller's form (`options[2]`).
+#[derive(Debug, Clone)]
+pub enum OptionChange {
+    Remove {
+        option_id: Uuid,
+    },
+    Change {
+        option_id: Uuid,
+        slot: Slot,
+        setup: OptionSetup,
+        path: String,
+    },
+    Add {
+        slot: Slot,
+        setup: OptionSetup,
+        path: String,
+    },
+}
+
+impl OptionChange {
+    fn path(&self) -> Option<&str> {
+        match self {
+            OptionChange::Remove { .. } => None,
+            OptionChange::Change { path, .. } | OptionChange::Add { path, .. } => Some(path),
+        }
     }
 }
 
@@ -655,6 +621,217 @@ pub(super) fn setup_of(per_day: bool, capacity: Option<i32>) -> OptionSetup {
         per_day,
         capacity: capacity.map(|c| Ord::max(c, 0) as u32),
     }
+}
+
+/// Applies `patch` to the poll if it is still at `expected_version`
+/// (updatePoll, and the console's edit form in the same transaction as
+/// its option changes).
+async fn patch_poll(
+    txn: &DatabaseTransaction,
+    organiser: Uuid,
+    actor: &Actor,
+    id: Uuid,
+    expected_version: i32,
+    patch: &PollPatch,
+) -> Result<()> {
+    // Names and answers given under an aggregate-only poll were given
+    // on the promise that nobody would see them: once anyone has
+    // answered, the promise cannot be withdrawn.
+    let unveils = patch.aggregate_only == Some(false)
+        && load_poll(txn, id)
+            .await?
+            .is_some_and(|p| p.organiser_id == organiser && p.settings.aggregate_only);
+    let mut update = poll::Entity::update_many()
+        .col_expr(
+            poll::Column::Version,
+            Expr::col(poll::Column::Version).add(1),
+        )
+        .col_expr(poll::Column::UpdatedAt, Expr::value(Utc::now()));
+    if let Some(v) = &patch.title {
+        update = update.col_expr(poll::Column::Title, Expr::value(v.clone()));
+    }
+    if let Some(v) = &patch.description {
+        update = update.col_expr(poll::Column::Description, Expr::value(v.clone()));
+    }
+    if let Some(v) = &patch.location {
+        update = update.col_expr(poll::Column::Location, Expr::value(v.clone()));
+    }
+    if let Some(v) = patch.zone {
+        update = update.col_expr(poll::Column::TimeZone, Expr::value(v.name()));
+    }
+    if let Some(v) = patch.deadline {
+        update = update.col_expr(poll::Column::Deadline, Expr::value(v));
+    }
+    if let Some(v) = patch.voting {
+        update = update.col_expr(poll::Column::Voting, Expr::value(v.as_str()));
+    }
+    if let Some(v) = patch.allow_if_need_be {
+        update = update.col_expr(poll::Column::AllowIfNeedBe, Expr::value(v));
+    }
+    if let Some(v) = patch.results_visibility {
+        update = update.col_expr(poll::Column::ResultsVisibility, Expr::value(v.as_str()));
+    }
+    if let Some(v) = patch.show_voter_names {
+        update = update.col_expr(poll::Column::ShowVoterNames, Expr::value(v));
+    }
+    if let Some(v) = patch.aggregate_only {
+        update = update.col_expr(poll::Column::AggregateOnly, Expr::value(v));
+    }
+    if let Some(v) = patch.quorum {
+        update = update.col_expr(poll::Column::Quorum, Expr::value(v.map(|q| q as i32)));
+    }
+    if let Some(v) = &patch.reminders {
+        update = update.col_expr(
+            poll::Column::Reminders,
+            Expr::value(reminders::store_reminders(v)),
+        );
+    }
+    if let Some(v) = patch.attendance {
+        update = update.col_expr(poll::Column::AttendanceModes, Expr::value(v.stored()));
+    }
+    let done = update
+        .filter(poll::Column::Id.eq(id))
+        .filter(poll::Column::OrganiserId.eq(organiser))
+        .filter(poll::Column::Version.eq(expected_version))
+        .exec(txn)
+        .await?;
+    if done.rows_affected == 0 {
+        return Err(version_mismatch(txn, organiser, id).await);
+    }
+    // Checked after the update, whose row lock a first vote (which
+    // reads the poll under a share lock) must wait for: no answer can
+    // slip in between this check and the commit.
+    if unveils && anyone_answered(txn, id).await? {
+        return Err(Error::Conflict(
+            "the poll is aggregate-only and has been answered: names and answers were \
+             given on the promise that they stay private, so it stays aggregate-only"
+                .into(),
+        ));
+    }
+    if patch.deadline.is_some() || patch.reminders.is_some() {
+        let now = Utc::now();
+        let p = load_poll(txn, id).await?.ok_or(Error::NotFound("poll"))?;
+        let due = reminders::due_times(&p.reminders, p.deadline, now);
+        outbox::schedule_timers(txn, id, &due, p.deadline, now).await?;
+    }
+    append(
+        txn,
+        id,
+        actor,
+        HistoryAction::PollUpdated,
+        None,
+        patch_details(patch),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn add_option_in(
+    txn: &DatabaseTransaction,
+    edit: &PollEdit,
+    option_id: Uuid,
+    slot: &Slot,
+    setup: &OptionSetup,
+) -> Result<()> {
+    let (poll_id, actor, setup) = (edit.poll_id, &edit.actor, *setup);
+    let poll = bump_version(txn, edit).await?;
+    if poll.options.len() >= crate::domain::limits::MAX_OPTIONS_PER_POLL {
+        return Err(Error::Conflict(format!(
+            "a poll may have at most {} options",
+            crate::domain::limits::MAX_OPTIONS_PER_POLL
+        )));
+    }
+    ensure_slot_free(&poll, slot, None)?;
+    let position = poll
+        .options
+        .iter()
+        .map(|o| o.position + 1)
+        .max()
+        .unwrap_or(0);
+    let mut model = option_model(poll_id, position, slot, &setup, Utc::now());
+    model.id = Set(option_id);
+    insert_options(txn, vec![model]).await?;
+    if let Some(capacity) = setup.capacity {
+        super::seats::create_seats(txn, poll_id, &[(option_id, capacity)]).await?;
+    }
+    super::calendars::write_marks(txn, poll_id, super::calendars::Marks::Option(option_id)).await?;
+    append(txn, poll_id, actor, HistoryAction::OptionAdded, None, json!({ "option_id": option_id, "slot": slot.key(), "per_day": setup.per_day, "capacity": setup.capacity })).await?;
+    Ok(())
+}
+
+async fn update_option_in(
+    txn: &DatabaseTransaction,
+    edit: &PollEdit,
+    option_id: Uuid,
+    slot: &Slot,
+    setup: &OptionSetup,
+) -> Result<()> {
+    let (poll_id, actor, setup) = (edit.poll_id, &edit.actor, *setup);
+    let poll = bump_version(txn, edit).await?;
+    let Some(before) = poll.options.iter().find(|o| o.id == option_id) else {
+        return Err(Error::NotFound("option"));
+    };
+    super::seats::change_setup(txn, &poll, option_id, before.setup, setup).await?;
+    ensure_slot_free(&poll, slot, Some(option_id))?;
+    let fields = slot_fields(slot);
+    poll_option::Entity::update_many()
+        .col_expr(poll_option::Column::Kind, Expr::value(fields.kind))
+        .col_expr(
+            poll_option::Column::StartDate,
+            Expr::value(fields.start_date),
+        )
+        .col_expr(poll_option::Column::EndDate, Expr::value(fields.end_date))
+        .col_expr(poll_option::Column::StartUtc, Expr::value(fields.start_utc))
+        .col_expr(poll_option::Column::EndUtc, Expr::value(fields.end_utc))
+        .col_expr(poll_option::Column::SlotKey, Expr::value(slot.key()))
+        .col_expr(poll_option::Column::PerDay, Expr::value(setup.per_day))
+        .col_expr(
+            poll_option::Column::Capacity,
+            Expr::value(setup.capacity.map(|c| c as i32)),
+        )
+        .filter(poll_option::Column::Id.eq(option_id))
+        .exec(txn)
+        .await
+        .map_err(unique_to_conflict)?;
+    // Calendars busy at the old time may not be at the new one.
+    super::calendars::write_marks(txn, poll_id, super::calendars::Marks::Option(option_id)).await?;
+    append(txn, poll_id, actor, HistoryAction::OptionUpdated, None, json!({ "option_id": option_id, "slot": slot.key(), "per_day": setup.per_day, "capacity": setup.capacity })).await?;
+    Ok(())
+}
+
+async fn delete_option_in(
+    txn: &DatabaseTransaction,
+    edit: &PollEdit,
+    option_id: Uuid,
+) -> Result<()> {
+    let (poll_id, actor) = (edit.poll_id, &edit.actor);
+    let poll = bump_version(txn, edit).await?;
+    if !poll.options.iter().any(|o| o.id == option_id) {
+        return Err(Error::NotFound("option"));
+    }
+    if poll.confirmed_option == Some(option_id) {
+        return Err(Error::Conflict(
+            "this option is the confirmed event: confirm another option before removing it".into(),
+        ));
+    }
+    if poll.options.len() == 1 {
+        return Err(Error::Conflict(
+            "a poll needs at least one option: add another before removing this one".into(),
+        ));
+    }
+    poll_option::Entity::delete_by_id(option_id)
+        .exec(txn)
+        .await?;
+    append(
+        txn,
+        poll_id,
+        actor,
+        HistoryAction::OptionDeleted,
+        None,
+        json!({ "option_id": option_id }),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Raises the poll's version (checking it if the client sent one) and

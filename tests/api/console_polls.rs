@@ -114,7 +114,7 @@ async fn vote(app: &TestApp, poll: &Value, token: &str, choices: &[&str]) {
 
 /// A person of the workspace with `role`, signed in by the link mailed to
 /// them.
-async fn signed_in(app: &TestApp, sink: &Sink, email: &str, role: &str) -> Browser {
+pub(crate) async fn signed_in(app: &TestApp, sink: &Sink, email: &str, role: &str) -> Browser {
     let before = sink.messages().len();
     app.post(
         "/api/v1/workspace/people",
@@ -142,7 +142,7 @@ async fn signed_in(app: &TestApp, sink: &Sink, email: &str, role: &str) -> Brows
 }
 
 /// The value of a hidden field of the page's first form that has it.
-fn hidden(page: &Page, name: &str) -> String {
+pub(crate) fn hidden(page: &Page, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let at = page
         .body

@@ -11,6 +11,7 @@ mod conditional;
 mod connections;
 mod console;
 mod console_admin;
+mod console_edit;
 mod console_polls;
 mod free_busy;
 mod groups;

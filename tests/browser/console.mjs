@@ -225,6 +225,27 @@ try {
       return { x: 0, y: s.top + window.scrollY, width: 1280, height: Math.min(s.height, 700) };
     }) , fullPage: true });
   }
+  // Editing the poll and the invitations' actions.
+  await both('edit form', `${pollPath}/edit`);
+  await both('proxy answer form', `${pollPath}/invitations/${invited.invitations[30].id}/response`);
+  await both('remind preview', `${pollPath}/reminders?required_only=false`);
+  for (const lang of ['en', 'ar']) {
+    // A local time Vienna skips: 422, beside the field and in the summary.
+    await check.goto(`${BASE}${pollPath}/edit?lang=${lang}`);
+    await check.fill('#options-3-start', '2027-03-28T02:30');
+    let [resp] = await Promise.all([check.waitForNavigation(), check.click('#edit-form button[type=submit]')]);
+    await axe('edit form: errors', lang, 422, resp);
+    // A stale edit form: 409.
+    await check.goto(`${BASE}${pollPath}/edit?lang=${lang}`);
+    await api('POST', `/api/v1/polls/${poll.id}/close`, {});
+    await api('POST', `/api/v1/polls/${poll.id}/reopen`, {});
+    [resp] = await Promise.all([check.waitForNavigation(), check.click('#edit-form button[type=submit]')]);
+    await axe('edit form: conflict', lang, 409, resp);
+    // A member's new link, shown once.
+    await check.goto(`${BASE}${pollPath}/invitations?lang=${lang}`);
+    [resp] = await Promise.all([check.waitForNavigation(), check.click('form[action$="/reissue"] button')]);
+    await axe('link reissued', lang, 200, resp);
+  }
   // A stale form: the page's version made old by a change through the API.
   for (const lang of ['en', 'ar']) {
     await check.goto(`${BASE}${pollPath}?lang=${lang}`);
