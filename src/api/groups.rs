@@ -20,11 +20,11 @@ use super::types::{Email, Instant, Items, Language, Name, TimeZone, plain};
 use crate::domain::limits::MAX_MEMBERS_PER_REQUEST;
 use crate::domain::poll::parse_person_name;
 use crate::domain::roster::{self, MemberFields};
-use crate::domain::time::{Zone, render_utc};
+use crate::domain::time::render_utc;
 use crate::domain::{FieldError, Violations};
 use crate::error::Error;
 use crate::store::Store;
-use crate::store::groups::{Group, Member, MemberPatch};
+use crate::store::groups::{Group, Member};
 use crate::web::problem::Problem;
 
 /// A member to add.
@@ -604,30 +604,32 @@ impl GroupsApi {
         auth.0.may(Action::Edit)?;
         let b = body.0;
         let mut v = Violations::default();
-        let mut patch = MemberPatch::default();
-        let value = |f: &MaybeUndefined<String>| f.value().cloned();
         if b.name.is_null() {
             v.push("name", "may be left out but not null");
         }
-        patch.name = value(&plain(&b.name)).and_then(|n| v.check("name", parse_person_name(&n)));
-        patch.email = match &b.email {
+        // JSON's null removes an email or a language, as an empty one does.
+        let text = |f: MaybeUndefined<String>| match f {
             MaybeUndefined::Undefined => None,
-            MaybeUndefined::Null => Some(None),
-            MaybeUndefined::Value(e) => v.check("email", roster::parse_email(e)),
+            MaybeUndefined::Null => Some(String::new()),
+            MaybeUndefined::Value(s) => Some(s),
         };
-        patch.time_zone = b
-            .time_zone
-            .value()
-            .and_then(|z| v.check("time_zone", Zone::parse(&z.0)));
-        patch.social_start = value(&b.social_hours_start)
-            .and_then(|s| v.check("social_hours_start", roster::parse_clock(&s)));
-        patch.social_end = value(&b.social_hours_end)
-            .and_then(|s| v.check("social_hours_end", roster::parse_clock(&s)));
-        patch.language = match &b.language {
-            MaybeUndefined::Undefined => None,
-            MaybeUndefined::Null => Some(None),
-            MaybeUndefined::Value(l) => v.check("language", roster::parse_language(l)),
-        };
+        let (name, email) = (plain(&b.name).value().cloned(), text(plain(&b.email)));
+        let (start, end) = (
+            b.social_hours_start.value().cloned(),
+            b.social_hours_end.value().cloned(),
+        );
+        let language = text(plain(&b.language));
+        let patch = roster::parse_member_edit(
+            &roster::MemberEdit {
+                name: name.as_deref(),
+                email: email.as_deref(),
+                time_zone: b.time_zone.value().map(|z| z.0.as_str()),
+                social_start: start.as_deref(),
+                social_end: end.as_deref(),
+                language: language.as_deref(),
+            },
+            &mut v,
+        );
         v.into_result().map_err(Error::Invalid)?;
         let m = store
             .update_member(auth.0.workspace_id, group_id.0, member_id.0, patch)

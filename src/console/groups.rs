@@ -15,9 +15,10 @@ use super::frame::{
 };
 use super::session::{Binding, current};
 use crate::domain::FieldError;
+use crate::domain::Violations;
 use crate::domain::poll::parse_person_name;
 use crate::domain::roles::Action;
-use crate::domain::roster::members_from_text;
+use crate::domain::roster::{MemberEdit, members_from_text, parse_member_edit};
 use crate::error::Error;
 use crate::lang::Lang;
 use crate::store::Store;
@@ -362,4 +363,230 @@ pub async fn remove(
         }
         Err(e) => Err(failed(e)),
     }
+}
+
+/// A field of the member form.
+struct MemberField {
+    name: &'static str,
+    label: String,
+    hint: String,
+    value: String,
+    error: Option<String>,
+    dir: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "console/member.html")]
+struct MemberPage {
+    f: Frame,
+    group: Group,
+    member_id: Uuid,
+    heading: String,
+    fields: Vec<MemberField>,
+    errors: Vec<FieldError>,
+}
+
+/// The member form: the fields as stored, or as typed with their errors.
+fn member_page(
+    f: Frame,
+    group: Group,
+    member: &Member,
+    typed: Option<&Posted>,
+    errors: Vec<FieldError>,
+) -> MemberPage {
+    let lang = f.lang;
+    let stored = [
+        member.name.clone(),
+        member.email.clone().unwrap_or_default(),
+        member.zone.name().to_string(),
+        member.social_hours.start.format("%H:%M").to_string(),
+        member.social_hours.end.format("%H:%M").to_string(),
+        member.language.clone().unwrap_or_default(),
+    ];
+    // The API's field names, so its errors land beside their fields.
+    let names = [
+        ("name", "console-member-name", "", "auto"),
+        (
+            "email",
+            "console-email-label",
+            "console-member-email-hint",
+            "ltr",
+        ),
+        (
+            "time_zone",
+            "console-member-zone",
+            "console-hint-time-zone",
+            "ltr",
+        ),
+        (
+            "social_hours_start",
+            "console-social-start",
+            "console-social-hint",
+            "ltr",
+        ),
+        ("social_hours_end", "console-social-end", "", "ltr"),
+        (
+            "language",
+            "console-member-language",
+            "console-member-language-hint",
+            "ltr",
+        ),
+    ];
+    let fields = names
+        .iter()
+        .zip(stored)
+        .map(|(&(name, label, hint, dir), value)| MemberField {
+            name,
+            label: lang.t(label),
+            hint: if hint.is_empty() {
+                String::new()
+            } else {
+                lang.t(hint)
+            },
+            value: typed
+                .and_then(|p| p.get(name))
+                .map_or(value, str::to_string),
+            error: errors
+                .iter()
+                .find(|e| e.field == name)
+                .map(|e| e.message.clone()),
+            dir,
+        })
+        .collect();
+    MemberPage {
+        f,
+        group,
+        member_id: member.id,
+        heading: member.name.clone(),
+        fields,
+        errors,
+    }
+}
+
+/// The workspace's group and its member, or the 404 page.
+async fn group_and_member(
+    store: &Store,
+    session: &Session,
+    group_id: &str,
+    member_id: &str,
+) -> Result<Option<(Group, Member)>, Error> {
+    let (Ok(group_id), Ok(member_id)) = (Uuid::parse_str(group_id), Uuid::parse_str(member_id))
+    else {
+        return Ok(None);
+    };
+    let group = match store
+        .owned_group(session.organiser.workspace_id, group_id)
+        .await
+    {
+        Ok(g) => g,
+        Err(Error::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let member = store
+        .members(group.id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == member_id);
+    Ok(member.map(|m| (group, m)))
+}
+
+/// `GET /console/groups/{id}/members/{member_id}`: the member's form.
+#[handler]
+pub async fn member_form(
+    req: &Request,
+    Path((group_id, member_id)): Path<(String, String)>,
+    store: Data<&Store>,
+    base: Data<&PublicUrl>,
+) -> poem::Result<Response> {
+    let session = match signed_in(req, &store, &base).await? {
+        Ok(s) => s,
+        Err(r) => return Ok(r),
+    };
+    let lang = lang_of(req, None);
+    let binding = Binding::Session(session.id);
+    if session.organiser.may(Action::Edit).is_err() {
+        return super::frame::not_allowed(&store, lang, &binding, &base, &session).await;
+    }
+    let Some((group, member)) = group_and_member(&store, &session, &group_id, &member_id)
+        .await
+        .map_err(failed)?
+    else {
+        return super::frame::missing(&store, lang, &binding, &base, &session).await;
+    };
+    let f = Frame::new(&store, lang, &binding, Some(&session))
+        .await
+        .map_err(failed)?;
+    Ok(page(
+        StatusCode::OK,
+        render(member_page(f, group, &member, None, Vec::new())),
+        &binding,
+        &base,
+    ))
+}
+
+/// `POST /console/groups/{id}/members/{member_id}`: saves the member by
+/// updateMember's rules (a changed zone or social hours moves their open
+/// invitations' counts too), or shows every error, nothing saved.
+#[handler]
+pub async fn update_member(
+    req: &Request,
+    Path((group_id, member_id)): Path<(String, String)>,
+    body: Body,
+    store: Data<&Store>,
+    base: Data<&PublicUrl>,
+) -> poem::Result<Response> {
+    let posted = Posted::read(body).await;
+    let lang = lang_of(req, Some(&posted));
+    let session = match editor_form(req, &store, &base, &posted, lang).await? {
+        Ok(s) => s,
+        Err(answer) => return Ok(answer),
+    };
+    let binding = Binding::Session(session.id);
+    let Some((group, member)) = group_and_member(&store, &session, &group_id, &member_id)
+        .await
+        .map_err(failed)?
+    else {
+        return super::frame::missing(&store, lang, &binding, &base, &session).await;
+    };
+    let mut v = Violations::default();
+    let patch = parse_member_edit(
+        &MemberEdit {
+            name: posted.get("name"),
+            email: posted.get("email"),
+            time_zone: posted.get("time_zone"),
+            social_start: posted.get("social_hours_start"),
+            social_end: posted.get("social_hours_end"),
+            language: posted.get("language"),
+        },
+        &mut v,
+    );
+    let errors = match v.into_result() {
+        Ok(()) => match store
+            .update_member(session.organiser.workspace_id, group.id, member.id, patch)
+            .await
+        {
+            Ok(_) => {
+                return Ok(see_other(&format!(
+                    "/console/groups/{}?lang={}",
+                    group.id,
+                    lang.code()
+                )));
+            }
+            Err(Error::Invalid(errors)) => errors,
+            Err(Error::NotFound(_)) => {
+                return super::frame::missing(&store, lang, &binding, &base, &session).await;
+            }
+            Err(e) => return Err(failed(e)),
+        },
+        Err(errors) => errors,
+    };
+    let f = Frame::new(&store, lang, &binding, Some(&session))
+        .await
+        .map_err(failed)?;
+    Ok(page(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        render(member_page(f, group, &member, Some(&posted), errors)),
+        &binding,
+        &base,
+    ))
 }

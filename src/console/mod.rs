@@ -103,6 +103,10 @@ pub fn mount(routes: Route) -> Route {
         .at("/console/groups/:group_id", get(groups::show))
         .at("/console/groups/:group_id/members", post(groups::add))
         .at(
+            "/console/groups/:group_id/members/:member_id",
+            get(groups::member_form).post(groups::update_member),
+        )
+        .at(
             "/console/groups/:group_id/members/:member_id/remove",
             post(groups::remove),
         )

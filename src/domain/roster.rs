@@ -92,6 +92,52 @@ pub struct MemberFields<'a> {
     pub language: Option<&'a str>,
 }
 
+/// A change to a member: each field left as it is (`None`) or set; an
+/// email or language set to `None` is removed.
+#[derive(Debug, Clone, Default)]
+pub struct MemberPatch {
+    pub name: Option<String>,
+    pub email: Option<Option<String>>,
+    pub time_zone: Option<Zone>,
+    pub social_start: Option<NaiveTime>,
+    pub social_end: Option<NaiveTime>,
+    pub language: Option<Option<String>>,
+}
+
+/// The raw fields of a change to a member, each `None` when left out; an
+/// empty email or language removes it.
+#[derive(Default)]
+pub struct MemberEdit<'a> {
+    pub name: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub time_zone: Option<&'a str>,
+    pub social_start: Option<&'a str>,
+    pub social_end: Option<&'a str>,
+    pub language: Option<&'a str>,
+}
+
+/// Validates a change to a member (updateMember, and the console's member
+/// form), recording each field's error in `v`. Whether the social hours
+/// still differ is checked against the member as stored, when it is saved.
+pub fn parse_member_edit(e: &MemberEdit<'_>, v: &mut Violations) -> MemberPatch {
+    MemberPatch {
+        name: e.name.and_then(|n| v.check("name", parse_person_name(n))),
+        email: e.email.and_then(|m| v.check("email", parse_email(m))),
+        time_zone: e
+            .time_zone
+            .and_then(|z| v.check("time_zone", Zone::parse(z))),
+        social_start: e
+            .social_start
+            .and_then(|s| v.check("social_hours_start", parse_clock(s))),
+        social_end: e
+            .social_end
+            .and_then(|s| v.check("social_hours_end", parse_clock(s))),
+        language: e
+            .language
+            .and_then(|l| v.check("language", parse_language(l))),
+    }
+}
+
 /// Validates a member, naming fields under `path` (e.g. `members[3]`).
 pub fn parse_member(f: &MemberFields<'_>, path: &str, v: &mut Violations) -> Option<NewMember> {
     let at = |field: &str| {

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::roster::clock_of;
 use super::{Store, transaction};
 use crate::domain::limits::MAX_MEMBERS_PER_GROUP;
+pub use crate::domain::roster::MemberPatch;
 use crate::domain::roster::NewMember;
 use crate::domain::time::{SocialHours, Zone};
 use crate::entity::{invitation, member, member_group};
@@ -21,19 +22,6 @@ pub struct Group {
     pub name: String,
     pub created_at: DateTime<Utc>,
     pub member_count: u64,
-}
-
-/// A change to a member; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
-pub struct MemberPatch {
-    pub name: Option<String>,
-    /// `Some(None)` removes the email.
-    pub email: Option<Option<String>>,
-    pub time_zone: Option<Zone>,
-    pub social_start: Option<NaiveTime>,
-    pub social_end: Option<NaiveTime>,
-    /// `Some(None)` removes the language.
-    pub language: Option<Option<String>>,
 }
 
 /// A member as stored, read back.

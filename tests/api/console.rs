@@ -1000,6 +1000,153 @@ async fn a_roster_is_uploaded_as_a_csv_file_checked_and_kept(app: TestApp, sink:
     assert_eq!(yoichi["language"], "ja");
 }
 
+/// The group's first member as the API gives it.
+async fn stored_member(app: &TestApp, group: &str) -> Value {
+    app.get(&format!("/api/v1/groups/{group}"), Some(&app.token))
+        .await
+        .ok(200)["members"][0]
+        .clone()
+}
+
+async fn a_member_is_changed_by_the_api_rules_and_refusals_change_nothing(
+    app: TestApp,
+    sink: Sink,
+) {
+    let other = app.other_organiser().await;
+    let theirs = app
+        .post(
+            "/api/v1/groups",
+            Some(&other),
+            &json!({ "name": "Theirs", "members": [{ "name": "X", "time_zone": "UTC" }] }),
+        )
+        .await;
+    let theirs = theirs.ok(201).clone();
+    let ours = app
+        .post(
+            "/api/v1/groups",
+            Some(&app.token),
+            &json!({ "name": "MAG 2027", "members": [
+                { "name": "Yoichi", "email": "yoichi@example.org", "time_zone": "Asia/Tokyo", "language": "ja" }
+            ] }),
+        )
+        .await
+        .ok(201)
+        .clone();
+    let group = id(&ours).to_string();
+    let member = id(&ours["members"][0]).to_string();
+    let path = format!("/console/groups/{group}/members/{member}");
+    let before = stored_member(&app, &group).await;
+
+    let mut editor = signed_in_as(&app, &sink, "editor@example.org", "editor").await;
+    let listed = editor
+        .get(&format!("/console/groups/{group}?lang=en"))
+        .await;
+    assert!(
+        listed.body.contains(&format!("href=\"{path}?lang=en\"")),
+        "{}",
+        listed.body
+    );
+    let form = editor.get(&format!("{path}?lang=en")).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    for value in [
+        "value=\"Yoichi\"",
+        "value=\"Asia/Tokyo\"",
+        "value=\"07:00\"",
+        "value=\"22:00\"",
+        "value=\"ja\"",
+    ] {
+        assert!(form.body.contains(value), "{value}");
+    }
+    let csrf = form.csrf();
+    let fields =
+        |zone: &'static str, email: &'static str, start: &'static str, end: &'static str| {
+            vec![
+                ("csrf", csrf.clone()),
+                ("lang", "en".to_string()),
+                ("name", "Yoichi Tanaka".to_string()),
+                ("email", email.to_string()),
+                ("time_zone", zone.to_string()),
+                ("social_hours_start", start.to_string()),
+                ("social_hours_end", end.to_string()),
+                ("language", "fr".to_string()),
+            ]
+        };
+    // Two fields wrong: both named beside their fields and in the summary,
+    // what was typed kept, nothing saved.
+    let typed = fields("Mars/Olympus", "yoichi@example", "08:00", "20:00");
+    let pairs: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = editor.post(&path, &pairs).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("id=\"time_zone-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("id=\"email-error\""));
+    assert!(
+        refused.body.contains("href=\"#time_zone\"") && refused.body.contains("href=\"#email\"")
+    );
+    assert!(
+        refused.body.contains("value=\"Mars/Olympus\""),
+        "what was typed stays"
+    );
+    assert_eq!(stored_member(&app, &group).await, before, "nothing saved");
+    // Social hours that start when they end: the store's rule, beside the end.
+    let typed = fields("Asia/Kolkata", "", "09:00", "09:00");
+    let pairs: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = editor.post(&path, &pairs).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("id=\"social_hours_end-error\""),
+        "{}",
+        refused.body
+    );
+    assert_eq!(stored_member(&app, &group).await, before, "nothing saved");
+
+    // A viewer, a forged form and another workspace's member: refused.
+    let mut viewer = signed_in_as(&app, &sink, "viewer@example.org", "viewer").await;
+    assert_eq!(viewer.get(&path).await.status, 403);
+    let viewer_csrf = viewer.get("/console/groups").await.csrf();
+    let r = viewer
+        .post(
+            &path,
+            &[("csrf", viewer_csrf.as_str()), ("time_zone", "UTC")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    let r = editor
+        .post(&path, &[("csrf", "forged"), ("time_zone", "UTC")])
+        .await;
+    assert_eq!(r.status, 403);
+    let their_path = format!(
+        "/console/groups/{}/members/{}",
+        id(&theirs),
+        id(&theirs["members"][0])
+    );
+    assert_eq!(editor.get(&their_path).await.status, 404);
+    let r = editor
+        .post(
+            &their_path,
+            &[("csrf", csrf.as_str()), ("time_zone", "UTC")],
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    assert_eq!(stored_member(&app, &group).await, before, "nothing saved");
+
+    // Put right: saved as updateMember saves it; the empty email removes it.
+    let typed = fields("Asia/Kolkata", "", "08:00", "20:00");
+    let pairs: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let saved = editor.post(&path, &pairs).await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let after = stored_member(&app, &group).await;
+    assert_eq!(after["name"], "Yoichi Tanaka");
+    assert_eq!(after["time_zone"], "Asia/Kolkata");
+    assert_eq!(after["social_hours_start"], "08:00");
+    assert_eq!(after["social_hours_end"], "20:00");
+    assert_eq!(after["language"], "fr");
+    assert!(after["email"].is_null(), "{after}");
+}
+
 async fn rosters_refuse_viewers_forgeries_and_other_workspaces(app: TestApp, sink: Sink) {
     let other = app.other_organiser().await;
     let theirs = app
@@ -1265,6 +1412,7 @@ on_both_databases_with_mail!(
     a_viewer_or_a_forged_form_creates_no_poll,
     a_roster_is_pasted_checked_line_by_line_and_kept,
     a_roster_is_uploaded_as_a_csv_file_checked_and_kept,
+    a_member_is_changed_by_the_api_rules_and_refusals_change_nothing,
     rosters_refuse_viewers_forgeries_and_other_workspaces,
     a_group_is_invited_after_a_preview_of_who_gets_mail_in_which_language,
 );

@@ -199,8 +199,20 @@ try {
   await both('confirm preview', `${pollPath}/confirm?option_id=${poll.options[3].id}`);
   await both('unknown poll', '/console/polls/00000000-0000-7000-8000-000000000000', 404);
   await both('new poll form', '/console/polls/new');
+  await both('history', `${pollPath}/history`);
+  await both('webhooks', '/console/webhooks');
+  // The secretariat here is an editor: the owners' pages say so (403).
+  await both('people: owners only', '/console/people', 403);
+  await both('tokens: owners only', '/console/tokens', 403);
   await both('groups', '/console/groups');
   await both('group', `/console/groups/${group.id}`);
+  await both('member form', `/console/groups/${group.id}/members/${group.members[0].id}`);
+  for (const lang of ['en', 'ar']) {
+    await check.goto(`${BASE}/console/groups/${group.id}/members/${group.members[0].id}?lang=${lang}`);
+    await check.fill('#time_zone', 'Mars/Olympus');
+    const [resp] = await Promise.all([check.waitForNavigation(), check.click('main form button[type=submit]')]);
+    await axe('member form: errors', lang, 422, resp);
+  }
   await both('invitations', `${pollPath}/invitations`);
   // The forms' error states: every error beside its field and in a summary.
   for (const lang of ['en', 'ar']) {
