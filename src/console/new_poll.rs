@@ -4,19 +4,27 @@
 //! its field and in a summary, nothing saved until all is right.
 
 use askama::Template;
-use chrono::Utc;
+use std::collections::BTreeMap;
+
+use chrono::{NaiveTime, Utc};
 use poem::http::StatusCode;
 use poem::web::Data;
 use poem::{Body, Request, Response, handler};
+use uuid::Uuid;
 
 use super::frame::{Frame, Posted, editor_form, failed, lang_of, page, render, see_other};
 use super::session::{Binding, current};
 use crate::domain::draft::{DraftKind, OptionDraft, PollDraft};
 use crate::domain::history::Actor;
+use crate::domain::poll::NewPoll;
 use crate::domain::poll::{ResultsVisibility, Settings, Voting};
 use crate::domain::roles::Action;
-use crate::domain::time::{WallTime, Zone};
+use crate::domain::time::{Slot, WallTime, Zone};
+use crate::error::Error;
+use crate::lang::{Lang, filters};
 use crate::store::Store;
+use crate::store::groups::Member;
+use crate::store::sessions::Session;
 use crate::web::PublicUrl;
 
 /// Option rows the form shows at first; "more rows" adds this many again.
@@ -90,6 +98,85 @@ struct NewPollPage {
     rows: Vec<Row>,
     more_rows: usize,
     errors: Vec<FieldMessage>,
+    /// The workspace's groups, to preview the options in their zones.
+    groups: Vec<(Uuid, String)>,
+    preview_group: String,
+    preview: Vec<PreviewOption>,
+}
+
+/// An option on the clocks of a group's members.
+struct PreviewOption {
+    number: usize,
+    when: String,
+    zones: Vec<PreviewZone>,
+}
+
+/// One zone of the group for one option: its members, the option on
+/// their clock, and who it keeps up outside their social hours.
+struct PreviewZone {
+    zone: &'static str,
+    members: usize,
+    when: String,
+    offset: String,
+    outside: Vec<String>,
+    more: usize,
+}
+
+/// Names a preview cell shows; the rest are counted.
+const NAMED_OUTSIDE: usize = 10;
+
+/// Every option of `new` in each zone of `members`, east to west at the
+/// option's start, with who is outside their social hours (the rule the
+/// results apply, `SocialHours::kept_outside_by`).
+fn preview(lang: Lang, new: &NewPoll, members: &[Member]) -> Vec<PreviewOption> {
+    new.options
+        .iter()
+        .enumerate()
+        .map(|(i, (slot, _))| {
+            let mut zones: BTreeMap<&'static str, (Zone, Vec<&Member>)> = BTreeMap::new();
+            for m in members {
+                zones
+                    .entry(m.zone.name())
+                    .or_insert((m.zone, Vec::new()))
+                    .1
+                    .push(m);
+            }
+            let start = match *slot {
+                Slot::Timed { start, .. } => start,
+                Slot::AllDay { start, .. } => start.and_time(NaiveTime::MIN).and_utc(),
+            };
+            let mut rows: Vec<(i32, PreviewZone)> = zones
+                .into_values()
+                .map(|(zone, people)| {
+                    let (when, offset) = lang.when(slot, zone);
+                    let outside: Vec<String> = people
+                        .iter()
+                        .filter(|m| m.social_hours.kept_outside_by(zone, slot))
+                        .map(|m| m.name.clone())
+                        .collect();
+                    let more = outside.len().saturating_sub(NAMED_OUTSIDE);
+                    (
+                        zone.offset_at(start).local_minus_utc(),
+                        PreviewZone {
+                            zone: zone.name(),
+                            members: people.len(),
+                            when,
+                            offset,
+                            outside: outside.into_iter().take(NAMED_OUTSIDE).collect(),
+                            more,
+                        },
+                    )
+                })
+                .collect();
+            rows.sort_by_key(|(offset, z)| (-offset, z.zone));
+            let (when, _) = lang.when(slot, new.zone);
+            PreviewOption {
+                number: i + 1,
+                when,
+                zones: rows.into_iter().map(|(_, z)| z).collect(),
+            }
+        })
+        .collect()
 }
 
 impl NewPollPage {
@@ -138,7 +225,20 @@ fn blank(f: Frame, rows: usize) -> NewPollPage {
             .collect(),
         more_rows: (rows + ROWS).min(MAX_ROWS),
         errors: Vec::new(),
+        groups: Vec::new(),
+        preview_group: String::new(),
+        preview: Vec::new(),
     }
+}
+
+/// The workspace's groups, for the preview's choice.
+async fn group_choices(store: &Store, session: &Session) -> Result<Vec<(Uuid, String)>, Error> {
+    Ok(store
+        .list_groups(session.organiser.workspace_id, None, 200)
+        .await?
+        .into_iter()
+        .map(|g| (g.id, g.name))
+        .collect())
 }
 
 /// `GET /console/polls/new`: the empty form (`?rows=` for more rows).
@@ -167,12 +267,9 @@ pub async fn form(
     let f = Frame::new(&store, lang, &binding, Some(&session))
         .await
         .map_err(failed)?;
-    Ok(page(
-        StatusCode::OK,
-        render(blank(f, rows)),
-        &binding,
-        &base,
-    ))
+    let mut shown = blank(f, rows);
+    shown.groups = group_choices(&store, &session).await.map_err(failed)?;
+    Ok(page(StatusCode::OK, render(shown), &binding, &base))
 }
 
 /// `POST /console/polls/new`: creates the poll, or shows the form again
@@ -195,6 +292,34 @@ pub async fn create(
         .await
         .map_err(failed)?;
     let mut shown = read_form(&posted, f);
+    shown.groups = group_choices(&store, &session).await.map_err(failed)?;
+    // "Preview": the options on the clocks of a group's members, nothing
+    // saved.
+    if posted.get("preview").is_some() {
+        let group = Uuid::parse_str(shown.preview_group.trim())
+            .ok()
+            .filter(|g| shown.groups.iter().any(|(id, _)| id == g));
+        let parsed = parse(&shown);
+        let status = match (group, parsed) {
+            (Some(group), Ok(new)) => {
+                let members = store.members(group).await.map_err(failed)?;
+                shown.preview = preview(lang, &new, &members);
+                StatusCode::OK
+            }
+            (group, parsed) => {
+                shown.errors = parsed.err().unwrap_or_default();
+                if group.is_none() {
+                    shown.errors.push(FieldMessage {
+                        field: "preview_group".into(),
+                        id: "preview_group".into(),
+                        message: lang.t("console-preview-choose"),
+                    });
+                }
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+        };
+        return Ok(page(status, render(shown), &binding, &base));
+    }
     match parse(&shown) {
         Ok(new) => {
             let poll = store
@@ -254,6 +379,9 @@ fn read_form(posted: &Posted, f: Frame) -> NewPollPage {
         rows,
         more_rows: (count + ROWS).min(MAX_ROWS),
         errors: Vec::new(),
+        groups: Vec::new(),
+        preview_group: text("preview_group"),
+        preview: Vec::new(),
     }
 }
 

@@ -681,6 +681,104 @@ async fn an_editor_creates_the_reference_poll_from_the_console_form(app: TestApp
     );
 }
 
+async fn the_poll_form_previews_the_options_on_a_groups_clocks(app: TestApp, sink: Sink) {
+    let group = app
+        .post(
+            "/api/v1/groups",
+            Some(&app.token),
+            &json!({ "name": "MAG 2027", "members": [
+                { "name": "Yoichi", "time_zone": "Asia/Tokyo" },
+                { "name": "Kenji", "time_zone": "Asia/Tokyo", "social_hours_start": "08:00", "social_hours_end": "23:30" },
+                { "name": "Anna", "time_zone": "America/New_York" },
+                { "name": "Vera", "time_zone": "Europe/Vienna" }
+            ] }),
+        )
+        .await
+        .ok(201)
+        .clone();
+    let mut editor = signed_in_as(&app, &sink, "anriette@example.org", "editor").await;
+    let form = editor.get("/console/polls/new?lang=en").await;
+    assert!(
+        form.body.contains(&format!(
+            "<option value=\"{}\">MAG 2027</option>",
+            id(&group)
+        )),
+        "{}",
+        form.body
+    );
+    let csrf = form.csrf();
+    let fields = |group: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("lang", "en".to_string()),
+            ("title", "Second Open Consultations".to_string()),
+            ("time_zone", "Europe/Vienna".to_string()),
+            ("voting", "invite_only".to_string()),
+            ("results_visibility", "organisers".to_string()),
+            ("options[0].kind", "all_day".to_string()),
+            ("options[0].start_date", "2027-07-05".to_string()),
+            ("options[0].end_date", "2027-07-07".to_string()),
+            ("options[1].kind", "timed".to_string()),
+            ("options[1].start", "2027-07-09T13:00".to_string()),
+            ("options[1].end", "2027-07-09T16:00".to_string()),
+            ("preview_group", group.to_string()),
+            ("preview", "1".to_string()),
+        ]
+    };
+    let typed = fields(id(&group));
+    let pairs: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let shown = editor.post("/console/polls/new", &pairs).await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    let body = &shown.body;
+    let preview = &body[body.find("id=\"preview-heading\"").expect("a preview")..];
+    // The timed option, 13:00–16:00 in Vienna: 20:00–23:00 in Tokyo, past
+    // Yoichi's 22:00 but inside Kenji's 23:30; 07:00–10:00 in New York.
+    let timed = &preview[preview.find("Option 2:").unwrap()..];
+    assert!(timed.contains("Asia/Tokyo (2)"), "{timed}");
+    assert!(
+        timed.contains("20:00") && timed.contains("07:00"),
+        "{timed}"
+    );
+    assert!(
+        timed.contains(">Yoichi<") && !timed.contains(">Kenji<"),
+        "{timed}"
+    );
+    assert!(
+        timed.find("Asia/Tokyo").unwrap() < timed.find("Europe/Vienna").unwrap()
+            && timed.find("Europe/Vienna").unwrap() < timed.find("America/New_York").unwrap(),
+        "east to west"
+    );
+    // Whole days keep no one up.
+    let days = &preview[..preview.find("Option 2:").unwrap()];
+    assert_eq!(days.matches(">no one<").count(), 3, "{days}");
+    // What was typed stays in the form, and nothing is saved.
+    assert!(body.contains("value=\"2027-07-09T13:00\""));
+    assert!(polls(&app).await.is_empty());
+    // Without a group: said beside the choice, nothing saved.
+    let typed = fields("");
+    let pairs: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = editor.post("/console/polls/new", &pairs).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("id=\"preview_group-error\""));
+    assert!(polls(&app).await.is_empty());
+    // Another workspace's group previews nothing either.
+    let other = app.other_organiser().await;
+    let theirs = app
+        .post(
+            "/api/v1/groups",
+            Some(&other),
+            &json!({ "name": "Theirs", "members": [{ "name": "X", "time_zone": "UTC" }] }),
+        )
+        .await
+        .ok(201)
+        .clone();
+    let typed = fields(id(&theirs));
+    let pairs: Vec<(&str, &str)> = typed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = editor.post("/console/polls/new", &pairs).await;
+    assert_eq!(refused.status, 422);
+    assert!(!refused.body.contains("id=\"preview-heading\""));
+}
+
 async fn the_poll_form_shows_every_error_beside_its_field_and_saves_nothing(
     app: TestApp,
     sink: Sink,
@@ -1408,6 +1506,7 @@ on_both_databases_with_mail!(
     links_expire_and_sessions_end_when_idle_or_old,
     sessions_are_rows_every_instance_reads_and_rotate_at_sign_in,
     an_editor_creates_the_reference_poll_from_the_console_form,
+    the_poll_form_previews_the_options_on_a_groups_clocks,
     the_poll_form_shows_every_error_beside_its_field_and_saves_nothing,
     a_viewer_or_a_forged_form_creates_no_poll,
     a_roster_is_pasted_checked_line_by_line_and_kept,

@@ -219,6 +219,16 @@ try {
     await check.goto(`${BASE}/console/polls/new?lang=${lang}`);
     const [resp] = await Promise.all([check.waitForNavigation(), check.click('main form button[type=submit]')]);
     await axe('new poll form: errors', lang, 422, resp);
+    // The options previewed on the clocks of the group's members.
+    await check.goto(`${BASE}/console/polls/new?lang=${lang}`);
+    await check.fill('#title', 'Second Open Consultations');
+    await check.fill('#time_zone', 'Europe/Vienna');
+    await check.check('#options-0-kind-timed');
+    await check.fill('#options-0-start', '2027-07-09T13:00');
+    await check.fill('#options-0-end', '2027-07-09T16:00');
+    await check.selectOption('#preview_group', group.id);
+    const [previewed] = await Promise.all([check.waitForNavigation(), check.click('button[name=preview]')]);
+    await axe('new poll form: preview', lang, 200, previewed);
     await check.goto(`${BASE}/console/groups?lang=${lang}`);
     await check.fill('#name', 'MAG 2028');
     await check.fill('#members', 'Anna <anna@example>, America/New_York\nBruna, Mars/Olympus');
