@@ -312,7 +312,7 @@ pub async fn create(
                     shown.errors.push(FieldMessage {
                         field: "preview_group".into(),
                         id: "preview_group".into(),
-                        message: lang.t("console-preview-choose"),
+                        message: lang.t("console-zones-preview-choose"),
                     });
                 }
                 StatusCode::UNPROCESSABLE_ENTITY

@@ -389,6 +389,24 @@ mod tests {
         }
     }
 
+    /// A message defined twice is dropped by the bundle (the first wins),
+    /// so one page would show another page's words.
+    #[test]
+    fn no_catalogue_defines_a_message_twice() {
+        for lang in Lang::ALL {
+            let mut ids = message_ids(lang.source());
+            let all = ids.len();
+            ids.sort();
+            ids.dedup();
+            assert_eq!(
+                ids.len(),
+                all,
+                "{}: a message id is defined twice",
+                lang.code()
+            );
+        }
+    }
+
     #[test]
     fn every_message_formats_without_errors_in_every_language() {
         let args = [
