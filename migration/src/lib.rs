@@ -25,6 +25,7 @@ mod m20261206_000019_sign_in;
 mod m20261206_000020_calendars;
 mod m20261206_000021_oidc;
 mod m20261206_000022_busy_marks;
+mod m20261206_000023_session_email;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_calendars::Migration),
             Box::new(m20261206_000021_oidc::Migration),
             Box::new(m20261206_000022_busy_marks::Migration),
+            Box::new(m20261206_000023_session_email::Migration),
         ]
     }
 }

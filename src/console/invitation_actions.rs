@@ -19,6 +19,7 @@ use super::frame::{
 use super::new_poll::FieldMessage;
 use super::poll::{columns, not_found};
 use super::session::{Binding, current};
+use crate::domain::access;
 use crate::domain::ballot::Ballot;
 use crate::domain::history::Actor;
 use crate::domain::hybrid::VoteDetail;
@@ -220,18 +221,30 @@ async fn invitee_with_votes(
     let Some(invitee) = invitee_of(store, poll, invitation_id).await? else {
         return Ok(None);
     };
-    if invitee.answer.is_none() {
+    // An aggregate-only poll shows no one's answers, not even to the one
+    // recording an answer for them.
+    if invitee.answer.is_none() || !access::answers_shown(poll) {
         return Ok(Some(invitee));
     }
-    // The invitations listed after the one before it: the first is it,
-    // with its votes.
-    let before = store
-        .list_invitations(poll.id, None, BATCH, false, None)
-        .await?
-        .into_iter()
-        .take_while(|i| i.invitation_id != invitee.invitation_id)
-        .last()
-        .map(|i| i.invitation_id);
+    // The invitation listed before it, batch by batch: listed after that
+    // one, with votes, the first is this member's.
+    let mut before = None;
+    let mut after = None;
+    'found: loop {
+        let batch = store
+            .list_invitations(poll.id, after, BATCH, false, None)
+            .await?;
+        for i in &batch {
+            if i.invitation_id == invitee.invitation_id {
+                break 'found;
+            }
+            before = Some(i.invitation_id);
+        }
+        if (batch.len() as u64) < BATCH {
+            return Ok(Some(invitee));
+        }
+        after = batch.last().map(|i| i.invitation_id);
+    }
     Ok(store
         .list_invitations(poll.id, before, 1, true, None)
         .await?
@@ -506,7 +519,13 @@ pub(super) async fn remind_preview(
             mailed += 1;
             if !samples.iter().any(|s| s.code == mail_lang.code()) {
                 let stand_in = format!("{}/vote/…", base.0.0);
-                let written = mail::invitation_written(&poll, m, &stand_in, true)
+                // On an aggregate-only poll the sample names no one: who
+                // has not answered is not shown.
+                let mut shown = m.clone();
+                if !access::answers_shown(&poll) {
+                    shown.name = "…".into();
+                }
+                let written = mail::invitation_written(&poll, &shown, &stand_in, true)
                     .map_err(|e| failed(e.into()))?;
                 samples.push(Sample {
                     code: mail_lang.code(),
@@ -515,7 +534,7 @@ pub(super) async fn remind_preview(
                         "console-remind-sample",
                         &[
                             ("language", mail_lang.endonym().into()),
-                            ("name", m.name.as_str().into()),
+                            ("name", shown.name.as_str().into()),
                         ],
                     ),
                     subject: written.subject,
@@ -548,7 +567,12 @@ pub(super) async fn remind_preview(
             "console-remind-summary",
             &[("mailed", mailed.into()), ("count", rows.len().into())],
         ),
-        rows,
+        // On an aggregate-only poll, who has not answered is not shown.
+        rows: if access::answers_shown(&poll) {
+            rows
+        } else {
+            Vec::new()
+        },
         samples,
         mailed,
     });

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::frame::{Frame, Posted, editor_form, failed, lang_of, page, render, see_other};
 use super::session::{Binding, current};
+use crate::domain::access;
 use crate::domain::history::Actor;
 use crate::domain::mailing::{self, MemberMail, Skip};
 use crate::domain::poll::Poll;
@@ -31,7 +32,9 @@ const PAGE: u64 = 500;
 struct InviteeRow {
     id: Uuid,
     name: String,
-    answered: bool,
+    /// None on an aggregate-only poll: no one's answer shows, not even
+    /// whether they gave one.
+    answered: Option<bool>,
     required: bool,
     /// The mail's state as the API says it (`sent`, `queued`, `failed`, …).
     mail: String,
@@ -137,8 +140,8 @@ pub async fn show(
         _ => None,
     };
     let rows = rows(&store, &poll).await.map_err(failed)?;
-    let can_remind =
-        poll.voting_closed_reason(chrono::Utc::now()).is_none() && rows.iter().any(|r| !r.answered);
+    let can_remind = poll.voting_closed_reason(chrono::Utc::now()).is_none()
+        && rows.iter().any(|r| r.answered != Some(true));
     let shown = InvitationsPage {
         f: Frame::new(&store, lang, &binding, Some(&session))
             .await
@@ -170,7 +173,7 @@ async fn rows(store: &Store, poll: &Poll) -> Result<Vec<InviteeRow>, Error> {
             let delivery = deliveries.get(&i.invitation_id);
             InviteeRow {
                 id: i.invitation_id,
-                answered: i.answer.is_some(),
+                answered: access::answers_shown(poll).then_some(i.answer.is_some()),
                 required: i.required,
                 mail: match (&i.email, delivery) {
                     (None, _) => Skip::NoAddress.as_str().to_string(),

@@ -195,9 +195,9 @@ async fn callback(
         serde_urlencoded::from_str(req.uri().query().unwrap_or("")).unwrap_or_default();
     let outcome = finish(req, &store, &base, oidc, &answer).await;
     let resp = match outcome {
-        Ok(person) => {
+        Ok((person, email)) => {
             tracing::info!(person = %person, "signed in by single sign-on");
-            sign_in_as(req, &store, &base, person, Method::Oidc)
+            sign_in_as(req, &store, &base, person, Method::Oidc, &email)
                 .await
                 .map_err(failed)?
         }
@@ -216,7 +216,7 @@ async fn finish(
     base: &PublicUrl,
     oidc: &Oidc,
     answer: &Answer,
-) -> Result<uuid::Uuid, Refusal> {
+) -> Result<(uuid::Uuid, String), Refusal> {
     let Some(state) = answer.state.as_deref().filter(|s| !s.is_empty()) else {
         return Err(Refusal::UnknownState);
     };
@@ -240,5 +240,6 @@ async fn finish(
     let verified = oidc
         .finish(store, state, code, answer.iss.as_deref())
         .await?;
-    Ok(oidc.person_for(store, &verified).await?.id)
+    let person = oidc.person_for(store, &verified).await?.id;
+    Ok((person, verified.email))
 }

@@ -215,8 +215,11 @@ pub async fn sign_in_as(
     base: &PublicUrl,
     person_id: uuid::Uuid,
     method: Method,
+    proven_email: &str,
 ) -> Result<Response, Error> {
-    let session = store.start_session(person_id, method, Utc::now()).await?;
+    let session = store
+        .start_session(person_id, method, proven_email, Utc::now())
+        .await?;
     signed_in(req, store, base, session).await
 }
 

@@ -15,6 +15,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub last_seen_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
+    /// The address the sign-in proved (migration 23): the one whose
+    /// workspaces the session may switch between.
+    pub proven_email: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

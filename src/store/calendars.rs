@@ -256,6 +256,9 @@ pub(super) async fn write_marks(
             sql.push_str(&format!("(${}, ${}, ${})", n + 1, n + 2, n + 3));
             values.extend([(*calendar).into(), (*option).into(), poll_id.into()]);
         }
+        // Two instances marking the same calendar at once (at start) write
+        // the same rows: the second's are already there.
+        sql.push_str(" ON CONFLICT DO NOTHING");
         txn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
             .await?;
     }
@@ -498,14 +501,24 @@ impl Store {
                 "SELECT id, poll_id FROM member_calendar WHERE options_marked = FALSE",
             ))
             .await?;
+        let mut marked = 0;
         for r in &rows {
             let (id, poll_id): (Uuid, Uuid) = (r.try_get("", "id")?, r.try_get("", "poll_id")?);
-            let txn = self.write.begin().await?;
-            hold_poll(&txn, poll_id).await?;
-            write_marks(&txn, poll_id, Marks::Calendar(id)).await?;
-            txn.commit().await?;
+            let once = async {
+                let txn = self.write.begin().await?;
+                hold_poll(&txn, poll_id).await?;
+                write_marks(&txn, poll_id, Marks::Calendar(id)).await?;
+                txn.commit().await?;
+                Ok::<(), Error>(())
+            };
+            // One calendar that fails (disconnected meanwhile, say) leaves
+            // the others to be marked; it is tried again at the next start.
+            match once.await {
+                Ok(()) => marked += 1,
+                Err(e) => tracing::warn!(error = %e, "busy counts: a calendar could not be marked"),
+            }
         }
-        Ok(rows.len() as u64)
+        Ok(marked)
     }
 
     /// Calendars with an address, in open polls, last tried before `before`:

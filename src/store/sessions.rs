@@ -52,6 +52,9 @@ pub struct Session {
     /// The person, as every check of rights takes them (a session acts
     /// with the person's whole role).
     pub organiser: Organiser,
+    /// The address the sign-in proved (not the person row's, which an
+    /// owner can change): the workspaces it may switch between are this
+    /// address's.
     pub email: Option<String>,
     pub workspace: String,
     pub expires_at: DateTime<Utc>,
@@ -176,7 +179,7 @@ impl Store {
                 // Removed since the link was asked for.
                 return Ok(Err(LinkRefused::Unknown));
             };
-            Ok(Ok(insert_session(txn, person.id, Method::Email, now).await?))
+            Ok(Ok(insert_session(txn, person.id, Method::Email, &link.email, now).await?))
         })
     }
 
@@ -187,9 +190,10 @@ impl Store {
         &self,
         person_id: Uuid,
         method: Method,
+        proven_email: &str,
         now: DateTime<Utc>,
     ) -> Result<NewSession> {
-        transaction!(self, txn => { insert_session(txn, person_id, method, now).await })
+        transaction!(self, txn => { insert_session(txn, person_id, method, proven_email, now).await })
     }
 
     /// The live session a cookie's secret stands for; an ended one is
@@ -247,7 +251,9 @@ impl Store {
                 // A person in the console acts with their whole role.
                 scope: Scope::Write,
             },
-            email: p.email,
+            // The address the sign-in proved, not the person row's, which
+            // an owner may change: it decides where the session may switch.
+            email: s.proven_email,
             workspace,
             expires_at: s.expires_at,
         }))
@@ -379,6 +385,7 @@ async fn insert_session(
     txn: &sea_orm::DatabaseTransaction,
     person_id: Uuid,
     method: Method,
+    proven_email: &str,
     now: DateTime<Utc>,
 ) -> Result<NewSession> {
     let new = token::generate(TokenKind::Session);
@@ -392,6 +399,7 @@ async fn insert_session(
         created_at: Set(now),
         last_seen_at: Set(times.last_seen_at),
         expires_at: Set(times.expires_at),
+        proven_email: Set(Some(normalise_email(proven_email))),
     }
     .insert(txn)
     .await

@@ -956,6 +956,54 @@ async fn a_person_of_two_workspaces_switches_between_them(app: TestApp, sink: Si
     );
 }
 
+/// An owner may change any address in their own workspace, their own too;
+/// that must open no one else's workspace. The switcher follows the address
+/// the sign-in proved, never the person row's.
+async fn an_address_changed_by_an_owner_opens_no_other_workspace(app: TestApp, sink: Sink) {
+    let other = app.other_organiser().await;
+    let victim = app
+        .post(
+            "/api/v1/workspace/people",
+            Some(&other),
+            &json!({ "email": "victim@example.org", "name": "Victim", "role": "owner" }),
+        )
+        .await
+        .ok(201)
+        .clone();
+    let mut mallory = signed_in(&app, &sink, "mallory@example.org", "owner").await;
+    let mallory_id = people_of(&app, &app.token)
+        .await
+        .into_iter()
+        .find(|p| p["email"] == "mallory@example.org")
+        .map(|p| id(&p).to_string())
+        .expect("mallory is a person of ours");
+    app.request(
+        reqwest::Method::PATCH,
+        &format!("/api/v1/workspace/people/{mallory_id}"),
+        Some(&app.token),
+        Some(&json!({ "email": "victim@example.org" })),
+    )
+    .await
+    .ok(200);
+    let home = mallory.get("/console?lang=en").await;
+    assert_eq!(home.status, 200);
+    assert!(!home.body.contains("Another Secretariat"), "{}", home.body);
+    assert!(!home.body.contains("action=\"/console/workspace\""));
+    let r = mallory
+        .post(
+            "/console/workspace",
+            &[("csrf", home.csrf().as_str()), ("person_id", id(&victim))],
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    let after = mallory.get("/console?lang=en").await;
+    assert!(
+        !after.body.contains("Another Secretariat"),
+        "{}",
+        after.body
+    );
+}
+
 /// Each test with a real SMTP server and an app that mails through it;
 /// webhooks may call loopback addresses (the tests' receivers).
 async fn with_mail<F, Fut>(backend: Backend, test: F)
@@ -1003,4 +1051,5 @@ on_both_databases_with_mail!(
     people_are_added_given_roles_and_removed_by_owners_only,
     tokens_are_created_shown_once_and_revoked_by_owners_only,
     a_person_of_two_workspaces_switches_between_them,
+    an_address_changed_by_an_owner_opens_no_other_workspace,
 );

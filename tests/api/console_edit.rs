@@ -790,6 +790,66 @@ async fn remind_now_previews_who_gets_mail_then_queues_it(app: TestApp, sink: Si
 }
 
 /// Each test with a real SMTP server and an app that mails through it.
+/// An aggregate-only poll shows no one's answer in the console either: not
+/// in the invitations list, not pre-ticked in the form that records an
+/// answer for a member, not as names in the reminder's preview.
+async fn an_aggregate_only_poll_shows_no_ones_answer(app: TestApp, sink: Sink) {
+    let r = roster(&app).await;
+    let path = format!("/api/v1/polls/{}", id(&r.poll));
+    let current = app.get(&path, Some(&app.token)).await;
+    let etag = current.headers["etag"].to_str().unwrap().to_string();
+    app.request_with(
+        reqwest::Method::PATCH,
+        &path,
+        Some(&app.token),
+        Some(&json!({ "aggregate_only": true })),
+        &[("if-match", etag.as_str())],
+    )
+    .await
+    .ok(200);
+    let olga = r.invitation("Olga");
+    let votes: Vec<Value> = (0..3)
+        .map(|i| json!({ "option_id": r.poll["options"][i]["id"], "choice": "yes" }))
+        .collect();
+    app.put(
+        &format!("/api/v1/polls/{}/responses/me", id(&r.poll)),
+        Some(olga["token"].as_str().unwrap()),
+        &json!({ "votes": votes }),
+    )
+    .await
+    .ok(201);
+    let mut editor = signed_in(&app, &sink, "editor@example.org", "editor").await;
+    let list = format!("/console/polls/{}/invitations", id(&r.poll));
+    let page = editor.get(&format!("{list}?lang=en")).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let row = &page.body[page.body.find(">Olga<").expect("Olga listed")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("<td>—</td>"), "{row}");
+    assert!(
+        !page.body.contains("<td>Yes</td><td>"),
+        "no one's answer shows"
+    );
+    let form = editor
+        .get(&format!("{list}/{}/response?lang=en", id(olga)))
+        .await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(!form.body.contains(" checked"), "{}", form.body);
+    let remind = editor
+        .get(&format!(
+            "/console/polls/{}/reminders?required_only=false&lang=en",
+            id(&r.poll)
+        ))
+        .await;
+    assert_eq!(remind.status, 200, "{}", remind.body);
+    for name in ["Amani", "Chen Wei", "Élodie", "Bruna"] {
+        assert!(
+            !remind.body.contains(name),
+            "{name} named in {}",
+            remind.body
+        );
+    }
+}
+
 async fn with_mail<F, Fut>(backend: Backend, test: F)
 where
     F: FnOnce(TestApp, Sink) -> Fut,
@@ -835,5 +895,6 @@ on_both_databases_with_mail!(
     viewers_and_forged_forms_edit_nothing,
     reissuing_gives_a_new_link_and_the_old_one_stops_working,
     a_proxy_answer_is_recorded_and_shows_in_the_results,
+    an_aggregate_only_poll_shows_no_ones_answer,
     remind_now_previews_who_gets_mail_then_queues_it,
 );
