@@ -19,6 +19,7 @@ use super::frame::{
 use super::new_poll::{FieldMessage, Row, element_id};
 use super::poll::{not_found, owned};
 use super::session::{Binding, current};
+use super::zones_preview::{self, Person, PreviewOption};
 use crate::domain::Violations;
 use crate::domain::draft::{self, DraftKind};
 use crate::domain::history::Actor;
@@ -28,7 +29,7 @@ use crate::domain::poll::{self as dp, Poll, PollPatch, ResultsVisibility, Voting
 use crate::domain::roles::Action;
 use crate::domain::time::{Slot, WallTime, Zone};
 use crate::error::Error;
-use crate::lang::Lang;
+use crate::lang::{Lang, filters};
 use crate::store::Store;
 use crate::store::polls::{OptionChange, PollEdit};
 use crate::store::sessions::Session;
@@ -66,6 +67,9 @@ struct EditPage {
     rows: Vec<EditRow>,
     more_rows: usize,
     errors: Vec<FieldMessage>,
+    /// The options as saved, on the clocks of the invited roster.
+    preview: Vec<PreviewOption>,
+    preview_heading: String,
 }
 
 impl EditPage {
@@ -156,6 +160,8 @@ fn shown(f: Frame, poll: &Poll, new_rows: usize) -> EditPage {
         rows,
         more_rows: (new_rows + NEW_ROWS).min(MAX_NEW_ROWS),
         errors: Vec::new(),
+        preview: Vec::new(),
+        preview_heading: String::new(),
     }
 }
 
@@ -232,12 +238,46 @@ pub(super) async fn form(
     let f = Frame::new(&store, lang, &binding, Some(&session))
         .await
         .map_err(failed)?;
-    Ok(page(
-        StatusCode::OK,
-        render(shown(f, &poll, new_rows)),
-        &binding,
-        &base,
-    ))
+    let mut shown = shown(f, &poll, new_rows);
+    shown.preview = roster_preview(&store, lang, &poll).await.map_err(failed)?;
+    shown.preview_heading = lang.t("console-zones-preview-roster");
+    Ok(page(StatusCode::OK, render(shown), &binding, &base))
+}
+
+/// The poll's options on the clocks of everyone invited (nothing before
+/// anyone is).
+async fn roster_preview(
+    store: &Store,
+    lang: Lang,
+    poll: &Poll,
+) -> Result<Vec<PreviewOption>, Error> {
+    const BATCH: u64 = 1000;
+    let mut invited = Vec::new();
+    let mut after = None;
+    loop {
+        let batch = store
+            .list_invitations(poll.id, after, BATCH, false, None)
+            .await?;
+        let full = batch.len() as u64 == BATCH;
+        after = batch.last().map(|i| i.invitation_id);
+        invited.extend(batch);
+        if !full {
+            break;
+        }
+    }
+    let people: Vec<Person<'_>> = invited
+        .iter()
+        .map(|i| Person {
+            name: &i.name,
+            zone: i.zone,
+            social_hours: i.social_hours,
+        })
+        .collect();
+    if people.is_empty() {
+        return Ok(Vec::new());
+    }
+    let slots: Vec<&Slot> = poll.options.iter().map(|o| &o.slot).collect();
+    Ok(zones_preview::build(lang, poll.zone, &slots, &people))
 }
 
 /// `POST /console/polls/{poll_id}/edit`: saves every change, or none —
@@ -374,6 +414,8 @@ fn read_form(posted: &Posted, f: Frame, poll: &Poll) -> EditPage {
         rows,
         more_rows: (new_rows + NEW_ROWS).clamp(1, MAX_NEW_ROWS),
         errors: Vec::new(),
+        preview: Vec::new(),
+        preview_heading: String::new(),
     }
 }
 

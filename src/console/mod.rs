@@ -23,6 +23,7 @@ mod session;
 mod sign_in;
 mod switch;
 mod webhooks;
+mod zones_preview;
 
 use poem::{Route, get, post};
 

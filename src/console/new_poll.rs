@@ -4,9 +4,7 @@
 //! its field and in a summary, nothing saved until all is right.
 
 use askama::Template;
-use std::collections::BTreeMap;
-
-use chrono::{NaiveTime, Utc};
+use chrono::Utc;
 use poem::http::StatusCode;
 use poem::web::Data;
 use poem::{Body, Request, Response, handler};
@@ -14,16 +12,15 @@ use uuid::Uuid;
 
 use super::frame::{Frame, Posted, editor_form, failed, lang_of, page, render, see_other};
 use super::session::{Binding, current};
+use super::zones_preview::{self, Person, PreviewOption};
 use crate::domain::draft::{DraftKind, OptionDraft, PollDraft};
 use crate::domain::history::Actor;
-use crate::domain::poll::NewPoll;
 use crate::domain::poll::{ResultsVisibility, Settings, Voting};
 use crate::domain::roles::Action;
 use crate::domain::time::{Slot, WallTime, Zone};
 use crate::error::Error;
-use crate::lang::{Lang, filters};
+use crate::lang::filters;
 use crate::store::Store;
-use crate::store::groups::Member;
 use crate::store::sessions::Session;
 use crate::web::PublicUrl;
 
@@ -102,81 +99,7 @@ struct NewPollPage {
     groups: Vec<(Uuid, String)>,
     preview_group: String,
     preview: Vec<PreviewOption>,
-}
-
-/// An option on the clocks of a group's members.
-struct PreviewOption {
-    number: usize,
-    when: String,
-    zones: Vec<PreviewZone>,
-}
-
-/// One zone of the group for one option: its members, the option on
-/// their clock, and who it keeps up outside their social hours.
-struct PreviewZone {
-    zone: &'static str,
-    members: usize,
-    when: String,
-    offset: String,
-    outside: Vec<String>,
-    more: usize,
-}
-
-/// Names a preview cell shows; the rest are counted.
-const NAMED_OUTSIDE: usize = 10;
-
-/// Every option of `new` in each zone of `members`, east to west at the
-/// option's start, with who is outside their social hours (the rule the
-/// results apply, `SocialHours::kept_outside_by`).
-fn preview(lang: Lang, new: &NewPoll, members: &[Member]) -> Vec<PreviewOption> {
-    new.options
-        .iter()
-        .enumerate()
-        .map(|(i, (slot, _))| {
-            let mut zones: BTreeMap<&'static str, (Zone, Vec<&Member>)> = BTreeMap::new();
-            for m in members {
-                zones
-                    .entry(m.zone.name())
-                    .or_insert((m.zone, Vec::new()))
-                    .1
-                    .push(m);
-            }
-            let start = match *slot {
-                Slot::Timed { start, .. } => start,
-                Slot::AllDay { start, .. } => start.and_time(NaiveTime::MIN).and_utc(),
-            };
-            let mut rows: Vec<(i32, PreviewZone)> = zones
-                .into_values()
-                .map(|(zone, people)| {
-                    let (when, offset) = lang.when(slot, zone);
-                    let outside: Vec<String> = people
-                        .iter()
-                        .filter(|m| m.social_hours.kept_outside_by(zone, slot))
-                        .map(|m| m.name.clone())
-                        .collect();
-                    let more = outside.len().saturating_sub(NAMED_OUTSIDE);
-                    (
-                        zone.offset_at(start).local_minus_utc(),
-                        PreviewZone {
-                            zone: zone.name(),
-                            members: people.len(),
-                            when,
-                            offset,
-                            outside: outside.into_iter().take(NAMED_OUTSIDE).collect(),
-                            more,
-                        },
-                    )
-                })
-                .collect();
-            rows.sort_by_key(|(offset, z)| (-offset, z.zone));
-            let (when, _) = lang.when(slot, new.zone);
-            PreviewOption {
-                number: i + 1,
-                when,
-                zones: rows.into_iter().map(|(_, z)| z).collect(),
-            }
-        })
-        .collect()
+    preview_heading: String,
 }
 
 impl NewPollPage {
@@ -228,6 +151,7 @@ fn blank(f: Frame, rows: usize) -> NewPollPage {
         groups: Vec::new(),
         preview_group: String::new(),
         preview: Vec::new(),
+        preview_heading: String::new(),
     }
 }
 
@@ -303,7 +227,17 @@ pub async fn create(
         let status = match (group, parsed) {
             (Some(group), Ok(new)) => {
                 let members = store.members(group).await.map_err(failed)?;
-                shown.preview = preview(lang, &new, &members);
+                let people: Vec<Person<'_>> = members
+                    .iter()
+                    .map(|m| Person {
+                        name: &m.name,
+                        zone: m.zone,
+                        social_hours: m.social_hours,
+                    })
+                    .collect();
+                let slots: Vec<&Slot> = new.options.iter().map(|(slot, _)| slot).collect();
+                shown.preview = zones_preview::build(lang, new.zone, &slots, &people);
+                shown.preview_heading = lang.t("console-zones-preview-heading");
                 StatusCode::OK
             }
             (group, parsed) => {
@@ -382,6 +316,7 @@ fn read_form(posted: &Posted, f: Frame) -> NewPollPage {
         groups: Vec::new(),
         preview_group: text("preview_group"),
         preview: Vec::new(),
+        preview_heading: String::new(),
     }
 }
 

@@ -850,6 +850,47 @@ async fn an_aggregate_only_poll_shows_no_ones_answer(app: TestApp, sink: Sink) {
     }
 }
 
+/// The edit form shows the options on the clocks of everyone invited, zone
+/// by zone from east to west.
+async fn the_edit_form_shows_the_options_on_the_invited_members_clocks(app: TestApp, sink: Sink) {
+    let r = roster(&app).await;
+    let mut editor = signed_in(&app, &sink, "editor@example.org", "editor").await;
+    let form = editor
+        .get(&format!("/console/polls/{}/edit?lang=en", id(&r.poll)))
+        .await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    let body = &form.body;
+    let preview = &body[body
+        .find("The options on the invited members’ clocks")
+        .expect("a preview")..];
+    // The timed option, 13:00–16:00 in Vienna: 19:00 in Shanghai, 08:00 in
+    // São Paulo; inside everyone's default social hours.
+    let timed = &preview[preview.find("Option 3:").unwrap()..];
+    let (east, west) = (
+        timed.find("Asia/Shanghai (1)").unwrap(),
+        timed.find("America/Sao_Paulo (1)").unwrap(),
+    );
+    assert!(
+        east < timed.find("Europe/Paris (1)").unwrap()
+            && timed.find("Europe/Paris (1)").unwrap() < west
+    );
+    assert!(
+        timed.contains("19:00") && timed.contains("08:00"),
+        "{timed}"
+    );
+    assert_eq!(preview.matches(">no one<").count(), 3 * 6, "{preview}");
+    // A poll no one is invited to has no preview.
+    let lone = vienna_poll(&app).await;
+    let form = editor
+        .get(&format!("/console/polls/{}/edit?lang=en", id(&lone)))
+        .await;
+    assert!(
+        !form
+            .body
+            .contains("The options on the invited members’ clocks")
+    );
+}
+
 async fn with_mail<F, Fut>(backend: Backend, test: F)
 where
     F: FnOnce(TestApp, Sink) -> Fut,
@@ -896,5 +937,6 @@ on_both_databases_with_mail!(
     reissuing_gives_a_new_link_and_the_old_one_stops_working,
     a_proxy_answer_is_recorded_and_shows_in_the_results,
     an_aggregate_only_poll_shows_no_ones_answer,
+    the_edit_form_shows_the_options_on_the_invited_members_clocks,
     remind_now_previews_who_gets_mail_then_queues_it,
 );

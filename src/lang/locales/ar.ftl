@@ -202,6 +202,7 @@ console-zones-preview-local = بتوقيتهم
 console-zones-preview-outside = خارج ساعاتهم الاجتماعية
 console-zones-preview-none = لا أحد
 console-zones-preview-more = و{ $count } آخرون
+console-zones-preview-roster = الخيارات بتوقيت الأعضاء المدعوين
 console-more-rows = صفوف خيارات إضافية
 console-sections = الأقسام
 console-groups-heading = المجموعات

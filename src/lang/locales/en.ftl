@@ -205,6 +205,7 @@ console-zones-preview-local = On their clock
 console-zones-preview-outside = Outside their social hours
 console-zones-preview-none = no one
 console-zones-preview-more = and { $count } more
+console-zones-preview-roster = The options on the invited members’ clocks
 console-more-rows = More option rows
 console-sections = Sections
 console-groups-heading = Groups

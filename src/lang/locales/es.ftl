@@ -198,6 +198,7 @@ console-zones-preview-local = En su hora
 console-zones-preview-outside = Fuera de su horario social
 console-zones-preview-none = nadie
 console-zones-preview-more = y { $count } más
+console-zones-preview-roster = Las opciones en la hora de los miembros invitados
 console-more-rows = Más filas de opciones
 console-sections = Secciones
 console-groups-heading = Grupos

@@ -198,6 +198,7 @@ console-zones-preview-local = À leur heure
 console-zones-preview-outside = Hors de leurs heures sociables
 console-zones-preview-none = personne
 console-zones-preview-more = et { $count } de plus
+console-zones-preview-roster = Les options à l’heure des membres invités
 console-more-rows = Plus de lignes d’options
 console-sections = Rubriques
 console-groups-heading = Groupes

@@ -200,6 +200,7 @@ console-zones-preview-local = По их часам
 console-zones-preview-outside = Вне их удобных часов
 console-zones-preview-none = никто
 console-zones-preview-more = и ещё { $count }
+console-zones-preview-roster = Варианты по часам приглашённых участников
 console-more-rows = Больше строк для вариантов
 console-sections = Разделы
 console-groups-heading = Группы

@@ -197,6 +197,7 @@ console-zones-preview-local = 其本地时间
 console-zones-preview-outside = 超出其社交时间
 console-zones-preview-none = 无人
 console-zones-preview-more = 另有 { $count } 人
+console-zones-preview-roster = 按受邀成员本地时间显示的选项
 console-more-rows = 更多选项行
 console-sections = 栏目
 console-groups-heading = 小组
