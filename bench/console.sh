@@ -5,8 +5,9 @@
 # person of the workspace signed in through the emailed link (the real SMTP
 # test server, aiosmtpd). Reads, REPEAT times each (50): the polls list, the
 # poll's page (ranking, the first 50 members of the grid, the heat map, the
-# first non-respondents), its last page of the grid, and the confirm
-# preview. Prints per page the median and 90th percentile in ms and the
+# first non-respondents), its last page of the grid, the confirm preview,
+# the edit form (every option on every invitee's clock), the invitations
+# and the history. Prints per page the median and 90th percentile in ms and the
 # weight of HTML and CSS, uncompressed. The budget for the poll's
 # page: under 150 ms at the median and 150 KB.
 #
@@ -50,7 +51,10 @@ for BACKEND in ${@:-sqlite postgres}; do
     "poll page=/console/polls/$POLL?lang=en" \
     "poll page, last grid page=/console/polls/$POLL?lang=en&page=$LAST" \
     "poll page, Arabic=/console/polls/$POLL?lang=ar" \
-    "confirm preview=/console/polls/$POLL/confirm?lang=en&option_id=$OPTION"
+    "confirm preview=/console/polls/$POLL/confirm?lang=en&option_id=$OPTION" \
+    "edit form (options on every invitee's clock)=/console/polls/$POLL/edit?lang=en" \
+    "invitations=/console/polls/$POLL/invitations?lang=en" \
+    "history=/console/polls/$POLL/history?lang=en"
   stop_server
   kill "$SINK_PID" 2>/dev/null || true; wait "$SINK_PID" 2>/dev/null || true
 done
