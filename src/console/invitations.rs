@@ -27,7 +27,10 @@ use crate::store::sessions::Session;
 use crate::web::PublicUrl;
 
 /// The most invitations one page lists.
-const PAGE: u64 = 500;
+/// Invited members a page of the list shows.
+const PAGE: u64 = 100;
+/// Invitations read at a time where all are needed (the preview).
+const BATCH: u64 = 1000;
 
 struct InviteeRow {
     id: Uuid,
@@ -64,6 +67,12 @@ struct InvitationsPage {
     notice: Option<String>,
     /// Voting is open and someone has not answered: "remind now".
     can_remind: bool,
+    /// Everyone invited, and the list's page of them.
+    invited: i64,
+    page_no: u64,
+    pages: u64,
+    prev: Option<String>,
+    next: Option<String>,
 }
 
 /// The poll if it is this workspace's.
@@ -139,9 +148,25 @@ pub async fn show(
         ),
         _ => None,
     };
-    let rows = rows(&store, &poll).await.map_err(failed)?;
-    let can_remind = poll.voting_closed_reason(chrono::Utc::now()).is_none()
-        && rows.iter().any(|r| r.answered != Some(true));
+    let (invited, answered) = store.invitation_counts(poll.id).await.map_err(failed)?;
+    let pages = (invited.max(0) as u64).div_ceil(PAGE).max(1);
+    let page_no = get("page")
+        .and_then(|p| p.parse::<u64>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let href = |n: u64| {
+        format!(
+            "/console/polls/{}/invitations?lang={}&page={n}",
+            poll.id,
+            lang.code()
+        )
+    };
+    let (prev, next) = (
+        (page_no > 1).then(|| href(page_no - 1)),
+        (page_no < pages).then(|| href(page_no + 1)),
+    );
+    let rows = rows(&store, &poll, page_no).await.map_err(failed)?;
+    let can_remind = poll.voting_closed_reason(chrono::Utc::now()).is_none() && answered < invited;
     let shown = InvitationsPage {
         f: Frame::new(&store, lang, &binding, Some(&session))
             .await
@@ -158,13 +183,21 @@ pub async fn show(
         send_email,
         notice,
         can_remind,
+        invited,
+        page_no,
+        pages,
+        prev,
+        next,
     };
     Ok(page(StatusCode::OK, render(shown), &binding, &base))
 }
 
-async fn rows(store: &Store, poll: &Poll) -> Result<Vec<InviteeRow>, Error> {
+async fn rows(store: &Store, poll: &Poll, page_no: u64) -> Result<Vec<InviteeRow>, Error> {
+    let cursor = store
+        .roster_cursor(poll.id, (page_no - 1) * PAGE, None)
+        .await?;
     let invitees = store
-        .list_invitations(poll.id, None, PAGE, false, None)
+        .list_invitations(poll.id, cursor, PAGE, false, None)
         .await?;
     let deliveries = store.invitation_deliveries(poll.id).await?;
     Ok(invitees
@@ -202,12 +235,21 @@ async fn preview(
     let group = store
         .owned_group(session.organiser.workspace_id, group_id)
         .await?;
-    let invited: std::collections::HashSet<Uuid> = store
-        .list_invitations(poll.id, None, PAGE, false, None)
-        .await?
-        .into_iter()
-        .map(|i| i.member_id)
-        .collect();
+    // Everyone invited, batch by batch: a member past the first batch is
+    // "already invited" too.
+    let mut invited: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
+    let mut after = None;
+    loop {
+        let batch = store
+            .list_invitations(poll.id, after, BATCH, false, None)
+            .await?;
+        let full = batch.len() as u64 == BATCH;
+        after = batch.last().map(|i| i.invitation_id);
+        invited.extend(batch.into_iter().map(|i| i.member_id));
+        if !full {
+            break;
+        }
+    }
     let mut mailed = 0;
     let rows = store
         .members(group.id)

@@ -344,6 +344,28 @@ async fn a_poll_page_shows_ranking_grid_heat_map_and_non_respondents(app: TestAp
     assert!(ar.body.contains("dir=\"rtl\"") && ar.body.contains("يتقدّم على الخيار التالي"));
 }
 
+async fn the_invitations_list_is_paged_and_counts_everyone(app: TestApp, sink: Sink) {
+    let big = reference(&app, 120, false).await;
+    let mut viewer = signed_in(&app, &sink, "viewer@example.org", "viewer").await;
+    let list = format!("/console/polls/{}/invitations", id(&big.poll));
+    let first = viewer.get(&format!("{list}?lang=en")).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert!(
+        first.body.contains("120") && first.body.contains("Page 1 of 2"),
+        "{}",
+        first.body
+    );
+    assert!(first.body.contains(">Member 099<") && !first.body.contains(">Member 100<"));
+    assert!(first.body.contains("rel=\"next\""));
+    let second = viewer.get(&format!("{list}?lang=en&page=2")).await;
+    assert!(second.body.contains("Page 2 of 2"));
+    assert!(second.body.contains(">Member 119<") && !second.body.contains(">Member 000<"));
+    assert!(second.body.contains("rel=\"prev\"") && !second.body.contains("rel=\"next\""));
+    // Past the end: the last page.
+    let past = viewer.get(&format!("{list}?lang=en&page=9")).await;
+    assert!(past.body.contains("Page 2 of 2"));
+}
+
 async fn close_reopen_confirm_and_cancel_by_forms(app: TestApp, sink: Sink) {
     let r = reference(&app, 40, false).await;
     for (_, token) in r.invitations.iter().take(20) {
@@ -717,6 +739,7 @@ macro_rules! on_both_databases_with_mail {
 on_both_databases_with_mail!(
     the_polls_list_shows_status_deadline_rate_and_next_reminder,
     a_poll_page_shows_ranking_grid_heat_map_and_non_respondents,
+    the_invitations_list_is_paged_and_counts_everyone,
     close_reopen_confirm_and_cancel_by_forms,
     refusals_change_nothing,
 );
