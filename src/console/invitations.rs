@@ -45,6 +45,9 @@ struct InviteeRow {
 }
 
 struct PreviewRow {
+    /// The member, ticked to be invited unless already invited.
+    id: Uuid,
+    already: bool,
     name: String,
     /// "Mailed in Français", or why not.
     outcome: String,
@@ -134,6 +137,7 @@ pub async fn show(
     };
     let notice = match get("done") {
         Some("proxy") => Some(lang.t("console-done-proxy")),
+        Some("none-chosen") => Some(lang.t("console-invite-none-chosen")),
         Some("remind") => Some(
             lang.t_with(
                 "console-done-remind",
@@ -256,7 +260,8 @@ async fn preview(
         .await?
         .into_iter()
         .map(|m| {
-            let outcome = if invited.contains(&m.id) {
+            let already = invited.contains(&m.id);
+            let outcome = if already {
                 Err(lang.t("console-preview-already-invited"))
             } else if !send_email {
                 Err(lang.t("console-preview-no-mail-asked"))
@@ -277,6 +282,8 @@ async fn preview(
                 mailed += 1;
             }
             PreviewRow {
+                id: m.id,
+                already,
                 name: m.name,
                 mailed: outcome.is_ok(),
                 outcome: match outcome {
@@ -317,12 +324,37 @@ pub async fn invite(
         return super::frame::missing(&store, lang, &binding, &base, &session).await;
     };
     let send_email = posted.get("send_email").is_some();
+    // The preview's form names the members ticked; none ticked invites no
+    // one and says so. A form without the list invites the whole group.
+    let invitees = if posted.get("chosen").is_some() {
+        let ids: Vec<Uuid> = posted
+            .all("member_ids")
+            .into_iter()
+            .filter_map(|id| Uuid::parse_str(id).ok())
+            .collect();
+        if ids.is_empty() {
+            let mut back = format!(
+                "/console/polls/{}/invitations?lang={}&group={group_id}&done=none-chosen",
+                poll.id,
+                lang.code()
+            );
+            for flag in ["required", "send_email"] {
+                if posted.get(flag).is_some() {
+                    back.push_str(&format!("&{flag}=true"));
+                }
+            }
+            return Ok(see_other(&back));
+        }
+        Invitees::Members(ids)
+    } else {
+        Invitees::Group(group_id)
+    };
     match store
         .create_invitations(
             session.organiser.workspace_id,
             &Actor::organiser(&session.organiser.name),
             poll.id,
-            Invitees::Group(group_id),
+            invitees,
             posted.get("required").is_some(),
             send_email.then_some(mail.configured()),
         )

@@ -1341,6 +1341,110 @@ async fn rosters_refuse_viewers_forgeries_and_other_workspaces(app: TestApp, sin
     );
 }
 
+/// The names of the poll's invited members, sorted.
+async fn invited_names(app: &TestApp, poll: &Value) -> Vec<String> {
+    let mut names: Vec<String> = app
+        .get(
+            &format!("/api/v1/polls/{}/invitations", id(poll)),
+            Some(&app.token),
+        )
+        .await
+        .ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+async fn chosen_members_of_a_group_are_invited_and_none_chosen_invites_no_one(
+    app: TestApp,
+    sink: Sink,
+) {
+    let group = app
+        .post(
+            "/api/v1/groups",
+            Some(&app.token),
+            &json!({ "name": "MAG", "members": [
+                { "name": "Yoichi", "email": "yoichi@example.org", "time_zone": "Asia/Tokyo" },
+                { "name": "Anna", "email": "anna@example.org", "time_zone": "America/New_York" },
+                { "name": "Vera", "time_zone": "Europe/Moscow" }
+            ] }),
+        )
+        .await
+        .ok(201)
+        .clone();
+    let member = |name: &str| {
+        id(group["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == name)
+            .unwrap())
+        .to_string()
+    };
+    let mut body = crate::helpers::reference_poll_body();
+    body["voting"] = json!("invite_only");
+    let poll = app.create_poll(&body).await;
+    let path = format!("/console/polls/{}/invitations", id(&poll));
+    let mut editor = signed_in_as(&app, &sink, "editor@example.org", "editor").await;
+    let preview = editor
+        .get(&format!(
+            "{path}?lang=en&group={}&required=true",
+            id(&group)
+        ))
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    // Every member ticked at first.
+    assert_eq!(preview.body.matches("name=\"member_ids\"").count(), 3);
+    let csrf = preview.csrf();
+    let group_id = id(&group).to_string();
+    // None ticked: no one invited, and the page says so.
+    let none = editor
+        .post(
+            &path,
+            &[
+                ("csrf", csrf.as_str()),
+                ("group_id", group_id.as_str()),
+                ("chosen", "1"),
+                ("lang", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(none.status, 303);
+    let back = editor.get(none.location.as_deref().unwrap()).await;
+    assert!(back.body.contains("No one was ticked"), "{}", back.body);
+    assert!(invited_names(&app, &poll).await.is_empty());
+    // Two of three ticked: those two.
+    let (yoichi, vera) = (member("Yoichi"), member("Vera"));
+    let chosen = editor
+        .post(
+            &path,
+            &[
+                ("csrf", csrf.as_str()),
+                ("group_id", group_id.as_str()),
+                ("chosen", "1"),
+                ("member_ids", yoichi.as_str()),
+                ("member_ids", vera.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(chosen.status, 303, "{}", chosen.body);
+    assert_eq!(invited_names(&app, &poll).await, vec!["Vera", "Yoichi"]);
+    // The next preview offers only Anna.
+    let again = editor
+        .get(&format!("{path}?lang=en&group={}", id(&group)))
+        .await;
+    assert_eq!(again.body.matches("name=\"member_ids\"").count(), 1);
+    assert!(
+        again
+            .body
+            .contains(&format!("value=\"{}\"", member("Anna")))
+    );
+}
+
 async fn a_group_is_invited_after_a_preview_of_who_gets_mail_in_which_language(
     app: TestApp,
     sink: Sink,
@@ -1514,4 +1618,5 @@ on_both_databases_with_mail!(
     a_member_is_changed_by_the_api_rules_and_refusals_change_nothing,
     rosters_refuse_viewers_forgeries_and_other_workspaces,
     a_group_is_invited_after_a_preview_of_who_gets_mail_in_which_language,
+    chosen_members_of_a_group_are_invited_and_none_chosen_invites_no_one,
 );

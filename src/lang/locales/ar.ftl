@@ -256,6 +256,9 @@ console-preview-not-configured = لا رسالة: لا تملك هذه الخد�
 console-preview-already-invited = مدعو من قبل
 console-preview-no-mail-asked = لا رسالة: لم يُطلب إرسالها
 console-invite-now = ادعُهم
+console-invite-choose = دعوة
+console-invite-choose-hint = أزل العلامة عمّن لا تريد دعوته الآن؛ يُدعى كل من عليه علامة.
+console-invite-none-chosen = لم تُوضع علامة على أحد، فلم يُدعَ أحد.
 console-conflict-heading = غير ممكن الآن
 
 ## The console's polls and a poll's page

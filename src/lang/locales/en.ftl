@@ -259,6 +259,9 @@ console-preview-not-configured = not mailed: this service has no mail server
 console-preview-already-invited = already invited
 console-preview-no-mail-asked = not mailed: no mail asked for
 console-invite-now = Invite them
+console-invite-choose = Invite
+console-invite-choose-hint = Untick those not to invite now; everyone ticked is invited.
+console-invite-none-chosen = No one was ticked, so no one was invited.
 console-conflict-heading = Not possible now
 
 ## The console's polls and a poll's page

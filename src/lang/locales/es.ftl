@@ -252,6 +252,9 @@ console-preview-not-configured = sin correo: este servicio no tiene servidor de 
 console-preview-already-invited = ya invitado
 console-preview-no-mail-asked = sin correo: no se pidió
 console-invite-now = Invitarlos
+console-invite-choose = Invitar
+console-invite-choose-hint = Desmarque a quienes no invitar ahora; se invita a todos los marcados.
+console-invite-none-chosen = No había nadie marcado, así que no se invitó a nadie.
 console-conflict-heading = No es posible ahora
 
 ## The console's polls and a poll's page

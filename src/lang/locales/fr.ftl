@@ -252,6 +252,9 @@ console-preview-not-configured = pas de courriel : ce service n’a pas de serve
 console-preview-already-invited = déjà invité
 console-preview-no-mail-asked = pas de courriel : non demandé
 console-invite-now = Les inviter
+console-invite-choose = Inviter
+console-invite-choose-hint = Décochez les personnes à ne pas inviter maintenant ; toutes celles cochées sont invitées.
+console-invite-none-chosen = Personne n’était coché : personne n’a été invité.
 console-conflict-heading = Impossible pour l’instant
 
 ## The console's polls and a poll's page

@@ -254,6 +254,9 @@ console-preview-not-configured = без письма: у сервиса нет �
 console-preview-already-invited = уже приглашён(а)
 console-preview-no-mail-asked = без письма: письмо не запрошено
 console-invite-now = Пригласить
+console-invite-choose = Пригласить
+console-invite-choose-hint = Снимите отметку с тех, кого не приглашать сейчас; приглашаются все отмеченные.
+console-invite-none-chosen = Никто не был отмечен, поэтому никто не приглашён.
 console-conflict-heading = Сейчас это невозможно
 
 ## The console's polls and a poll's page

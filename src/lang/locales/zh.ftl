@@ -251,6 +251,9 @@ console-preview-not-configured = 不发送：本服务没有邮件服务器
 console-preview-already-invited = 已邀请
 console-preview-no-mail-asked = 不发送：未要求发送邮件
 console-invite-now = 邀请他们
+console-invite-choose = 邀请
+console-invite-choose-hint = 取消勾选暂不邀请的人；所有已勾选的人都会被邀请。
+console-invite-none-chosen = 没有勾选任何人，因此没有邀请任何人。
 console-conflict-heading = 目前无法执行
 
 ## The console's polls and a poll's page
