@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::frame::{
     Frame, MessagePage, Posted, editor_form, failed, lang_of, page, query_of, render, see_other,
 };
-use super::new_poll::{FieldMessage, Row, element_id};
+use super::new_poll::{FieldMessage, Row, element_id, field_error, row_error};
 use super::poll::{not_found, owned};
 use super::session::{Binding, current};
 use super::zones_preview::{self, Person, PreviewOption};
@@ -74,15 +74,11 @@ struct EditPage {
 
 impl EditPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+        field_error(&self.errors, field)
     }
 
     fn row_error(&self, row: usize, field: &str) -> Option<&str> {
-        self.error(&format!("options[{row}].{field}"))
-            .or_else(|| (field == "start").then(|| self.error(&format!("options[{row}]")))?)
+        row_error(&self.errors, row, field)
     }
 }
 
@@ -251,20 +247,7 @@ async fn roster_preview(
     lang: Lang,
     poll: &Poll,
 ) -> Result<Vec<PreviewOption>, Error> {
-    const BATCH: u64 = 1000;
-    let mut invited = Vec::new();
-    let mut after = None;
-    loop {
-        let batch = store
-            .list_invitations(poll.id, after, BATCH, false, None)
-            .await?;
-        let full = batch.len() as u64 == BATCH;
-        after = batch.last().map(|i| i.invitation_id);
-        invited.extend(batch);
-        if !full {
-            break;
-        }
-    }
+    let invited = store.all_invitations(poll.id, None).await?;
     let people: Vec<Person<'_>> = invited
         .iter()
         .map(|i| Person {

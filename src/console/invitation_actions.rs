@@ -36,9 +36,6 @@ use crate::store::outbox::Topic;
 use crate::store::sessions::Session;
 use crate::web::PublicUrl;
 
-/// Invitations read at once while listing who a reminder goes to.
-const BATCH: u64 = 500;
-
 /// The workspace's poll, or `None` (another workspace's, or none).
 async fn own_poll(store: &Store, session: &Session, poll_id: &str) -> Result<Option<Poll>, Error> {
     let Ok(id) = Uuid::parse_str(poll_id) else {
@@ -226,25 +223,16 @@ async fn invitee_with_votes(
     if invitee.answer.is_none() || !access::answers_shown(poll) {
         return Ok(Some(invitee));
     }
-    // The invitation listed before it, batch by batch: listed after that
-    // one, with votes, the first is this member's.
-    let mut before = None;
-    let mut after = None;
-    'found: loop {
-        let batch = store
-            .list_invitations(poll.id, after, BATCH, false, None)
-            .await?;
-        for i in &batch {
-            if i.invitation_id == invitee.invitation_id {
-                break 'found;
-            }
-            before = Some(i.invitation_id);
-        }
-        if (batch.len() as u64) < BATCH {
-            return Ok(Some(invitee));
-        }
-        after = batch.last().map(|i| i.invitation_id);
-    }
+    // The invitation listed before it: listed after that one, with votes,
+    // the first is this member's.
+    let all = store.all_invitations(poll.id, None).await?;
+    let Some(at) = all
+        .iter()
+        .position(|i| i.invitation_id == invitee.invitation_id)
+    else {
+        return Ok(Some(invitee));
+    };
+    let before = at.checked_sub(1).map(|b| all[b].invitation_id);
     Ok(store
         .list_invitations(poll.id, before, 1, true, None)
         .await?
@@ -434,23 +422,6 @@ struct RemindPage {
     mailed: usize,
 }
 
-/// Everyone who has not answered, in invitation order.
-async fn silent(store: &Store, poll: &Poll) -> Result<Vec<Invitee>, Error> {
-    let mut all = Vec::new();
-    let mut after = None;
-    loop {
-        let batch = store
-            .list_invitations(poll.id, after, BATCH, false, Some(false))
-            .await?;
-        let full = batch.len() as u64 == BATCH;
-        after = batch.last().map(|i| i.invitation_id);
-        all.extend(batch);
-        if !full {
-            return Ok(all);
-        }
-    }
-}
-
 /// `GET /console/polls/{poll_id}/reminders[?required_only=true]`: who a
 /// reminder now would go to, in which language, and the mail itself; then
 /// the button that sends them.
@@ -491,7 +462,10 @@ pub(super) async fn remind_preview(
         .get("required_only")
         .is_some_and(|v| v == "true");
     let configured = mail.configured();
-    let members = silent(&store, &poll).await.map_err(failed)?;
+    let members = store
+        .all_invitations(poll.id, Some(false))
+        .await
+        .map_err(failed)?;
     let ids: Vec<Uuid> = members.iter().map(|m| m.invitation_id).collect();
     let pending = store
         .deliveries_of(poll.id, Topic::Reminder, &ids)

@@ -29,8 +29,6 @@ use crate::web::PublicUrl;
 /// The most invitations one page lists.
 /// Invited members a page of the list shows.
 const PAGE: u64 = 100;
-/// Invitations read at a time where all are needed (the preview).
-const BATCH: u64 = 1000;
 
 struct InviteeRow {
     id: Uuid,
@@ -239,21 +237,14 @@ async fn preview(
     let group = store
         .owned_group(session.organiser.workspace_id, group_id)
         .await?;
-    // Everyone invited, batch by batch: a member past the first batch is
-    // "already invited" too.
-    let mut invited: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
-    let mut after = None;
-    loop {
-        let batch = store
-            .list_invitations(poll.id, after, BATCH, false, None)
-            .await?;
-        let full = batch.len() as u64 == BATCH;
-        after = batch.last().map(|i| i.invitation_id);
-        invited.extend(batch.into_iter().map(|i| i.member_id));
-        if !full {
-            break;
-        }
-    }
+    // Everyone invited: a member past the first page is "already
+    // invited" too.
+    let invited: std::collections::HashSet<Uuid> = store
+        .all_invitations(poll.id, None)
+        .await?
+        .into_iter()
+        .map(|i| i.member_id)
+        .collect();
     let mut mailed = 0;
     let rows = store
         .members(group.id)

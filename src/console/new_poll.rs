@@ -104,16 +104,35 @@ struct NewPollPage {
 
 impl NewPollPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+        field_error(&self.errors, field)
     }
 
     fn row_error(&self, row: usize, field: &str) -> Option<&str> {
-        self.error(&format!("options[{row}].{field}"))
-            .or_else(|| (field == "start").then(|| self.error(&format!("options[{row}]")))?)
+        row_error(&self.errors, row, field)
     }
+}
+
+/// The message of the error on `field` (an API path), if any: what both
+/// poll forms show beside a field.
+pub(super) fn field_error<'a>(errors: &'a [FieldMessage], field: &str) -> Option<&'a str> {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.as_str())
+}
+
+/// The error beside an option row's field; an error on the whole option
+/// shows beside its start.
+pub(super) fn row_error<'a>(
+    errors: &'a [FieldMessage],
+    row: usize,
+    field: &str,
+) -> Option<&'a str> {
+    field_error(errors, &format!("options[{row}].{field}")).or_else(|| {
+        (field == "start")
+            .then(|| field_error(errors, &format!("options[{row}]")))
+            .flatten()
+    })
 }
 
 /// An element id from an API path: `options[0].start` → `options-0-start`.

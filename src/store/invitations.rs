@@ -199,6 +199,30 @@ impl Store {
         })
     }
 
+    /// Every invitation of the poll, oldest first, with answers but not
+    /// their choices (of those who answered, or not, when `answered` is
+    /// given): read a batch at a time, for the pages that need them all.
+    pub async fn all_invitations(
+        &self,
+        poll_id: Uuid,
+        answered: Option<bool>,
+    ) -> Result<Vec<Invitee>> {
+        const BATCH: u64 = 1000;
+        let mut all = Vec::new();
+        let mut after = None;
+        loop {
+            let batch = self
+                .list_invitations(poll_id, after, BATCH, false, answered)
+                .await?;
+            let full = batch.len() as u64 == BATCH;
+            after = batch.last().map(|i| i.invitation_id);
+            all.extend(batch);
+            if !full {
+                return Ok(all);
+            }
+        }
+    }
+
     /// One page of a poll's invitations, oldest first, with answers (and,
     /// when `with_votes`, each answer's choices).
     #[tracing::instrument(name = "store.list_invitations", skip_all, fields(poll_id = %poll_id))]
